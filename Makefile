@@ -1,0 +1,48 @@
+# Safekeep — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := $(VENV)/bin/python
+SAFEKEEP := $(VENV)/bin/safekeep
+export SAFEKEEP_DATA_DIR ?= $(CURDIR)/var
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==0.13.9"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+	$(SAFEKEEP) collectstatic --noinput --verbosity 0
+
+run: install
+	$(SAFEKEEP) migrate --noinput --verbosity 0
+	$(SAFEKEEP) demo --if-empty
+	$(SAFEKEEP) serve
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

@@ -1,0 +1,1 @@
+"""Safekeep: confidential records seen only by those with a right or professional need."""

@@ -1,0 +1,317 @@
+"""The access policy: one pure decision, in the order of DESIGN.md's rules.
+
+Nothing here imports Django. Callers gather the facts of one request (see `facts.py`)
+and ask `decide(actor, action, resource, context)`; the answer carries human-readable
+reasons (shown on refusals and stored in the audit log) and obligations (what must happen
+if the action goes ahead). `queries.py` expresses the same relationship rules as a
+database query; a property test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Final
+
+# --- vocabulary -------------------------------------------------------------------------
+
+VIEW: Final = "view"
+EDIT: Final = "edit"
+ADD_ENTRY: Final = "add_entry"
+DOWNLOAD: Final = "download"
+PRINT: Final = "print"
+SHARE_EXTERNAL: Final = "share_external"
+EXPORT: Final = "export"
+ACTIONS: Final[tuple[str, ...]] = (VIEW, EDIT, ADD_ENTRY, DOWNLOAD, PRINT, SHARE_EXTERNAL, EXPORT)
+
+NO_CASE_CONTENT_ROLES: Final = frozenset({"it_support", "sysadmin", "foi_officer"})
+CLASSIFICATION_RANK: Final = {"OFFICIAL": 0, "OFFICIAL-SENSITIVE": 1}
+
+ALLOCATION_ROLE_LABELS: Final = {
+    "allocated_worker": "allocated worker",
+    "co_worker": "co-worker",
+    "supervising_manager": "supervising manager",
+}
+
+
+class Basis(str, Enum):
+    """Which rule let the person in: the answer to "why can they see this?"."""
+
+    ALLOCATION = "allocation"
+    OVERSIGHT = "oversight"
+    GRANT = "grant"
+    BREAK_GLASS = "break_glass"
+    NONE = "none"
+
+
+class Obligation(str, Enum):
+    AUDIT = "audit"
+    ALERT_IG = "alert_ig"
+    IG_REVIEW = "ig_review"
+    WATERMARK = "watermark"
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAssessmentFacts:
+    outcome: str
+    scope_team_id: int
+    max_classification: str
+    review_due: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class ActorFacts:
+    staff_pk: int
+    roles: frozenset[str]
+    employment_type: str
+    managed_team_ids: frozenset[int] = frozenset()
+    end_date: dt.date | None = None
+    disabled: bool = False
+    latest_risk_assessment: RiskAssessmentFacts | None = None
+
+    @property
+    def is_volunteer(self) -> bool:
+        return self.employment_type == "volunteer"
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationFacts:
+    role: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantFacts:
+    actions: frozenset[str]
+    starts_at: dt.datetime
+    expires_at: dt.datetime
+    ig_approved: bool
+
+    def active_at(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now < self.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassFacts:
+    started_at: dt.datetime
+    expires_at: dt.datetime
+
+    def active_at(self, now: dt.datetime) -> bool:
+        return self.started_at <= now < self.expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """One case, and this actor's relationships to it (approved grants only)."""
+
+    case_pk: int
+    owning_team_id: int
+    classification: str
+    subject_restricted: bool
+    subject_staff_pk: int | None = None
+    conflict_staff_pks: frozenset[int] = frozenset()
+    allocations: tuple[AllocationFacts, ...] = ()
+    grants: tuple[GrantFacts, ...] = ()
+    break_glass: tuple[BreakGlassFacts, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where and when the request happens; `device` is filled in by the device rules."""
+
+    now: dt.datetime
+    device: object | None = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[str, ...]
+    obligations: tuple[str, ...] = ()
+    basis: Basis = Basis.NONE
+    # Allocation role or "team_manager" when the basis gives sight of sensitive entries.
+    sees_sensitive_entries: bool = False
+    advice: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "allowed": self.allowed,
+            "reasons": list(self.reasons),
+            "obligations": list(self.obligations),
+        }
+
+
+def _refuse(reason: str, *advice: str) -> Decision:
+    return Decision(False, (reason,), (Obligation.AUDIT.value,), Basis.NONE, False, advice)
+
+
+ASK_MANAGER = "Ask your team manager for time-limited access."
+USE_BREAK_GLASS = "In an emergency, use break-glass access and give your reason."
+CONTACT_IG = "Contact information governance if you need to see this record."
+USE_SAR = "To see records about yourself, make a subject access request."
+
+
+# --- the rules --------------------------------------------------------------------------
+
+
+def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context) -> Decision:
+    """The one access decision. The first rule that decides, decides; default deny."""
+    if action not in ACTIONS:
+        return _refuse(f"'{action}' is not an action Safekeep knows")
+    today = context.today
+    now = context.now
+
+    # 1. Leavers and disabled accounts.
+    if actor.end_date is not None and actor.end_date < today:
+        return _refuse(f"your work with the council ended on {actor.end_date.isoformat()}")
+    if actor.disabled:
+        return _refuse("your account is disabled")
+
+    # 2. Roles that never see case content.
+    barred = sorted(actor.roles & NO_CASE_CONTENT_ROLES)
+    if barred:
+        label = barred[0].replace("_", " ")
+        return _refuse(f"the {label} role never sees case content", CONTACT_IG)
+
+    # 3. One's own record, or a named conflict.
+    if resource.subject_staff_pk == actor.staff_pk:
+        return _refuse("this is a record about you", USE_SAR)
+    if actor.staff_pk in resource.conflict_staff_pks:
+        return _refuse("you are named as having a conflict with this person", CONTACT_IG)
+
+    allocations = [a for a in resource.allocations if a.active_on(today)]
+    grants = [g for g in resource.grants if g.active_at(now)]
+
+    # 4. Restricted subjects: allocation or an IG-approved grant only.
+    if resource.subject_restricted and not allocations:
+        if not any(g.ig_approved and action in g.actions for g in grants):
+            return _refuse(
+                "this person's records are restricted to their allocated workers and people "
+                "with access approved by information governance; break-glass cannot be used",
+                CONTACT_IG,
+            )
+
+    # 5. Volunteers: an active allocation and an approved, in-date, in-scope risk assessment.
+    if actor.is_volunteer:
+        refusal = _volunteer_refusal(actor, resource, allocations, today)
+        if refusal is not None:
+            return refusal
+
+    # 6. Allocation.
+    if allocations:
+        best = _strongest_allocation(allocations)
+        label = ALLOCATION_ROLE_LABELS.get(best.role, best.role)
+        return _allow(
+            f"{label} since {best.starts_on.isoformat()}",
+            Basis.ALLOCATION,
+            action,
+            resource,
+            sees_sensitive=best.role in {"allocated_worker", "supervising_manager"},
+        )
+
+    # 7. Team-manager oversight of the owning team.
+    if "team_manager" in actor.roles and resource.owning_team_id in actor.managed_team_ids:
+        return _allow(
+            "team manager of the team that owns this case",
+            Basis.OVERSIGHT,
+            action,
+            resource,
+            sees_sensitive=True,
+        )
+
+    # 8. A time-limited grant for this action.
+    for grant in sorted(grants, key=lambda g: g.expires_at, reverse=True):
+        if action in grant.actions:
+            approver = "information governance" if grant.ig_approved else "a manager"
+            return _allow(
+                f"access approved by {approver} until {grant.expires_at.isoformat(' ', 'minutes')}",
+                Basis.GRANT,
+                action,
+                resource,
+            )
+
+    # 9. Break-glass: view only, IG alerted and asked to review.
+    glass = [b for b in resource.break_glass if b.active_at(now)]
+    if glass:
+        if action != VIEW:
+            return _refuse(
+                "break-glass access allows viewing only", ASK_MANAGER, CONTACT_IG
+            )
+        until = max(b.expires_at for b in glass)
+        return Decision(
+            True,
+            (f"break-glass access until {until.isoformat(' ', 'minutes')}",),
+            (Obligation.AUDIT.value, Obligation.ALERT_IG.value, Obligation.IG_REVIEW.value),
+            Basis.BREAK_GLASS,
+            False,
+        )
+
+    # 10. Default deny.
+    if grants:
+        return _refuse(
+            f"your time-limited access does not include '{action}'", ASK_MANAGER
+        )
+    return _refuse(
+        "you are not allocated to this case and have no approved access to it",
+        ASK_MANAGER,
+        USE_BREAK_GLASS,
+    )
+
+
+def _volunteer_refusal(
+    actor: ActorFacts,
+    resource: CaseFacts,
+    allocations: list[AllocationFacts],
+    today: dt.date,
+) -> Decision | None:
+    if not allocations:
+        return _refuse("volunteers see only the cases they are allocated to", ASK_MANAGER)
+    assessment = actor.latest_risk_assessment
+    if assessment is None:
+        return _refuse("volunteers need an approved risk assessment before seeing records")
+    if assessment.outcome != "approved":
+        return _refuse("your latest risk assessment did not approve access to records")
+    if assessment.review_due < today:
+        return _refuse(
+            f"your risk assessment was due for review on {assessment.review_due.isoformat()}"
+        )
+    if assessment.scope_team_id != resource.owning_team_id:
+        return _refuse("your risk assessment does not cover this team's records")
+    if CLASSIFICATION_RANK.get(assessment.max_classification, -1) < CLASSIFICATION_RANK.get(
+        resource.classification, 99
+    ):
+        return _refuse(
+            f"your risk assessment covers {assessment.max_classification} records only; "
+            f"this record is {resource.classification}"
+        )
+    return None
+
+
+_ALLOCATION_STRENGTH: Final = {"allocated_worker": 0, "supervising_manager": 1, "co_worker": 2}
+
+
+def _strongest_allocation(allocations: list[AllocationFacts]) -> AllocationFacts:
+    return min(allocations, key=lambda a: (_ALLOCATION_STRENGTH.get(a.role, 9), a.starts_on))
+
+
+def _allow(
+    reason: str, basis: Basis, action: str, resource: CaseFacts, *, sees_sensitive: bool = False
+) -> Decision:
+    obligations = [Obligation.AUDIT.value]
+    if resource.subject_restricted and basis is not Basis.ALLOCATION:
+        obligations.append(Obligation.ALERT_IG.value)
+    if action in {DOWNLOAD, PRINT, EXPORT} and resource.classification == "OFFICIAL-SENSITIVE":
+        obligations.append(Obligation.WATERMARK.value)
+    return Decision(True, (reason,), tuple(obligations), basis, sees_sensitive)

@@ -1,0 +1,192 @@
+"""Who works for the council: directorates, teams, sites, staff and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+
+
+class EmploymentType(models.TextChoices):
+    EMPLOYEE = "employee", "Employee"
+    AGENCY = "agency", "Agency worker"
+    CONTRACTOR = "contractor", "Contractor"
+    VOLUNTEER = "volunteer", "Volunteer"
+
+
+class WorkPattern(models.TextChoices):
+    OFFICE = "office", "Office based"
+    REMOTE = "remote", "Remote"
+    FLEXIBLE = "flexible", "Flexible"
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    CENTRE_MANAGER = "centre_manager", "Centre manager"
+    VOLUNTEER_MANAGER = "volunteer_manager", "Volunteer manager"
+    IT_SUPPORT = "it_support", "IT support"
+    IG_OFFICER = "ig_officer", "Information governance officer"
+    FOI_OFFICER = "foi_officer", "FOI officer"
+    SYSADMIN = "sysadmin", "System administrator"
+
+
+class Classification(models.TextChoices):
+    """Government Security Classification tiers used for case records (ordered)."""
+
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class Directorate(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team; names are unique across the council (the staff CSV names teams alone)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    class Kind(models.TextChoices):
+        CHILDREN_CENTRE = "children_centre", "Children centre"
+        OFFICE = "office", "Office"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+    address = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
+    def active_on(self, day: dt.date) -> StaffMemberQuerySet:
+        """Started on or before `day` and not ended before it (an end date is the last day)."""
+        return self.filter(start_date__lte=day).filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day)
+        )
+
+    def with_role(self, role: str) -> StaffMemberQuerySet:
+        return self.filter(roles__role=role)
+
+
+class StaffMember(models.Model):
+    """A person who works for the council, keyed by the HR `staff_id`.
+
+    Staff are never deleted: ending someone's work sets `end_date`, after which they
+    are a leaver and have no access at all.
+    """
+
+    staff_id = models.CharField(max_length=40, unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    email = models.EmailField(unique=True)
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="staff")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="staff")
+    employment_type = models.CharField(max_length=20, choices=EmploymentType.choices)
+    works_with_vulnerable_people = models.BooleanField()
+    work_pattern = models.CharField(max_length=20, choices=WorkPattern.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="staff_end_not_before_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.staff_id})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def is_leaver(self, today: dt.date | None = None) -> bool:
+        """A leaver's end date is before today; the end date itself is their last working day."""
+        day = today or timezone.localdate()
+        return self.end_date is not None and self.end_date < day
+
+    def role_names(self) -> set[str]:
+        return {role.role for role in self.roles.all()}
+
+
+class StaffRole(models.Model):
+    """One of a staff member's roles. A team manager manages the team on their own row."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "role"], name="staff_role_unique"),
+        ]
+        indexes = [models.Index(fields=["role", "staff"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff.staff_id}: {self.role}"
+
+
+class RiskAssessment(models.Model):
+    """A volunteer's records-access risk assessment; only the latest one counts.
+
+    Imported rows are keyed by the whole row, so importing the same file twice adds nothing.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="risk_assessments")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    scope_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    max_classification = models.CharField(max_length=20, choices=Classification.choices)
+    assessed_on = models.DateField()
+    review_due = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "staff",
+                    "outcome",
+                    "scope_team",
+                    "max_classification",
+                    "assessed_on",
+                    "review_due",
+                ],
+                name="risk_assessment_row_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff.staff_id} {self.outcome} {self.assessed_on}"

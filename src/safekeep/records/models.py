@@ -1,0 +1,222 @@
+"""Subjects and their case records: entries and versions, allocations, grants, break-glass."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from safekeep.organisation.models import Classification, StaffMember, Team
+
+
+class Subject(models.Model):
+    """A person records are about: a child, a vulnerable adult, or a member of staff."""
+
+    class Kind(models.TextChoices):
+        CHILD = "child", "Child"
+        ADULT = "adult", "Adult"
+        STAFF = "staff", "Staff member"
+
+    subject_id = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    restricted = models.BooleanField(default=False)
+    # For a staff subject: the staff member the records are about (they never see them as a case).
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.subject_id
+
+
+class SubjectConflict(models.Model):
+    """A staff member who must never see this subject's records (e.g. a relative)."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="conflicts")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "staff"], name="conflict_unique"),
+        ]
+
+
+class Case(models.Model):
+    case_id = models.CharField(max_length=40, unique=True)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="cases")
+    owning_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    classification = models.CharField(max_length=20, choices=Classification.choices)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id"]
+        indexes = [models.Index(fields=["owning_team", "case_id"])]
+
+    def __str__(self) -> str:
+        return self.case_id
+
+
+class Allocation(models.Model):
+    class Role(models.TextChoices):
+        ALLOCATED_WORKER = "allocated_worker", "Allocated worker"
+        CO_WORKER = "co_worker", "Co-worker"
+        SUPERVISING_MANAGER = "supervising_manager", "Supervising manager"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="allocations")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["staff", "case"])]
+
+
+class AccessGrant(models.Model):
+    """Explicit, time-limited access to one case for one person, for named actions."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        REVOKED = "revoked", "Revoked"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="grants")
+    grantee = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="grants")
+    # Space-separated action names, e.g. "view add_entry".
+    actions = models.CharField(max_length=200)
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    starts_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # True when the information governance officer approved it (needed for restricted subjects).
+    ig_approved = models.BooleanField(default=False)
+    # Set when the grant stands for an open referral to another team (records issue).
+    referral = models.ForeignKey(
+        "Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="grants"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["grantee", "case"])]
+
+    def action_list(self) -> list[str]:
+        return self.actions.split()
+
+
+class BreakGlass(models.Model):
+    """Emergency self-access: view only, short-lived, and always reviewed by IG."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        JUSTIFIED = "justified", "Justified"
+        NOT_JUSTIFIED = "not_justified", "Not justified"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    reviewed_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["staff", "case"])]
+
+
+class Referral(models.Model):
+    """A case referred to another team; accepted transfers move ownership."""
+
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", "Referral"
+        TRANSFER = "transfer", "Transfer"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CLOSED = "closed", "Closed"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
+class Entry(models.Model):
+    """A case note, assessment or document. Its content lives in versions, never deleted."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Case note"
+        ASSESSMENT = "assessment", "Assessment"
+        DOCUMENT = "document", "Document"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A sensitive entry is seen only by the allocated worker and the managers.
+    sensitive = models.BooleanField(default=False)
+    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+
+class EntryVersion(models.Model):
+    """One version of an entry's content. Edits add a version; nothing is overwritten."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    edited_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entry", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="entry_version_unique"),
+        ]
+
+
+class Document(models.Model):
+    """An uploaded file attached to a document entry; stored outside the database."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="document")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()

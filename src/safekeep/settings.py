@@ -1,0 +1,165 @@
+"""Django settings for Safekeep. Every value an operator may change comes from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from safekeep.config import data_dir, env_bool, env_int, env_list, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+DATA_DIR = data_dir()
+
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("SAFEKEEP_DEBUG", False)
+ALLOWED_HOSTS = env_list("SAFEKEEP_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("SAFEKEEP_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "safekeep.core",
+    "safekeep.organisation",
+    "safekeep.accounts",
+    "safekeep.audit",
+    "safekeep.records",
+    "safekeep.access",
+    "safekeep.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safekeep.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safekeep.accounts.middleware.SessionPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safekeep.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "safekeep.urls"
+WSGI_APPLICATION = "safekeep.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safekeep.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'safekeep.sqlite3'}",
+        conn_max_age=env_int("SAFEKEEP_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Parallel test runs (and helpers on one machine) each need their own PostgreSQL test database.
+if os.environ.get("SAFEKEEP_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SAFEKEEP_TEST_DB_NAME"]}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "web:start"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions: an idle timeout and an absolute lifetime, enforced by SessionPolicyMiddleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SAFEKEEP_IDLE_TIMEOUT_SECONDS = env_int("SAFEKEEP_IDLE_TIMEOUT_MINUTES", 15) * 60
+SAFEKEEP_SESSION_MAX_AGE_SECONDS = env_int("SAFEKEEP_SESSION_MAX_HOURS", 10) * 3600
+SESSION_COOKIE_AGE = SAFEKEEP_SESSION_MAX_AGE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SAFEKEEP_LOCKOUT_THRESHOLD = env_int("SAFEKEEP_LOCKOUT_THRESHOLD", 5)
+SAFEKEEP_LOCKOUT_MINUTES = env_int("SAFEKEEP_LOCKOUT_MINUTES", 15)
+OTP_TOTP_ISSUER = os.environ.get("SAFEKEEP_OTP_ISSUER", "Safekeep")
+
+# Behind HTTPS (production), cookies are secure-only and HSTS is sent.
+SAFEKEEP_HTTPS = env_bool("SAFEKEEP_HTTPS", False)
+SESSION_COOKIE_SECURE = SAFEKEEP_HTTPS
+CSRF_COOKIE_SECURE = SAFEKEEP_HTTPS
+SECURE_SSL_REDIRECT = SAFEKEEP_HTTPS and env_bool("SAFEKEEP_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if SAFEKEEP_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFEKEEP_HTTPS
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SAFEKEEP_BEHIND_PROXY", False) else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+DATE_FORMAT = "j F Y"
+
+STATIC_URL = "/assets/"
+STATIC_ROOT = PROJECT_DIR / "staticfiles"
+_GOVUK = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+STATICFILES_DIRS = [
+    ("govuk", str(_GOVUK)),
+    str(_GOVUK / "assets"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_MANIFEST_STRICT = False
+
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAFEKEEP_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,68 @@
+"""Shared test set-up: a real database (SQLite or PostgreSQL via DATABASE_URL) and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("SAFEKEEP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BROWSER_REQUIRED = os.environ.get("SAFEKEEP_REQUIRE_BROWSER") == "1"
+SKIP_MESSAGE = (
+    f"browser tests skipped: Chromium not found at {CHROMIUM}. "
+    "Install Debian's chromium (sudo apt-get install chromium) to run them."
+)
+
+# Playwright's sync API runs an event loop in the test thread; the live server's database
+# work happens in its own thread, so this only silences Django's guard for the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_skipped_browser_tests: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, settings: Any) -> None:
+    """Each test gets its own data directory for files and keys kept outside the database."""
+    settings.SAFEKEEP_TEST_TMP = str(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        if BROWSER_REQUIRED:
+            pytest.fail(f"{SKIP_MESSAGE} (SAFEKEEP_REQUIRE_BROWSER=1 makes this an error)")
+        pytest.skip(SKIP_MESSAGE)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and isinstance(report.longrepr, tuple) and "browser tests skipped" in str(
+        report.longrepr[2]
+    ):
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped_browser_tests:
+        terminalreporter.write_line("")
+        terminalreporter.write_line(
+            f"NOTE: {len(_skipped_browser_tests)} {SKIP_MESSAGE}", yellow=True, bold=True
+        )
