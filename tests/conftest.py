@@ -1,4 +1,4 @@
-"""Shared test set-up: a real database (SQLite or PostgreSQL via DATABASE_URL) and a real browser."""
+"""Shared test set-up: a real database (SQLite, or PostgreSQL by DATABASE_URL), a real browser."""
 
 from __future__ import annotations
 
@@ -54,8 +54,10 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.skipped and isinstance(report.longrepr, tuple) and "browser tests skipped" in str(
-        report.longrepr[2]
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and "browser tests skipped" in str(report.longrepr[2])
     ):
         _skipped_browser_tests.append(report.nodeid)
 

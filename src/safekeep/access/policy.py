@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Final
 
 # --- vocabulary -------------------------------------------------------------------------
@@ -35,7 +35,7 @@ ALLOCATION_ROLE_LABELS: Final = {
 }
 
 
-class Basis(str, Enum):
+class Basis(StrEnum):
     """Which rule let the person in: the answer to "why can they see this?"."""
 
     ALLOCATION = "allocation"
@@ -45,7 +45,7 @@ class Basis(str, Enum):
     NONE = "none"
 
 
-class Obligation(str, Enum):
+class Obligation(StrEnum):
     AUDIT = "audit"
     ALERT_IG = "alert_ig"
     IG_REVIEW = "ig_review"
@@ -195,13 +195,16 @@ def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context
     grants = [g for g in resource.grants if g.active_at(now)]
 
     # 4. Restricted subjects: allocation or an IG-approved grant only.
-    if resource.subject_restricted and not allocations:
-        if not any(g.ig_approved and action in g.actions for g in grants):
-            return _refuse(
-                "this person's records are restricted to their allocated workers and people "
-                "with access approved by information governance; break-glass cannot be used",
-                CONTACT_IG,
-            )
+    if (
+        resource.subject_restricted
+        and not allocations
+        and not any(g.ig_approved and action in g.actions for g in grants)
+    ):
+        return _refuse(
+            "this person's records are restricted to their allocated workers and people "
+            "with access approved by information governance; break-glass cannot be used",
+            CONTACT_IG,
+        )
 
     # 5. Volunteers: an active allocation and an approved, in-date, in-scope risk assessment.
     if actor.is_volunteer:
@@ -246,9 +249,7 @@ def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context
     glass = [b for b in resource.break_glass if b.active_at(now)]
     if glass:
         if action != VIEW:
-            return _refuse(
-                "break-glass access allows viewing only", ASK_MANAGER, CONTACT_IG
-            )
+            return _refuse("break-glass access allows viewing only", ASK_MANAGER, CONTACT_IG)
         until = max(b.expires_at for b in glass)
         return Decision(
             True,
@@ -260,9 +261,7 @@ def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context
 
     # 10. Default deny.
     if grants:
-        return _refuse(
-            f"your time-limited access does not include '{action}'", ASK_MANAGER
-        )
+        return _refuse(f"your time-limited access does not include '{action}'", ASK_MANAGER)
     return _refuse(
         "you are not allocated to this case and have no approved access to it",
         ASK_MANAGER,

@@ -27,7 +27,9 @@ class Origin:
         staff = getattr(user, "staff", None) if user is not None else None
         return cls(
             actor_staff_id=staff.staff_id if staff is not None else "",
-            actor_username=user.get_username() if user is not None and user.is_authenticated else "",
+            actor_username=user.get_username()
+            if user is not None and user.is_authenticated
+            else "",
             device=device,
             request_id=getattr(request, "request_id", ""),
             source_address=request.META.get("REMOTE_ADDR", ""),
@@ -48,7 +50,7 @@ def audit_event(
     subject_id: str = "",
     reasons: Sequence[str] = (),
 ) -> AuditEntry:
-    """Append one entry, in the caller's transaction, so the entry and the change commit together."""
+    """Append one entry in the caller's transaction, so the entry and the change commit together."""
     return AuditEntry.objects.create(
         occurred_at=timezone.now(),
         actor_staff_id=origin.actor_staff_id,

@@ -164,7 +164,9 @@ class RiskAssessment(models.Model):
         APPROVED = "approved", "Approved"
         REFUSED = "refused", "Refused"
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="risk_assessments")
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="risk_assessments"
+    )
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     scope_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     max_classification = models.CharField(max_length=20, choices=Classification.choices)

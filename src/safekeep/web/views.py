@@ -13,13 +13,13 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    return render(
-        request, "web/error.html", {"title": title, "message": message}, status=status
-    )
+    return render(request, "web/error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "Sorry, there is a problem with your request", "Check it and try again.")
+    return _error(
+        request, 400, "Sorry, there is a problem with your request", "Check it and try again."
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -27,10 +27,10 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Page not found", "If you typed the web address, check it is correct.")
+    return _error(
+        request, 404, "Page not found", "If you typed the web address, check it is correct."
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(
-        request, 500, "Sorry, there is a problem with the service", "Try again later."
-    )
+    return _error(request, 500, "Sorry, there is a problem with the service", "Try again later.")

@@ -4,36 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.BigIntegerField(null=True, unique=True)),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('actor_staff_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('actor_username', models.CharField(blank=True, max_length=254)),
-                ('device', models.CharField(blank=True, max_length=60)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('source_address', models.CharField(blank=True, max_length=64)),
-                ('action', models.CharField(db_index=True, max_length=60)),
-                ('object_type', models.CharField(blank=True, max_length=40)),
-                ('object_id', models.CharField(blank=True, max_length=80)),
-                ('subject_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('decision', models.CharField(choices=[('allowed', 'Allowed'), ('refused', 'Refused'), ('done', 'Done'), ('failed', 'Failed')], max_length=10)),
-                ('reasons', models.JSONField(default=list)),
-                ('previous_hash', models.CharField(blank=True, max_length=64)),
-                ('entry_hash', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.BigIntegerField(null=True, unique=True)),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                ("actor_staff_id", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("actor_username", models.CharField(blank=True, max_length=254)),
+                ("device", models.CharField(blank=True, max_length=60)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("source_address", models.CharField(blank=True, max_length=64)),
+                ("action", models.CharField(db_index=True, max_length=60)),
+                ("object_type", models.CharField(blank=True, max_length=40)),
+                ("object_id", models.CharField(blank=True, max_length=80)),
+                ("subject_id", models.CharField(blank=True, db_index=True, max_length=40)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("allowed", "Allowed"),
+                            ("refused", "Refused"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reasons", models.JSONField(default=list)),
+                ("previous_hash", models.CharField(blank=True, max_length=64)),
+                ("entry_hash", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__3eefc4_idx')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__3eefc4_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -5,102 +5,250 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Directorate',
+            name="Directorate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('children_centre', 'Children centre'), ('office', 'Office')], default='office', max_length=20)),
-                ('address', models.CharField(blank=True, max_length=250)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("children_centre", "Children centre"), ("office", "Office")],
+                        default="office",
+                        max_length=20,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=250)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('directorate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='organisation.directorate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "directorate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="organisation.directorate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_id', models.CharField(max_length=40, unique=True)),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('employment_type', models.CharField(choices=[('employee', 'Employee'), ('agency', 'Agency worker'), ('contractor', 'Contractor'), ('volunteer', 'Volunteer')], max_length=20)),
-                ('works_with_vulnerable_people', models.BooleanField()),
-                ('work_pattern', models.CharField(choices=[('office', 'Office based'), ('remote', 'Remote'), ('flexible', 'Flexible')], max_length=20)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('directorate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='organisation.directorate')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='organisation.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("staff_id", models.CharField(max_length=40, unique=True)),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                (
+                    "employment_type",
+                    models.CharField(
+                        choices=[
+                            ("employee", "Employee"),
+                            ("agency", "Agency worker"),
+                            ("contractor", "Contractor"),
+                            ("volunteer", "Volunteer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("works_with_vulnerable_people", models.BooleanField()),
+                (
+                    "work_pattern",
+                    models.CharField(
+                        choices=[
+                            ("office", "Office based"),
+                            ("remote", "Remote"),
+                            ("flexible", "Flexible"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "directorate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="organisation.directorate",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="organisation.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name'],
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='RiskAssessment',
+            name="RiskAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approved', 'Approved'), ('refused', 'Refused')], max_length=20)),
-                ('max_classification', models.CharField(choices=[('OFFICIAL', 'OFFICIAL'), ('OFFICIAL-SENSITIVE', 'OFFICIAL-SENSITIVE')], max_length=20)),
-                ('assessed_on', models.DateField()),
-                ('review_due', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_assessments', to='organisation.staffmember')),
-                ('scope_team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approved", "Approved"), ("refused", "Refused")], max_length=20
+                    ),
+                ),
+                (
+                    "max_classification",
+                    models.CharField(
+                        choices=[
+                            ("OFFICIAL", "OFFICIAL"),
+                            ("OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("assessed_on", models.DateField()),
+                ("review_due", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_assessments",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "scope_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_on', '-id'],
+                "ordering": ["-assessed_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('practitioner', 'Practitioner'), ('team_manager', 'Team manager'), ('centre_manager', 'Centre manager'), ('volunteer_manager', 'Volunteer manager'), ('it_support', 'IT support'), ('ig_officer', 'Information governance officer'), ('foi_officer', 'FOI officer'), ('sysadmin', 'System administrator')], max_length=30)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='organisation.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("practitioner", "Practitioner"),
+                            ("team_manager", "Team manager"),
+                            ("centre_manager", "Centre manager"),
+                            ("volunteer_manager", "Volunteer manager"),
+                            ("it_support", "IT support"),
+                            ("ig_officer", "Information governance officer"),
+                            ("foi_officer", "FOI officer"),
+                            ("sysadmin", "System administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="organisation.staffmember",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['role', 'staff'], name='organisatio_role_d7c6d7_idx')],
-                'constraints': [models.UniqueConstraint(fields=('staff', 'role'), name='staff_role_unique')],
+                "indexes": [
+                    models.Index(fields=["role", "staff"], name="organisatio_role_d7c6d7_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("staff", "role"), name="staff_role_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='staffmember',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='staff_end_not_before_start'),
+            model_name="staffmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="staff_end_not_before_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskassessment',
-            constraint=models.UniqueConstraint(fields=('staff', 'outcome', 'scope_team', 'max_classification', 'assessed_on', 'review_due'), name='risk_assessment_row_unique'),
+            model_name="riskassessment",
+            constraint=models.UniqueConstraint(
+                fields=(
+                    "staff",
+                    "outcome",
+                    "scope_team",
+                    "max_classification",
+                    "assessed_on",
+                    "review_due",
+                ),
+                name="risk_assessment_row_unique",
+            ),
         ),
     ]

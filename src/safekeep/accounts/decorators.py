@@ -1,0 +1,45 @@
+"""View guards: pages with personal data need a signed-in, two-factor-verified staff member."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def verified_staff_required(view: View) -> View:
+    """Signed in, second factor verified, and linked to a staff member; otherwise sign in again."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+            return redirect_to_login(request.get_full_path())
+        if getattr(user, "staff", None) is None:
+            raise PermissionDenied("This account is not linked to a member of staff.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Like verified_staff_required, and the staff member must hold one of `roles`."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            staff = request.user.staff  # type: ignore[union-attr]
+            assert staff is not None  # guaranteed by verified_staff_required
+            if not staff.role_names() & set(roles):
+                raise PermissionDenied("Your role does not allow this.")
+            return view(request, *args, **kwargs)
+
+        return verified_staff_required(guarded)
+
+    return decorate

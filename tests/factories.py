@@ -1,0 +1,111 @@
+"""Test data builders, one place for every test. Plain functions with keyword arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safekeep.accounts.models import User
+from safekeep.organisation.models import Directorate, StaffMember, StaffRole, Team
+from safekeep.records.models import Allocation, Case, Subject
+
+_ids = itertools.count(1)
+TODAY = dt.date(2026, 11, 23)
+PASSWORD = "correct horse battery staple"
+
+
+def make_team(name: str = "", directorate: str = "Family Services") -> Team:
+    directorate_obj, _ = Directorate.objects.get_or_create(name=directorate)
+    team, _ = Team.objects.get_or_create(
+        name=name or f"Team {next(_ids)}", defaults={"directorate": directorate_obj}
+    )
+    return team
+
+
+def make_staff(
+    *,
+    team: Team | None = None,
+    roles: tuple[str, ...] = ("practitioner",),
+    employment_type: str = "employee",
+    start_date: dt.date = dt.date(2020, 1, 1),
+    end_date: dt.date | None = None,
+    **fields: Any,
+) -> StaffMember:
+    team = team or make_team()
+    number = next(_ids)
+    staff = StaffMember.objects.create(
+        staff_id=fields.pop("staff_id", f"S{number:05d}"),
+        given_name=fields.pop("given_name", "Test"),
+        family_name=fields.pop("family_name", f"Person{number}"),
+        email=fields.pop("email", f"person{number}@council.example"),
+        directorate=team.directorate,
+        team=team,
+        employment_type=employment_type,
+        works_with_vulnerable_people=fields.pop("works_with_vulnerable_people", True),
+        work_pattern=fields.pop("work_pattern", "flexible"),
+        start_date=start_date,
+        end_date=end_date,
+        **fields,
+    )
+    for role in roles:
+        StaffRole.objects.create(staff=staff, role=role)
+    return staff
+
+
+def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool = True) -> User:
+    user = User.objects.create_user(username=staff.email, email=staff.email, password=password)
+    user.staff = staff
+    user.save()
+    if with_totp:
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """A session that has passed both password and two-factor checks."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def make_case(
+    *,
+    team: Team | None = None,
+    classification: str = "OFFICIAL",
+    restricted: bool = False,
+    subject_kind: str = "child",
+    subject_staff: StaffMember | None = None,
+    allocated: tuple[StaffMember, ...] = (),
+) -> Case:
+    number = next(_ids)
+    subject = Subject.objects.create(
+        subject_id=f"P{number:06d}",
+        kind=subject_kind,
+        given_name="Subject",
+        family_name=f"Number{number}",
+        date_of_birth=dt.date(2015, 5, 1),
+        restricted=restricted,
+        staff=subject_staff,
+    )
+    case = Case.objects.create(
+        case_id=f"C{number:06d}",
+        subject=subject,
+        owning_team=team or make_team(),
+        classification=classification,
+        opened_on=dt.date(2025, 1, 1),
+    )
+    for staff in allocated:
+        Allocation.objects.create(
+            case=case, staff=staff, role="allocated_worker", starts_on=dt.date(2025, 1, 1)
+        )
+    return case
