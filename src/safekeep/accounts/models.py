@@ -21,6 +21,8 @@ class User(AbstractUser):
     failed_sign_ins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     session_generation = models.PositiveIntegerField(default=0)
+    # Demo-council accounts only: `safekeep demo-code` may print their current two-factor code.
+    is_demo_account = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.username
