@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "safekeep.accounts",
     "safekeep.audit",
     "safekeep.records",
+    "safekeep.api",
     "safekeep.access",
     "safekeep.web",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from safekeep.organisation.models import Classification, StaffMember, Team
@@ -216,7 +215,5 @@ class Document(models.Model):
     size = models.PositiveIntegerField()
     storage_name = models.CharField(max_length=200, unique=True)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
