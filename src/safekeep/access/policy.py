@@ -125,7 +125,11 @@ class CaseFacts:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Where and when the request happens; `device` is filled in by the device rules."""
+    """Where and when the request happens; `device` is filled in by the device rules.
+
+    `now` should be an aware datetime in the council's local time zone, so that `today`
+    is the council's calendar day (end dates and allocations are calendar days).
+    """
 
     now: dt.datetime
     device: object | None = None
@@ -165,16 +169,106 @@ USE_SAR = "To see records about yourself, make a subject access request."
 
 # --- the rules --------------------------------------------------------------------------
 
+RESTRICTED_REFUSAL: Final = (
+    "this person's records are restricted to their allocated workers and people "
+    "with access approved by information governance; break-glass cannot be used"
+)
+NOT_ALLOCATED_REFUSAL: Final = (
+    "you are not allocated to this case and have no approved access to it"
+)
+SEES_SENSITIVE_ROLES: Final = frozenset({"allocated_worker", "supervising_manager"})
+
 
 def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context) -> Decision:
     """The one access decision. The first rule that decides, decides; default deny."""
     if action not in ACTIONS:
         return _refuse(f"'{action}' is not an action Safekeep knows")
+    refusal = _person_refusal(actor, resource, context)
+    if refusal is not None:
+        return refusal
     today = context.today
     now = context.now
+    allocations = [a for a in resource.allocations if a.active_on(today)]
+    grants = [g for g in resource.grants if g.active_at(now)]
+    restricted = resource.subject_restricted
+    if restricted:
+        # Only information governance can open a restricted subject to someone unallocated.
+        grants = [g for g in grants if g.ig_approved]
 
+    # 4. Restricted subjects: allocation or an IG-approved grant only.
+    if restricted and not allocations and not grants:
+        return _refuse(RESTRICTED_REFUSAL, CONTACT_IG)
+
+    # 5. Volunteers: an active allocation and an approved, in-date, in-scope risk assessment.
+    if actor.is_volunteer:
+        refusal = _volunteer_refusal(actor, resource, allocations, today)
+        if refusal is not None:
+            return refusal
+
+    oversees = not restricted and is_overseeing_manager(actor, resource)
+
+    # 6. Allocation.
+    if allocations:
+        best = _strongest_allocation(allocations)
+        label = ALLOCATION_ROLE_LABELS.get(best.role, best.role)
+        return _allow(
+            f"{label} since {best.starts_on.isoformat()}",
+            Basis.ALLOCATION,
+            action,
+            resource,
+            sees_sensitive=oversees or any(a.role in SEES_SENSITIVE_ROLES for a in allocations),
+        )
+
+    # 7. Team-manager oversight of the owning team (never enough for a restricted subject).
+    if oversees:
+        return _allow(
+            "team manager of the team that owns this case",
+            Basis.OVERSIGHT,
+            action,
+            resource,
+            sees_sensitive=True,
+        )
+
+    # 8. A time-limited grant for this action (IG-approved only, for a restricted subject).
+    for grant in sorted(grants, key=lambda g: g.expires_at, reverse=True):
+        if action in grant.actions:
+            approver = "information governance" if grant.ig_approved else "a manager"
+            return _allow(
+                f"access approved by {approver} until {_minutes(grant.expires_at)}",
+                Basis.GRANT,
+                action,
+                resource,
+            )
+
+    # 9. Break-glass: view only, IG alerted and asked to review (never for restricted subjects).
+    glass = [] if restricted else [b for b in resource.break_glass if b.active_at(now)]
+    if glass:
+        if action != VIEW:
+            return _refuse("break-glass access allows viewing only", ASK_MANAGER, CONTACT_IG)
+        until = max(b.expires_at for b in glass)
+        return Decision(
+            True,
+            (f"break-glass access until {_minutes(until)}",),
+            (Obligation.AUDIT.value, Obligation.ALERT_IG.value, Obligation.IG_REVIEW.value),
+            Basis.BREAK_GLASS,
+            False,
+        )
+
+    # 10. Default deny.
+    if grants:
+        return _refuse(f"your time-limited access does not include '{action}'", ASK_MANAGER)
+    return _refuse(NOT_ALLOCATED_REFUSAL, ASK_MANAGER, USE_BREAK_GLASS)
+
+
+def is_overseeing_manager(actor: ActorFacts, resource: CaseFacts) -> bool:
+    """Rule 7's relationship: a team manager of the team that owns the case."""
+    return "team_manager" in actor.roles and resource.owning_team_id in actor.managed_team_ids
+
+
+def _person_refusal(actor: ActorFacts, resource: CaseFacts, context: Context) -> Decision | None:
+    """Rules 1-3: who the person is, before any relationship to the case counts."""
     # 1. Leavers and disabled accounts.
-    if actor.end_date is not None and actor.end_date < today:
+    if actor.end_date is not None and actor.end_date < context.today:
         return _refuse(f"your work with the council ended on {actor.end_date.isoformat()}")
     if actor.disabled:
         return _refuse("your account is disabled")
@@ -190,83 +284,7 @@ def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context
         return _refuse("this is a record about you", USE_SAR)
     if actor.staff_pk in resource.conflict_staff_pks:
         return _refuse("you are named as having a conflict with this person", CONTACT_IG)
-
-    allocations = [a for a in resource.allocations if a.active_on(today)]
-    grants = [g for g in resource.grants if g.active_at(now)]
-
-    # 4. Restricted subjects: allocation or an IG-approved grant only.
-    if (
-        resource.subject_restricted
-        and not allocations
-        and not any(g.ig_approved and action in g.actions for g in grants)
-    ):
-        return _refuse(
-            "this person's records are restricted to their allocated workers and people "
-            "with access approved by information governance; break-glass cannot be used",
-            CONTACT_IG,
-        )
-
-    # 5. Volunteers: an active allocation and an approved, in-date, in-scope risk assessment.
-    if actor.is_volunteer:
-        refusal = _volunteer_refusal(actor, resource, allocations, today)
-        if refusal is not None:
-            return refusal
-
-    # 6. Allocation.
-    if allocations:
-        best = _strongest_allocation(allocations)
-        label = ALLOCATION_ROLE_LABELS.get(best.role, best.role)
-        return _allow(
-            f"{label} since {best.starts_on.isoformat()}",
-            Basis.ALLOCATION,
-            action,
-            resource,
-            sees_sensitive=best.role in {"allocated_worker", "supervising_manager"},
-        )
-
-    # 7. Team-manager oversight of the owning team.
-    if "team_manager" in actor.roles and resource.owning_team_id in actor.managed_team_ids:
-        return _allow(
-            "team manager of the team that owns this case",
-            Basis.OVERSIGHT,
-            action,
-            resource,
-            sees_sensitive=True,
-        )
-
-    # 8. A time-limited grant for this action.
-    for grant in sorted(grants, key=lambda g: g.expires_at, reverse=True):
-        if action in grant.actions:
-            approver = "information governance" if grant.ig_approved else "a manager"
-            return _allow(
-                f"access approved by {approver} until {grant.expires_at.isoformat(' ', 'minutes')}",
-                Basis.GRANT,
-                action,
-                resource,
-            )
-
-    # 9. Break-glass: view only, IG alerted and asked to review.
-    glass = [b for b in resource.break_glass if b.active_at(now)]
-    if glass:
-        if action != VIEW:
-            return _refuse("break-glass access allows viewing only", ASK_MANAGER, CONTACT_IG)
-        until = max(b.expires_at for b in glass)
-        return Decision(
-            True,
-            (f"break-glass access until {until.isoformat(' ', 'minutes')}",),
-            (Obligation.AUDIT.value, Obligation.ALERT_IG.value, Obligation.IG_REVIEW.value),
-            Basis.BREAK_GLASS,
-            False,
-        )
-
-    # 10. Default deny.
-    if grants:
-        return _refuse(f"your time-limited access does not include '{action}'", ASK_MANAGER)
-    return _refuse(
-        "you are not allocated to this case and have no approved access to it",
-        ASK_MANAGER,
-        USE_BREAK_GLASS,
-    )
+    return None
 
 
 def _volunteer_refusal(
@@ -288,9 +306,7 @@ def _volunteer_refusal(
         )
     if assessment.scope_team_id != resource.owning_team_id:
         return _refuse("your risk assessment does not cover this team's records")
-    if CLASSIFICATION_RANK.get(assessment.max_classification, -1) < CLASSIFICATION_RANK.get(
-        resource.classification, 99
-    ):
+    if not classification_covers(assessment.max_classification, resource.classification):
         return _refuse(
             f"your risk assessment covers {assessment.max_classification} records only; "
             f"this record is {resource.classification}"
@@ -298,11 +314,20 @@ def _volunteer_refusal(
     return None
 
 
+def classification_covers(maximum: str, classification: str) -> bool:
+    """Whether a clearance of `maximum` covers a record of `classification` (unknown: no)."""
+    return CLASSIFICATION_RANK.get(maximum, -1) >= CLASSIFICATION_RANK.get(classification, 99)
+
+
 _ALLOCATION_STRENGTH: Final = {"allocated_worker": 0, "supervising_manager": 1, "co_worker": 2}
 
 
 def _strongest_allocation(allocations: list[AllocationFacts]) -> AllocationFacts:
     return min(allocations, key=lambda a: (_ALLOCATION_STRENGTH.get(a.role, 9), a.starts_on))
+
+
+def _minutes(moment: dt.datetime) -> str:
+    return moment.isoformat(" ", "minutes")
 
 
 def _allow(
@@ -314,3 +339,51 @@ def _allow(
     if action in {DOWNLOAD, PRINT, EXPORT} and resource.classification == "OFFICIAL-SENSITIVE":
         obligations.append(Obligation.WATERMARK.value)
     return Decision(True, (reason,), tuple(obligations), basis, sees_sensitive)
+
+
+# --- break-glass --------------------------------------------------------------------------
+
+BREAK_GLASS_HOURS: Final = 4
+BREAK_GLASS_MIN_REASON: Final = 20
+BREAK_GLASS_ROLES: Final = frozenset({"practitioner", "team_manager", "centre_manager"})
+
+
+def may_break_glass(
+    actor: ActorFacts, resource: CaseFacts, context: Context, *, reason: str | None
+) -> Decision:
+    """May this person open emergency, view-only access to this case now, for this reason?
+
+    The person rules (1-3) apply first; then restricted subjects are refused outright
+    (rule 4), volunteers and non-practitioner roles cannot use it, a reason of at least
+    20 characters is required (`None`: the caller has checked it), and someone who can
+    already view the case does not need it.
+    Allowed: IG is alerted and must review the use.
+    """
+    refusal = _person_refusal(actor, resource, context)
+    if refusal is not None:
+        return refusal
+    if resource.subject_restricted:
+        return _refuse(
+            "break-glass cannot be used for a restricted person's records; "
+            "contact information governance",
+            CONTACT_IG,
+        )
+    if actor.is_volunteer or not actor.roles & BREAK_GLASS_ROLES:
+        return _refuse("only practitioners and managers can use break-glass access", ASK_MANAGER)
+    if reason is not None and len(reason.strip()) < BREAK_GLASS_MIN_REASON:
+        return _refuse(
+            f"give a reason of at least {BREAK_GLASS_MIN_REASON} characters for break-glass access"
+        )
+    current = decide(actor, VIEW, resource, context)
+    if current.allowed:
+        return _refuse("you can already view this case; break-glass is not needed")
+    return Decision(
+        True,
+        (
+            f"break-glass access for {BREAK_GLASS_HOURS} hours, view only; information governance "
+            "will review it",
+        ),
+        (Obligation.AUDIT.value, Obligation.ALERT_IG.value, Obligation.IG_REVIEW.value),
+        Basis.BREAK_GLASS,
+        False,
+    )

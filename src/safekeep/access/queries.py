@@ -1,0 +1,121 @@
+"""The relationship rules as one database query: what may this person see?
+
+`visible_cases` mirrors `policy.decide` rule for rule (the property test in
+tests/access/test_property.py keeps them in agreement), so lists, search and counts never
+run a per-row Python check.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
+
+from safekeep.access.facts import actor_facts
+from safekeep.access.policy import (
+    ACTIONS,
+    CLASSIFICATION_RANK,
+    NO_CASE_CONTENT_ROLES,
+    VIEW,
+    ActorFacts,
+    Context,
+    Decision,
+)
+from safekeep.organisation.models import StaffMember
+from safekeep.records.models import (
+    AccessGrant,
+    Allocation,
+    BreakGlass,
+    Case,
+    Entry,
+    SubjectConflict,
+)
+
+
+def visible_cases(
+    actor: StaffMember, context: Context, action: str = VIEW, *, account_active: bool = True
+) -> QuerySet[Case]:
+    """Every case on which `actor` may do `action` now, as a QuerySet (no per-row Python)."""
+    facts = actor_facts(actor, account_active=account_active, today=context.today)
+    condition = visible_condition(facts, context, action)
+    if condition is None:
+        return Case.objects.none()
+    return Case.objects.filter(condition)
+
+
+def visible_condition(facts: ActorFacts, context: Context, action: str) -> Q | None:
+    """The Q object for `visible_cases`; None when the person may see no case at all."""
+    today, now = context.today, context.now
+    # Rules 1 and 2 depend on the person alone.
+    if action not in ACTIONS:
+        return None
+    if facts.end_date is not None and facts.end_date < today:
+        return None
+    if facts.disabled or facts.roles & NO_CASE_CONTENT_ROLES:
+        return None
+
+    staff_pk = facts.staff_pk
+    # Rule 3: never one's own record, never a named conflict.
+    person = ~Q(subject__staff_id=staff_pk) & ~Exists(
+        SubjectConflict.objects.filter(subject_id=OuterRef("subject_id"), staff_id=staff_pk)
+    )
+    allocated = Exists(
+        Allocation.objects.filter(
+            case_id=OuterRef("pk"), staff_id=staff_pk, starts_on__lte=today
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    )
+    grants = (
+        AccessGrant.objects.filter(
+            case_id=OuterRef("pk"),
+            grantee_id=staff_pk,
+            status=AccessGrant.Status.APPROVED,
+            starts_at__lte=now,
+            expires_at__gt=now,
+        )
+        .annotate(padded=Concat(Value(" "), "actions", Value(" ")))
+        .filter(padded__contains=f" {action} ")
+    )
+    granted = Exists(grants)
+    ig_granted = Exists(grants.filter(ig_approved=True))
+    glass = Exists(
+        BreakGlass.objects.filter(
+            case_id=OuterRef("pk"), staff_id=staff_pk, started_at__lte=now, expires_at__gt=now
+        )
+    )
+
+    # Rule 5: volunteers need an allocation and an approved, in-date, in-scope assessment.
+    if facts.is_volunteer:
+        assessment = facts.latest_risk_assessment
+        if assessment is None or assessment.outcome != "approved" or assessment.review_due < today:
+            return None
+        covered = [
+            name
+            for name, rank in CLASSIFICATION_RANK.items()
+            if rank <= CLASSIFICATION_RANK.get(assessment.max_classification, -1)
+        ]
+        return (
+            person
+            & Q(allocated)
+            & Q(owning_team_id=assessment.scope_team_id, classification__in=covered)
+        )
+
+    # Rules 4 and 6-9.
+    open_ways = Q(allocated) | Q(granted)
+    if "team_manager" in facts.roles and facts.managed_team_ids:
+        open_ways |= Q(owning_team_id__in=facts.managed_team_ids)
+    if action == VIEW:
+        open_ways |= Q(glass)
+    restricted_ways = Q(allocated) | Q(ig_granted)
+    return person & (
+        (Q(subject__restricted=False) & open_ways) | (Q(subject__restricted=True) & restricted_ways)
+    )
+
+
+def visible_entries(case: Case, decision: Decision) -> QuerySet[Entry]:
+    """The entries of `case` the decision lets the person see: sensitive ones need the
+    allocated worker, the supervising manager or the owning team's manager."""
+    if not decision.allowed:
+        return Entry.objects.none()
+    entries = Entry.objects.filter(case=case)
+    if decision.sees_sensitive_entries:
+        return entries
+    return entries.filter(sensitive=False)
