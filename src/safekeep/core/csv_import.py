@@ -1,0 +1,578 @@
+"""All-or-nothing CSV imports: one framework, one error format, one audit entry per import.
+
+Every `safekeep import KIND FILE.csv` goes through `run_import`, which:
+
+1. decodes the bytes as UTF-8 (a leading byte-order mark is ignored) and reports every line
+   holding bytes that are not UTF-8;
+2. reads the header row: columns may come in any order; missing, unknown and repeated
+   columns are errors;
+3. hands each data row to the importer's `parse_row`, which reads cells through the `Row`
+   helpers (`row.text`, `row.date`, `row.yes_no`, `row.enum`, `row.list`) so every importer
+   reports bad cells the same way;
+4. reports rows whose key (`Importer.key_columns`, or the whole row) repeats an earlier row;
+5. calls the importer's `validate` for checks across rows and against the database
+   (unknown references, clashes), which report with `self.error(line, column, message)`;
+6. if anything was reported, writes one refused audit entry and raises `ImportFailed`
+   listing every problem as ``line N, column X: message`` — nothing is written;
+7. otherwise calls `apply` inside one transaction, which returns created / updated /
+   unchanged counts, and writes one done audit entry with those counts.
+
+Importing the same file twice changes nothing the second time: `apply` must key rows (by
+`staff_id`, `asset_tag`, ... or the whole row) and count them as unchanged. Audit entries
+hold the kind, the file's SHA-256 and the counts, never row content.
+
+Other apps add kinds without touching this module, from their `AppConfig.ready()`::
+
+    from safekeep.core.csv_import import Importer, Parsed, Row, register_importer
+
+    class CasesImporter(Importer[CaseRow]):
+        kind = "cases"
+        columns = ("case_id", "subject_id", ...)
+        key_columns = ("case_id",)
+
+        def parse_row(self, row: Row) -> CaseRow | None:
+            return CaseRow(case_id=row.text("case_id"), opened_on=row.date("opened_on"), ...)
+
+        def validate(self, rows: list[Parsed[CaseRow]]) -> None:
+            ...  # self.error(parsed.line, "owning_team", "unknown team ...")
+
+        def apply(self, rows: list[Parsed[CaseRow]], progress: Progress) -> ImportCounts:
+            ...  # bulk writes; progress(n) after each n rows
+
+    register_importer("cases", CasesImporter)
+
+`parse_row` may return None when the row had problems; those rows are not passed on.
+The pure parsers (`parse_date`, `parse_yes_no`, `parse_enum`, `parse_list`) raise
+`CellError` with a plain message and can be used on their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from safekeep.audit.services import Origin, audit_event
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+T = TypeVar("T")
+Progress = Callable[[int], None]
+
+# Imports with at least this many rows show a progress bar on a terminal.
+PROGRESS_THRESHOLD = 500
+# Enough to fix a file in one go without flooding the terminal.
+MAX_PROBLEMS = 1000
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# ---------------------------------------------------------------------------------------
+# Results and errors
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the file, where it is (line 1 is the header row)."""
+
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"line {self.line}, column {self.column}: {self.message}"
+        return f"line {self.line}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The file was rejected; `problems` lists every reason and nothing was written."""
+
+    def __init__(self, kind: str, problems: Sequence[Problem]) -> None:
+        self.kind = kind
+        self.problems = list(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(
+            f"The {kind} file was not imported: {count} {noun} found. Nothing was changed."
+        )
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
+
+
+class UnknownImportKind(Exception):
+    """No importer is registered under that name."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        known = ", ".join(importer_kinds()) or "none"
+        super().__init__(f"There is no import called {kind!r}. The imports are: {known}.")
+
+
+@dataclass(slots=True)
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    kind: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    sha256: str
+
+    def summary(self) -> str:
+        return (
+            f"Imported {self.rows} {self.kind} rows: {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """Choices the operator makes for one import.
+
+    `create_missing`: create directorates, teams and other named references that do not
+    exist yet, instead of rejecting the row (strict mode, the default).
+    """
+
+    create_missing: bool = False
+    today: dt.date = field(default_factory=timezone.localdate)
+
+
+# ---------------------------------------------------------------------------------------
+# Pure cell parsers: raise CellError with a plain message
+# ---------------------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message says why in plain words."""
+
+
+def parse_date(value: str) -> dt.date:
+    """An ISO 8601 calendar date, YYYY-MM-DD (the only form a spreadsheet cannot misread)."""
+    text = value.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise CellError(f"{text!r} is not a date in the form YYYY-MM-DD (ISO 8601)")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CellError(f"{text!r} is not a real date") from None
+
+
+def parse_yes_no(value: str) -> bool:
+    text = value.strip().lower()
+    if text == "yes":
+        return True
+    if text == "no":
+        return False
+    raise CellError(f"{value.strip()!r} is not yes or no")
+
+
+def parse_enum(value: str, choices: Iterable[str]) -> str:
+    """One of `choices`, exactly as spelled in the data formats (case-sensitive)."""
+    allowed = list(choices)
+    text = value.strip()
+    if text not in allowed:
+        raise CellError(f"{text!r} is not one of {_or_list(allowed)}")
+    return text
+
+
+def parse_list(
+    value: str, *, choices: Iterable[str] | None = None, separator: str = ";"
+) -> list[str]:
+    """Values separated by `separator`, blanks dropped, repeats removed, order kept."""
+    items: list[str] = []
+    for part in value.split(separator):
+        text = part.strip()
+        if text and text not in items:
+            items.append(text)
+    if choices is not None:
+        allowed = list(choices)
+        wrong = [item for item in items if item not in allowed]
+        if wrong:
+            shown = ", ".join(repr(item) for item in wrong)
+            raise CellError(
+                f"{shown} {'is' if len(wrong) == 1 else 'are'} not one of {_or_list(allowed)}"
+            )
+    return items
+
+
+def _or_list(values: Sequence[str]) -> str:
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# A data row, read through helpers that record problems instead of raising
+# ---------------------------------------------------------------------------------------
+
+
+class Row:
+    """One data row. Helpers return None (or a safe empty value) and record a problem."""
+
+    def __init__(self, line: int, values: Mapping[str, str], sink: list[Problem]) -> None:
+        self.line = line
+        self.values = values
+        self._sink = sink
+        self.problem_count = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def error(self, column: str | None, message: str) -> None:
+        self.problem_count += 1
+        self._sink.append(Problem(self.line, column, message))
+
+    def raw(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+    def text(self, column: str, *, required: bool = True, max_length: int | None = None) -> str:
+        value = self.raw(column)
+        if required and not value:
+            self.error(column, "is empty; a value is required")
+        elif max_length is not None and len(value) > max_length:
+            self.error(column, f"is longer than {max_length} characters")
+        return value
+
+    def date(self, column: str, *, required: bool = True) -> dt.date | None:
+        value = self.raw(column)
+        if not value:
+            if required:
+                self.error(column, "is empty; a date in the form YYYY-MM-DD is required")
+            return None
+        return self._parse(column, parse_date, value)
+
+    def yes_no(self, column: str) -> bool | None:
+        value = self.raw(column)
+        if not value:
+            self.error(column, "is empty; yes or no is required")
+            return None
+        return self._parse(column, parse_yes_no, value)
+
+    def enum(self, column: str, choices: Iterable[str], *, required: bool = True) -> str | None:
+        value = self.raw(column)
+        allowed = list(choices)
+        if not value:
+            if required:
+                self.error(column, f"is empty; one of {_or_list(allowed)} is required")
+            return None
+        return self._parse(column, lambda v: parse_enum(v, allowed), value)
+
+    def list(
+        self,
+        column: str,
+        *,
+        choices: Iterable[str] | None = None,
+        required: bool = False,
+        separator: str = ";",
+    ) -> list[str]:
+        value = self.raw(column)
+        items = self._parse(
+            column, lambda v: parse_list(v, choices=choices, separator=separator), value
+        )
+        if items is None:
+            return []
+        if required and not items and self.ok:
+            self.error(
+                column, f"is empty; at least one value is required (separate with {separator})"
+            )
+        return items
+
+    def _parse(self, column: str, parser: Callable[[str], T], value: str) -> T | None:
+        try:
+            return parser(value)
+        except CellError as exc:
+            self.error(column, str(exc))
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed(Generic[T]):
+    """A row that parsed cleanly: its line number (for later errors) and the importer's value."""
+
+    line: int
+    item: T
+
+
+# ---------------------------------------------------------------------------------------
+# Importers and their registry
+# ---------------------------------------------------------------------------------------
+
+
+class Importer(Generic[T]):
+    """Base class for one CSV format. Subclasses set `kind`, `columns`, and implement
+    `parse_row` and `apply`; `validate` is optional. Only `apply` may write."""
+
+    kind: ClassVar[str] = ""
+    columns: ClassVar[tuple[str, ...]] = ()
+    # Columns whose values identify a row; None means the whole row is its own key.
+    key_columns: ClassVar[tuple[str, ...] | None] = None
+
+    def __init__(self, *, options: ImportOptions | None = None) -> None:
+        self.options = options or ImportOptions()
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, column: str | None, message: str) -> None:
+        self.problems.append(Problem(line, column, message))
+
+    def parse_row(self, row: Row) -> T | None:
+        raise NotImplementedError
+
+    def validate(self, rows: list[Parsed[T]]) -> None:
+        """Checks across rows and against the database (read only). Report with `error`."""
+
+    def apply(self, rows: list[Parsed[T]], progress: Progress) -> ImportCounts:
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, type[Importer[Any]]] = {}
+
+
+def register_importer(kind: str, importer: type[Importer[Any]]) -> None:
+    """Make `safekeep import KIND FILE.csv` use `importer`. Call from `AppConfig.ready()`."""
+    existing = _REGISTRY.get(kind)
+    if existing is not None and existing is not importer:
+        raise ValueError(f"An importer for {kind!r} is already registered: {existing!r}")
+    _REGISTRY[kind] = importer
+
+
+def importer_kinds() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get_importer(kind: str) -> type[Importer[Any]]:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise UnknownImportKind(kind) from None
+
+
+# ---------------------------------------------------------------------------------------
+# Running an import
+# ---------------------------------------------------------------------------------------
+
+
+def run_import(
+    kind: str,
+    data: bytes,
+    *,
+    origin: Origin,
+    options: ImportOptions | None = None,
+    console: Console | None = None,
+) -> ImportResult:
+    """Check the whole file, then write all of it in one transaction, or nothing at all.
+
+    Raises `ImportFailed` (after writing one refused audit entry) listing every problem.
+    """
+    importer = get_importer(kind)(options=options)
+    digest = hashlib.sha256(data).hexdigest()
+    problems, parsed = _check(importer, data, console)
+    if problems:
+        problems = sorted(problems, key=lambda p: p.line)
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(
+                Problem(
+                    problems[MAX_PROBLEMS].line,
+                    None,
+                    f"and {len(problems) - MAX_PROBLEMS} more problems not listed",
+                )
+            )
+        with transaction.atomic():
+            audit_event(
+                origin=origin,
+                action=f"import.{kind}",
+                decision="refused",
+                object_type="import",
+                object_id=digest,
+                reasons=[f"{len(problems)} problems found; nothing was written"],
+            )
+        raise ImportFailed(kind, shown)
+
+    with transaction.atomic(), _progress(console, "Writing", len(parsed)) as advance:
+        counts = importer.apply(parsed, advance)
+        audit_event(
+            origin=origin,
+            action=f"import.{kind}",
+            decision="done",
+            object_type="import",
+            object_id=digest,
+            reasons=[
+                f"rows {len(parsed)}",
+                f"created {counts.created}",
+                f"updated {counts.updated}",
+                f"unchanged {counts.unchanged}",
+            ],
+        )
+    return ImportResult(
+        kind=kind,
+        rows=len(parsed),
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        sha256=digest,
+    )
+
+
+def _check(
+    importer: Importer[T], data: bytes, console: Console | None
+) -> tuple[list[Problem], list[Parsed[T]]]:
+    """Every problem in the file, and the parsed rows (only meaningful when there are none)."""
+    problems: list[Problem] = []
+    columns = importer.columns
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        expected = ", ".join(columns)
+        return [Problem(1, None, f"the file is empty; it needs a header row: {expected}")], []
+
+    bad_lines = _non_utf8_lines(data)
+    for line, byte in bad_lines.items():
+        problems.append(
+            Problem(
+                line,
+                None,
+                f"contains a byte (0x{byte:02X}) that is not UTF-8 text; "
+                "save the file as CSV UTF-8 and try again",
+            )
+        )
+    text = data.decode("utf-8", errors="replace")
+
+    records, csv_problem = _records(text)
+    if csv_problem is not None:
+        return [*problems, csv_problem], []
+    if not records:
+        return [Problem(1, None, "the file has no header row")], []
+    header_line, header = records[0]
+    names = [name.strip().lower() for name in header]
+    header_problems = _check_header(names, columns, header_line)
+    if header_problems:
+        return problems + header_problems, []
+    data_records = records[1:]
+    if not data_records:
+        problems.append(Problem(header_line + 1, None, "there are no rows after the header row"))
+        return problems, []
+
+    parsed: list[Parsed[T]] = []
+    first_seen: dict[tuple[str, ...], int] = {}
+    with _progress(console, "Checking", len(data_records)) as advance:
+        for line, cells in data_records:
+            advance(1)
+            if line in bad_lines:
+                continue
+            if len(cells) != len(names):
+                problems.append(
+                    Problem(
+                        line,
+                        None,
+                        f"has {len(cells)} values but the header row has {len(names)} columns",
+                    )
+                )
+                continue
+            values = dict(zip(names, cells, strict=True))
+            row = Row(line, values, problems)
+            item = importer.parse_row(row)
+            if item is None or not row.ok:
+                continue
+            key_columns = importer.key_columns
+            key = tuple(values[c].strip() for c in (key_columns or names))
+            if key in first_seen:
+                if key_columns:
+                    shown = ", ".join(key_columns)
+                    problems.append(
+                        Problem(
+                            line,
+                            shown,
+                            f"{' '.join(key)!r} is also on line "
+                            f"{first_seen[key]}; each {shown} may appear only once",
+                        )
+                    )
+                else:
+                    problems.append(Problem(line, None, f"repeats line {first_seen[key]} exactly"))
+                continue
+            first_seen[key] = line
+            parsed.append(Parsed(line, item))
+
+    # Rows that parsed cleanly are checked further even when others did not, so the
+    # operator sees every problem in one go.
+    importer.validate(parsed)
+    return problems + importer.problems, parsed
+
+
+def _check_header(names: list[str], columns: Sequence[str], line: int) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            problems.append(Problem(line, None, "a column has no name in the header row"))
+        elif name in seen:
+            problems.append(Problem(line, name, "appears more than once in the header row"))
+        elif name not in columns:
+            problems.append(
+                Problem(line, name, f"unknown column; the columns are {', '.join(columns)}")
+            )
+        seen.add(name)
+    for column in columns:
+        if column not in seen:
+            problems.append(Problem(line, column, "missing column"))
+    return problems
+
+
+def _records(text: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
+    """CSV records with the physical line each starts on (blank lines skipped)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for cells in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if cells and any(cell.strip() for cell in cells):
+                records.append((start, cells))
+    except csv.Error as exc:
+        return records, Problem(previous_end + 1, None, f"is not valid CSV ({exc})")
+    return records, None
+
+
+def _non_utf8_lines(data: bytes) -> dict[int, int]:
+    """Line number → first offending byte, for every line that is not valid UTF-8."""
+    bad: dict[int, int] = {}
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad[number] = raw[exc.start]
+    return bad
+
+
+@contextmanager
+def _progress(console: Console | None, label: str, total: int) -> Iterator[Progress]:
+    """A rich progress bar for long imports on a terminal; a no-op otherwise."""
+    if console is None or total < PROGRESS_THRESHOLD or not console.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import Progress as RichProgress
+
+    with RichProgress(console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,74 @@
+"""`safekeep import KIND FILE.csv`: an all-or-nothing, idempotent CSV import.
+
+The formats and the error format are in docs/data-formats.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+
+from safekeep.audit.services import Origin
+from safekeep.core.csv_import import (
+    ImportFailed,
+    ImportOptions,
+    UnknownImportKind,
+    get_importer,
+    importer_kinds,
+    run_import,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV file of KIND (staff, cases, devices, ...). The whole file is checked "
+        "first: any problem rejects it with every problem listed by line and column, and "
+        "nothing is changed. Importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        kinds = ", ".join(importer_kinds()) or "none registered"
+        parser.add_argument("kind", help=f"what the file holds: {kinds}")
+        parser.add_argument("file", help="the CSV file (UTF-8, header row first); - reads stdin")
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="create directorates and teams the file names that do not exist yet "
+            "(by default they are errors)",
+        )
+        parser.add_argument(
+            "--actor",
+            default="",
+            metavar="STAFF_ID",
+            help="the staff id of the person running the import, for the audit log",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind: str = options["kind"]
+        name: str = options["file"]
+        try:
+            get_importer(kind)
+        except UnknownImportKind as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {name}: {exc.strerror}.") from None
+        console = Console(stderr=True)
+        try:
+            result = run_import(
+                kind,
+                data,
+                origin=Origin.command(f"import {kind}", staff_id=options["actor"]),
+                options=ImportOptions(create_missing=options["create_missing"]),
+                console=console,
+            )
+        except ImportFailed as exc:
+            for message in exc.messages:
+                self.stderr.write(message)
+            raise CommandError(str(exc)) from None
+        self.stdout.write(result.summary())
