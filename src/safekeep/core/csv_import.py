@@ -292,7 +292,7 @@ class Row:
         )
         if items is None:
             return []
-        if required and not items and self.ok:
+        if required and not items:
             self.error(
                 column, f"is empty; at least one value is required (separate with {separator})"
             )
