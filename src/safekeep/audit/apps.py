@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,22 @@ class AuditConfig(AppConfig):
     name = "safekeep.audit"
     label = "audit"
     verbose_name = "Audit log"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_register_sqlite_guard, dispatch_uid="safekeep-audit-guard")
+
+
+def _register_sqlite_guard(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """SQLite's append-only triggers ask this function whether a test-database wipe is running.
+
+    Any other program opening the file lacks the function, so its UPDATE or DELETE fails too.
+    """
+    if connection.vendor != "sqlite":
+        return
+    from safekeep.audit.maintenance import is_wiping
+
+    connection.connection.create_function(
+        "safekeep_audit_maintenance", 0, lambda: 1 if is_wiping(connection) else 0
+    )

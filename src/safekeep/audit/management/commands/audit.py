@@ -1,0 +1,109 @@
+"""`safekeep audit checkpoint | prove ENTRY | verify [--checkpoint FILE] | sequence`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+from safekeep.audit import merkle, services
+from safekeep.audit.models import ChainLink
+from safekeep.audit.tree import StoredTree
+from safekeep.audit.verify import ExternalCheckpoint, verify_log
+
+
+class Command(BaseCommand):
+    help = "Audit log: sign a checkpoint, prove an entry is in the log, verify the whole log."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        checkpoint = sub.add_parser("checkpoint", help="sign the current tree size and root")
+        checkpoint.add_argument("--output", help="also write the checkpoint JSON to this file")
+        prove = sub.add_parser("prove", help="print an inclusion proof for one entry")
+        prove.add_argument("entry", type=int, help="the entry's sequence number")
+        verify = sub.add_parser("verify", help="re-check the chain and every checkpoint")
+        verify.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            help="a checkpoint JSON file kept elsewhere",
+        )
+        verify.add_argument("--no-progress", action="store_true")
+        sub.add_parser("sequence", help="chain entries still waiting (normally automatic)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"_{options['subcommand']}")(options)
+
+    def _sequence(self, options: dict[str, Any]) -> None:
+        self.stdout.write(f"Chained {services.chain_pending()} waiting entries.")
+
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        checkpoint = services.checkpoint_create(origin=services.Origin.command("audit checkpoint"))
+        text = json.dumps(services.checkpoint_export(checkpoint), indent=2)
+        if options["output"]:
+            Path(options["output"]).write_text(text + "\n")
+        self.stdout.write(text)
+
+    def _prove(self, options: dict[str, Any]) -> None:
+        services.chain_pending()
+        sequence = options["entry"]
+        link = ChainLink.objects.filter(sequence=sequence).first()
+        if link is None:
+            raise CommandError(f"There is no entry {sequence} in the audit log.")
+        tree = StoredTree.current()
+        proof = tree.inclusion_proof(sequence - 1)
+        root = tree.root()
+        leaf = merkle.leaf_hash(bytes.fromhex(link.entry_hash))
+        merkle.verify_inclusion(leaf, sequence - 1, tree.size, proof, root)
+        document = {
+            "entry": sequence,
+            "leaf_index": sequence - 1,
+            "entry_hash": link.entry_hash,
+            "tree_size": tree.size,
+            "root_hash": root.hex(),
+            "proof": [node.hex() for node in proof],
+        }
+        self.stdout.write(json.dumps(document, indent=2))
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        external = []
+        for name in options["checkpoint"]:
+            try:
+                data = json.loads(Path(name).read_text())
+                external.append(ExternalCheckpoint.from_json(data, label=f"Checkpoint file {name}"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read checkpoint file {name}: {exc}") from exc
+        if options["no_progress"]:
+            report = verify_log(external=external)
+        else:
+            with Progress(
+                "Verifying audit log",
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeRemainingColumn(),
+                console=None,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("verify", total=None)
+                report = verify_log(
+                    external=external,
+                    total_callback=lambda total: bar.update(task, total=total),
+                    progress=lambda step: bar.advance(task, step),
+                )
+        for warning in report.warnings:
+            self.stderr.write(f"Warning: {warning}")
+        if not report.ok:
+            first = report.first_bad_sequence
+            for _, problem in report.problems:
+                self.stderr.write(problem)
+            summary = f"The audit log has been tampered with: {len(report.problems)} problem(s)."
+            if first is not None:
+                summary += f" First bad entry: {first}."
+            raise CommandError(summary)
+        self.stdout.write(
+            f"Audit log intact: {report.entries} entries, {report.checkpoints} checkpoint(s) "
+            f"checked, root {report.root_hash}."
+        )

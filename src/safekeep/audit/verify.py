@@ -1,0 +1,340 @@
+"""Re-checking the whole log: the chain, the Merkle tiles, and every checkpoint.
+
+Reads every entry once, in sequence order, recomputes its canonical hash, the links between
+entries, the 256-leaf tile roots and the root at every checkpoint's size, and names the first
+entry that is wrong. Works even when the append-only triggers have been dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from safekeep.audit import canonical, merkle
+from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
+from safekeep.audit.services import checkpoint_message, chain_pending
+from safekeep.audit.tree import TILE_SIZE, StoredTree
+from safekeep.crypto import signing
+
+TRIGGER_TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalCheckpoint:
+    """A checkpoint kept outside the database (the JSON `safekeep audit checkpoint` prints)."""
+
+    tree_size: int
+    root_hash: str
+    created_at: str
+    key_id: str
+    public_key: str
+    signature: str
+    label: str = "the checkpoint file"
+
+    @classmethod
+    def from_json(cls, data: dict[str, object], *, label: str) -> ExternalCheckpoint:
+        try:
+            return cls(
+                tree_size=int(str(data["tree_size"])),
+                root_hash=str(data["root_hash"]),
+                created_at=str(data["created_at"]),
+                key_id=str(data["key_id"]),
+                public_key=str(data["public_key"]),
+                signature=str(data["signature"]),
+                label=label,
+            )
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{label} is not a Safekeep audit checkpoint: {exc}") from exc
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    entries: int = 0
+    checkpoints: int = 0
+    root_hash: str = ""
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (sequence or 0, message)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_sequence(self) -> int | None:
+        sequences = [seq for seq, _ in self.problems if seq > 0]
+        return min(sequences) if sequences else None
+
+    def add(self, sequence: int, message: str) -> None:
+        self.problems.append((sequence, message))
+
+
+_COLUMNS = (
+    "l.sequence, l.previous_hash, l.entry_hash, e.occurred_at, e.actor_staff_id, "
+    "e.actor_username, e.device, e.request_id, e.source_address, e.action, e.object_type, "
+    "e.object_id, e.subject_id, e.decision, e.reasons, e.obligations"
+)
+
+
+def _rows(chunk: int = 20000) -> Iterable[tuple[object, ...]]:
+    """Every chained entry in sequence order, straight from the database (fast path)."""
+    field_ = AuditEntry._meta.get_field("occurred_at")
+    column = field_.get_col(AuditEntry._meta.db_table)
+    converters = connection.ops.get_db_converters(column)
+    sql = (
+        f"SELECT {_COLUMNS} FROM audit_chainlink l "
+        "LEFT JOIN audit_auditentry e ON e.id = l.entry_id ORDER BY l.sequence"
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(chunk):
+            for row in batch:
+                when = row[3]
+                for convert in converters:
+                    when = convert(when, column, connection)
+                yield (*row[:3], when, *row[4:])
+
+
+def _json_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, list) else [loaded]
+    return list(value) if isinstance(value, list) else []
+
+
+def verify_log(
+    *,
+    external: Iterable[ExternalCheckpoint] = (),
+    progress: Progress | None = None,
+    total_callback: Callable[[int], None] | None = None,
+) -> VerifyReport:
+    """Check everything; problems are listed in order, the first bad entry is named."""
+    chain_pending()
+    report = VerifyReport()
+    external = list(external)
+    if total_callback is not None:
+        total_callback(ChainLink.objects.count())
+    stored = list(Checkpoint.objects.order_by("tree_size", "id"))
+    wanted_sizes = {cp.tree_size for cp in stored} | {cp.tree_size for cp in external}
+    roots_at: dict[int, bytes] = {}
+    tiles_stored = dict(MerkleTile.objects.values_list("index", "root_hash"))
+    tile_roots: list[bytes] = []
+    block: list[bytes] = []
+    expected = 1
+    previous = canonical.GENESIS_HASH
+    sha = hashlib.sha256
+    dumps = json.dumps
+    for row in _rows():
+        (
+            seq,
+            prev_hash,
+            stored_hash,
+            when,
+            actor_id,
+            actor_name,
+            device,
+            request_id,
+            address,
+            action,
+            object_type,
+            object_id,
+            subject_id,
+            decision,
+            reasons,
+            obligations,
+        ) = row
+        sequence = int(seq)  # type: ignore[call-overload]
+        if sequence != expected:
+            report.add(
+                expected,
+                f"Entry {expected} is missing: the chain jumps from entry {expected - 1} "
+                f"to entry {sequence}.",
+            )
+            expected = sequence
+        if prev_hash != previous:
+            report.add(
+                sequence,
+                f"Entry {sequence} does not follow entry {sequence - 1}: its previous hash "
+                "does not match (entries removed, inserted or reordered).",
+            )
+        if action is None:
+            report.add(sequence, f"Entry {sequence} has been removed from the entries table.")
+            computed = str(stored_hash)
+        else:
+            document = {
+                "v": canonical.ENCODING_VERSION,
+                "seq": sequence,
+                "prev": prev_hash,
+                "time": canonical.format_time(when),  # type: ignore[arg-type]
+                "actor_staff_id": actor_id,
+                "actor_username": actor_name,
+                "device": device,
+                "request_id": request_id,
+                "source_address": address,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "subject_id": subject_id,
+                "decision": decision,
+                "reasons": _json_list(reasons),
+                "obligations": _json_list(obligations),
+            }
+            computed = sha(
+                dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            ).hexdigest()
+            if computed != stored_hash:
+                report.add(
+                    sequence,
+                    f"Entry {sequence} has been changed: its contents do not match its hash.",
+                )
+        previous = str(stored_hash)
+        block.append(merkle.leaf_hash(bytes.fromhex(computed)))
+        if len(block) == TILE_SIZE:
+            tile = merkle.root_of(block)
+            index = len(tile_roots)
+            if tiles_stored.get(index) != tile.hex():
+                report.add(
+                    sequence,
+                    f"Merkle tile {index} (entries {index * TILE_SIZE + 1} to {sequence}) "
+                    "does not match its entries.",
+                )
+            tile_roots.append(tile)
+            block = []
+        if sequence in wanted_sizes:
+            roots_at[sequence] = _root(tile_roots, block, sequence)
+        expected = sequence + 1
+        report.entries += 1
+        if progress is not None and report.entries % 10000 == 0:
+            progress(10000)
+    if progress is not None:
+        progress(report.entries % 10000)
+    size = expected - 1
+    report.root_hash = _root(tile_roots, block, size).hex()
+    _check_unchained(report)
+    _check_checkpoints(report, stored, external, roots_at, size)
+    _check_triggers(report)
+    report.problems.sort(key=lambda item: (item[0] == 0, item[0]))
+    return report
+
+
+def _root(tile_roots: list[bytes], block: list[bytes], size: int) -> bytes:
+    def subtree(start: int, count: int) -> bytes:
+        if count >= TILE_SIZE:
+            first = start // TILE_SIZE
+            return merkle.root_of(tile_roots[first : first + count // TILE_SIZE])
+        offset = start % TILE_SIZE
+        return merkle.root_of(block[offset : offset + count])
+
+    return merkle.mth(subtree, 0, size)
+
+
+def _check_unchained(report: VerifyReport) -> None:
+    entries = AuditEntry.objects.count()
+    waiting = PendingEntry.objects.count()
+    if entries != report.entries + waiting:
+        unchained = AuditEntry.objects.filter(link__isnull=True).exclude(
+            pk__in=PendingEntry.objects.values("entry_id")
+        )
+        ids = ", ".join(str(pk) for pk in unchained.values_list("pk", flat=True)[:5])
+        report.add(
+            0,
+            f"{entries - report.entries - waiting} entries are in the entries table but not in "
+            f"the chain (inserted outside Safekeep?), e.g. id {ids or 'unknown'}.",
+        )
+
+
+def _check_checkpoints(
+    report: VerifyReport,
+    stored: list[Checkpoint],
+    external: list[ExternalCheckpoint],
+    roots_at: dict[int, bytes],
+    size: int,
+) -> None:
+    own_key = signing.public_key()
+    candidates: list[ExternalCheckpoint] = [
+        ExternalCheckpoint(
+            tree_size=cp.tree_size,
+            root_hash=cp.root_hash,
+            created_at=canonical.format_time(cp.created_at),
+            key_id=cp.key_id,
+            public_key=own_key,
+            signature=cp.signature,
+            label=f"Stored checkpoint {cp.pk}",
+        )
+        for cp in stored
+    ]
+    for cp in external:
+        if cp.public_key != own_key:
+            report.add(
+                0,
+                f"{cp.label} was signed by a different key (key id {cp.key_id}), "
+                f"not this installation's key (key id {signing.key_id_for_b64(own_key)}).",
+            )
+            continue
+        candidates.append(cp)
+    tree = StoredTree(size) if candidates else None
+    for cp in candidates:
+        report.checkpoints += 1
+        message = checkpoint_message(
+            tree_size=cp.tree_size, root_hash=cp.root_hash, created_at=cp.created_at
+        )
+        try:
+            signing.verify(message, signature=cp.signature, public_key_b64=cp.public_key)
+        except signing.SigningError:
+            report.add(0, f"{cp.label}'s signature does not match what it says.")
+            continue
+        if cp.tree_size > size:
+            report.add(
+                size + 1,
+                f"{cp.label} was signed when the log had {cp.tree_size} entries; it now has "
+                f"{size}: entries have been removed.",
+            )
+            continue
+        if cp.tree_size == 0:
+            continue
+        if roots_at.get(cp.tree_size, b"").hex() != cp.root_hash:
+            report.add(
+                0,
+                f"{cp.label} (size {cp.tree_size}) does not match the log: "
+                f"entries up to {cp.tree_size} have been changed.",
+            )
+            continue
+        assert tree is not None
+        try:
+            merkle.verify_consistency(
+                cp.tree_size,
+                size,
+                bytes.fromhex(cp.root_hash),
+                bytes.fromhex(report.root_hash),
+                tree.consistency_proof(cp.tree_size),
+            )
+        except merkle.ProofError as exc:
+            report.add(0, f"{cp.label}: the log is not consistent with it ({exc}).")
+
+
+def _check_triggers(report: VerifyReport) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND t.tgname LIKE %s GROUP BY c.relname",
+                ["audit_%"],
+            )
+            found = {name: count for name, count in cursor.fetchall()}
+        else:
+            cursor.execute(
+                "SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'trigger'"
+                " AND name LIKE 'audit_%' GROUP BY tbl_name"
+            )
+            found = {name: count for name, count in cursor.fetchall()}
+    for table in TRIGGER_TABLES:
+        if found.get(table, 0) < 2:
+            report.warnings.append(
+                f"The append-only triggers on {table} are missing: the database no longer "
+                "refuses changes to it. Re-create them (docs/audit.md)."
+            )

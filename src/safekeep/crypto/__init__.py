@@ -1,0 +1,1 @@
+"""Cryptography for Safekeep. The only package allowed to import cryptographic primitives."""
