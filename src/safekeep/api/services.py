@@ -13,7 +13,7 @@ from safekeep.accounts.models import User
 from safekeep.api.models import ApiToken
 from safekeep.audit.services import Origin, audit_event
 
-TOKEN_PREFIX = "skp_"
+TOKEN_PREFIX = "skp_"  # noqa: S105 - a marker, not a secret
 
 
 class TokenError(Exception):

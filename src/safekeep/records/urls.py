@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+"""Case record pages under /cases/. Fixed paths come before the case-id patterns."""
+
+from django.urls import path
+
+from safekeep.records import views
 
 app_name = "records"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("access-requests/", views.grant_requests, name="grant-requests"),
+    path("referrals/", views.referrals, name="referrals"),
+    path("break-glass-reviews/", views.break_glass_queue, name="break-glass-queue"),
+    path("<str:case_id>/", views.case_detail, name="case"),
+    path("<str:case_id>/entries/add/", views.entry_add, name="entry-add"),
+    path("<str:case_id>/entries/<int:entry_id>/edit/", views.entry_edit, name="entry-edit"),
+    path("<str:case_id>/documents/add/", views.document_upload, name="document-upload"),
+    path(
+        "<str:case_id>/entries/<int:entry_id>/download/",
+        views.document_download,
+        name="document-download",
+    ),
+    path("<str:case_id>/allocate/", views.allocate, name="allocate"),
+    path("<str:case_id>/request-access/", views.grant_request, name="grant-request"),
+    path("<str:case_id>/refer/", views.referral_create, name="refer"),
+    path("<str:case_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("<str:case_id>/who-can-see/", views.who_can_see_case, name="who-can-see"),
+]

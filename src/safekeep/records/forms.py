@@ -1,0 +1,143 @@
+"""Page forms. They check shape only; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from safekeep.access.policy import ACTIONS
+from safekeep.organisation.models import StaffMember, Team
+from safekeep.records.models import Allocation, Entry, Referral
+
+ACTION_LABELS = {
+    "view": "View the record",
+    "edit": "Edit entries",
+    "add_entry": "Add entries",
+    "download": "Download documents",
+    "print": "Print",
+    "share_external": "Share with external partners",
+    "export": "Export",
+}
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[(Entry.Kind.NOTE, "Case note"), (Entry.Kind.ASSESSMENT, "Assessment")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a case note or an assessment"},
+    )
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    body = forms.CharField(
+        required=False, widget=forms.Textarea, max_length=100_000, label="What happened"
+    )
+    sensitive = forms.BooleanField(required=False, label="Sensitive")
+
+
+class EntryEditForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    body = forms.CharField(required=False, widget=forms.Textarea, max_length=100_000)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    file = forms.FileField(
+        error_messages={"required": "Select a file", "empty": "The selected file is empty"}
+    )
+    sensitive = forms.BooleanField(required=False)
+
+
+class AllocationForm(forms.Form):
+    worker = forms.CharField(
+        max_length=40, label="Staff ID", error_messages={"required": "Enter the staff ID"}
+    )
+    role = forms.ChoiceField(
+        choices=Allocation.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a role"},
+    )
+    starts_on = forms.DateField(
+        error_messages={"required": "Enter a start date", "invalid": "Enter a real start date"}
+    )
+    ends_on = forms.DateField(required=False, error_messages={"invalid": "Enter a real end date"})
+
+    def clean_worker(self) -> StaffMember:
+        staff_id = self.cleaned_data["worker"].strip()
+        worker = StaffMember.objects.filter(staff_id=staff_id).first()
+        if worker is None:
+            raise forms.ValidationError("There is no member of staff with that staff ID")
+        return worker
+
+
+class GrantRequestForm(forms.Form):
+    actions = forms.MultipleChoiceField(
+        choices=[(a, ACTION_LABELS[a]) for a in ACTIONS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose what you need to do"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea, max_length=2000, error_messages={"required": "Enter your reason"}
+    )
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=90,
+        error_messages={
+            "required": "Enter how many days you need access for",
+            "invalid": "Enter a whole number of days",
+            "min_value": "Access can last between 1 and 90 days",
+            "max_value": "Access can last between 1 and 90 days",
+        },
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("refuse", "Refuse")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or refuse"},
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter the reason you need emergency access"},
+    )
+
+
+class BreakGlassReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("justified", "Justified"), ("not_justified", "Not justified")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose justified or not justified"},
+    )
+    note = forms.CharField(widget=forms.Textarea, required=False, max_length=2000)
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=Referral.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose referral or transfer"},
+    )
+    to_team = forms.ModelChoiceField(
+        queryset=Team.objects.all(),
+        error_messages={
+            "required": "Choose the receiving team",
+            "invalid_choice": "Choose the receiving team",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea, max_length=2000, error_messages={"required": "Enter the reason"}
+    )
+
+
+class ReferralDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose accept or decline"},
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200)
