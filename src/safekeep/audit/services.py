@@ -91,7 +91,8 @@ def audit_event(
         with transaction.atomic():
             _insert(entry)
     if conf.chain_on_commit() and not any(
-        func is _chain_after_commit for _, func, _ in connection.run_on_commit
+        item[1] is _chain_after_commit
+        for item in connection.run_on_commit  # (savepoint ids, func, robust)
     ):
         transaction.on_commit(_chain_after_commit, robust=True)
     return entry

@@ -1,4 +1,4 @@
-"""The Merkle tree over the chain as stored: tiles for complete 256-leaf blocks, leaves otherwise."""
+"""The Merkle tree over the chain as stored: tiles for full 256-leaf blocks, leaves otherwise."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from django.db import connection
 
 from safekeep.audit import canonical, merkle
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
-from safekeep.audit.services import checkpoint_message, chain_pending
+from safekeep.audit.services import chain_pending, checkpoint_message
 from safekeep.audit.tree import TILE_SIZE, StoredTree
 from safekeep.crypto import signing
 
@@ -74,10 +74,12 @@ class VerifyReport:
         self.problems.append((sequence, message))
 
 
-_COLUMNS = (
-    "l.sequence, l.previous_hash, l.entry_hash, e.occurred_at, e.actor_staff_id, "
+_SELECT = (
+    "SELECT l.sequence, l.previous_hash, l.entry_hash, e.occurred_at, e.actor_staff_id, "
     "e.actor_username, e.device, e.request_id, e.source_address, e.action, e.object_type, "
-    "e.object_id, e.subject_id, e.decision, e.reasons, e.obligations"
+    "e.object_id, e.subject_id, e.decision, e.reasons, e.obligations "
+    "FROM audit_chainlink l LEFT JOIN audit_auditentry e ON e.id = l.entry_id "
+    "ORDER BY l.sequence"
 )
 
 
@@ -86,12 +88,8 @@ def _rows(chunk: int = 20000) -> Iterable[tuple[object, ...]]:
     field_ = AuditEntry._meta.get_field("occurred_at")
     column = field_.get_col(AuditEntry._meta.db_table)
     converters = connection.ops.get_db_converters(column)
-    sql = (
-        f"SELECT {_COLUMNS} FROM audit_chainlink l "
-        "LEFT JOIN audit_auditentry e ON e.id = l.entry_id ORDER BY l.sequence"
-    )
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_SELECT)
         while batch := cursor.fetchmany(chunk):
             for row in batch:
                 when = row[3]
