@@ -7,8 +7,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from safekeep.web.errors import Refused
 
 View = Callable[..., HttpResponse]
 
@@ -22,7 +23,7 @@ def verified_staff_required(view: View) -> View:
         if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
             return redirect_to_login(request.get_full_path())
         if getattr(user, "staff", None) is None:
-            raise PermissionDenied("This account is not linked to a member of staff.")
+            raise Refused("This account is not linked to a member of staff.")
         return view(request, *args, **kwargs)
 
     return guarded
@@ -37,7 +38,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
             staff = request.user.staff  # type: ignore[union-attr]
             assert staff is not None  # guaranteed by verified_staff_required
             if not staff.role_names() & set(roles):
-                raise PermissionDenied("Your role does not allow this.")
+                raise Refused("Your role does not allow this.")
             return view(request, *args, **kwargs)
 
         return verified_staff_required(guarded)

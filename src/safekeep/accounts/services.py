@@ -1,12 +1,28 @@
-"""Creating and changing sign-in accounts."""
+"""Creating and changing sign-in accounts.
+
+Every function here writes; each runs in one transaction and records what it did in the
+audit log in that same transaction. Passwords and codes are never logged.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts.models import User
+from safekeep.audit.services import Origin, audit_event
 from safekeep.organisation.models import StaffMember
+
+
+class AccountError(Exception):
+    """A change to an account that cannot be made; the message says why in plain words."""
 
 
 @transaction.atomic
@@ -35,3 +51,198 @@ def account_create(
             user=user, name="Authenticator app", key=totp_key_hex, confirmed=True
         )
     return user
+
+
+def password_problems(*, user: User | None, password: str) -> list[str]:
+    """The password rules this password breaks, in plain words (empty when it is acceptable)."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        return [str(message) for message in exc.messages]
+    return []
+
+
+@transaction.atomic
+def account_set_password(*, user: User, password: str, origin: Origin) -> User:
+    """An administrator sets or resets a password.
+
+    Changing the password changes the session hash, so every existing session of the
+    account ends; the generation is bumped as well so the reason is recorded plainly.
+    A reset also lifts any lockout.
+    """
+    problems = password_problems(user=user, password=password)
+    if problems:
+        raise AccountError(" ".join(problems))
+    user.set_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["password", "failed_sign_ins", "locked_until", "session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    audit_event(
+        origin=origin,
+        action="account.password_set",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+    )
+    return user
+
+
+@transaction.atomic
+def account_disable(*, user: User, origin: Origin, reason: str = "") -> User:
+    """Stops an account signing in and ends its sessions on their next request."""
+    user.is_active = False
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["is_active", "session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    audit_event(
+        origin=origin,
+        action="account.disable",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+        reasons=[reason] if reason else [],
+    )
+    return user
+
+
+@transaction.atomic
+def account_enable(*, user: User, origin: Origin) -> User:
+    """Lets a disabled account sign in again (a leaver still cannot: their end date decides)."""
+    user.is_active = True
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    user.save(update_fields=["is_active", "failed_sign_ins", "locked_until"])
+    audit_event(
+        origin=origin,
+        action="account.enable",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+    )
+    return user
+
+
+@transaction.atomic
+def account_two_factor_reset(*, user: User, origin: Origin) -> User:
+    """Removes the authenticator app (lost phone): the person enrols a new one at next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    audit_event(
+        origin=origin,
+        action="account.two_factor_reset",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+    )
+    return user
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user: User, origin: Origin) -> User:
+    """Ends every session of the account, on every device, at its next request."""
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    audit_event(
+        origin=origin,
+        action="auth.sign_out_everywhere",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+    )
+    return user
+
+
+# --- sign-in bookkeeping -------------------------------------------------------------------
+
+
+def is_locked(user: User, *, now: dt.datetime | None = None) -> bool:
+    """Locked accounts refuse every attempt, right or wrong, until the lock runs out."""
+    return user.locked_until is not None and user.locked_until > (now or timezone.now())
+
+
+@transaction.atomic
+def sign_in_failure_record(*, user: User | None, origin: Origin, reason: str) -> None:
+    """Counts a failed password or code; at the threshold the account is locked for a while.
+
+    `reason` is for the audit log only (information governance may read it); the person
+    signing in is always shown the same message.
+    """
+    object_id = ""
+    if user is not None:
+        object_id = str(user.pk)
+        locked_now = False
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        if not is_locked(fresh):
+            fresh.failed_sign_ins += 1
+            if fresh.failed_sign_ins >= settings.SAFEKEEP_LOCKOUT_THRESHOLD:
+                fresh.locked_until = timezone.now() + dt.timedelta(
+                    minutes=settings.SAFEKEEP_LOCKOUT_MINUTES
+                )
+                fresh.failed_sign_ins = 0
+                locked_now = True
+            fresh.save(update_fields=["failed_sign_ins", "locked_until"])
+        user.failed_sign_ins = fresh.failed_sign_ins
+        user.locked_until = fresh.locked_until
+    audit_event(
+        origin=origin,
+        action="auth.sign_in",
+        decision="refused",
+        object_type="account",
+        object_id=object_id,
+        reasons=[reason],
+    )
+    if user is not None and locked_now:
+        audit_event(
+            origin=origin,
+            action="auth.lockout",
+            decision="done",
+            object_type="account",
+            object_id=object_id,
+            reasons=[
+                f"{settings.SAFEKEEP_LOCKOUT_THRESHOLD} failed attempts: sign-in paused for "
+                f"{settings.SAFEKEEP_LOCKOUT_MINUTES} minutes"
+            ],
+        )
+
+
+@transaction.atomic
+def sign_in_success_record(*, user: User, origin: Origin) -> None:
+    """Clears the failure count and records the sign-in."""
+    User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    audit_event(
+        origin=origin,
+        action="auth.sign_in",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+    )
+
+
+@transaction.atomic
+def two_factor_enrol_confirm(*, user: User, device: TOTPDevice, origin: Origin) -> None:
+    """The person proved their new authenticator app works: it becomes their only device."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    audit_event(
+        origin=origin,
+        action="auth.totp_enrol",
+        decision="done",
+        object_type="account",
+        object_id=str(user.pk),
+    )
+
+
+def two_factor_enrol_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed device being enrolled (one at a time), created with a fresh secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device

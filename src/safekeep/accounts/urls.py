@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safekeep.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/code/", views.two_factor, name="two-factor"),
+    path("sign-in/set-up-app/", views.enrol, name="enrol"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("sign-out-everywhere/", views.sign_out_everywhere_view, name="sign-out-everywhere"),
+]

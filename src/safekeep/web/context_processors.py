@@ -1,9 +1,84 @@
-"""Template context every page needs: the navigation for the signed-in person's roles."""
+"""Template context every page needs: the navigation for the signed-in person's roles.
+
+Links are built from URL names that other parts of Safekeep provide; a name that does not
+exist (yet) is skipped, so the navigation never breaks a page.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from safekeep.accounts.sessions import is_verified
+
+SERVICE_NAME = "Safekeep"
+
+MANAGER_ROLES = frozenset({"team_manager", "centre_manager", "volunteer_manager"})
+CASEWORK_ROLES = frozenset({"practitioner", "team_manager", "centre_manager"})
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def safe_reverse(name: str) -> str | None:
+    """The URL for a name, or None when no part of Safekeep provides it yet."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def person_roles(request: HttpRequest) -> set[str]:
+    """The signed-in, verified person's roles (with `volunteer` for volunteers); else empty."""
+    user = request.user
+    if not is_verified(user):
+        return set()
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return set()
+    roles = staff.role_names()
+    if staff.employment_type == "volunteer":
+        roles.add("volunteer")
+    return roles
+
+
+def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
+    """(label, URL name) pairs for these roles, in menu order."""
+    if not roles:
+        return []
+    entries: list[tuple[str, str]] = []
+    if roles & (CASEWORK_ROLES | {"volunteer"}):
+        entries.append(("My caseload", "records:caseload"))
+    if roles & MANAGER_ROLES:
+        entries.append(("My team", "organisation:team"))
+    if "sysadmin" in roles:
+        entries.append(("Staff", "organisation:staff-list"))
+    if "ig_officer" in roles:
+        entries.append(("Audit", "audit:dashboard"))
+    entries.append(("This device", "devices:this-device"))
+    entries.append(("Account", "accounts:account"))
+    return entries
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"service_name": "Safekeep", "nav_items": []}
+    roles = person_roles(request)
+    items = []
+    for label, name in nav_entries(roles):
+        url = safe_reverse(name)
+        if url is not None:
+            items.append(NavItem(label=label, url=url, active=request.path.startswith(url)))
+    user = request.user
+    verified = is_verified(user)
+    staff = getattr(user, "staff", None) if verified else None
+    return {
+        "service_name": SERVICE_NAME,
+        "nav_items": items,
+        "signed_in": verified,
+        "signed_in_name": staff.full_name if staff is not None else "",
+    }

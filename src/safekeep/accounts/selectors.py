@@ -1,0 +1,22 @@
+"""Reading accounts."""
+
+from __future__ import annotations
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safekeep.accounts.models import User
+
+
+def account_for_email(email: str) -> User | None:
+    """The account signed in with this email address (usernames are stored lower-case)."""
+    return (
+        User.objects.select_related("staff")
+        .filter(username__iexact=email.strip())
+        .order_by("id")
+        .first()
+    )
+
+
+def confirmed_devices(user: User) -> list[TOTPDevice]:
+    """The authenticator apps this account has proved it holds."""
+    return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id"))

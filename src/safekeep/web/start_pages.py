@@ -1,0 +1,112 @@
+"""What each role's start page offers, in plain words. Pure data plus a small selector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from safekeep.web.context_processors import safe_reverse
+
+
+@dataclass(frozen=True, slots=True)
+class StartLink:
+    label: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartSection:
+    role: str
+    heading: str
+    summary: str
+    links: tuple[StartLink, ...]
+
+
+# role -> (heading, what Safekeep does for them, [(label, URL name, description)])
+ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
+    "practitioner": (
+        "Your casework",
+        "See and write the records of the people on your caseload, in the office or on a visit.",
+        [
+            ("My caseload", "records:caseload", "The cases allocated to you."),
+            ("This device", "devices:this-device", "What you can do on the device you are using."),
+        ],
+    ),
+    "team_manager": (
+        "Managing your team",
+        "Oversee your team's cases, allocate work and approve time-limited access.",
+        [
+            ("My team", "organisation:team", "The people in your team and their caseloads."),
+            ("My caseload", "records:caseload", "Cases you are allocated or supervise."),
+            ("Access requests", "records:grant-requests", "Requests for time-limited access."),
+        ],
+    ),
+    "centre_manager": (
+        "Managing your centre",
+        "Oversee your team's cases, door codes and the end-of-day checks at your centre.",
+        [
+            ("My team", "organisation:team", "The people in your team and their caseloads."),
+            ("My caseload", "records:caseload", "Cases you are allocated or supervise."),
+        ],
+    ),
+    "volunteer_manager": (
+        "Managing volunteers",
+        "Keep volunteers' risk assessments up to date: a volunteer sees records only when an "
+        "approved assessment covers them.",
+        [("My team", "organisation:team", "The volunteers you manage.")],
+    ),
+    "volunteer": (
+        "Your volunteering",
+        "You can see a record only when it is allocated to you and your risk assessment "
+        "approves it.",
+        [("My caseload", "records:caseload", "The cases allocated to you.")],
+    ),
+    "it_support": (
+        "IT support",
+        "Keep the device register and handle device complaints. You cannot see case records.",
+        [
+            ("Devices", "devices:register", "Every council device and whether it is compliant."),
+            ("Device complaints", "devices:complaints", "Reports of devices that stop work."),
+        ],
+    ),
+    "ig_officer": (
+        "Information governance",
+        "Check who looked at what and why, review emergency access and manage incidents.",
+        [
+            ("Audit", "audit:dashboard", "Every access decision and change, and the chain check."),
+            (
+                "Incidents",
+                "governance:incidents",
+                "Breaches, lost devices and other incidents.",
+            ),
+        ],
+    ),
+    "foi_officer": (
+        "Freedom of Information",
+        "Answer Freedom of Information questions from live data. You cannot see case records.",
+        [("FOI report", "governance:foi-report", "The staff and devices questionnaire.")],
+    ),
+    "sysadmin": (
+        "System administration",
+        "Manage staff and accounts. You cannot see case records.",
+        [("Staff", "organisation:staff-list", "Add, change and end staff.")],
+    ),
+}
+
+ROLE_ORDER = list(ROLE_PAGES)
+
+
+def start_sections(roles: set[str]) -> list[StartSection]:
+    """One section per role the person holds, keeping only links that exist."""
+    sections = []
+    for role in ROLE_ORDER:
+        if role not in roles:
+            continue
+        heading, summary, entries = ROLE_PAGES[role]
+        links = []
+        for label, name, description in entries:
+            url = safe_reverse(name)
+            if url is not None:
+                links.append(StartLink(label=label, url=url, description=description))
+        sections.append(StartSection(role, heading, summary, tuple(links)))
+    return sections
