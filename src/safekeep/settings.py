@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "safekeep.accounts",
     "safekeep.audit",
     "safekeep.records",
+    "safekeep.crypto",
+    "safekeep.devices",
     "safekeep.api",
     "safekeep.access",
     "safekeep.web",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("account/", include("safekeep.accounts.urls")),
     path("staff/", include("safekeep.organisation.urls")),
     path("cases/", include("safekeep.records.urls")),
+    path("devices/", include("safekeep.devices.urls")),
     path("api/v1/", include("safekeep.api.urls")),
 ]
 

@@ -1,0 +1,442 @@
+"""The device rules of the access decision, and device compliance: pure, no Django.
+
+Once the relationship rules (``policy.decide``) allow an action on a case, this module says
+whether it may be done *on this device*, in the order of DESIGN.md's "Device" rules:
+
+1. no enrolled device: a personal, unmanaged device -- case content refused;
+2. a lost, stolen or retired device -- everything refused;
+3. a council device that is not compliant -- case content refused (an unencrypted laptop or
+   desktop reported off site also carries the obligation to raise an incident);
+4. printing -- only on a council device, to a printer with coded release or in a secure place;
+5. otherwise the task policy decides, with actions mapped to the eight FOI tasks.
+
+Inputs and outputs are plain values so the decision can be read, tested and benchmarked alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Final, NamedTuple
+
+# --- vocabulary -------------------------------------------------------------------------
+
+DEVICE_TYPES: Final = ("basic_phone", "smartphone", "tablet", "laptop", "desktop")
+COMPUTER_TYPES: Final = frozenset({"laptop", "desktop"})
+HANDHELD_TYPES: Final = frozenset({"basic_phone", "smartphone", "tablet"})
+OWNERSHIPS: Final = ("council", "personal")
+TRISTATE: Final = ("yes", "no", "unknown")
+STATUSES: Final = ("active", "lost", "stolen", "retired")
+
+TASKS: Final = (
+    "access_central_records",
+    "save_to_device",
+    "save_to_central_storage",
+    "email_colleagues",
+    "collaboration_tools",
+    "contact_clients",
+    "contact_external_partners",
+    "personal_use",
+)
+TASK_LABELS: Final = {
+    "access_central_records": "access central records",
+    "save_to_device": "save information to the device",
+    "save_to_central_storage": "save information to central storage",
+    "email_colleagues": "email colleagues",
+    "collaboration_tools": "use collaboration tools",
+    "contact_clients": "contact clients",
+    "contact_external_partners": "contact external partners",
+    "personal_use": "personal use",
+}
+
+ALLOWED: Final = "allowed"
+CONDITIONAL: Final = "conditional"
+PREVENTED: Final = "prevented"
+TASK_STATUSES: Final = (ALLOWED, CONDITIONAL, PREVENTED)
+
+# Conditions are a closed vocabulary so that they can be checked, not just displayed.
+CONDITIONS: Final = {
+    "passcode": "a passcode on the device",
+    "encrypted": "an encrypted device",
+    "passcode_and_encrypted": "a passcode and encryption on the device",
+}
+
+# DESIGN.md: how the access decision's actions map to tasks. `print` has its own rule.
+ACTION_TASKS: Final = {
+    "view": "access_central_records",
+    "edit": "save_to_central_storage",
+    "add_entry": "save_to_central_storage",
+    "download": "save_to_device",
+    "export": "save_to_device",
+    "share_external": "contact_external_partners",
+}
+PRINT: Final = "print"
+# (phrase, plural?) so that reasons read "downloads need ..." and "viewing records needs ...".
+ACTION_PHRASES: Final = {
+    "view": ("viewing records", False),
+    "edit": ("editing records", False),
+    "add_entry": ("adding entries", False),
+    "download": ("downloads", True),
+    "export": ("exports", True),
+    "share_external": ("sharing with external partners", False),
+    "print": ("printing", False),
+}
+
+TYPE_WORDS: Final = {
+    "basic_phone": "basic phone",
+    "smartphone": "phone",
+    "tablet": "tablet",
+    "laptop": "laptop",
+    "desktop": "desktop",
+}
+
+AUDIT: Final = "audit"
+# The caller records a governance incident of this category and an IT task.
+RAISE_INCIDENT: Final = "incident:unencrypted_device_removed"
+
+
+# --- facts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """What Safekeep knows about the device a request comes from.
+
+    ``encrypted`` and ``passcode`` are "yes", "no" or "unknown"; ``os_supported`` is False
+    when the operating system is older than the minimum for its platform (or not recorded).
+    ``label`` names the device in reasons, e.g. "council laptop LAP-0042".
+    """
+
+    enrolled: bool
+    ownership: str
+    device_type: str
+    status: str
+    encrypted: str
+    passcode: str
+    on_site: bool
+    os_supported: bool
+    label: str
+    asset_tag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRule:
+    status: str
+    condition: str = ""
+
+    @property
+    def condition_text(self) -> str:
+        return CONDITIONS.get(self.condition, self.condition)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPolicySnapshot:
+    """One version of the task policy: (ownership, device_type, task) -> rule.
+
+    A combination missing from ``rules`` is prevented (default deny).
+    """
+
+    version: int
+    rules: Mapping[tuple[str, str, str], TaskRule] = field(default_factory=dict)
+
+    def rule(self, ownership: str, device_type: str, task: str) -> TaskRule:
+        return self.rules.get((ownership, device_type, task), TaskRule(PREVENTED))
+
+
+class DeviceDecision(NamedTuple):
+    allowed: bool
+    reasons: tuple[str, ...]
+    obligations: tuple[str, ...]
+
+
+def default_task_policy() -> TaskPolicySnapshot:
+    """DESIGN.md's default, from the council's own FOI answers (version 0)."""
+    rules: dict[tuple[str, str, str], TaskRule] = {}
+    personal_prevented = {"save_to_device", "contact_clients"}
+    for device_type in DEVICE_TYPES:
+        for task in TASKS:
+            rules[("council", device_type, task)] = TaskRule(ALLOWED)
+            if task == "personal_use":
+                personal = TaskRule(ALLOWED)
+            elif task in personal_prevented:
+                personal = TaskRule(PREVENTED)
+            else:
+                personal = TaskRule(CONDITIONAL, "passcode")
+            rules[("personal", device_type, task)] = personal
+    return TaskPolicySnapshot(version=0, rules=rules)
+
+
+# --- compliance -------------------------------------------------------------------------
+
+# Minimum supported release per platform ("suitable protection from vulnerability"):
+# releases older than these are past their vendor's security support.
+DEFAULT_OS_MINIMUMS: Final = {
+    "windows": "11",
+    "macos": "13",
+    "ios": "17",
+    "ipados": "17",
+    "android": "13",
+    "chromeos": "120",
+}
+
+
+def split_os(text: str) -> tuple[str, str]:
+    """ "Windows 11 23H2" -> ("Windows", "11 23H2"): the name runs until the first number."""
+    words = text.split()
+    for index, word in enumerate(words):
+        if word[:1].isdigit():
+            return " ".join(words[:index]), " ".join(words[index:])
+    return " ".join(words), ""
+
+
+def platform_key(os_name: str) -> str:
+    return re.sub(r"[^a-z]", "", os_name.lower())
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+def os_is_supported(os_name: str, os_version: str, minimums: Mapping[str, str]) -> bool:
+    """False if no OS is recorded or it is older than its platform's minimum.
+
+    A platform with no configured minimum (e.g. a basic phone's firmware) is not judged.
+    """
+    if not os_name.strip():
+        return False
+    minimum = minimums.get(platform_key(os_name))
+    if minimum is None:
+        return True
+    have, need = _version_tuple(os_version), _version_tuple(minimum)
+    if not have:
+        return False
+    width = max(len(have), len(need))
+    return have + (0,) * (width - len(have)) >= need + (0,) * (width - len(need))
+
+
+def compliance_problems(
+    *, device_type: str, encrypted: str, passcode: str, os_supported: bool
+) -> tuple[str, ...]:
+    """Why a device is not compliant, in plain words; empty when it is compliant.
+
+    Laptops and desktops must be encrypted, hand-held devices must have a passcode; an
+    ``unknown`` state is non-compliant; so is an operating system past its support.
+    """
+    problems: list[str] = []
+    if device_type in COMPUTER_TYPES:
+        if encrypted == "no":
+            problems.append("it is not encrypted")
+        elif encrypted != "yes":
+            problems.append("its encryption is not known")
+    if device_type in HANDHELD_TYPES:
+        if passcode == "no":
+            problems.append("it has no passcode")
+        elif passcode != "yes":
+            problems.append("whether it has a passcode is not known")
+    if not os_supported:
+        problems.append("its operating system is not a supported version")
+    return tuple(problems)
+
+
+def must_stay_on_site(*, device_type: str, encrypted: str) -> bool:
+    """An unencrypted (or not known to be encrypted) laptop or desktop must not leave site."""
+    return device_type in COMPUTER_TYPES and encrypted != "yes"
+
+
+def facts_problems(device: DeviceFacts) -> tuple[str, ...]:
+    return compliance_problems(
+        device_type=device.device_type,
+        encrypted=device.encrypted,
+        passcode=device.passcode,
+        os_supported=device.os_supported,
+    )
+
+
+# --- the decision -----------------------------------------------------------------------
+
+UNKNOWN_DEVICE_REFUSAL: Final = (
+    "this device is not enrolled with Safekeep, so it is treated as a personal, unmanaged "
+    "device and case content cannot be opened on it"
+)
+
+
+def device_decision(
+    action: str,
+    device: DeviceFacts | None,
+    task_policy: TaskPolicySnapshot,
+    printer_secure: bool | None = None,
+) -> DeviceDecision:
+    """May `action` on case content be done on `device`? Applied after the relationship rules.
+
+    `printer_secure` is True when the chosen printer has coded release or is in a secure
+    location, False when it has neither, None when no printer is known.
+    """
+    if device is None or not device.enrolled:
+        return _refuse(UNKNOWN_DEVICE_REFUSAL)
+    if device.status != "active":
+        return _refuse(f"{device.label} is reported {device.status}; nothing can be done on it")
+    if device.ownership == "council":
+        problems = facts_problems(device)
+        if problems:
+            reasons = [
+                f"case content cannot be opened on {device.label} because it is not compliant: "
+                + "; ".join(problems)
+            ]
+            obligations = [AUDIT]
+            if not device.on_site and must_stay_on_site(
+                device_type=device.device_type, encrypted=device.encrypted
+            ):
+                reasons.append(
+                    f"{device.label} is unencrypted and must not leave site, but is reported "
+                    "off site; an incident has been raised"
+                )
+                obligations.append(RAISE_INCIDENT)
+            return DeviceDecision(False, tuple(reasons), tuple(obligations))
+    if action == PRINT:
+        return _print_decision(device, printer_secure)
+    task = ACTION_TASKS.get(action)
+    if task is None:
+        return _refuse(f"'{action}' is not an action Safekeep knows")
+    rule = task_policy.rule(device.ownership, device.device_type, task)
+    phrase, plural = ACTION_PHRASES[action]
+    need, are = ("need", "are") if plural else ("needs", "is")
+    kind = f"{device.ownership} {TYPE_WORDS.get(device.device_type, device.device_type)}"
+    version = f"task policy version {task_policy.version}"
+    if rule.status == ALLOWED:
+        return _allow(f"{phrase} {are} allowed on a {kind} ({version})")
+    if rule.status == CONDITIONAL:
+        unmet = _unmet_condition(rule.condition, device)
+        if unmet is None:
+            return _allow(
+                f"{phrase} {are} allowed on a {kind} with {rule.condition_text} ({version})"
+            )
+        return _refuse(f"{phrase} {need} {rule.condition_text}; {device.label} {unmet}")
+    council = task_policy.rule("council", device.device_type, task)
+    if device.ownership != "council" and council.status != PREVENTED:
+        extra = " that is encrypted" if device.device_type in COMPUTER_TYPES else ""
+        return _refuse(f"{phrase} {need} a council device{extra}; this is a {kind} ({version})")
+    return _refuse(f"{phrase} {are} not allowed on a {kind} ({version})")
+
+
+def _print_decision(device: DeviceFacts, printer_secure: bool | None) -> DeviceDecision:
+    if device.ownership != "council":
+        return _refuse(f"printing needs a council device; this is {_article(device.label)}")
+    if printer_secure is None:
+        return _refuse(
+            "printing needs a printer with coded release or in a secure location, "
+            "and no printer was chosen"
+        )
+    if not printer_secure:
+        return _refuse(
+            "printing needs a printer with coded release or in a secure location; "
+            "this printer has neither"
+        )
+    return _allow(f"printing from {device.label} to a secure printer")
+
+
+def _unmet_condition(condition: str, device: DeviceFacts) -> str | None:
+    """Why the device fails a condition, or None if it meets it (unknown conditions fail)."""
+    needs_passcode = condition in {"passcode", "passcode_and_encrypted"}
+    needs_encryption = condition in {"encrypted", "passcode_and_encrypted"}
+    if not needs_passcode and not needs_encryption:
+        return "cannot be checked against this condition"
+    if needs_passcode and device.passcode != "yes":
+        return "has no passcode" if device.passcode == "no" else "has no passcode we know of"
+    if needs_encryption and device.encrypted != "yes":
+        return "is not encrypted" if device.encrypted == "no" else "is not known to be encrypted"
+    return None
+
+
+def _article(label: str) -> str:
+    return f"an {label}" if label[:1].lower() in "aeiou" else f"a {label}"
+
+
+def _allow(reason: str) -> DeviceDecision:
+    return DeviceDecision(True, (reason,), (AUDIT,))
+
+
+def _refuse(reason: str) -> DeviceDecision:
+    return DeviceDecision(False, (reason,), (AUDIT,))
+
+
+# --- what a device may do, task by task (for the "This device" page) --------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TaskVerdict:
+    task: str
+    label: str
+    status: str
+    allowed: bool
+    explanation: str
+
+
+def task_verdicts(device: DeviceFacts | None, policy: TaskPolicySnapshot) -> list[TaskVerdict]:
+    """Task by task, what may be done on this device, in plain words."""
+    verdicts = []
+    for task in TASKS:
+        label = TASK_LABELS[task]
+        if device is None or not device.enrolled:
+            verdicts.append(TaskVerdict(task, label, PREVENTED, False, "not on an unknown device"))
+            continue
+        if device.status != "active":
+            verdicts.append(
+                TaskVerdict(task, label, PREVENTED, False, f"the device is {device.status}")
+            )
+            continue
+        if device.ownership == "council" and facts_problems(device):
+            verdicts.append(
+                TaskVerdict(task, label, PREVENTED, False, "the device is not compliant")
+            )
+            continue
+        rule = policy.rule(device.ownership, device.device_type, task)
+        if rule.status == ALLOWED:
+            verdicts.append(TaskVerdict(task, label, ALLOWED, True, "allowed"))
+        elif rule.status == CONDITIONAL:
+            unmet = _unmet_condition(rule.condition, device)
+            text = f"needs {rule.condition_text}"
+            if unmet is None:
+                verdicts.append(TaskVerdict(task, label, CONDITIONAL, True, f"{text}: met"))
+            else:
+                verdicts.append(
+                    TaskVerdict(task, label, CONDITIONAL, False, f"{text}: this device {unmet}")
+                )
+        else:
+            verdicts.append(
+                TaskVerdict(task, label, PREVENTED, False, "prevented by the task policy")
+            )
+    return verdicts
+
+
+def device_label(*, ownership: str, device_type: str, asset_tag: str) -> str:
+    return f"{ownership} {TYPE_WORDS.get(device_type, device_type)} {asset_tag}".strip()
+
+
+def summarise_personal_policy(
+    policy: TaskPolicySnapshot, device_types: Iterable[str] = DEVICE_TYPES
+) -> tuple[str, list[str], list[str]]:
+    """FOI 1f from the personal-device policy: (answer, prevented tasks, conditional tasks).
+
+    A task counts as prevented if it is prevented on any personal device type; as
+    conditional if it is not prevented and is conditional on any personal device type.
+    """
+    types = list(device_types)
+    prevented = sorted(
+        t for t in TASKS if any(policy.rule("personal", d, t).status == PREVENTED for d in types)
+    )
+    conditional = sorted(
+        t
+        for t in TASKS
+        if t not in prevented
+        and any(policy.rule("personal", d, t).status == CONDITIONAL for d in types)
+    )
+    if len(prevented) == len(TASKS):
+        answer = "prevent_all"
+    elif prevented:
+        answer = "prevent_some"
+    elif conditional:
+        answer = "conditional"
+    else:
+        answer = "none"
+    return answer, prevented, conditional

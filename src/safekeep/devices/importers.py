@@ -1,0 +1,209 @@
+"""`safekeep import devices FILE.csv` and `safekeep import complaints FILE.csv` (DESIGN.md formats).
+
+Devices are keyed by `asset_tag` (a council can re-load its MDM export: changed rows are
+updated, the rest unchanged); complaints by the whole row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from safekeep.access.device_policy import DEVICE_TYPES, OWNERSHIPS, TRISTATE, split_os
+from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
+from safekeep.devices.models import Device, DeviceComplaint
+from safekeep.organisation.models import Site, StaffMember
+
+REGISTER_FIELDS = (
+    "device_type",
+    "ownership",
+    "assigned_staff_id",
+    "encrypted",
+    "passcode",
+    "os_name",
+    "os_version",
+    "site_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRow:
+    asset_tag: str
+    device_type: str
+    ownership: str
+    assigned_staff_id: str
+    encrypted: str
+    passcode: str
+    os: str
+    site: str
+
+
+class DeviceImporter(Importer[DeviceRow]):
+    kind = "devices"
+    columns = (
+        "asset_tag",
+        "device_type",
+        "ownership",
+        "assigned_staff_id",
+        "encrypted",
+        "passcode",
+        "os",
+        "site",
+    )
+    key_columns = ("asset_tag",)
+
+    def parse_row(self, row: Row) -> DeviceRow | None:
+        asset_tag = row.text("asset_tag", max_length=60)
+        device_type = row.enum("device_type", DEVICE_TYPES)
+        ownership = row.enum("ownership", OWNERSHIPS)
+        staff_id = row.text("assigned_staff_id", required=False, max_length=40)
+        encrypted = row.enum("encrypted", TRISTATE)
+        passcode = row.enum("passcode", TRISTATE)
+        os = row.text("os", max_length=120)
+        site = row.text("site", required=False, max_length=120)
+        if os:
+            name, version = split_os(os)
+            if len(name) > 60 or len(version) > 60:
+                row.error("os", "the name and the version must each be 60 characters or fewer")
+        if not row.ok or device_type is None or ownership is None:
+            return None
+        if encrypted is None or passcode is None:
+            return None
+        return DeviceRow(asset_tag, device_type, ownership, staff_id, encrypted, passcode, os, site)
+
+    def validate(self, rows: list[Parsed[DeviceRow]]) -> None:
+        staff_ids = {p.item.assigned_staff_id for p in rows if p.item.assigned_staff_id}
+        known_staff = set(
+            StaffMember.objects.filter(staff_id__in=staff_ids).values_list("staff_id", flat=True)
+        )
+        sites = {p.item.site for p in rows if p.item.site}
+        known_sites = set(Site.objects.filter(name__in=sites).values_list("name", flat=True))
+        for parsed in rows:
+            item = parsed.item
+            if item.assigned_staff_id and item.assigned_staff_id not in known_staff:
+                self.error(
+                    parsed.line,
+                    "assigned_staff_id",
+                    f"no member of staff has staff_id {item.assigned_staff_id!r}",
+                )
+            if item.site and item.site not in known_sites and not self.options.create_missing:
+                self.error(
+                    parsed.line,
+                    "site",
+                    f"there is no site called {item.site!r} (use --create-missing to create it)",
+                )
+
+    def apply(self, rows: list[Parsed[DeviceRow]], progress: Progress) -> ImportCounts:
+        counts = ImportCounts()
+        staff_pks = dict(
+            StaffMember.objects.filter(
+                staff_id__in={p.item.assigned_staff_id for p in rows}
+            ).values_list("staff_id", "pk")
+        )
+        site_pks = {}
+        for name in sorted({p.item.site for p in rows if p.item.site}):
+            site_pks[name] = Site.objects.get_or_create(name=name)[0].pk
+        existing = {
+            d.asset_tag: d
+            for d in Device.objects.filter(asset_tag__in=[p.item.asset_tag for p in rows])
+        }
+        to_create: list[Device] = []
+        to_update: list[Device] = []
+        for parsed in rows:
+            item = parsed.item
+            os_name, os_version = split_os(item.os)
+            values = {
+                "device_type": item.device_type,
+                "ownership": item.ownership,
+                "assigned_staff_id": staff_pks.get(item.assigned_staff_id),
+                "encrypted": item.encrypted,
+                "passcode": item.passcode,
+                "os_name": os_name,
+                "os_version": os_version,
+                "site_id": site_pks.get(item.site),
+            }
+            device = existing.get(item.asset_tag)
+            if device is None:
+                to_create.append(Device(asset_tag=item.asset_tag, **values))
+                counts.created += 1
+            elif any(getattr(device, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(device, name, value)
+                to_update.append(device)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+            progress(1)
+        Device.objects.bulk_create(to_create, batch_size=500)
+        Device.objects.bulk_update(to_update, REGISTER_FIELDS, batch_size=500)
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintRow:
+    reported_on: dt.date
+    staff_id: str
+    category: str
+    summary: str
+
+
+class ComplaintImporter(Importer[ComplaintRow]):
+    kind = "complaints"
+    columns = ("reported_on", "staff_id", "category", "summary")
+    key_columns = None
+
+    def parse_row(self, row: Row) -> ComplaintRow | None:
+        reported_on = row.date("reported_on")
+        staff_id = row.text("staff_id", max_length=40)
+        category = row.enum("category", DeviceComplaint.Category.values)
+        summary = row.text("summary", max_length=2000)
+        if reported_on is not None and reported_on > self.options.today:
+            row.error("reported_on", f"{reported_on.isoformat()} is in the future")
+        if not row.ok or reported_on is None or category is None:
+            return None
+        return ComplaintRow(reported_on, staff_id, category, summary)
+
+    def validate(self, rows: list[Parsed[ComplaintRow]]) -> None:
+        wanted = {p.item.staff_id for p in rows}
+        known = set(
+            StaffMember.objects.filter(staff_id__in=wanted).values_list("staff_id", flat=True)
+        )
+        for parsed in rows:
+            if parsed.item.staff_id not in known:
+                self.error(
+                    parsed.line,
+                    "staff_id",
+                    f"no member of staff has staff_id {parsed.item.staff_id!r}",
+                )
+
+    def apply(self, rows: list[Parsed[ComplaintRow]], progress: Progress) -> ImportCounts:
+        counts = ImportCounts()
+        staff_pks = dict(
+            StaffMember.objects.filter(staff_id__in={p.item.staff_id for p in rows}).values_list(
+                "staff_id", "pk"
+            )
+        )
+        existing = set(
+            DeviceComplaint.objects.filter(staff_id__in=staff_pks.values()).values_list(
+                "reported_on", "staff__staff_id", "category", "summary"
+            )
+        )
+        new = []
+        for parsed in rows:
+            item = parsed.item
+            key = (item.reported_on, item.staff_id, item.category, item.summary)
+            if key in existing:
+                counts.unchanged += 1
+            else:
+                new.append(
+                    DeviceComplaint(
+                        reported_on=item.reported_on,
+                        staff_id=staff_pks[item.staff_id],
+                        category=item.category,
+                        summary=item.summary,
+                    )
+                )
+                counts.created += 1
+            progress(1)
+        DeviceComplaint.objects.bulk_create(new, batch_size=500)
+        return counts

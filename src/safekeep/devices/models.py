@@ -1,0 +1,220 @@
+"""The device register, enrolment credentials, the task policy, device incidents and complaints.
+
+No record content is ever stored here. Enrolment codes and device credentials are kept only
+as SHA-256 hashes: the secret itself is shown once (code) or held by the device (cookie).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from safekeep.access.device_policy import (
+    CONDITIONS,
+    DEVICE_TYPES,
+    TASK_LABELS,
+    TASK_STATUSES,
+    TYPE_WORDS,
+)
+from safekeep.organisation.models import Site, StaffMember
+
+
+class DeviceType(models.TextChoices):
+    BASIC_PHONE = "basic_phone", "Basic phone"
+    SMARTPHONE = "smartphone", "Smartphone"
+    TABLET = "tablet", "Tablet"
+    LAPTOP = "laptop", "Laptop"
+    DESKTOP = "desktop", "Desktop"
+
+
+assert tuple(DeviceType.values) == DEVICE_TYPES
+
+
+class Ownership(models.TextChoices):
+    COUNCIL = "council", "Council"
+    PERSONAL = "personal", "Personal"
+
+
+class TriState(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class DeviceStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    LOST = "lost", "Lost"
+    STOLEN = "stolen", "Stolen"
+    RETIRED = "retired", "Retired"
+
+
+class Device(models.Model):
+    """One device, council-owned or a member of staff's own, keyed by its asset tag."""
+
+    asset_tag = models.CharField(max_length=60, unique=True)
+    device_type = models.CharField(max_length=20, choices=DeviceType.choices)
+    ownership = models.CharField(max_length=10, choices=Ownership.choices)
+    assigned_staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="devices"
+    )
+    encrypted = models.CharField(max_length=10, choices=TriState.choices)
+    passcode = models.CharField(max_length=10, choices=TriState.choices)
+    os_name = models.CharField(max_length=60, blank=True)
+    os_version = models.CharField(max_length=60, blank=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="devices"
+    )
+    status = models.CharField(
+        max_length=10, choices=DeviceStatus.choices, default=DeviceStatus.ACTIVE
+    )
+    on_site = models.BooleanField(default=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["asset_tag"]
+        indexes = [
+            models.Index(fields=["assigned_staff", "status"]),
+            models.Index(fields=["ownership", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.asset_tag
+
+    @property
+    def os(self) -> str:
+        return f"{self.os_name} {self.os_version}".strip()
+
+    @property
+    def label(self) -> str:
+        """How reasons name it: "council laptop LAP-0042"."""
+        return f"{self.ownership} {TYPE_WORDS[self.device_type]} {self.asset_tag}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time, expiring code that turns the browser that redeems it into this device."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DeviceCredential(models.Model):
+    """The secret a device presents with every request (a cookie); revocable at once."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="credentials")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+
+class DeviceIncident(models.Model):
+    """A device-related incident. Minimal for now: governance incidents replace it later."""
+
+    class Category(models.TextChoices):
+        LOST_DEVICE = "lost_device", "Lost device"
+        STOLEN_DEVICE = "stolen_device", "Stolen device"
+        UNENCRYPTED_DEVICE_REMOVED = "unencrypted_device_removed", "Unencrypted device removed"
+
+    category = models.CharField(max_length=40, choices=Category.choices)
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="incidents")
+    staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    summary = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+
+class ITTask(models.Model):
+    """Something IT support must do about a device (e.g. recover an unencrypted laptop)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="it_tasks")
+    incident = models.ForeignKey(
+        DeviceIncident, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    description = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class TaskPolicyVersion(models.Model):
+    """One version of the task policy; the highest number is in force. Never edited."""
+
+    number = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-number"]
+
+
+class TaskPolicyRule(models.Model):
+    version = models.ForeignKey(TaskPolicyVersion, on_delete=models.CASCADE, related_name="rules")
+    ownership = models.CharField(max_length=10, choices=Ownership.choices)
+    device_type = models.CharField(max_length=20, choices=DeviceType.choices)
+    task = models.CharField(max_length=40, choices=list(TASK_LABELS.items()))
+    status = models.CharField(max_length=12, choices=[(s, s.title()) for s in TASK_STATUSES])
+    condition = models.CharField(
+        max_length=30, blank=True, choices=[("", "None"), *CONDITIONS.items()]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "ownership", "device_type", "task"], name="task_rule_unique"
+            )
+        ]
+
+
+class DeviceComplaint(models.Model):
+    """ "I could not do my work on my council device": what FOI question 1e counts."""
+
+    class Category(models.TextChoices):
+        DEVICE_FAULT = "device_fault", "Device fault"
+        ACCESS_PROBLEM = "access_problem", "Access problem"
+        TRAINING = "training", "Training"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        RESOLVED = "resolved", "Resolved"
+
+    reported_on = models.DateField()
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="complaints")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    summary = models.TextField(max_length=2000)
+    device = models.ForeignKey(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    resolution = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        indexes = [models.Index(fields=["staff", "reported_on"])]

@@ -1,0 +1,192 @@
+"""Reading the device register, the task policy, complaints and the FOI building blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safekeep.access.device_policy import (
+    ALLOWED,
+    CONDITIONAL,
+    TASKS,
+    TaskPolicySnapshot,
+    TaskRule,
+    compliance_problems,
+    default_task_policy,
+    must_stay_on_site,
+    os_is_supported,
+    summarise_personal_policy,
+)
+from safekeep.audit.models import AuditEntry
+from safekeep.devices.conf import os_minimums
+from safekeep.devices.models import (
+    Device,
+    DeviceComplaint,
+    DeviceStatus,
+    ITTask,
+    Ownership,
+    TaskPolicyVersion,
+)
+from safekeep.organisation.models import StaffMember
+
+# --- register and compliance ------------------------------------------------------------
+
+
+def device_list(*, status: str = "", search: str = "") -> QuerySet[Device]:
+    devices = Device.objects.select_related("assigned_staff", "site")
+    if status:
+        devices = devices.filter(status=status)
+    if search:
+        devices = devices.filter(asset_tag__icontains=search.strip())
+    return devices
+
+
+def device_get(asset_tag: str) -> Device | None:
+    return (
+        Device.objects.select_related("assigned_staff", "site").filter(asset_tag=asset_tag).first()
+    )
+
+
+def device_problems(device: Device) -> tuple[str, ...]:
+    """Why the device is not compliant, evaluated now against the configured OS minimums."""
+    return compliance_problems(
+        device_type=device.device_type,
+        encrypted=device.encrypted,
+        passcode=device.passcode,
+        os_supported=os_is_supported(device.os_name, device.os_version, os_minimums()),
+    )
+
+
+def device_must_stay_on_site(device: Device) -> bool:
+    return must_stay_on_site(device_type=device.device_type, encrypted=device.encrypted)
+
+
+@dataclass(frozen=True, slots=True)
+class NonCompliant:
+    device: Device
+    problems: tuple[str, ...]
+    off_site_breach: bool
+
+
+def devices_non_compliant() -> list[NonCompliant]:
+    """Active council devices that break a compliance rule, worst (off site, unencrypted) first."""
+    found = []
+    active = device_list(status=DeviceStatus.ACTIVE).filter(ownership=Ownership.COUNCIL)
+    for device in active:
+        problems = device_problems(device)
+        if problems:
+            breach = not device.on_site and device_must_stay_on_site(device)
+            found.append(NonCompliant(device, problems, breach))
+    found.sort(key=lambda item: (not item.off_site_breach, item.device.asset_tag))
+    return found
+
+
+def devices_for_staff(staff: StaffMember) -> QuerySet[Device]:
+    return device_list().filter(assigned_staff=staff).exclude(status=DeviceStatus.RETIRED)
+
+
+def open_it_tasks() -> QuerySet[ITTask]:
+    return ITTask.objects.filter(status=ITTask.Status.OPEN).select_related("device", "incident")
+
+
+def device_recent_access(
+    device: Device, *, now: dt.datetime | None = None, days: int = 30
+) -> QuerySet[AuditEntry]:
+    """What was done from this device in the last `days` days (audit metadata, no content)."""
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    return AuditEntry.objects.filter(device=device.asset_tag, occurred_at__gte=since).order_by(
+        "-occurred_at", "-id"
+    )
+
+
+# --- the task policy --------------------------------------------------------------------
+
+
+def task_policy_version_in_force(as_of: dt.date | None = None) -> TaskPolicyVersion | None:
+    versions = TaskPolicyVersion.objects.all()
+    if as_of is not None:
+        end_of_day = dt.datetime.combine(
+            as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+        )
+        versions = versions.filter(created_at__lt=end_of_day)
+    return versions.order_by("-number").first()
+
+
+def task_policy_snapshot(version: TaskPolicyVersion | None) -> TaskPolicySnapshot:
+    """A stored version as the pure snapshot; None is DESIGN.md's default (version 0)."""
+    if version is None:
+        return default_task_policy()
+    rules = {
+        (rule.ownership, rule.device_type, rule.task): TaskRule(rule.status, rule.condition)
+        for rule in version.rules.all()
+    }
+    return TaskPolicySnapshot(version=version.number, rules=rules)
+
+
+def current_task_policy(as_of: dt.date | None = None) -> TaskPolicySnapshot:
+    """The task policy in force now (or at the end of `as_of`)."""
+    return task_policy_snapshot(task_policy_version_in_force(as_of))
+
+
+def task_policy_versions() -> QuerySet[TaskPolicyVersion]:
+    return TaskPolicyVersion.objects.select_related("created_by").order_by("-number")
+
+
+# --- complaints -------------------------------------------------------------------------
+
+
+def complaint_queue(*, status: str = "") -> QuerySet[DeviceComplaint]:
+    complaints = DeviceComplaint.objects.select_related("staff", "device")
+    if status:
+        complaints = complaints.filter(status=status)
+    return complaints
+
+
+def complaints_by_staff(staff: StaffMember) -> QuerySet[DeviceComplaint]:
+    return complaint_queue().filter(staff=staff)
+
+
+# --- FOI building blocks (DESIGN.md, "foi-report") --------------------------------------
+
+
+def foi_population(as_of: dt.date) -> QuerySet[StaffMember]:
+    """q1a/q1b's people: active employees working with vulnerable people, remote or flexible."""
+    return StaffMember.objects.active_on(as_of).filter(
+        employment_type="employee",
+        works_with_vulnerable_people=True,
+        work_pattern__in=["remote", "flexible"],
+    )
+
+
+def foi_q1c(*, staff: QuerySet[StaffMember]) -> list[str]:
+    """Sorted device types of active council-owned devices assigned to `staff`."""
+    types = (
+        Device.objects.filter(
+            ownership=Ownership.COUNCIL,
+            status=DeviceStatus.ACTIVE,
+            assigned_staff__in=staff,
+        )
+        .values_list("device_type", flat=True)
+        .distinct()
+    )
+    return sorted(set(types))
+
+
+def foi_q1d(*, device_types: list[str], policy: TaskPolicySnapshot) -> dict[str, bool]:
+    """A task is true when allowed (or conditional) on at least one council type in q1c."""
+    return {
+        task: any(
+            policy.rule("council", device_type, task).status in {ALLOWED, CONDITIONAL}
+            for device_type in device_types
+        )
+        for task in TASKS
+    }
+
+
+def foi_q1f(*, policy: TaskPolicySnapshot) -> dict[str, object]:
+    """The personal-device answer: prevent_all, prevent_some, conditional or none."""
+    answer, prevented, conditional = summarise_personal_policy(policy)
+    return {"answer": answer, "prevented_tasks": prevented, "conditional_tasks": conditional}

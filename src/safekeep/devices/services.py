@@ -1,0 +1,576 @@
+"""Changing the device register, enrolment, the task policy, incidents and complaints.
+
+Each function runs in one transaction and writes its audit entry in it. Audit entries name
+devices by asset tag and never hold complaint text, codes or tokens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from safekeep.access.device_policy import (
+    CONDITIONAL,
+    CONDITIONS,
+    DEVICE_TYPES,
+    OWNERSHIPS,
+    TASK_LABELS,
+    TASK_STATUSES,
+    TASKS,
+    split_os,
+)
+from safekeep.audit.services import Origin, audit_event
+from safekeep.devices.conf import ENROLMENT_CODE_HOURS
+from safekeep.devices.context import hash_secret
+from safekeep.devices.models import (
+    Device,
+    DeviceComplaint,
+    DeviceCredential,
+    DeviceIncident,
+    DeviceStatus,
+    EnrolmentCode,
+    ITTask,
+    Ownership,
+    TaskPolicyRule,
+    TaskPolicyVersion,
+    TriState,
+)
+from safekeep.devices.selectors import (
+    current_task_policy,
+    device_must_stay_on_site,
+    device_problems,
+)
+from safekeep.organisation.models import Site, StaffMember
+
+# A code people can read out and type: no 0/O or 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+class DeviceError(Exception):
+    """A device change that cannot be made; the message says why in plain words."""
+
+
+# --- the register -----------------------------------------------------------------------
+
+EDITABLE_FIELDS = (
+    "device_type",
+    "ownership",
+    "assigned_staff",
+    "encrypted",
+    "passcode",
+    "os_name",
+    "os_version",
+    "site",
+    "on_site",
+)
+
+
+def device_create(
+    *,
+    origin: Origin,
+    asset_tag: str,
+    device_type: str,
+    ownership: str,
+    encrypted: str,
+    passcode: str,
+    os: str,
+    assigned_staff: StaffMember | None = None,
+    site: Site | None = None,
+    on_site: bool = True,
+) -> Device:
+    """Register a device. Asset tags are unique."""
+    tag = asset_tag.strip()
+    if not tag:
+        raise DeviceError("Enter the asset tag")
+    os_name, os_version = split_os(os)
+    try:
+        with transaction.atomic():
+            device = Device.objects.create(
+                asset_tag=tag,
+                device_type=device_type,
+                ownership=ownership,
+                encrypted=encrypted,
+                passcode=passcode,
+                os_name=os_name,
+                os_version=os_version,
+                assigned_staff=assigned_staff,
+                site=site,
+                on_site=on_site,
+            )
+            _audit_change(origin, device, "device.create", [], None)
+    except IntegrityError:
+        raise DeviceError(f"A device with asset tag {tag} is already registered") from None
+    return device
+
+
+@transaction.atomic
+def device_update(*, origin: Origin, device: Device, **changes: Any) -> Device:
+    """Change register fields (`os` is split into name and version); compliance is re-evaluated.
+
+    Moving an unencrypted laptop or desktop off site raises an incident and an IT task.
+    """
+    if "os" in changes:
+        changes["os_name"], changes["os_version"] = split_os(changes.pop("os"))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DeviceError(f"These cannot be changed here: {', '.join(sorted(unknown))}")
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status == DeviceStatus.RETIRED:
+        raise DeviceError(f"{device.asset_tag} is retired and cannot be changed")
+    before_problems = device_problems(device)
+    was_on_site = device.on_site
+    changed = [name for name, value in changes.items() if getattr(device, name) != value]
+    for name in changed:
+        setattr(device, name, changes[name])
+    if changed:
+        device.save()
+        _audit_change(origin, device, "device.update", changed, before_problems)
+    if was_on_site and not device.on_site and device_must_stay_on_site(device):
+        unencrypted_off_site_incident_raise(origin=origin, device=device)
+    return device
+
+
+def device_assign(*, origin: Origin, device: Device, staff: StaffMember | None) -> Device:
+    return device_update(origin=origin, device=device, assigned_staff=staff)
+
+
+@transaction.atomic
+def device_retire(*, origin: Origin, device: Device) -> Device:
+    """Retire a device: nothing can be done on it any more and its credentials stop working."""
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status == DeviceStatus.RETIRED:
+        raise DeviceError(f"{device.asset_tag} is already retired")
+    device.status = DeviceStatus.RETIRED
+    device.save(update_fields=["status", "updated_at"])
+    revoked = _revoke_credentials(device)
+    audit_event(
+        origin=origin,
+        action="device.retire",
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=[f"credentials revoked: {revoked}"],
+    )
+    return device
+
+
+@transaction.atomic
+def device_report_missing(
+    *, origin: Origin, device: Device, status: str, reporter: StaffMember | None
+) -> DeviceIncident:
+    """Report a device lost or stolen: credential revoked at once, an incident recorded."""
+    if status not in {DeviceStatus.LOST, DeviceStatus.STOLEN}:
+        raise DeviceError("Choose whether the device is lost or stolen")
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if device.status == DeviceStatus.RETIRED:
+        raise DeviceError(f"{device.asset_tag} is retired; it cannot be reported {status}")
+    if device.status == status:
+        raise DeviceError(f"{device.asset_tag} has already been reported {status}")
+    device.status = status
+    device.save(update_fields=["status", "updated_at"])
+    revoked = _revoke_credentials(device)
+    category = (
+        DeviceIncident.Category.LOST_DEVICE
+        if status == DeviceStatus.LOST
+        else DeviceIncident.Category.STOLEN_DEVICE
+    )
+    now = timezone.now()
+    incident = DeviceIncident.objects.create(
+        category=category,
+        device=device,
+        staff=device.assigned_staff,
+        reported_by=reporter,
+        occurred_at=now,
+        summary=f"{device.label} reported {status}",
+    )
+    ITTask.objects.create(
+        device=device,
+        incident=incident,
+        description=f"{device.asset_tag} reported {status}: wipe it remotely if it is managed",
+    )
+    audit_event(
+        origin=origin,
+        action=f"device.report_{status}",
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=[f"credentials revoked: {revoked}", f"incident {incident.pk} recorded"],
+    )
+    return incident
+
+
+@transaction.atomic
+def unencrypted_off_site_incident_raise(*, origin: Origin, device: Device) -> DeviceIncident:
+    """An unencrypted laptop or desktop is off site: an incident and an IT task, once.
+
+    While an IT task for an earlier such incident is still open, that incident is returned,
+    so that repeated refusals on the same device do not flood IT.
+    """
+    open_task = (
+        ITTask.objects.filter(
+            device=device,
+            status=ITTask.Status.OPEN,
+            incident__category=DeviceIncident.Category.UNENCRYPTED_DEVICE_REMOVED,
+        )
+        .select_related("incident")
+        .first()
+    )
+    if open_task is not None and open_task.incident is not None:
+        return open_task.incident
+    incident = DeviceIncident.objects.create(
+        category=DeviceIncident.Category.UNENCRYPTED_DEVICE_REMOVED,
+        device=device,
+        staff=device.assigned_staff,
+        occurred_at=timezone.now(),
+        summary=f"{device.label} is unencrypted and was reported off site",
+    )
+    ITTask.objects.create(
+        device=device,
+        incident=incident,
+        description=f"Bring {device.asset_tag} back on site and encrypt it before it leaves again",
+    )
+    audit_event(
+        origin=origin,
+        action="device.incident",
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=[
+            "unencrypted_device_removed",
+            f"{device.label} must not leave site",
+            f"incident {incident.pk} recorded",
+        ],
+    )
+    return incident
+
+
+@transaction.atomic
+def it_task_close(*, origin: Origin, task: ITTask) -> ITTask:
+    task.status = ITTask.Status.DONE
+    task.save(update_fields=["status"])
+    audit_event(
+        origin=origin,
+        action="device.it_task_done",
+        decision="done",
+        object_type="device",
+        object_id=task.device.asset_tag,
+        reasons=[f"IT task {task.pk} done"],
+    )
+    return task
+
+
+def _audit_change(
+    origin: Origin,
+    device: Device,
+    action: str,
+    changed: list[str],
+    before_problems: tuple[str, ...] | None,
+) -> None:
+    problems = device_problems(device)
+    reasons = [f"changed: {', '.join(changed)}"] if changed else []
+    if before_problems is None or bool(before_problems) != bool(problems):
+        if problems:
+            reasons.append("not compliant: " + "; ".join(problems))
+        else:
+            reasons.append("compliant")
+    audit_event(
+        origin=origin,
+        action=action,
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=reasons,
+    )
+
+
+def _revoke_credentials(device: Device) -> int:
+    return DeviceCredential.objects.filter(device=device, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+# --- enrolment --------------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """ABCDEFGHJKMN -> ABCD-EFGH-JKMN, easier to read out and type."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+@transaction.atomic
+def enrolment_code_issue(*, origin: Origin, device: Device, issued_by: StaffMember | None) -> str:
+    """A one-time code for enrolling `device`, valid for ENROLMENT_CODE_HOURS. Shown once."""
+    if device.status != DeviceStatus.ACTIVE:
+        raise DeviceError(f"{device.asset_tag} is {device.status}; only active devices can enrol")
+    code = _new_code()
+    now = timezone.now()
+    # Older unused codes for the device stop working: only the latest one counts.
+    EnrolmentCode.objects.filter(device=device, used_at__isnull=True).update(expires_at=now)
+    EnrolmentCode.objects.create(
+        device=device,
+        code_hash=hash_secret(code),
+        expires_at=now + dt.timedelta(hours=ENROLMENT_CODE_HOURS),
+        created_by=issued_by,
+    )
+    audit_event(
+        origin=origin,
+        action="device.enrolment_code",
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=[f"valid for {ENROLMENT_CODE_HOURS} hours"],
+    )
+    return code
+
+
+ENROLMENT_CODE_REFUSAL = (
+    "This enrolment code is not valid: it may be mistyped, already used or expired. "
+    "Ask IT support for a new one."
+)
+
+
+def enrolment_redeem(*, origin: Origin, code: str) -> tuple[Device, str]:
+    """Use a code: the device gets a new credential, earlier ones are revoked; returns the token.
+
+    A refusal is audited (in its own transaction, so the entry survives the error).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        entry = (
+            EnrolmentCode.objects.select_for_update()
+            .select_related("device")
+            .filter(code_hash=hash_secret(normalise_code(code)))
+            .first()
+        )
+        refusal = ""
+        if entry is None or entry.used_at is not None or entry.expires_at <= now:
+            refusal = ENROLMENT_CODE_REFUSAL
+        elif entry.device.status != DeviceStatus.ACTIVE:
+            refusal = (
+                f"{entry.device.asset_tag} is reported {entry.device.status}; it cannot be enrolled"
+            )
+        if not refusal and entry is not None:
+            device = entry.device
+            entry.used_at = now
+            entry.save(update_fields=["used_at"])
+            token = _issue_credential(device)
+            audit_event(
+                origin=replace(origin, device=device.asset_tag),
+                action="device.enrol",
+                decision="done",
+                object_type="device",
+                object_id=device.asset_tag,
+                reasons=["device credential issued"],
+            )
+            return device, token
+    with transaction.atomic():
+        audit_event(
+            origin=origin,
+            action="device.enrol",
+            decision="refused",
+            object_type="device",
+            object_id=entry.device.asset_tag if entry is not None else "",
+            reasons=[refusal],
+        )
+    raise DeviceError(refusal)
+
+
+@transaction.atomic
+def personal_device_enrol(
+    *, origin: Origin, staff: StaffMember, device_type: str, passcode: str, os: str = ""
+) -> tuple[Device, str]:
+    """A member of staff enrols their own device, declaring its type and passcode."""
+    if device_type not in DEVICE_TYPES:
+        raise DeviceError("Choose the kind of device")
+    if passcode not in {TriState.YES, TriState.NO}:
+        raise DeviceError("Say whether the device has a passcode")
+    os_name, os_version = split_os(os)
+    device = Device.objects.create(
+        asset_tag=f"PER-{secrets.token_hex(4).upper()}",
+        device_type=device_type,
+        ownership=Ownership.PERSONAL,
+        assigned_staff=staff,
+        encrypted=TriState.UNKNOWN,
+        passcode=passcode,
+        os_name=os_name,
+        os_version=os_version,
+        on_site=False,
+    )
+    token = _issue_credential(device)
+    audit_event(
+        origin=replace(origin, device=device.asset_tag),
+        action="device.enrol_personal",
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=[f"personal {device_type}, passcode declared {passcode}"],
+    )
+    return device, token
+
+
+@transaction.atomic
+def device_credentials_revoke(*, origin: Origin, device: Device) -> int:
+    revoked = _revoke_credentials(device)
+    audit_event(
+        origin=origin,
+        action="device.revoke",
+        decision="done",
+        object_type="device",
+        object_id=device.asset_tag,
+        reasons=[f"credentials revoked: {revoked}"],
+    )
+    return revoked
+
+
+def _issue_credential(device: Device) -> str:
+    _revoke_credentials(device)
+    token = secrets.token_urlsafe(32)
+    DeviceCredential.objects.create(device=device, token_hash=hash_secret(token))
+    Device.objects.filter(pk=device.pk).update(last_seen=timezone.now())
+    return token
+
+
+# --- the task policy --------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_policy_change(
+    *,
+    origin: Origin,
+    changed_by: StaffMember | None,
+    ownership: str,
+    device_type: str,
+    rules: Mapping[str, tuple[str, str]],
+    reason: str,
+) -> TaskPolicyVersion:
+    """A new version of the task policy: the current one with one ownership and type row changed.
+
+    `rules` maps task -> (status, condition); a conditional task needs a condition, and
+    allowed or prevented tasks carry none. The version records who and why; so does the audit.
+    """
+    why = reason.strip()
+    if not why:
+        raise DeviceError("Enter the reason for the change")
+    if ownership not in OWNERSHIPS or device_type not in DEVICE_TYPES:
+        raise DeviceError("Choose a device ownership and type")
+    for task, (status, condition) in rules.items():
+        if task not in TASKS or status not in TASK_STATUSES:
+            raise DeviceError(f"'{task}: {status}' is not a task policy setting")
+        if status == CONDITIONAL and condition not in CONDITIONS:
+            raise DeviceError(f"Choose the condition for '{TASK_LABELS[task]}'")
+    current = current_task_policy()
+    changes = []
+    new_rules = dict(current.rules)
+    for task, (status, condition) in rules.items():
+        condition = condition if status == CONDITIONAL else ""
+        key = (ownership, device_type, task)
+        old = current.rule(*key)
+        if (old.status, old.condition) != (status, condition):
+            changes.append(
+                f"{ownership} {device_type} {task}: {_show(old.status, old.condition)} -> "
+                f"{_show(status, condition)}"
+            )
+            new_rules[key] = type(old)(status, condition)
+    if not changes:
+        raise DeviceError("Nothing was changed")
+    last = TaskPolicyVersion.objects.select_for_update().order_by("-number").first()
+    version = TaskPolicyVersion.objects.create(
+        number=(last.number if last is not None else 0) + 1, created_by=changed_by, reason=why
+    )
+    TaskPolicyRule.objects.bulk_create(
+        TaskPolicyRule(
+            version=version,
+            ownership=key[0],
+            device_type=key[1],
+            task=key[2],
+            status=rule.status,
+            condition=rule.condition,
+        )
+        for key, rule in new_rules.items()
+    )
+    audit_event(
+        origin=origin,
+        action="task_policy.change",
+        decision="done",
+        object_type="task_policy",
+        object_id=str(version.number),
+        reasons=[f"why: {why}", *changes],
+    )
+    return version
+
+
+def _show(status: str, condition: str) -> str:
+    return f"{status} ({condition})" if condition else status
+
+
+# --- complaints -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_log(
+    *,
+    origin: Origin,
+    staff: StaffMember,
+    category: str,
+    summary: str,
+    device: Device | None = None,
+    reported_on: dt.date | None = None,
+) -> DeviceComplaint:
+    """Staff log "I could not do my work on my device". The summary is never audited."""
+    if category not in DeviceComplaint.Category.values:
+        raise DeviceError("Choose what kind of problem it was")
+    if not summary.strip():
+        raise DeviceError("Describe what happened")
+    complaint = DeviceComplaint.objects.create(
+        reported_on=reported_on or timezone.localdate(),
+        staff=staff,
+        category=category,
+        summary=summary.strip(),
+        device=device,
+    )
+    audit_event(
+        origin=origin,
+        action="device.complaint",
+        decision="done",
+        object_type="complaint",
+        object_id=str(complaint.pk),
+        reasons=[category],
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_update(
+    *, origin: Origin, complaint: DeviceComplaint, status: str, resolution: str = ""
+) -> DeviceComplaint:
+    if status not in DeviceComplaint.Status.values:
+        raise DeviceError("Choose a status")
+    if status == DeviceComplaint.Status.RESOLVED and not resolution.strip():
+        raise DeviceError("Say how the complaint was resolved")
+    complaint.status = status
+    complaint.resolution = resolution.strip()
+    complaint.save(update_fields=["status", "resolution", "updated_at"])
+    audit_event(
+        origin=origin,
+        action="device.complaint_update",
+        decision="done",
+        object_type="complaint",
+        object_id=str(complaint.pk),
+        reasons=[status],
+    )
+    return complaint
