@@ -1,0 +1,113 @@
+"""The demo council reproduces the FOI response's figures and has one sign-in per role."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from safekeep.accounts.models import User
+from safekeep.audit.models import AuditEntry
+from safekeep.core.demo import resolve_steps
+from safekeep.organisation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from safekeep.organisation.models import RiskAssessment, Site, StaffMember
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_council() -> None:
+    """One load (it takes a few seconds), checked from every side."""
+    out = StringIO()
+    call_command("demo", stdout=out)
+    demo_output = out.getvalue()
+    _counts_reproduce_the_foi_response()
+    _every_team_has_a_manager()
+    _one_demo_sign_in_per_role_and_the_table(demo_output)
+    _demo_refuses_a_database_with_staff_and_if_empty_skips_quietly()
+
+
+def _counts_reproduce_the_foi_response() -> None:
+    today = timezone.localdate()
+    counted = StaffMember.objects.active_on(today).filter(
+        employment_type="employee", works_with_vulnerable_people=True
+    )
+    assert counted.count() == 591
+    by_directorate = dict(
+        counted.values_list("directorate__name")
+        .annotate(n=Count("id"))
+        .values_list("directorate__name", "n")
+    )
+    assert by_directorate == {"Family Services": 373, "Adults and Health": 218}
+    assert counted.filter(work_pattern__in=["remote", "flexible"]).count() == 591
+    # Around them, the people the FOI count must leave out.
+    everyone = StaffMember.objects.all()
+    assert everyone.filter(employment_type="agency").exists()
+    assert everyone.filter(employment_type="contractor").exists()
+    assert everyone.filter(employment_type="volunteer").count() >= 10
+    assert everyone.filter(works_with_vulnerable_people=False, employment_type="employee").exists()
+    assert everyone.filter(end_date__lt=today).count() >= 3
+    assert everyone.filter(roles__role="volunteer_manager").count() == 1
+    assert Site.objects.filter(kind="children_centre").count() == 3
+    assert RiskAssessment.objects.filter(outcome="approved").exists()
+
+
+def _every_team_has_a_manager() -> None:
+    team_ids = set(StaffMember.objects.values_list("team_id", flat=True))
+    managed = set(
+        StaffMember.objects.filter(roles__role="team_manager").values_list("team_id", flat=True)
+    )
+    assert team_ids - managed == set(
+        StaffMember.objects.filter(team__name__contains="Business Support")
+        .values_list("team_id", flat=True)
+        .distinct()
+    ) | set(
+        StaffMember.objects.filter(
+            team__name__in=["Information Governance", "Digital Infrastructure"]
+        )
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
+
+
+def _one_demo_sign_in_per_role_and_the_table(demo_output: str) -> None:
+    users = User.objects.filter(is_demo_account=True).select_related("staff")
+    assert sorted(u.username for u in users) == sorted(DEMO_ACCOUNTS.values())
+    roles = {u.username: u.staff.role_names() for u in users}
+    assert "practitioner" in roles[DEMO_ACCOUNTS["practitioner"]]
+    assert "team_manager" in roles[DEMO_ACCOUNTS["team manager"]]
+    assert "it_support" in roles[DEMO_ACCOUNTS["IT support"]]
+    assert "ig_officer" in roles[DEMO_ACCOUNTS["IG officer"]]
+    assert "foi_officer" in roles[DEMO_ACCOUNTS["FOI officer"]]
+    assert "sysadmin" in roles[DEMO_ACCOUNTS["system administrator"]]
+    volunteer = users.get(username=DEMO_ACCOUNTS["volunteer"]).staff
+    assert volunteer.employment_type == "volunteer"
+    assert volunteer.risk_assessments.get().outcome == "approved"
+    assert all(u.check_password(DEMO_PASSWORD) for u in users)
+    assert all(u.totpdevice_set.filter(confirmed=True).exists() for u in users)
+    for email in DEMO_ACCOUNTS.values():
+        assert email in demo_output
+    assert "safekeep demo-code EMAIL" in demo_output
+    assert AuditEntry.objects.filter(action="demo.load", decision="done").count() == 1
+
+
+def _demo_refuses_a_database_with_staff_and_if_empty_skips_quietly() -> None:
+    count = StaffMember.objects.count()
+    with pytest.raises(CommandError, match=r"^The database already holds staff\."):
+        call_command("demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert out.getvalue() == "The database already holds staff, so the demo was not loaded.\n"
+    assert StaffMember.objects.count() == count
+
+
+def test_missing_step_modules_are_skipped_but_broken_ones_are_not() -> None:
+    steps = resolve_steps(
+        ["safekeep.nothing_here.demo.load", "safekeep.organisation.demo.load_organisation"]
+    )
+    assert steps[0] == ("safekeep.nothing_here.demo.load", None)
+    assert steps[1][1] is not None
+    with pytest.raises(ImportError):
+        resolve_steps(["safekeep.organisation.demo.no_such_step"])
