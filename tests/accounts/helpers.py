@@ -1,0 +1,43 @@
+"""Signing in through the real pages with Django's test client."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse as Response
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safekeep.accounts.models import User
+from safekeep.audit.models import AuditEntry
+from tests.browser.helpers import device_code
+from tests.factories import PASSWORD
+
+SIGN_IN = "/account/sign-in/"
+CODE = "/account/sign-in/code/"
+ENROL = "/account/sign-in/set-up-app/"
+FAILURE = (
+    "The email address, password or code is not right. After 5 attempts that are not right, "
+    "you will need to wait 15 minutes before you try again."
+)
+
+
+def post_password(client: Client, email: str, password: str = PASSWORD) -> Response:
+    return client.post(SIGN_IN, {"email": email, "password": password})
+
+
+def real_sign_in(client: Client, user: User, *, password: str = PASSWORD) -> Response:
+    """Password, then the current code of the person's confirmed app; returns the last response."""
+    post_password(client, user.email, password)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return client.post(CODE, {"code": device_code(device)})
+
+
+def actions(action: str) -> list[tuple[str, list[str]]]:
+    return [
+        (entry.decision, list(entry.reasons))
+        for entry in AuditEntry.objects.filter(action=action).order_by("id")
+    ]
+
+
+def is_signed_in(client: Client) -> bool:
+    response = client.get("/")
+    return response.status_code == 200

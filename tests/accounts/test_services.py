@@ -1,0 +1,59 @@
+"""Administrators' account services: passwords, disable/enable, two-factor reset."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safekeep.accounts.services import (
+    AccountError,
+    account_disable,
+    account_enable,
+    account_set_password,
+    account_two_factor_reset,
+)
+from safekeep.audit.services import Origin
+from tests.accounts.helpers import ENROL, actions, is_signed_in, post_password, real_sign_in
+from tests.factories import make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = Origin.command("test")
+
+
+def test_set_password_checks_the_rules_and_lifts_a_lockout(client: Client) -> None:
+    user = make_user(make_staff())
+    with pytest.raises(AccountError) as error:
+        account_set_password(user=user, password="short", origin=ADMIN)
+    assert str(error.value) == (
+        "This password is too short. It must contain at least 12 characters."
+    )
+    user.failed_sign_ins = 3
+    user.save()
+    account_set_password(user=user, password="a brand new long passphrase", origin=ADMIN)
+    user.refresh_from_db()
+    assert user.failed_sign_ins == 0 and user.locked_until is None
+    real_sign_in(client, user, password="a brand new long passphrase")
+    assert is_signed_in(client)
+    entries = actions("account.password_set")
+    assert entries == [("done", [])]
+    assert "passphrase" not in str(entries)
+
+
+def test_disable_then_enable(client: Client) -> None:
+    user = make_user(make_staff())
+    account_disable(user=user, origin=ADMIN)
+    real_sign_in(client, user)
+    assert not is_signed_in(client)
+    account_enable(user=user, origin=ADMIN)
+    real_sign_in(client, user)
+    assert is_signed_in(client)
+    assert [a for a, _ in actions("account.enable")] == ["done"]
+
+
+def test_two_factor_reset_makes_the_person_enrol_again(client: Client) -> None:
+    user = make_user(make_staff())
+    account_two_factor_reset(user=user, origin=ADMIN)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert post_password(client, user.email)["Location"] == ENROL
