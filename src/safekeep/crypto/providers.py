@@ -247,8 +247,8 @@ class EnvKeyProvider(LocalKeyProvider):
         raw = os.environ.get(self.KEKS_VARIABLE, "")
         keys: dict[int, bytes] = {}
         for position, item in enumerate(filter(None, (p.strip() for p in raw.split(","))), 1):
-            version_text, _, key_text = item.partition(":")
-            if not version_text.isdigit():
+            version_text, separator, key_text = item.partition(":")
+            if not separator or not version_text.isdigit():
                 raise KeyConfigurationError(
                     f"{self.KEKS_VARIABLE} item {position} must look like VERSION:BASE64KEY"
                 )
