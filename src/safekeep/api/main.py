@@ -2,10 +2,17 @@
 
 from ninja import NinjaAPI
 
+from safekeep.api.auth import TokenAuth
+from safekeep.api.cases import router as cases_router
+
 api = NinjaAPI(
     title="Safekeep API",
     version="1",
     description="Case records for the council's other systems. Every call is decided by the "
-    "same access policy as the web pages and is audited.",
+    "same access policy as the web pages and is audited. Authenticate with "
+    "`Authorization: Bearer <token>`; create a token on the API tokens page or with "
+    "`safekeep api-token create --user EMAIL`.",
     urls_namespace="api",
+    auth=TokenAuth(),
 )
+api.add_router("", cases_router)

@@ -94,7 +94,8 @@ def _errors(form: forms.Form, error: services.RecordsError | None = None) -> lis
     summary = []
     for name, errors in form.errors.items():
         for message in errors:
-            summary.append({"text": message, "href": f"#id_{name}" if name != "__all__" else "#"})
+            href = f"#id_{name}" if name != "__all__" else "#main-content"
+            summary.append({"text": str(message), "href": href})
     return summary
 
 
