@@ -34,7 +34,7 @@ def is_wiping(connection: Any) -> bool:
 
 
 @contextmanager
-def test_database_wipe(connection: Any) -> Iterator[None]:
+def wiping_test_database(connection: Any) -> Iterator[None]:
     if not is_test_database(connection):
         raise NotATestDatabase(
             "Refused: flushing would erase the audit log, which is append-only. "

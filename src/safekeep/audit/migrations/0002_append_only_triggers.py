@@ -46,7 +46,7 @@ def sqlite_create(table: str) -> list[str]:
 def create_triggers(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, params=None)
         for table in TABLES:
             schema_editor.execute(pg_create(table))
     elif connection.vendor == "sqlite":

@@ -8,14 +8,14 @@ from django.core.management import CommandError
 from django.core.management.commands import flush
 from django.db import connections
 
-from safekeep.audit.maintenance import NotATestDatabase, test_database_wipe
+from safekeep.audit.maintenance import NotATestDatabase, wiping_test_database
 
 
 class Command(flush.Command):
     def handle(self, **options: Any) -> None:
         connection = connections[options["database"]]
         try:
-            with test_database_wipe(connection):
+            with wiping_test_database(connection):
                 super().handle(**options)
         except NotATestDatabase as exc:
             raise CommandError(str(exc)) from exc
