@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safekeep.organisation import views
 
 app_name = "organisation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.staff_list, name="staff-list"),
+    path("team/", views.team, name="team"),
+    path("add/", views.staff_add, name="staff-add"),
+    path("<str:staff_id>/change/", views.staff_change, name="staff-change"),
+    path("<str:staff_id>/end/", views.staff_end_view, name="staff-end"),
+]
