@@ -36,7 +36,7 @@ def safe_reverse(name: str) -> str | None:
 
 def person_roles(request: HttpRequest) -> set[str]:
     """The signed-in, verified person's roles (with `volunteer` for volunteers); else empty."""
-    user = request.user
+    user = getattr(request, "user", None)  # absent when an error page is shown very early
     if not is_verified(user):
         return set()
     staff = getattr(user, "staff", None)
@@ -73,7 +73,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         url = safe_reverse(name)
         if url is not None:
             items.append(NavItem(label=label, url=url, active=request.path.startswith(url)))
-    user = request.user
+    user = getattr(request, "user", None)
     verified = is_verified(user)
     staff = getattr(user, "staff", None) if verified else None
     return {
