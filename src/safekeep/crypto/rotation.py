@@ -1,0 +1,225 @@
+"""Key rotation and retirement, online: the service keeps serving while data keys are re-wrapped.
+
+`rotation_start` adds a KEK version (new data keys use it at once) or finds the unfinished
+rotation to resume; `rotation_run` re-wraps the remaining data keys in batches, each batch
+its own transaction, so an interrupted run loses at most one batch of work and the next
+`safekeep keys rotate` carries on. Data keys themselves never change, so nothing encrypted
+with them is touched, and a reader sees either the old or the new wrapping, both valid
+until the old KEK is retired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from safekeep.audit.services import Origin, audit_event
+from safekeep.crypto.envelope import KeyRef, wrap_aad
+from safekeep.crypto.errors import RotationError
+from safekeep.crypto.keys import check_kek, current_kek, register_kek
+from safekeep.crypto.models import BlindIndexKey, DataKey, KeyEncryptionKey, KeyRotation
+from safekeep.crypto.providers import get_provider
+
+DEFAULT_BATCH_SIZE = 500
+
+
+def rotation_unfinished() -> KeyRotation | None:
+    return KeyRotation.objects.filter(finished_at__isnull=True).select_related("target").first()
+
+
+def rotation_start(*, origin: Origin) -> tuple[KeyRotation, bool]:
+    """The rotation to run and whether it is resumed; a new one adds a KEK version first."""
+    unfinished = rotation_unfinished()
+    if unfinished is not None:
+        audit_event(
+            origin=origin,
+            action="keys.rotation_resumed",
+            decision="done",
+            object_type="kek",
+            object_id=str(unfinished.target_id),
+            reasons=[f"resuming re-wrap to key-encryption key version {unfinished.target_id}"],
+        )
+        return unfinished, True
+    current_kek()  # first run: make sure there is a version to rotate from
+    provider = get_provider()
+    for kek in KeyEncryptionKey.objects.filter(retired_at__isnull=True):
+        check_kek(kek, provider=provider)  # never rotate away from keys we cannot open
+    version = provider.create_version()
+    with transaction.atomic():
+        target = register_kek(version, provider=provider)
+        rotation = KeyRotation.objects.create(target=target, started_at=timezone.now())
+        audit_event(
+            origin=origin,
+            action="keys.rotation_started",
+            decision="done",
+            object_type="kek",
+            object_id=str(version),
+            reasons=[f"new key-encryption key version {version}; re-wrapping every data key"],
+        )
+    return rotation, False
+
+
+def rotation_remaining(rotation: KeyRotation) -> int:
+    return DataKey.objects.exclude(kek_id=rotation.target_id).count()
+
+
+def _rewrap_batch(rotation: KeyRotation, batch_size: int) -> int:
+    provider = get_provider()
+    target = rotation.target_id
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            DataKey.objects.exclude(kek_id=target)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        rows = list(DataKey.objects.select_for_update().filter(id__in=ids).exclude(kek_id=target))
+        for row in rows:
+            ref = KeyRef(row.scope, row.object_id)
+            key = provider.unwrap(
+                row.kek_id,
+                bytes(row.wrapped),
+                wrap_aad(ref, key_version=row.version, kek_version=row.kek_id),
+            )
+            row.wrapped = provider.wrap(
+                target, key, wrap_aad(ref, key_version=row.version, kek_version=target)
+            )
+            row.kek_id = target
+            row.rewrapped_at = now
+        DataKey.objects.bulk_update(rows, ["wrapped", "kek", "rewrapped_at"])
+        KeyRotation.objects.filter(pk=rotation.pk).update(rewrapped=F("rewrapped") + len(rows))
+    return len(rows)
+
+
+def rotation_run(
+    rotation: KeyRotation,
+    *,
+    origin: Origin,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Re-wrap every data key not yet under the target KEK; returns how many were re-wrapped."""
+    done = 0
+    while True:
+        count = _rewrap_batch(rotation, batch_size)
+        if count == 0:
+            break
+        done += count
+        if progress is not None:
+            progress(count)
+    with transaction.atomic():
+        KeyRotation.objects.filter(pk=rotation.pk).update(finished_at=timezone.now())
+        audit_event(
+            origin=origin,
+            action="keys.rotation_finished",
+            decision="done",
+            object_type="kek",
+            object_id=str(rotation.target_id),
+            reasons=[
+                f"every data key is wrapped by key-encryption key version {rotation.target_id}"
+            ],
+        )
+    rotation.refresh_from_db()
+    return done
+
+
+def kek_retire(*, version: int, origin: Origin) -> None:
+    """Retire a KEK no data key uses any more, and ask the provider to forget it."""
+    kek = KeyEncryptionKey.objects.filter(version=version).first()
+    reason = ""
+    if kek is None:
+        reason = f"there is no key-encryption key version {version}"
+    elif kek.retired_at is not None:
+        reason = f"key-encryption key version {version} is already retired"
+    elif (unfinished := rotation_unfinished()) is not None:
+        reason = (
+            f"a rotation to version {unfinished.target_id} is unfinished; "
+            "run `safekeep keys rotate` to finish it first"
+        )
+    elif kek == current_kek():
+        reason = (
+            f"key-encryption key version {version} is the current key; "
+            "run `safekeep keys rotate` first"
+        )
+    elif (in_use := DataKey.objects.filter(kek=kek).count()) > 0:
+        reason = (
+            f"{in_use} data key{'s are' if in_use != 1 else ' is'} still wrapped by version "
+            f"{version}; run `safekeep keys rotate` to re-wrap them first"
+        )
+    if reason:
+        audit_event(
+            origin=origin,
+            action="keys.retire",
+            decision="refused",
+            object_type="kek",
+            object_id=str(version),
+            reasons=[reason],
+        )
+        raise RotationError(reason)
+    assert kek is not None
+    with transaction.atomic():
+        KeyEncryptionKey.objects.filter(pk=version).update(retired_at=timezone.now())
+        audit_event(
+            origin=origin,
+            action="keys.retire",
+            decision="done",
+            object_type="kek",
+            object_id=str(version),
+            reasons=[f"key-encryption key version {version} retired; no data key used it"],
+        )
+    get_provider().destroy_version(version)
+
+
+@dataclass(frozen=True, slots=True)
+class KekStatus:
+    version: int
+    created_at: str
+    retired_at: str
+    data_keys: int
+    current: bool
+    available: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    provider: str
+    versions: list[KekStatus]
+    data_keys: int
+    rotation_target: int | None
+    rotation_remaining: int
+    blind_index_key: bool
+
+
+def keys_status() -> KeyStatus:
+    """Versions in use and counts, for `safekeep keys status` (nothing secret)."""
+    provider = get_provider()
+    counts = dict(
+        DataKey.objects.values("kek_id").annotate(n=Count("id")).values_list("kek_id", "n")
+    )
+    available = set(provider.available_versions())
+    keks = list(KeyEncryptionKey.objects.order_by("version"))
+    live = [k.version for k in keks if k.retired_at is None]
+    current = max(live) if live else None
+    unfinished = rotation_unfinished()
+    return KeyStatus(
+        provider=provider.describe(),
+        versions=[
+            KekStatus(
+                version=k.version,
+                created_at=k.created_at.isoformat(timespec="seconds"),
+                retired_at=k.retired_at.isoformat(timespec="seconds") if k.retired_at else "",
+                data_keys=counts.get(k.version, 0),
+                current=k.version == current,
+                available=k.version in available,
+            )
+            for k in keks
+        ],
+        data_keys=sum(counts.values()),
+        rotation_target=unfinished.target_id if unfinished else None,
+        rotation_remaining=rotation_remaining(unfinished) if unfinished else 0,
+        blind_index_key=BlindIndexKey.objects.exists(),
+    )
