@@ -5,147 +5,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0001_initial'),
+        ("organisation", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('asset_tag', models.CharField(max_length=60, unique=True)),
-                ('device_type', models.CharField(choices=[('basic_phone', 'Basic phone'), ('smartphone', 'Smartphone'), ('tablet', 'Tablet'), ('laptop', 'Laptop'), ('desktop', 'Desktop')], max_length=20)),
-                ('ownership', models.CharField(choices=[('council', 'Council'), ('personal', 'Personal')], max_length=10)),
-                ('encrypted', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Not known')], max_length=10)),
-                ('passcode', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', 'Not known')], max_length=10)),
-                ('os_name', models.CharField(blank=True, max_length=60)),
-                ('os_version', models.CharField(blank=True, max_length=60)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('lost', 'Lost'), ('stolen', 'Stolen'), ('retired', 'Retired')], default='active', max_length=10)),
-                ('on_site', models.BooleanField(default=True)),
-                ('last_seen', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='organisation.staffmember')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='organisation.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("asset_tag", models.CharField(max_length=60, unique=True)),
+                (
+                    "device_type",
+                    models.CharField(
+                        choices=[
+                            ("basic_phone", "Basic phone"),
+                            ("smartphone", "Smartphone"),
+                            ("tablet", "Tablet"),
+                            ("laptop", "Laptop"),
+                            ("desktop", "Desktop"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[("council", "Council"), ("personal", "Personal")], max_length=10
+                    ),
+                ),
+                (
+                    "encrypted",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "passcode",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Not known")],
+                        max_length=10,
+                    ),
+                ),
+                ("os_name", models.CharField(blank=True, max_length=60)),
+                ("os_version", models.CharField(blank=True, max_length=60)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("lost", "Lost"),
+                            ("stolen", "Stolen"),
+                            ("retired", "Retired"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("on_site", models.BooleanField(default=True)),
+                ("last_seen", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="devices",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="devices",
+                        to="organisation.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asset_tag'],
+                "ordering": ["asset_tag"],
             },
         ),
         migrations.CreateModel(
-            name='DeviceComplaint',
+            name="DeviceComplaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_on', models.DateField()),
-                ('category', models.CharField(choices=[('device_fault', 'Device fault'), ('access_problem', 'Access problem'), ('training', 'Training'), ('other', 'Other')], max_length=20)),
-                ('summary', models.TextField(max_length=2000)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('resolved', 'Resolved')], default='open', max_length=12)),
-                ('resolution', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('device', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='complaints', to='devices.device')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='organisation.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reported_on", models.DateField()),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("device_fault", "Device fault"),
+                            ("access_problem", "Access problem"),
+                            ("training", "Training"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.TextField(max_length=2000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("resolution", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="complaints",
+                        to="devices.device",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="organisation.staffmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reported_on', '-id'],
+                "ordering": ["-reported_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DeviceCredential',
+            name="DeviceCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='devices.device')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credentials",
+                        to="devices.device",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DeviceIncident',
+            name="DeviceIncident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('lost_device', 'Lost device'), ('stolen_device', 'Stolen device'), ('unencrypted_device_removed', 'Unencrypted device removed')], max_length=40)),
-                ('occurred_at', models.DateTimeField()),
-                ('summary', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='devices.device')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("lost_device", "Lost device"),
+                            ("stolen_device", "Stolen device"),
+                            ("unencrypted_device_removed", "Unencrypted device removed"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("summary", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="devices.device",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EnrolmentCode',
+            name="EnrolmentCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolment_codes', to='devices.device')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolment_codes",
+                        to="devices.device",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ITTask',
+            name="ITTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='it_tasks', to='devices.device')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='devices.deviceincident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")], default="open", max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="it_tasks",
+                        to="devices.device",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="devices.deviceincident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TaskPolicyVersion',
+            name="TaskPolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(max_length=500)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='TaskPolicyRule',
+            name="TaskPolicyRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ownership', models.CharField(choices=[('council', 'Council'), ('personal', 'Personal')], max_length=10)),
-                ('device_type', models.CharField(choices=[('basic_phone', 'Basic phone'), ('smartphone', 'Smartphone'), ('tablet', 'Tablet'), ('laptop', 'Laptop'), ('desktop', 'Desktop')], max_length=20)),
-                ('task', models.CharField(choices=[('access_central_records', 'access central records'), ('save_to_device', 'save information to the device'), ('save_to_central_storage', 'save information to central storage'), ('email_colleagues', 'email colleagues'), ('collaboration_tools', 'use collaboration tools'), ('contact_clients', 'contact clients'), ('contact_external_partners', 'contact external partners'), ('personal_use', 'personal use')], max_length=40)),
-                ('status', models.CharField(choices=[('allowed', 'Allowed'), ('conditional', 'Conditional'), ('prevented', 'Prevented')], max_length=12)),
-                ('condition', models.CharField(blank=True, choices=[('', 'None'), ('passcode', 'a passcode on the device'), ('encrypted', 'an encrypted device'), ('passcode_and_encrypted', 'a passcode and encryption on the device')], max_length=30)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='devices.taskpolicyversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[("council", "Council"), ("personal", "Personal")], max_length=10
+                    ),
+                ),
+                (
+                    "device_type",
+                    models.CharField(
+                        choices=[
+                            ("basic_phone", "Basic phone"),
+                            ("smartphone", "Smartphone"),
+                            ("tablet", "Tablet"),
+                            ("laptop", "Laptop"),
+                            ("desktop", "Desktop"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "task",
+                    models.CharField(
+                        choices=[
+                            ("access_central_records", "access central records"),
+                            ("save_to_device", "save information to the device"),
+                            ("save_to_central_storage", "save information to central storage"),
+                            ("email_colleagues", "email colleagues"),
+                            ("collaboration_tools", "use collaboration tools"),
+                            ("contact_clients", "contact clients"),
+                            ("contact_external_partners", "contact external partners"),
+                            ("personal_use", "personal use"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("allowed", "Allowed"),
+                            ("conditional", "Conditional"),
+                            ("prevented", "Prevented"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "condition",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("passcode", "a passcode on the device"),
+                            ("encrypted", "an encrypted device"),
+                            ("passcode_and_encrypted", "a passcode and encryption on the device"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="devices.taskpolicyversion",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['assigned_staff', 'status'], name='devices_dev_assigne_f63695_idx'),
+            model_name="device",
+            index=models.Index(
+                fields=["assigned_staff", "status"], name="devices_dev_assigne_f63695_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='device',
-            index=models.Index(fields=['ownership', 'status'], name='devices_dev_ownersh_d7bc35_idx'),
+            model_name="device",
+            index=models.Index(
+                fields=["ownership", "status"], name="devices_dev_ownersh_d7bc35_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='devicecomplaint',
-            index=models.Index(fields=['staff', 'reported_on'], name='devices_dev_staff_i_9c34cb_idx'),
+            model_name="devicecomplaint",
+            index=models.Index(
+                fields=["staff", "reported_on"], name="devices_dev_staff_i_9c34cb_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskpolicyrule',
-            constraint=models.UniqueConstraint(fields=('version', 'ownership', 'device_type', 'task'), name='task_rule_unique'),
+            model_name="taskpolicyrule",
+            constraint=models.UniqueConstraint(
+                fields=("version", "ownership", "device_type", "task"), name="task_rule_unique"
+            ),
         ),
     ]

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safekeep.audit.models import AuditEntry
+from safekeep.audit.services import Origin, audit_event
+from safekeep.devices import services
+from safekeep.devices.conf import DEVICE_COOKIE
+from safekeep.devices.models import Device, DeviceComplaint, DeviceCredential, DeviceIncident
+from safekeep.devices.selectors import current_task_policy
+from tests.devices.helpers import ORIGIN, make_device
+from tests.factories import make_staff, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(*roles: str, **fields) -> tuple[Client, object]:
+    staff = make_staff(roles=roles, **fields)
+    return sign_in(Client(), make_user(staff)), staff
+
+
+def test_it_pages_need_the_it_role():
+    client, _ = client_for("practitioner")
+    for name in ["devices:register", "devices:non-compliant", "devices:complaint-queue"]:
+        assert client.get(reverse(name)).status_code == 403
+    assert Client().get(reverse("devices:register")).status_code == 302
+
+
+def test_it_adds_a_device_with_gov_uk_errors_then_successfully():
+    client, _ = client_for("it_support")
+    response = client.post(reverse("devices:add"), {"asset_tag": "", "os": ""})
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "govuk-form-group--error" in html
+    assert "Enter the asset tag" in html
+    assert "Choose the type of device" in html
+    holder = make_staff(staff_id="S777")
+    response = client.post(
+        reverse("devices:add"),
+        {
+            "asset_tag": "LAP-0042",
+            "device_type": "laptop",
+            "ownership": "council",
+            "encrypted": "no",
+            "passcode": "yes",
+            "os": "Windows 11 23H2",
+            "assigned_staff_id": "S777",
+            "on_site": "on",
+        },
+    )
+    assert response.status_code == 302
+    device = Device.objects.get(asset_tag="LAP-0042")
+    assert device.assigned_staff == holder
+    page = client.get(reverse("devices:detail", args=["LAP-0042"])).content.decode()
+    assert "it is not encrypted" in page
+    assert "Must not leave site" in page
+    assert "LAP-0042" in client.get(reverse("devices:non-compliant")).content.decode()
+
+
+def test_it_marks_unencrypted_laptop_off_site_and_an_incident_appears():
+    client, _ = client_for("it_support")
+    make_device(asset_tag="LAP-9", encrypted="no")
+    response = client.post(
+        reverse("devices:change", args=["LAP-9"]),
+        {
+            "device_type": "laptop",
+            "ownership": "council",
+            "encrypted": "no",
+            "passcode": "yes",
+            "os": "Windows 11",
+        },
+    )
+    assert response.status_code == 302
+    assert DeviceIncident.objects.get().category == "unencrypted_device_removed"
+    page = client.get(reverse("devices:non-compliant")).content.decode()
+    assert "must not leave site" in page
+    assert "Bring LAP-9 back on site" in page
+
+
+def test_enrolment_via_code_sets_the_device_cookie_and_this_device_page_shows_it():
+    it_client, _ = client_for("it_support")
+    make_device(asset_tag="LAP-5")
+    response = it_client.post(reverse("devices:enrolment-code", args=["LAP-5"]))
+    code = response.context["code"]
+    worker, _ = client_for("practitioner")
+    page = worker.get(reverse("devices:this-device")).content.decode()
+    assert "unknown personal device" in page
+    response = worker.post(reverse("devices:enrol"), {"code": code})
+    assert response.status_code == 302
+    token = response.cookies[DEVICE_COOKIE]
+    assert token["httponly"]
+    assert DeviceCredential.objects.get().token_hash != token.value
+    page = worker.get(reverse("devices:this-device")).content.decode()
+    assert "council laptop LAP-5" in page
+    assert "Compliant" in page
+    # The same code cannot be used twice.
+    again = worker.post(reverse("devices:enrol"), {"code": code}).content.decode()
+    assert "There is a problem" in again
+    assert "already used or expired" in again
+
+
+def test_personal_device_enrolment_and_what_it_may_do():
+    client, staff = client_for("practitioner")
+    response = client.post(
+        reverse("devices:enrol-personal"), {"device_type": "smartphone", "passcode": "no"}
+    )
+    assert response.status_code == 302
+    device = Device.objects.get(assigned_staff=staff)
+    assert (device.ownership, device.passcode) == ("personal", "no")
+    page = client.get(reverse("devices:this-device")).content.decode()
+    assert f"personal phone {device.asset_tag}" in page
+    assert "Needs a passcode on the device: this device has no passcode" in page
+    assert "Prevented by the task policy" in page
+
+
+def test_lost_in_two_clicks_revokes_and_lists_recent_access():
+    client, staff = client_for("practitioner")
+    device = make_device(asset_tag="TAB-1", device_type="tablet", assigned_staff=staff)
+    code = services.enrolment_code_issue(origin=ORIGIN, device=device, issued_by=None)
+    services.enrolment_redeem(origin=ORIGIN, code=code)
+    audit_event(
+        origin=Origin(actor_staff_id=staff.staff_id, device="TAB-1"),
+        action="case.view",
+        decision="allowed",
+        object_type="case",
+        object_id="C000123",
+    )
+    page = client.get(reverse("devices:this-device")).content.decode()
+    report_url = reverse("devices:report", args=["TAB-1"])
+    assert report_url in page
+    response = client.post(report_url, {"status": "stolen"}, follow=True)
+    html = response.content.decode()
+    assert "council tablet TAB-1 reported stolen" in html
+    assert "C000123" in html
+    assert not DeviceCredential.objects.filter(revoked_at__isnull=True).exists()
+    assert DeviceIncident.objects.get().category == "stolen_device"
+
+
+def test_someone_else_cannot_report_my_device():
+    owner = make_staff()
+    make_device(asset_tag="PH-1", device_type="smartphone", assigned_staff=owner)
+    client, _ = client_for("practitioner")
+    assert (
+        client.post(reverse("devices:report", args=["PH-1"]), {"status": "lost"}).status_code == 404
+    )
+    assert Device.objects.get(asset_tag="PH-1").status == "active"
+
+
+def test_complaint_logged_by_staff_and_worked_by_it():
+    client, staff = client_for("practitioner")
+    response = client.post(reverse("devices:complaint-new"), {"category": "device_fault"})
+    assert "Describe what you could not do" in response.content.decode()
+    client.post(
+        reverse("devices:complaint-new"),
+        {"category": "device_fault", "summary": "VPN dropped at every home visit"},
+    )
+    complaint = DeviceComplaint.objects.get()
+    assert complaint.staff == staff
+    it_client, _ = client_for("it_support")
+    assert "VPN" not in str(AuditEntry.objects.filter(action="device.complaint").values())
+    queue = it_client.get(reverse("devices:complaint-queue")).content.decode()
+    assert reverse("devices:complaint-detail", args=[complaint.pk]) in queue
+    response = it_client.post(
+        reverse("devices:complaint-detail", args=[complaint.pk]), {"status": "resolved"}
+    )
+    assert "Say how the complaint was resolved" in response.content.decode()
+    it_client.post(
+        reverse("devices:complaint-detail", args=[complaint.pk]),
+        {"status": "resolved", "resolution": "New SIM"},
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == "resolved"
+
+
+def test_ig_changes_the_task_policy_on_a_page():
+    client, _ = client_for("ig_officer")
+    url = reverse("devices:task-policy-edit", args=["personal", "tablet"])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data["reason"] = ""
+    data["save_to_device__status"] = "conditional"
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert "Enter the reason for the change" in html
+    assert "Choose the condition for &#x27;save information to the device&#x27;" in html
+    data.update(reason="Secure container approved", save_to_device__condition="encrypted")
+    assert client.post(url, data).status_code == 302
+    policy = current_task_policy()
+    assert policy.version == 1
+    assert policy.rule("personal", "tablet", "save_to_device").condition == "encrypted"
+    page = client.get(reverse("devices:task-policy")).content.decode()
+    assert "Secure container approved" in page
+    practitioner, _ = client_for("practitioner")
+    assert practitioner.get(url).status_code == 403
