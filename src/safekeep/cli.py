@@ -1,7 +1,9 @@
 """The `safekeep` command line: Django's management commands under operator-friendly names.
 
-`safekeep import staff FILE.csv`, `safekeep foi-report`, `safekeep audit verify`, ... each
-maps to a management command; `safekeep --help` lists them.
+`safekeep import staff FILE.csv` runs the `import_data` command, `safekeep foi-report` runs
+`foi_report` (hyphens become underscores), and so on. `safekeep --help` lists the commands
+grouped by job; it lists only commands that this installation actually has, so it stays
+accurate as parts of Safekeep are added.
 """
 
 from __future__ import annotations
@@ -10,36 +12,103 @@ import os
 import sys
 
 # Names an operator types that are not valid Python module names.
-ALIASES = {"import": "import_data", "foi-report": "foi_report"}
+ALIASES = {"import": "import_data"}
 
-HELP = """\
+INTRO = """\
 Safekeep — confidential records, seen only by those with a right or professional need.
 
-usage: safekeep COMMAND [options]
-
-Operating the service
-  serve                 serve the web app with gunicorn (SAFEKEEP_BIND, default 127.0.0.1:8000)
-  migrate               create or update the database tables
-  demo [--if-empty]     load the fictional demo council
-  createadmin           create a system administrator account
-
-Data exchange (all-or-nothing, idempotent; see docs/data-formats.md)
-  import staff FILE.csv
-  import cases FILE.csv
-  import risk-assessments FILE.csv
-
-Information governance
-  access explain --staff ID --case ID --action ACTION [--device TAG] [--json]
-
-Every command has its own --help. Other Django management commands are available too.
+usage: safekeep COMMAND [options]        safekeep COMMAND --help   (for one command)
 """
+
+# (group, Django command name, what the operator types, what it does)
+COMMANDS: list[tuple[str, str, str, str]] = [
+    ("Running the service", "serve", "serve", "serve the web app (gunicorn, SAFEKEEP_BIND)"),
+    ("Running the service", "migrate", "migrate", "create or update the database tables"),
+    (
+        "Running the service",
+        "demo",
+        "demo [--if-empty] [--seed N]",
+        "load the fictional demo council (never live)",
+    ),
+    (
+        "Running the service",
+        "demo_code",
+        "demo-code EMAIL",
+        "the current two-factor code of a demo account",
+    ),
+    (
+        "Running the service",
+        "createadmin",
+        "createadmin --staff-id ID",
+        "create a system administrator's sign-in",
+    ),
+    ("Running the service", "backup", "backup", "write an encrypted backup"),
+    ("Running the service", "restore", "restore", "restore a backup and verify it"),
+    (
+        "Data exchange (all-or-nothing, idempotent; docs/data-formats.md)",
+        "import_data",
+        "import KIND FILE.csv [--create-missing]",
+        "import staff, cases, devices, ... from CSV",
+    ),
+    (
+        "Information governance",
+        "access",
+        "access explain --staff ID --case ID ...",
+        "the access decision and why",
+    ),
+    (
+        "Information governance",
+        "foi_report",
+        "foi-report [--as-of DATE] --format F",
+        "answer the FOI questionnaire from live data",
+    ),
+    (
+        "Information governance",
+        "audit",
+        "audit verify | checkpoint | prove N",
+        "check the tamper-evident audit log",
+    ),
+    ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),
+    ("Keys and integrations", "api_token", "api-token create --user EMAIL", "an API token"),
+]
+
+
+def render_help(available: set[str] | None = None) -> str:
+    """The overview, listing only commands in `available` (all of them when None)."""
+    lines = [INTRO.rstrip()]
+    group = ""
+    for heading, name, usage, description in COMMANDS:
+        if available is not None and name not in available:
+            continue
+        if heading != group:
+            group = heading
+            lines.append(f"\n{heading}")
+        lines.append(f"  {usage:<42} {description}")
+        if name == "import_data" and available is not None:
+            from safekeep.core.csv_import import importer_kinds
+
+            lines.append(f"  {'':<42} KIND: {', '.join(importer_kinds()) or 'none yet'}")
+    lines.append("\nOther Django management commands work too (safekeep help lists them all).")
+    return "\n".join(lines) + "\n"
+
+
+def _available_commands() -> set[str] | None:
+    """Command names this installation has, or None if Django cannot start (then list all)."""
+    try:
+        import django
+        from django.core.management import get_commands
+
+        django.setup()
+        return set(get_commands())
+    except Exception:  # the overview must print even with a broken configuration
+        return None
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
-    if not args or args[0] in {"-h", "--help", "help"}:
-        print(HELP)
+    if not args or args[0] in {"-h", "--help"}:
+        sys.stdout.write(render_help(_available_commands()))
         return
     args[0] = ALIASES.get(args[0], args[0].replace("-", "_"))
     from django.core.management import execute_from_command_line
