@@ -173,3 +173,19 @@ def test_registry() -> None:
         register_importer("toy", type("Other", (_Toy,), {}))
     with pytest.raises(UnknownImportKind, match=r"^There is no import called 'nope'\. The"):
         get_importer("nope")
+
+
+@pytest.mark.django_db
+def test_long_imports_show_progress_on_a_terminal() -> None:
+    import io
+
+    from rich.console import Console
+
+    from safekeep.core.csv_import import PROGRESS_THRESHOLD
+
+    rows = "".join(f"k{i},2026-01-01,red\n" for i in range(PROGRESS_THRESHOLD))
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=80)
+    result = run_import("toy", f"key,when,colour\n{rows}".encode(), origin=ORIGIN, console=console)
+    assert result.rows == PROGRESS_THRESHOLD
+    assert "Checking" in out.getvalue() and "Writing" in out.getvalue()
