@@ -1,0 +1,48 @@
+"""Device pages in a real browser, checked with axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import assert_accessible, browser_sign_in
+from tests.devices.helpers import make_device
+from tests.factories import make_staff, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_enrol_a_personal_phone_and_see_what_they_may_do(page):
+    user = make_user(make_staff())
+    browser_sign_in(page, user)
+    page.goto("/devices/this-device/")
+    assert page.get_by_text("unknown personal device").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="enrol your own device").click()
+    page.get_by_role("button", name="Enrol this device").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Smartphone").check()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Enrol this device").click()
+    assert page.get_by_text("Safekeep knows this device as an enrolled").is_visible()
+    assert page.get_by_text("Prevented by the task policy").first.is_visible()
+    assert_accessible(page)
+
+
+def test_it_register_and_device_pages_are_accessible(page):
+    user = make_user(make_staff(roles=("it_support",)))
+    make_device(asset_tag="LAP-0042", encrypted="no")
+    browser_sign_in(page, user)
+    for url in [
+        "/devices/register/",
+        "/devices/register/LAP-0042/",
+        "/devices/register/add/",
+        "/devices/register/non-compliant/",
+        "/devices/task-policy/",
+        "/devices/complaints/",
+    ]:
+        page.goto(url)
+        assert_accessible(page)
+    page.goto("/devices/register/LAP-0042/")
+    page.get_by_role("button", name="Get an enrolment code").click()
+    assert page.locator(".app-code").first.inner_text().count("-") == 2
