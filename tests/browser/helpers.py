@@ -15,6 +15,7 @@ real pages with a real TOTP code.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from typing import Any
 
@@ -64,7 +65,7 @@ def browser_sign_in(page: Any, user: User, *, password: str = PASSWORD) -> None:
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/account/sign-in/(code|set-up-app)/"))
     if "/set-up-app/" in page.url:
         page.get_by_text("I cannot scan the QR code").click()
         secret = page.locator("#setup-key").inner_text().replace(" ", "").strip()
@@ -75,5 +76,4 @@ def browser_sign_in(page: Any, user: User, *, password: str = PASSWORD) -> None:
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         page.get_by_label("Code from your authenticator app").fill(device_code(device))
         page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/account/sign-in" not in page.url, "sign-in failed"
+    page.wait_for_url(lambda url: "/account/sign-in" not in url, timeout=10_000)
