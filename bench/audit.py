@@ -267,7 +267,7 @@ def _pg_admin(sql: str) -> bool:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
             conn.execute(sql)
         return True
-    except Exception as exc:  # noqa: BLE001 - reported, PostgreSQL is optional here
+    except Exception as exc:
         print(f"audit bench: PostgreSQL unavailable ({exc})", file=sys.stderr)
         return False
 

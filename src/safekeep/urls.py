@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/", include("safekeep.organisation.urls")),
     path("cases/", include("safekeep.records.urls")),
     path("devices/", include("safekeep.devices.urls")),
+    path("audit/", include("safekeep.audit.urls")),
     path("api/v1/", include("safekeep.api.urls")),
 ]
 

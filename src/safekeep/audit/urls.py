@@ -1,0 +1,11 @@
+from django.urls import path
+
+from safekeep.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("subject/", views.subject_report, name="subject-report"),
+    path("staff/", views.staff_report, name="staff-report"),
+    path("refusals/", views.refusals_report, name="refusals-report"),
+]
