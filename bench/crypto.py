@@ -1,0 +1,235 @@
+"""Encryption-at-rest benchmark (issue 5): cost of encrypted reads, rotation and backup rates.
+
+`main()` runs a worker in a subprocess with its own data directory and SQLite database
+(fresh settings, fresh keys), collects its figures and writes bench/results/crypto.json.
+
+- field_*: one AES-256-GCM seal / open of a 40-byte name, against copying the bytes.
+- read_*: reading one subject row by primary key and its two names, plaintext columns
+  against sealed columns decrypted with the record's data key (warm: the unwrapped data key
+  is cached in memory, as during a page view; cold: cache emptied before every read, so
+  each read also fetches and unwraps the data key).
+- rotation: data keys re-wrapped per second by `rotation_run` over N keys (state N).
+- backup / restore: seconds for the same database (N subjects + N data keys).
+
+SAFEKEEP_BENCH_CRYPTO_KEYS sets N (default 100,000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "crypto.json"
+KEYS = int(os.environ.get("SAFEKEEP_BENCH_CRYPTO_KEYS", "100000"))
+READS = 2000
+FIELD_OPS = 20000
+
+
+def _per_op_us(fn: Any, count: int) -> float:
+    start = time.perf_counter()
+    for _ in range(count):
+        fn()
+    return round((time.perf_counter() - start) / count * 1e6, 2)
+
+
+def _worker(n: int) -> dict[str, Any]:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
+    django.setup()
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from safekeep.audit.services import Origin
+    from safekeep.crypto import _aead, backup, envelope, rotation
+    from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
+    from safekeep.crypto.keys import current_kek
+    from safekeep.crypto.models import DataKey
+    from safekeep.crypto.providers import get_provider
+    from safekeep.records.models import Subject
+
+    results: dict[str, Any] = {"engine": "sqlite", "data_keys": n}
+    name = b"Wilhelmina Featherstonehaugh-Montgomery"
+    ref = KeyRef.of("bench", 1)
+    sealed = envelope.encrypt(ref, field="name", plaintext=name)
+    results["field_plain_copy_us"] = _per_op_us(lambda: bytes(bytearray(name)), FIELD_OPS)
+    results["field_encrypt_us"] = _per_op_us(
+        lambda: envelope.encrypt(ref, field="name", plaintext=name), FIELD_OPS
+    )
+    results["field_decrypt_us"] = _per_op_us(
+        lambda: envelope.decrypt(ref, field="name", ciphertext=sealed), FIELD_OPS
+    )
+
+    # Subjects: READS with plaintext names, READS with sealed names.
+    plain_ids, sealed_ids = [], []
+    for i in range(READS):
+        subject = Subject.objects.create(
+            subject_id=f"P{i}",
+            kind="child",
+            given_name="Ada",
+            family_name=f"Plain{i}",
+            date_of_birth=dt.date(2015, 1, 1),
+        )
+        plain_ids.append(subject.pk)
+    for i in range(READS):
+        subject = Subject.objects.create(
+            subject_id=f"S{i}",
+            kind="child",
+            given_name="",
+            family_name="",
+            date_of_birth=dt.date(2015, 1, 1),
+        )
+        key = KeyRef.of("subject", subject.pk)
+        subject.given_name = encrypt_text(key, field="given_name", value="Ada")
+        subject.family_name = encrypt_text(key, field="family_name", value=f"Sealed{i}")
+        subject.save()
+        sealed_ids.append(subject.pk)
+
+    def read_plain(ids: list[int]) -> float:
+        start = time.perf_counter()
+        for pk in ids:
+            s = Subject.objects.get(pk=pk)
+            _ = (s.given_name, s.family_name)
+        return (time.perf_counter() - start) / len(ids) * 1e6
+
+    def read_sealed(ids: list[int], *, cold: bool) -> float:
+        start = time.perf_counter()
+        for pk in ids:
+            if cold:
+                envelope.forget_cached_data_keys()
+            s = Subject.objects.get(pk=pk)
+            key = KeyRef.of("subject", pk)
+            _ = (
+                decrypt_text(key, field="given_name", text=s.given_name),
+                decrypt_text(key, field="family_name", text=s.family_name),
+            )
+        return (time.perf_counter() - start) / len(ids) * 1e6
+
+    read_plain(plain_ids[:200])  # warm the connection
+    plain = read_plain(plain_ids)
+    warm = read_sealed(sealed_ids, cold=False)
+    cold = read_sealed(sealed_ids, cold=True)
+    results.update(
+        read_plain_us=round(plain, 1),
+        read_encrypted_warm_us=round(warm, 1),
+        read_encrypted_cold_us=round(cold, 1),
+        read_ratio_warm=round(warm / plain, 2),
+        read_ratio_cold=round(cold / plain, 2),
+    )
+
+    # N data keys, then rotate them all.
+    kek = current_kek()
+    provider = get_provider()
+    now = timezone.now()
+    batch: list[DataKey] = []
+    start = time.perf_counter()
+    for i in range(n):
+        key_ref = KeyRef.of("case", i + 1)
+        batch.append(
+            DataKey(
+                scope="case",
+                object_id=str(i + 1),
+                version=1,
+                kek=kek,
+                created_at=now,
+                wrapped=provider.wrap(
+                    kek.version,
+                    _aead.new_key(),
+                    envelope.wrap_aad(key_ref, key_version=1, kek_version=kek.version),
+                ),
+            )
+        )
+        if len(batch) == 5000:
+            DataKey.objects.bulk_create(batch)
+            batch = []
+    DataKey.objects.bulk_create(batch)
+    results["data_keys_created_per_second"] = round(n / (time.perf_counter() - start))
+    origin = Origin.command("bench")
+    run, _ = rotation.rotation_start(origin=origin)
+    start = time.perf_counter()
+    done = rotation.rotation_run(run, origin=origin)
+    elapsed = time.perf_counter() - start
+    results["rotation_rewrapped"] = done
+    results["rotation_seconds"] = round(elapsed, 2)
+    results["rotation_keys_per_second"] = round(done / elapsed)
+
+    target = Path(os.environ["SAFEKEEP_DATA_DIR"]) / "bench.skb"
+    rows = backup.row_total()
+    start = time.perf_counter()
+    backup.backup_create(target)
+    results["backup_rows"] = rows
+    results["backup_seconds"] = round(time.perf_counter() - start, 2)
+    results["backup_bytes"] = target.stat().st_size
+    return results
+
+
+def _restore_worker(backup_file: str) -> dict[str, Any]:
+    """The restore drill: a fresh data directory holding only the keys from custody."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from safekeep.crypto import backup
+
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    summary = backup.backup_restore(Path(backup_file))
+    return {
+        "restore_seconds": round(time.perf_counter() - start, 2),
+        "restored_rows": sum(summary.counts.values()),
+    }
+
+
+def _run(args: list[str], data_dir: str) -> dict[str, Any]:
+    env = {**os.environ, "SAFEKEEP_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    for name in ("DATABASE_URL", "SAFEKEEP_KEY_PROVIDER", "SAFEKEEP_BACKUP_KEY"):
+        env.pop(name, None)
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"crypto benchmark failed:\n{completed.stderr[-4000:]}")
+    return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
+
+
+def main() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="safekeep-bench-crypto-") as scratch:
+        source, drill = Path(scratch) / "source", Path(scratch) / "drill"
+        source.mkdir()
+        drill.mkdir()
+        figures = _run(["--worker", str(KEYS)], str(source))
+        shutil.copytree(source / "keys", drill / "keys")  # keys come from custody
+        figures.update(_run(["--restore", str(source / "bench.skb")], str(drill)))
+    result = {
+        "targets": {"read_ratio": 1.1, "rotation_over_keys": KEYS},
+        "sqlite": figures,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        print(json.dumps(_worker(int(sys.argv[2]))))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--restore":
+        print(json.dumps(_restore_worker(sys.argv[2])))
+    else:
+        print(json.dumps(main(), indent=2))
