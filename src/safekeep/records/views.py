@@ -7,6 +7,7 @@ a person with no relationship to an existing case gets (see docs/records.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -37,6 +38,11 @@ from safekeep.records import selectors, services
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Referral
 
 PAGE_SIZE = 25
+ONLY_MANAGER_REFERS = Decision(
+    False,
+    ("only the manager of the team that owns this case can refer or transfer it",),
+    advice=(ASK_MANAGER,),
+)
 NO_SUCH_CASE = Decision(
     False, (NOT_ALLOCATED_REFUSAL,), ("audit",), advice=(ASK_MANAGER, USE_BREAK_GLASS)
 )
@@ -46,6 +52,10 @@ def _staff(request: HttpRequest) -> StaffMember:
     staff = request.user.staff  # type: ignore[union-attr]
     assert staff is not None  # guaranteed by verified_staff_required
     return staff
+
+
+def decision_day(request: HttpRequest) -> dt.date:
+    return request_context(request).today
 
 
 def _origin(request: HttpRequest) -> Origin:
@@ -461,6 +471,8 @@ def referral_create(request: HttpRequest, case_id: str) -> HttpResponse:
         return _no_such_case(request, case_id, EDIT)
     if not decision.allowed:
         return refused(request, decision, case_id=case_id)
+    if not services.manages_team(_staff(request), case.owning_team_id, today=decision_day(request)):
+        return refused(request, ONLY_MANAGER_REFERS)
     form = record_forms.ReferralForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():

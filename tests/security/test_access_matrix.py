@@ -1,0 +1,477 @@
+"""The access matrix: every route that shows or changes case content, for every role and
+relationship in issue 3, asserted on the real response. A route under /cases/ or /api/v1/
+with no entry here (and no stated reason to be exempt) fails the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from safekeep.access.context import command_context
+from safekeep.api.services import api_token_create
+from safekeep.audit.services import Origin
+from safekeep.organisation.models import RiskAssessment, StaffMember
+from safekeep.records import services
+from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, SubjectConflict
+from tests.factories import make_case, make_staff, make_team, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+ORIGIN = Origin(actor_username="matrix")
+FILE_BYTES = b"MATRIX-FILE-CONTENT"
+
+# What each relationship may do. "manage": allocate and refer; "who": who-can-see page.
+ALL = {"view", "add_entry", "edit", "download"}
+EXPECTED: dict[str, set[str]] = {
+    "allocated worker": ALL,
+    "co-worker": ALL,
+    "manager of owning team": ALL | {"manage", "who"},
+    "manager of another team": set(),
+    "same team, not allocated": set(),
+    "other team": set(),
+    "volunteer, valid assessment": ALL,
+    "volunteer, no valid assessment": set(),
+    "restricted subject, allocated": ALL,
+    "restricted subject, owning manager": set(),
+    "restricted subject, same team": set(),
+    "conflict": set(),
+    "own record": set(),
+    "leaver": set(),
+    "IT support": set(),
+    "sysadmin": set(),
+    "FOI officer": set(),
+    "IG officer": {"who"},
+    "break-glass active": {"view"},
+    "break-glass expired": set(),
+    "grant active": {"view", "download"},
+    "grant expired": set(),
+}
+
+
+@dataclass
+class Pair:
+    name: str
+    staff: StaffMember
+    case: Case
+    entry: Entry
+    document: Entry
+
+
+def _content(case: Case, staff: StaffMember) -> tuple[Entry, Entry]:
+    ctx = command_context()
+    author = case.allocations.first()
+    writer = author.staff if author else staff
+    entry = Entry.objects.create(case=case, kind="note", author=writer, created_at=ctx.now)
+    entry.versions.create(
+        number=1,
+        title=f"SECRET-TITLE-{case.case_id}",
+        body="SECRET-BODY",
+        edited_by=writer,
+        edited_at=ctx.now,
+    )
+    from safekeep.records import files
+
+    stored = files.store(FILE_BYTES)
+    doc = Entry.objects.create(case=case, kind="document", author=writer, created_at=ctx.now)
+    doc.versions.create(number=1, title="Letter", body="", edited_by=writer, edited_at=ctx.now)
+    doc_row = doc
+    from safekeep.records.models import Document
+
+    Document.objects.create(
+        entry=doc_row,
+        filename="letter.txt",
+        content_type="text/plain",
+        size=stored.size,
+        storage_name=stored.storage_name,
+        sha256=stored.sha256,
+        uploaded_by=writer,
+        uploaded_at=ctx.now,
+    )
+    return entry, doc
+
+
+def build_world() -> dict[str, Pair]:
+    team = make_team("Matrix Team")
+    other = make_team("Matrix Other")
+    manager = make_staff(team=team, roles=("team_manager",))
+    anchor = make_staff(team=team)  # the allocated worker on every case
+    now = timezone.now()
+    start = dt.date(2025, 1, 1)
+    pairs: dict[str, Pair] = {}
+
+    def add(
+        name: str,
+        staff: StaffMember,
+        *,
+        restricted: bool = False,
+        allocate: str = "",
+        subject_staff: StaffMember | None = None,
+    ) -> Case:
+        case = make_case(
+            team=team,
+            restricted=restricted,
+            subject_staff=subject_staff,
+            subject_kind="staff" if subject_staff else "child",
+            allocated=(anchor,),
+        )
+        if allocate:
+            case.allocations.create(staff=staff, role=allocate, starts_on=start)
+        entry, doc = _content(case, staff)
+        pairs[name] = Pair(name, staff, case, entry, doc)
+        return case
+
+    add("allocated worker", make_staff(team=team), allocate="allocated_worker")
+    add("co-worker", make_staff(team=team), allocate="co_worker")
+    add("manager of owning team", manager)
+    add("manager of another team", make_staff(team=other, roles=("team_manager",)))
+    add("same team, not allocated", make_staff(team=team))
+    add("other team", make_staff(team=other))
+    volunteer = make_staff(team=team, employment_type="volunteer", roles=())
+    RiskAssessment.objects.create(
+        staff=volunteer,
+        outcome="approved",
+        scope_team=team,
+        max_classification="OFFICIAL",
+        assessed_on=start,
+        review_due=dt.date(2099, 1, 1),
+    )
+    add("volunteer, valid assessment", volunteer, allocate="allocated_worker")
+    refused = make_staff(team=team, employment_type="volunteer", roles=())
+    RiskAssessment.objects.create(
+        staff=refused,
+        outcome="refused",
+        scope_team=team,
+        max_classification="OFFICIAL",
+        assessed_on=start,
+        review_due=dt.date(2099, 1, 1),
+    )
+    add("volunteer, no valid assessment", refused, allocate="allocated_worker")
+    add(
+        "restricted subject, allocated",
+        make_staff(team=team),
+        restricted=True,
+        allocate="allocated_worker",
+    )
+    add("restricted subject, owning manager", manager, restricted=True)
+    pairs["restricted subject, owning manager"].staff = manager
+    add("restricted subject, same team", make_staff(team=team), restricted=True)
+    conflicted = make_staff(team=team)
+    case = add("conflict", conflicted, allocate="allocated_worker")
+    SubjectConflict.objects.create(subject=case.subject, staff=conflicted, reason="relative")
+    own = make_staff(team=team)
+    add("own record", own, allocate="allocated_worker", subject_staff=own)
+    add(
+        "leaver",
+        make_staff(team=team, end_date=dt.date(2024, 12, 31), start_date=dt.date(2019, 1, 1)),
+        allocate="allocated_worker",
+    )
+    add("IT support", make_staff(team=team, roles=("it_support",)), allocate="allocated_worker")
+    add("sysadmin", make_staff(team=team, roles=("sysadmin",)), allocate="allocated_worker")
+    add("FOI officer", make_staff(team=team, roles=("foi_officer",)), allocate="allocated_worker")
+    add("IG officer", make_staff(team=other, roles=("ig_officer",)))
+    active = make_staff(team=other)
+    case = add("break-glass active", active)
+    BreakGlass.objects.create(
+        case=case,
+        staff=active,
+        reason="x" * 20,
+        started_at=now - dt.timedelta(hours=1),
+        expires_at=now + dt.timedelta(hours=3),
+    )
+    expired = make_staff(team=other)
+    case = add("break-glass expired", expired)
+    BreakGlass.objects.create(
+        case=case,
+        staff=expired,
+        reason="x" * 20,
+        started_at=now - dt.timedelta(hours=6),
+        expires_at=now - dt.timedelta(hours=2),
+    )
+    for name, starts, ends in (
+        ("grant active", now - dt.timedelta(days=1), now + dt.timedelta(days=1)),
+        ("grant expired", now - dt.timedelta(days=9), now - dt.timedelta(days=2)),
+    ):
+        grantee = make_staff(team=other)
+        case = add(name, grantee)
+        AccessGrant.objects.create(
+            case=case,
+            grantee=grantee,
+            actions="view download",
+            reason="cover",
+            status="approved",
+            starts_at=starts,
+            expires_at=ends,
+            decided_by=manager,
+        )
+    assert set(pairs) == set(EXPECTED)
+    return pairs
+
+
+@pytest.fixture
+def world():
+    pairs = build_world()
+    users = {}
+    for pair in pairs.values():
+        if pair.staff.pk not in users:
+            users[pair.staff.pk] = make_user(pair.staff)
+    return pairs, users
+
+
+_clients: dict[int, Client] = {}
+_tokens: dict[int, dict[str, str]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sessions():
+    """Signed-in clients and tokens are reused within one test, never across tests."""
+    _clients.clear()
+    _tokens.clear()
+
+
+def web(users, pair: Pair) -> Client:
+    if pair.staff.pk not in _clients:
+        _clients[pair.staff.pk] = sign_in(Client(), users[pair.staff.pk])
+    return _clients[pair.staff.pk]
+
+
+def token(users, pair: Pair) -> dict[str, str]:
+    if pair.staff.pk not in _tokens:
+        _, plain = api_token_create(user=users[pair.staff.pk], name="m", origin=ORIGIN)
+        _tokens[pair.staff.pk] = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    return _tokens[pair.staff.pk]
+
+
+def denied(response) -> bool:
+    """Refused: 403, or (for a leaver whose session is ended) sent back to sign in."""
+    if response.status_code == 302:
+        return "/account/sign-in/" in response["Location"]
+    return response.status_code in {401, 403}
+
+
+def no_content(pair: Pair, response) -> bool:
+    body = response.content
+    secrets = [
+        f"SECRET-TITLE-{pair.case.case_id}".encode(),
+        b"SECRET-BODY",
+        FILE_BYTES,
+        pair.case.subject.family_name.encode(),
+    ]
+    return not any(secret in body for secret in secrets)
+
+
+# --- the routes -----------------------------------------------------------------------
+# Each: (url name, capability, how to call it, what "allowed" looks like).
+
+
+def _get(url_name: str, capability: str, *, entry: str = "", ok: int = 200):
+    def call(users, pair: Pair):
+        kwargs = {"case_id": pair.case.case_id}
+        if entry:
+            kwargs["entry_id"] = getattr(pair, entry).pk
+        response = web(users, pair).get(reverse(url_name, kwargs=kwargs))
+        return response, response.status_code == ok
+
+    return call
+
+
+def _post_entry(users, pair):
+    before = Entry.objects.count()
+    url = reverse("records:entry-add", kwargs={"case_id": pair.case.case_id})
+    response = web(users, pair).post(url, {"kind": "note", "title": "New", "body": "x"})
+    return response, response.status_code == 302 and Entry.objects.count() == before + 1
+
+
+def _post_edit(users, pair):
+    url = reverse(
+        "records:entry-edit", kwargs={"case_id": pair.case.case_id, "entry_id": pair.entry.pk}
+    )
+    before = pair.entry.versions.count()
+    response = web(users, pair).post(url, {"title": "Edited", "body": "y"})
+    return response, response.status_code == 302 and pair.entry.versions.count() == before + 1
+
+
+def _post_upload(users, pair):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = Entry.objects.count()
+    url = reverse("records:document-upload", kwargs={"case_id": pair.case.case_id})
+    response = web(users, pair).post(
+        url, {"title": "Doc", "file": SimpleUploadedFile("a.txt", b"new text")}
+    )
+    return response, response.status_code == 302 and Entry.objects.count() == before + 1
+
+
+def _download(users, pair):
+    url = reverse(
+        "records:document-download",
+        kwargs={"case_id": pair.case.case_id, "entry_id": pair.document.pk},
+    )
+    response = web(users, pair).get(url)
+    return response, response.status_code == 200 and response.content == FILE_BYTES
+
+
+def _api_read(users, pair):
+    response = Client().get(f"/api/v1/cases/{pair.case.case_id}", **token(users, pair))
+    return response, response.status_code == 200 and b"SECRET-BODY" in response.content
+
+
+def _api_add(users, pair):
+    before = Entry.objects.count()
+    response = Client().post(
+        f"/api/v1/cases/{pair.case.case_id}/entries",
+        {"kind": "note", "title": "API", "body": "z"},
+        content_type="application/json",
+        **token(users, pair),
+    )
+    return response, response.status_code == 201 and Entry.objects.count() == before + 1
+
+
+def _case_page(users, pair):
+    response = web(users, pair).get(reverse("records:case", kwargs={"case_id": pair.case.case_id}))
+    return response, response.status_code == 200 and b"SECRET-BODY" in response.content
+
+
+ROUTES = {
+    "records:case": [("view", _case_page)],
+    "records:entry-add": [
+        ("add_entry", _get("records:entry-add", "add_entry")),
+        ("add_entry", _post_entry),
+    ],
+    "records:entry-edit": [
+        ("edit", _get("records:entry-edit", "edit", entry="entry")),
+        ("edit", _post_edit),
+    ],
+    "records:document-upload": [
+        ("add_entry", _get("records:document-upload", "add_entry")),
+        ("add_entry", _post_upload),
+    ],
+    "records:document-download": [("download", _download)],
+    "records:allocate": [("manage", _get("records:allocate", "manage"))],
+    "records:refer": [("manage", _get("records:refer", "manage"))],
+    "records:who-can-see": [("who", _get("records:who-can-see", "who"))],
+    "api:read_case": [("view", _api_read)],
+    "api:add_entry": [("add_entry", _api_add)],
+}
+
+# Routes that show no case content, each with the reason and where it is tested instead.
+EXEMPT = {
+    "records:caseload": "a list from visible_cases; see test_lists_search_and_counts_do_not_leak",
+    "api:list_cases": "a list from visible_cases; see test_lists_search_and_counts_do_not_leak",
+    "records:grant-request": "asks for access, shows nothing; answers alike for missing cases",
+    "records:grant-requests": "a manager's or IG's queue of requests (ids and reasons only)",
+    "records:referrals": "a receiving manager's queue of referrals (ids and reasons only)",
+    "records:break-glass": "the reason form; opening is decided by the policy (tests/records)",
+    "records:break-glass-queue": "IG only (role_required); ids and reasons, no case content",
+    "api-tokens": "a person's own tokens",
+    "api:openapi-json": "the API description",
+    "api:openapi-view": "the API description",
+    "api:api-root": "the API root",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield namespace + (pattern.name or ""), prefix + str(pattern.pattern)
+
+
+def test_every_case_route_has_a_matrix_entry():
+    missing = [
+        (name, route)
+        for name, route in _walk(get_resolver().url_patterns)
+        if (route.startswith(("cases/", "api/")) or "case" in route)
+        and name not in ROUTES
+        and name not in EXEMPT
+    ]
+    assert missing == []
+
+
+def test_matrix(world):
+    """One world, every route x relationship; every mismatch is listed (one world keeps the
+    suite fast: building it is most of the cost)."""
+    pairs, users = world
+    wrong = []
+    for route in sorted(ROUTES):
+        for pair in pairs.values():
+            for capability, call in ROUTES[route]:
+                response, looks_allowed = call(users, pair)
+                expected = capability in EXPECTED[pair.name]
+                if expected and not looks_allowed:
+                    wrong.append(
+                        f"{route} {pair.name}: expected allowed, got {response.status_code}"
+                    )
+                if not expected and not (denied(response) and no_content(pair, response)):
+                    wrong.append(
+                        f"{route} {pair.name}: expected refused, got {response.status_code}"
+                    )
+    assert wrong == []
+
+
+def test_lists_search_and_counts_do_not_leak(world):
+    pairs, users = world
+    for pair in pairs.values():
+        visible = "view" in EXPECTED[pair.name]
+        name = pair.case.subject.family_name
+        client = web(users, pair)
+        listed = client.get("/cases/", {"q": name})
+        if listed.status_code == 200:
+            body = listed.content.decode()
+            assert (pair.case.case_id in body) is visible, pair.name
+            if not visible:
+                assert "No cases you can see match that name." in body, pair.name
+                # Only the person's own query is echoed back in the search box.
+                assert body.count(name) == 1, pair.name
+        else:
+            assert denied(listed), pair.name
+        api = Client().get("/api/v1/cases?page_size=100", **token(users, pair))
+        if api.status_code == 200:
+            ids = [c["case_id"] for c in api.json()["results"]]
+            assert (pair.case.case_id in ids) is visible, pair.name
+            assert api.json()["count"] == len(ids)
+        else:
+            assert denied(api), pair.name
+
+
+def test_refusal_pages_do_not_show_content(world):
+    pairs, users = world
+    pair = pairs["other team"]
+    for url in (
+        f"/cases/{pair.case.case_id}/",
+        f"/cases/{pair.case.case_id}/who-can-see/",
+        f"/cases/{pair.case.case_id}/entries/{pair.entry.pk}/edit/",
+    ):
+        response = web(users, pair).get(url)
+        assert response.status_code == 403 and no_content(pair, response)
+
+
+def test_sensitive_entries_only_for_allocated_worker_and_managers(world):
+    pairs, users = world
+    for name, sees in (
+        ("allocated worker", True),
+        ("co-worker", False),
+        ("manager of owning team", True),
+        ("grant active", False),
+    ):
+        pair = pairs[name]
+        services.entry_add(
+            staff=pair.case.allocations.first().staff,
+            case=pair.case,
+            kind="note",
+            title="HIDDEN-SENSITIVE",
+            body="",
+            sensitive=True,
+            context=command_context(),
+            origin=ORIGIN,
+        )
+        page = web(users, pair).get(f"/cases/{pair.case.case_id}/").content
+        api = Client().get(f"/api/v1/cases/{pair.case.case_id}", **token(users, pair)).content
+        assert (b"HIDDEN-SENSITIVE" in page) is sees, name
+        assert (b"HIDDEN-SENSITIVE" in api) is sees, name
