@@ -229,3 +229,17 @@ def test_os_minimum_is_configurable(settings):
         "its operating system is not a supported version",
     )
     assert device.asset_tag == devices_non_compliant()[0].device.asset_tag
+
+
+def test_device_facts_for_asset_tag():
+    from safekeep.devices.context import device_facts_for_asset_tag
+
+    make_device(asset_tag="DSK-1", device_type="desktop", os_name="Windows", os_version="10")
+    facts = device_facts_for_asset_tag("DSK-1")
+    assert facts is not None
+    assert (facts.label, facts.os_supported, facts.enrolled) == (
+        "council desktop DSK-1",
+        False,
+        True,
+    )
+    assert device_facts_for_asset_tag("NOPE") is None

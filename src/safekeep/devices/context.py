@@ -94,3 +94,9 @@ def _note_seen(device: Device, credential: DeviceCredential) -> None:
         Device.objects.filter(pk=device.pk).update(last_seen=now)
         DeviceCredential.objects.filter(pk=credential.pk).update(last_used_at=now)
         device.last_seen = now
+
+
+def device_facts_for_asset_tag(asset_tag: str) -> DeviceFacts | None:
+    """For `safekeep access explain --device TAG`: the facts of a registered device, or None."""
+    device = Device.objects.filter(asset_tag=asset_tag).first()
+    return device_facts(device) if device is not None else None
