@@ -180,7 +180,14 @@ def test_leaver_and_disabled_accounts_cannot_sign_in(client: Client) -> None:
     disabled = make_user(make_staff())
     disabled.is_active = False
     disabled.save()
-    for user, reason in [(leaver, "staff member has left"), (disabled, "account disabled")]:
+    orphan = make_user(make_staff())
+    orphan.staff = None
+    orphan.save()
+    for user, reason in [
+        (leaver, "staff member has left"),
+        (disabled, "account disabled"),
+        (orphan, "account not linked to a member of staff"),
+    ]:
         response = real_sign_in(client, user)
         assert response["Location"] == SIGN_IN
         assert FAILURE in client.get(SIGN_IN).content.decode()
