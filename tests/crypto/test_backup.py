@@ -282,3 +282,12 @@ def test_backup_refuses_to_overwrite(tmp_path: Path) -> None:
 def test_restore_of_a_missing_file() -> None:
     with pytest.raises(CommandError, match=r"nowhere\.skb does not exist"):
         call_command("restore", "nowhere.skb")
+
+
+def test_a_backup_inside_another_transaction_is_refused(tmp_path: Path) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), pytest.raises(BackupError) as caught:
+        backup_create(tmp_path / "b.skb")
+    assert str(caught.value) == "a backup must not run inside another transaction"
+    assert not (tmp_path / "b.skb").exists()

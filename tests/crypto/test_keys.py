@@ -176,3 +176,17 @@ def test_generated_keys_are_32_random_bytes() -> None:
     first, second = providers.generate_key_text(), providers.generate_key_text()
     assert len(base64.b64decode(first)) == 32
     assert first != second
+
+
+def test_the_app_refuses_to_start_with_an_unsafe_key_file(data_dir: Path, forget) -> None:
+    from django.apps import apps
+
+    encrypt(CASE, field="f", plaintext=b"x")
+    os.chmod(data_dir / "keys" / "kek.keys", 0o640)
+    forget()
+    with pytest.raises(ImproperlyConfigured) as caught:
+        apps.get_app_config("crypto").ready()
+    assert str(caught.value).startswith("Safekeep cannot start: ")
+    assert str(caught.value).endswith(
+        f"can be read by other users (mode 0640); run: chmod 600 {data_dir / 'keys' / 'kek.keys'}"
+    )

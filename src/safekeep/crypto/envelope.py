@@ -39,6 +39,7 @@ TEXT_PREFIX = "sk1:"
 _CACHE_SIZE = 4096
 
 _cache: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
+_current_versions: dict[tuple[str, str], int] = {}
 _cache_lock = threading.Lock()
 
 
@@ -83,14 +84,18 @@ def _remember(ref: KeyRef, version: int, key: bytes) -> None:
     with _cache_lock:
         _cache[(ref.scope, ref.object_id, version)] = key
         _cache.move_to_end((ref.scope, ref.object_id, version))
+        if version >= _current_versions.get((ref.scope, ref.object_id), 0):
+            _current_versions[(ref.scope, ref.object_id)] = version
         while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+            (scope, object_id, _), _ = _cache.popitem(last=False)
+            _current_versions.pop((scope, object_id), None)
 
 
 def forget_cached_data_keys() -> None:
     """Drop unwrapped data keys held in memory (tests, after a restore, on key compromise)."""
     with _cache_lock:
         _cache.clear()
+        _current_versions.clear()
 
 
 def _unwrap(row: DataKey, ref: KeyRef) -> bytes:
@@ -146,6 +151,11 @@ def data_key_create(ref: KeyRef) -> int:
 
 
 def _current_key(ref: KeyRef) -> tuple[int, bytes]:
+    with _cache_lock:
+        version = _current_versions.get((ref.scope, ref.object_id))
+        cached = _cache.get((ref.scope, ref.object_id, version)) if version else None
+    if version and cached is not None:
+        return version, cached
     loaded = _load(ref, None)
     if loaded is None:
         data_key_create(ref)

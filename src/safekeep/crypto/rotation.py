@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -70,7 +70,7 @@ def rotation_remaining(rotation: KeyRotation) -> int:
 def _rewrap_batch(rotation: KeyRotation, batch_size: int) -> int:
     provider = get_provider()
     target = rotation.target_id
-    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
         ids = list(
             DataKey.objects.exclude(kek_id=target)
@@ -78,6 +78,7 @@ def _rewrap_batch(rotation: KeyRotation, batch_size: int) -> int:
             .values_list("id", flat=True)[:batch_size]
         )
         rows = list(DataKey.objects.select_for_update().filter(id__in=ids).exclude(kek_id=target))
+        updates = []
         for row in rows:
             ref = KeyRef(row.scope, row.object_id)
             key = provider.unwrap(
@@ -85,12 +86,17 @@ def _rewrap_batch(rotation: KeyRotation, batch_size: int) -> int:
                 bytes(row.wrapped),
                 wrap_aad(ref, key_version=row.version, kek_version=row.kek_id),
             )
-            row.wrapped = provider.wrap(
+            wrapped = provider.wrap(
                 target, key, wrap_aad(ref, key_version=row.version, kek_version=target)
             )
-            row.kek_id = target
-            row.rewrapped_at = now
-        DataKey.objects.bulk_update(rows, ["wrapped", "kek", "rewrapped_at"])
+            updates.append((wrapped, target, stamp, row.pk))
+        # One prepared UPDATE per row: much faster than bulk_update's CASE expressions.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE crypto_datakey SET wrapped = %s, kek_version = %s, rewrapped_at = %s "
+                "WHERE id = %s",
+                updates,
+            )
         KeyRotation.objects.filter(pk=rotation.pk).update(rewrapped=F("rewrapped") + len(rows))
     return len(rows)
 
