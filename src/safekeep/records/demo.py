@@ -1,0 +1,311 @@
+"""The demo council's caseloads: a `core.demo` step (`load_caseloads`).
+
+Every active practitioner holds 15-30 cases of their own team, each with a history of
+notes and assessments (some edited, some sensitive). Around them: co-workers and
+supervising managers, restricted subjects, named conflicts, records about staff members,
+volunteers allocated to a few cases (with and without an approved assessment), leavers
+whose old allocations ended, a few access requests waiting for managers and break-glass
+uses waiting for IG. Everything is written with bulk inserts so the whole demo stays
+well under a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+
+from django.utils import timezone
+from faker import Faker
+from rich.console import Console
+
+from safekeep.organisation.models import Classification, EmploymentType, StaffMember
+from safekeep.records.models import (
+    AccessGrant,
+    Allocation,
+    BreakGlass,
+    Case,
+    Entry,
+    EntryVersion,
+    Subject,
+    SubjectConflict,
+)
+
+ADULTS_DIRECTORATE = "Adults and Health"
+NOTE_TITLES = [
+    "Home visit",
+    "Telephone call with parent",
+    "School liaison",
+    "Strategy discussion",
+    "Case supervision",
+    "GP contact",
+    "Visit to placement",
+    "Team around the family meeting",
+    "Review meeting",
+    "Contact with housing",
+]
+ASSESSMENT_TITLES = [
+    "Single assessment",
+    "Care and support needs assessment",
+    "Carer's assessment",
+    "Risk assessment",
+    "Child and family assessment",
+]
+SENTENCES = [
+    "Seen at home; the home was warm and tidy.",
+    "Discussed the plan agreed at the last review.",
+    "No new concerns were raised during the visit.",
+    "Agreed to follow up with the school next week.",
+    "The family asked for help with a benefits claim.",
+    "Next visit booked; contact details confirmed.",
+    "Shared the outcome with the supervising manager.",
+    "Attendance has improved since the last review.",
+]
+
+
+def _aware(day: dt.date, rng: random.Random) -> dt.datetime:
+    moment = dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59)))
+    return timezone.make_aware(moment)
+
+
+def load_caseloads(*, rng: random.Random, today: dt.date, console: Console) -> None:
+    """Cases, entries, allocations, grants and break-glass for the demo council."""
+    fake = Faker("en_GB")
+    fake.seed_instance(rng.randint(0, 2**31))
+    active = list(
+        StaffMember.objects.active_on(today)
+        .select_related("team__directorate")
+        .prefetch_related("roles")
+        .order_by("staff_id")
+    )
+    roles = {s.pk: {r.role for r in s.roles.all()} for s in active}
+    practitioners = [
+        s
+        for s in active
+        if "practitioner" in roles[s.pk] and s.employment_type != EmploymentType.VOLUNTEER
+    ]
+    volunteers = [s for s in active if s.employment_type == EmploymentType.VOLUNTEER]
+    managers: dict[int, list[StaffMember]] = defaultdict(list)
+    team_staff: dict[int, list[StaffMember]] = defaultdict(list)
+    for s in active:
+        if "team_manager" in roles[s.pk]:
+            managers[s.team_id].append(s)
+        if s in practitioners:
+            team_staff[s.team_id].append(s)
+    leavers = list(StaffMember.objects.filter(end_date__lt=today).order_by("staff_id"))
+
+    subjects: list[Subject] = []
+    cases: list[Case] = []
+    owner_of: list[StaffMember] = []  # the allocated worker of cases[i]
+    number = 0
+
+    def new_case(worker: StaffMember, *, kind: str, restricted: bool = False) -> None:
+        nonlocal number
+        number += 1
+        adult = worker.team.directorate.name == ADULTS_DIRECTORATE or kind == "staff"
+        age_years = rng.randint(19, 90) if adult else rng.randint(0, 17)
+        born = today - dt.timedelta(days=age_years * 365 + rng.randint(0, 364))
+        opened = today - dt.timedelta(days=rng.randint(10, 900))
+        subjects.append(
+            Subject(
+                subject_id=f"P{number:06d}",
+                kind=kind,
+                given_name=fake.first_name(),
+                family_name=fake.last_name(),
+                date_of_birth=born if born < opened else opened,
+                restricted=restricted,
+            )
+        )
+        cases.append(
+            Case(
+                case_id=f"C{number:06d}",
+                owning_team_id=worker.team_id,
+                classification=Classification.OFFICIAL_SENSITIVE
+                if rng.random() < 0.3
+                else Classification.OFFICIAL,
+                opened_on=opened,
+                closed_on=None,
+            )
+        )
+        owner_of.append(worker)
+
+    for worker in practitioners:
+        kind = "adult" if worker.team.directorate.name == ADULTS_DIRECTORATE else "child"
+        for _ in range(rng.randint(15, 30)):
+            new_case(worker, kind=kind, restricted=rng.random() < 0.02)
+
+    # Records about members of staff (e.g. an allegation): owned by another team.
+    staff_subjects = rng.sample([s for s in active if s not in volunteers], k=8)
+    for person in staff_subjects:
+        others = [p for p in practitioners if p.team_id != person.team_id]
+        worker = rng.choice(others)
+        new_case(worker, kind="staff", restricted=True)
+        subjects[-1].staff = person
+        subjects[-1].given_name, subjects[-1].family_name = person.given_name, person.family_name
+
+    Subject.objects.bulk_create(subjects, batch_size=2000)
+    for case, subject in zip(cases, subjects, strict=True):
+        case.subject = subject
+    Case.objects.bulk_create(cases, batch_size=2000)
+
+    allocations: list[Allocation] = []
+    for case, worker in zip(cases, owner_of, strict=True):
+        allocations.append(
+            Allocation(case=case, staff=worker, role="allocated_worker", starts_on=case.opened_on)
+        )
+        colleagues = [p for p in team_staff[case.owning_team_id] if p.pk != worker.pk]
+        if colleagues and rng.random() < 0.12:
+            allocations.append(
+                Allocation(
+                    case=case,
+                    staff=rng.choice(colleagues),
+                    role="co_worker",
+                    starts_on=case.opened_on,
+                )
+            )
+        if managers[case.owning_team_id] and rng.random() < 0.05:
+            allocations.append(
+                Allocation(
+                    case=case,
+                    staff=managers[case.owning_team_id][0],
+                    role="supervising_manager",
+                    starts_on=case.opened_on,
+                )
+            )
+    # Leavers' old allocations ended when they left: a leaver sees nothing.
+    for leaver in leavers:
+        same_team = [c for c in cases if c.owning_team_id == leaver.team_id][:3]
+        for case in same_team:
+            if leaver.end_date is not None and leaver.end_date >= case.opened_on:
+                allocations.append(
+                    Allocation(
+                        case=case,
+                        staff=leaver,
+                        role="allocated_worker",
+                        starts_on=case.opened_on,
+                        ends_on=leaver.end_date,
+                    )
+                )
+    # Volunteers: two or three OFFICIAL cases of their own team each.
+    by_team: dict[int, list[Case]] = defaultdict(list)
+    for case in cases:
+        if case.classification == Classification.OFFICIAL and not case.subject.restricted:
+            by_team[case.owning_team_id].append(case)
+    for volunteer in volunteers:
+        pool = by_team.get(volunteer.team_id, [])
+        for case in rng.sample(pool, k=min(len(pool), rng.randint(2, 3))):
+            allocations.append(
+                Allocation(case=case, staff=volunteer, role="co_worker", starts_on=today)
+            )
+    Allocation.objects.bulk_create(allocations, batch_size=5000)
+
+    # Conflicts: a colleague in the owning team who is related to the person.
+    conflicts = []
+    for index in rng.sample(range(len(cases)), k=min(25, len(cases))):
+        case = cases[index]
+        candidates = [p for p in team_staff[case.owning_team_id] if p.pk != owner_of[index].pk]
+        if candidates:
+            conflicts.append(
+                SubjectConflict(
+                    subject=case.subject, staff=rng.choice(candidates), reason="Family member"
+                )
+            )
+    SubjectConflict.objects.bulk_create(conflicts, ignore_conflicts=True)
+
+    entry_count = _entries(rng=rng, today=today, cases=cases, owner_of=owner_of)
+    _requests(rng=rng, today=today, cases=cases, owner_of=owner_of, practitioners=practitioners)
+    console.print(
+        f"Caseloads: {len(cases)} cases for {len(practitioners)} practitioners, "
+        f"{len(allocations)} allocations, {entry_count} entries, "
+        f"{sum(s.restricted for s in subjects)} restricted subjects, {len(conflicts)} conflicts."
+    )
+
+
+def _entries(
+    *, rng: random.Random, today: dt.date, cases: list[Case], owner_of: list[StaffMember]
+) -> int:
+    entries: list[Entry] = []
+    texts: list[tuple[str, str, int]] = []
+    for case, worker in zip(cases, owner_of, strict=True):
+        span = max((today - case.opened_on).days, 1)
+        for _ in range(rng.randint(2, 6)):
+            kind = "assessment" if rng.random() < 0.2 else "note"
+            day = case.opened_on + dt.timedelta(days=rng.randint(0, span))
+            entries.append(
+                Entry(
+                    case=case,
+                    kind=kind,
+                    sensitive=rng.random() < 0.05,
+                    author=worker,
+                    created_at=_aware(min(day, today), rng),
+                )
+            )
+            title = rng.choice(ASSESSMENT_TITLES if kind == "assessment" else NOTE_TITLES)
+            body = " ".join(rng.sample(SENTENCES, k=rng.randint(1, 3)))
+            texts.append((title, body, 2 if rng.random() < 0.08 else 1))
+    Entry.objects.bulk_create(entries, batch_size=5000)
+    versions = []
+    for entry, (title, body, count) in zip(entries, texts, strict=True):
+        for number in range(1, count + 1):
+            versions.append(
+                EntryVersion(
+                    entry=entry,
+                    number=number,
+                    title=title,
+                    body=body if number == count else "Draft: " + body,
+                    edited_by_id=entry.author_id,
+                    edited_at=entry.created_at + dt.timedelta(hours=number - 1),
+                )
+            )
+    EntryVersion.objects.bulk_create(versions, batch_size=5000)
+    return len(entries)
+
+
+def _requests(
+    *,
+    rng: random.Random,
+    today: dt.date,
+    cases: list[Case],
+    owner_of: list[StaffMember],
+    practitioners: list[StaffMember],
+) -> None:
+    """A few access requests for managers, grants in force, and break-glass for IG to review."""
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
+    grants, glass = [], []
+    for index in rng.sample(range(len(cases)), k=min(30, len(cases))):
+        case, worker = cases[index], owner_of[index]
+        colleagues = [p for p in practitioners if p.team_id == case.owning_team_id and p != worker]
+        if not colleagues or case.subject.restricted:
+            continue
+        grantee = rng.choice(colleagues)
+        status = rng.choice(["requested", "approved", "approved"])
+        grants.append(
+            AccessGrant(
+                case=case,
+                grantee=grantee,
+                actions="view add_entry",
+                reason="Covering the allocated worker's annual leave",
+                status=status,
+                starts_at=now - dt.timedelta(days=1),
+                expires_at=now + dt.timedelta(days=rng.randint(3, 14)),
+                requested_by=grantee,
+                decided_at=now if status == "approved" else None,
+            )
+        )
+    for index in rng.sample(range(len(cases)), k=min(6, len(cases))):
+        case = cases[index]
+        outsiders = [p for p in practitioners if p.team_id != case.owning_team_id]
+        if not outsiders or case.subject.restricted:
+            continue
+        started = now - dt.timedelta(hours=rng.randint(1, 72))
+        glass.append(
+            BreakGlass(
+                case=case,
+                staff=rng.choice(outsiders),
+                reason="Out-of-hours call from the police about a missing young person",
+                started_at=started,
+                expires_at=started + dt.timedelta(hours=4),
+            )
+        )
+    AccessGrant.objects.bulk_create(grants)
+    BreakGlass.objects.bulk_create(glass)

@@ -1,0 +1,46 @@
+"""The demo caseloads: realistic shapes, built by the core demo step runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+
+import pytest
+from rich.console import Console
+
+from safekeep.core.demo import demo_load
+from safekeep.organisation.models import StaffMember
+from safekeep.records.models import Allocation, Case, Entry, SubjectConflict
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_caseloads():
+    demo_load(
+        today=dt.date(2026, 11, 23),
+        console=Console(file=io.StringIO()),
+        steps=[
+            "safekeep.organisation.demo.load_organisation",
+            "safekeep.records.demo.load_caseloads",
+        ],
+    )
+    held = Counter(
+        Allocation.objects.filter(role="allocated_worker", ends_on__isnull=True)
+        .exclude(case__subject__kind="staff")
+        .values_list("staff_id", flat=True)
+    )
+    practitioners = (
+        StaffMember.objects.active_on(dt.date(2026, 11, 23))
+        .filter(roles__role="practitioner")
+        .exclude(employment_type="volunteer")
+    )
+    assert all(15 <= held[p.pk] <= 30 for p in practitioners)
+    assert Case.objects.filter(subject__restricted=True).exists()
+    assert Case.objects.filter(subject__kind="staff", subject__staff__isnull=False).exists()
+    assert SubjectConflict.objects.exists()
+    assert Allocation.objects.filter(staff__employment_type="volunteer").exists()
+    assert Allocation.objects.filter(staff__end_date__isnull=False, ends_on__isnull=False).exists()
+    per_case = Counter(Entry.objects.values_list("case_id", flat=True))
+    assert min(per_case.values()) >= 2
+    assert len(per_case) == Case.objects.count()
