@@ -85,9 +85,17 @@ def render_help(available: set[str] | None = None) -> str:
             lines.append(f"\n{heading}")
         lines.append(f"  {usage:<42} {description}")
         if name == "import_data" and available is not None:
+            import textwrap
+
             from safekeep.core.csv_import import importer_kinds
 
-            lines.append(f"  {'':<42} KIND: {', '.join(importer_kinds()) or 'none yet'}")
+            indent = " " * 45
+            kinds = ", ".join(importer_kinds()) or "none yet"
+            lines.append(
+                textwrap.fill(
+                    f"KIND: {kinds}", width=100, initial_indent=indent, subsequent_indent=indent
+                )
+            )
     lines.append("\nOther Django management commands work too (safekeep help lists them all).")
     return "\n".join(lines) + "\n"
 
