@@ -138,10 +138,18 @@ def caseload(request: HttpRequest) -> HttpResponse:
         staff=_staff(request), context=request_context(request), search=search
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = _staff(request).role_names()
     return render(
         request,
         "records/caseload.html",
-        {"page_title": "My caseload", "page": page, "search": search, "form": form},
+        {
+            "page_title": "My caseload",
+            "page": page,
+            "search": search,
+            "form": form,
+            "is_manager": "team_manager" in roles,
+            "is_ig": "ig_officer" in roles,
+        },
     )
 
 
