@@ -34,8 +34,9 @@ def test_case_pages_are_accessible_on_a_phone(page):
     assert page.locator("#case-count").inner_text() == "1 case you can see"
     assert_accessible(page)
 
-    page.click(f"text={case.case_id}")
-    assert page.locator("h2", has_text="Entries").is_visible()
+    with page.expect_navigation():
+        page.click(f"text={case.case_id}")
+    page.get_by_role("heading", name="Entries").wait_for(timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert_accessible(page)
 
