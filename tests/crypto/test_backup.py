@@ -291,3 +291,18 @@ def test_a_backup_inside_another_transaction_is_refused(tmp_path: Path) -> None:
         backup_create(tmp_path / "b.skb")
     assert str(caught.value) == "a backup must not run inside another transaction"
     assert not (tmp_path / "b.skb").exists()
+
+
+def test_the_snapshot_is_read_only_and_does_not_block_writers(tmp_path: Path) -> None:
+    """SQLite: a deferred read transaction (not Django's BEGIN IMMEDIATE write lock);
+    PostgreSQL: REPEATABLE READ, READ ONLY."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        backup_create(tmp_path / "b.skb")
+    statements = [q["sql"] for q in queries.captured_queries]
+    if connection.vendor == "sqlite":
+        assert "BEGIN DEFERRED" in statements
+        assert connection.transaction_mode == "IMMEDIATE"  # restored for everything else
+    else:
+        assert "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY" in statements

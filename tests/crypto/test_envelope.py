@@ -201,3 +201,18 @@ def test_a_tampered_value_is_audited_and_logged_without_content(caplog) -> None:
 def test_key_refs_need_a_scope_and_an_id() -> None:
     with pytest.raises(ValueError, match="needs a scope and an object id"):
         KeyRef.of("case", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_data_key_made_in_a_rolled_back_transaction_is_forgotten() -> None:
+    """Else a reused record id would be sealed with a key that no longer exists anywhere."""
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        encrypt(CASE_A, field="f", plaintext=b"x")
+        raise RuntimeError("rolled back")
+    assert not DataKey.objects.exists()
+    sealed = encrypt(CASE_A, field="f", plaintext=b"after")  # a fresh key, stored this time
+    assert DataKey.objects.count() == 1
+    envelope.forget_cached_data_keys()
+    assert decrypt(CASE_A, field="f", ciphertext=sealed) == b"after"

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from safekeep.crypto import _aead
@@ -81,6 +81,15 @@ def wrap_aad(ref: KeyRef, *, key_version: int, kek_version: int) -> bytes:
 
 # --- data keys -----------------------------------------------------------------------------
 def _remember(ref: KeyRef, version: int, key: bytes) -> None:
+    """Cache an unwrapped key, but only once its row is committed: a key created in a
+    transaction that rolls back must not outlive it (the record id may be reused)."""
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _cache_put(ref, version, key))
+    else:
+        _cache_put(ref, version, key)
+
+
+def _cache_put(ref: KeyRef, version: int, key: bytes) -> None:
     with _cache_lock:
         _cache[(ref.scope, ref.object_id, version)] = key
         _cache.move_to_end((ref.scope, ref.object_id, version))
