@@ -190,3 +190,14 @@ def test_the_app_refuses_to_start_with_an_unsafe_key_file(data_dir: Path, forget
     assert str(caught.value).endswith(
         f"can be read by other users (mode 0640); run: chmod 600 {data_dir / 'keys' / 'kek.keys'}"
     )
+
+
+def test_key_file_changes_are_seen_without_a_restart(data_dir: Path) -> None:
+    encrypt(CASE, field="f", plaintext=b"x")
+    provider = get_provider()
+    other = FileKeyProvider(data_dir / "keys")
+    assert other.create_version() == 2  # e.g. `safekeep keys rotate` in another process
+    assert provider.available_versions() == [1, 2]
+    os.chmod(data_dir / "keys" / "kek.keys", 0o604)
+    with pytest.raises(KeyConfigurationError, match="can be read by other users"):
+        provider.available_versions()

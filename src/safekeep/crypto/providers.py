@@ -134,6 +134,7 @@ class FileKeyProvider(LocalKeyProvider):
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._lock = threading.Lock()
+        self._parsed: tuple[tuple[int, int, int, int], dict[int, bytes]] | None = None
 
     def describe(self) -> str:
         return f"the key file {self.directory / KEK_FILE}"
@@ -184,6 +185,14 @@ class FileKeyProvider(LocalKeyProvider):
 
     def _keks(self) -> dict[int, bytes]:
         path = self.directory / KEK_FILE
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return {}
+        # Parsed once per version of the file (a rotation or restore replaces it).
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode)
+        if self._parsed is not None and self._parsed[0] == stamp:
+            return self._parsed[1]
         text = self._read_private(path)
         if text is None:
             return {}
@@ -196,6 +205,7 @@ class FileKeyProvider(LocalKeyProvider):
             if not version_text.isdigit():
                 raise KeyConfigurationError(f"{path} line {number} does not start with a version")
             keys[int(version_text)] = _decode_key(key_text, where=f"{path} line {number}")
+        self._parsed = (stamp, keys)
         return keys
 
     def _write_keks(self, keys: dict[int, bytes]) -> None:
@@ -206,7 +216,7 @@ class FileKeyProvider(LocalKeyProvider):
     # --- provider ----------------------------------------------------------------------
     def create_version(self) -> int:
         with self._exclusive():
-            keys = self._keks()
+            keys = dict(self._keks())
             version = max(keys, default=0) + 1
             keys[version] = _aead.new_key()
             self._write_keks(keys)
@@ -214,7 +224,7 @@ class FileKeyProvider(LocalKeyProvider):
 
     def destroy_version(self, version: int) -> None:
         with self._exclusive():
-            keys = self._keks()
+            keys = dict(self._keks())
             if keys.pop(version, None) is not None:
                 self._write_keks(keys)
 
