@@ -11,7 +11,9 @@
 - rotation: data keys re-wrapped per second by `rotation_run` over N keys (state N).
 - backup / restore: seconds for the same database (N subjects + N data keys).
 
-SAFEKEEP_BENCH_CRYPTO_KEYS sets N (default 100,000).
+SAFEKEEP_BENCH_CRYPTO_KEYS sets N (default 100,000). PostgreSQL runs too when reachable at
+SAFEKEEP_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; databases
+safekeep_bench_crypto and safekeep_bench_crypto_drill are created and dropped).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "crypto.json"
 KEYS = int(os.environ.get("SAFEKEEP_BENCH_CRYPTO_KEYS", "100000"))
 READS = 2000
+PG_ADMIN_URL = os.environ.get(
+    "SAFEKEEP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+PG_DB = "safekeep_bench_crypto"
 FIELD_OPS = 20000
 
 
@@ -51,6 +57,8 @@ def _worker(n: int) -> dict[str, Any]:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
     from safekeep.audit.services import Origin
     from safekeep.crypto import _aead, backup, envelope, rotation
     from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
@@ -59,7 +67,7 @@ def _worker(n: int) -> dict[str, Any]:
     from safekeep.crypto.providers import get_provider
     from safekeep.records.models import Subject
 
-    results: dict[str, Any] = {"engine": "sqlite", "data_keys": n}
+    results: dict[str, Any] = {"engine": connection.vendor, "data_keys": n}
     name = b"Wilhelmina Featherstonehaugh-Montgomery"
     ref = KeyRef.of("bench", 1)
     sealed = envelope.encrypt(ref, field="name", plaintext=name)
@@ -193,10 +201,23 @@ def _restore_worker(backup_file: str) -> dict[str, Any]:
     }
 
 
-def _run(args: list[str], data_dir: str) -> dict[str, Any]:
+def _pg_admin(sql: str) -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+        return True
+    except Exception:
+        return False
+
+
+def _run(args: list[str], data_dir: str, database_url: str = "") -> dict[str, Any]:
     env = {**os.environ, "SAFEKEEP_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
     for name in ("DATABASE_URL", "SAFEKEEP_KEY_PROVIDER", "SAFEKEEP_BACKUP_KEY"):
         env.pop(name, None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     completed = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), *args],
         env=env,
@@ -209,18 +230,36 @@ def _run(args: list[str], data_dir: str) -> dict[str, Any]:
     return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
 
 
-def main() -> dict[str, Any]:
+def _engine(database_url: str = "", drill_url: str = "") -> dict[str, Any]:
+    """Figures for one database engine; the restore drill runs on a second, empty database."""
     with tempfile.TemporaryDirectory(prefix="safekeep-bench-crypto-") as scratch:
         source, drill = Path(scratch) / "source", Path(scratch) / "drill"
         source.mkdir()
         drill.mkdir()
-        figures = _run(["--worker", str(KEYS)], str(source))
+        figures = _run(["--worker", str(KEYS)], str(source), database_url)
         shutil.copytree(source / "keys", drill / "keys")  # keys come from custody
-        figures.update(_run(["--restore", str(source / "bench.skb")], str(drill)))
-    result = {
+        figures.update(_run(["--restore", str(source / "bench.skb")], str(drill), drill_url))
+    return figures
+
+
+def main() -> dict[str, Any]:
+    result: dict[str, Any] = {
         "targets": {"read_ratio": 1.1, "rotation_over_keys": KEYS},
-        "sqlite": figures,
+        "sqlite": _engine(),
     }
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    databases = (PG_DB, f"{PG_DB}_drill")
+    if all(_pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)") for db in databases) and all(
+        _pg_admin(f"CREATE DATABASE {db}") for db in databases
+    ):
+        try:
+            result["postgresql"] = _engine(f"{base}/{databases[0]}", f"{base}/{databases[1]}")
+            result["postgresql"]["engine"] = "postgresql"
+        finally:
+            for db in databases:
+                _pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    else:
+        result["postgresql"] = {"skipped": f"PostgreSQL not reachable at {PG_ADMIN_URL}"}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     return result
