@@ -58,7 +58,7 @@ def test_require_raises_with_the_reason_and_records_the_refusal() -> None:
     assert AuditEntry.objects.get().decision == "refused"
 
 
-def test_facts_take_at_most_three_queries() -> None:
+def test_facts_take_two_queries() -> None:
     team = make_team()
     volunteer = make_staff(team=team, employment_type="volunteer")
     RiskAssessment.objects.create(
@@ -86,7 +86,7 @@ def test_facts_take_at_most_three_queries() -> None:
     with CaptureQueriesContext(connection) as queries:
         actor = actor_facts(volunteer, today=NOW.date())
         facts = case_facts(case, volunteer)
-    assert len(queries) == 3
+    assert len(queries) == 2
     assert actor.latest_risk_assessment is not None
     assert actor.latest_risk_assessment.scope_team_id == team.pk
     assert facts.allocations[0].starts_on == dt.date(2025, 1, 1)
