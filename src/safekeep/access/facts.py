@@ -51,12 +51,16 @@ LEFT JOIN {_table(RiskAssessment)} ra ON ra.id = (
 WHERE s.id = %s
 """  # noqa: S608 - no user input is formatted in
 
-# One row for the subject (flag = restricted, number = subject's staff id), one if this
+# One row for the subject (flag = restricted, number = subject's staff id; its typed NULLs
+# fix the column types for PostgreSQL), one if this
 # person is named as a conflict, and one per allocation, grant (approved only) and
 # break-glass of this person on this case.
 _CASE_SQL = f"""
-SELECT 'subject' AS kind, NULL AS label, NULL AS day_start, NULL AS day_end,
-       NULL AS time_start, NULL AS time_end, sub.restricted AS flag, sub.staff_id AS number
+SELECT 'subject' AS kind, CAST(NULL AS VARCHAR(200)) AS label,
+       CAST(NULL AS DATE) AS day_start, CAST(NULL AS DATE) AS day_end,
+       CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS time_start,
+       CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS time_end,
+       sub.restricted AS flag, sub.staff_id AS number
 FROM {_table(Subject)} sub WHERE sub.id = %s
 UNION ALL
 SELECT 'conflict', NULL, NULL, NULL, NULL, NULL, NULL, NULL
