@@ -18,12 +18,15 @@ pytestmark = pytest.mark.django_db
     ("roles", "expected"),
     [
         ({"practitioner"}, ["My caseload", "This device", "Account"]),
-        ({"team_manager"}, ["My caseload", "My team", "This device", "Account"]),
+        ({"team_manager"}, ["My caseload", "My team", "Access requests", "This device", "Account"]),
         ({"volunteer"}, ["My caseload", "This device", "Account"]),
         ({"volunteer_manager"}, ["My team", "This device", "Account"]),
         ({"sysadmin"}, ["Staff", "This device", "Account"]),
-        ({"ig_officer"}, ["Audit", "This device", "Account"]),
-        ({"it_support"}, ["This device", "Account"]),
+        (
+            {"ig_officer"},
+            ["Audit", "Break-glass reviews", "Task policy", "This device", "Account"],
+        ),
+        ({"it_support"}, ["Devices", "Device complaints", "This device", "Account"]),
         ({"foi_officer"}, ["This device", "Account"]),
         (set(), []),
     ],

@@ -57,10 +57,17 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("My caseload", "records:caseload"))
     if roles & MANAGER_ROLES:
         entries.append(("My team", "organisation:team"))
+    if "team_manager" in roles:
+        entries.append(("Access requests", "records:grant-requests"))
     if "sysadmin" in roles:
         entries.append(("Staff", "organisation:staff-list"))
+    if "it_support" in roles:
+        entries.append(("Devices", "devices:register"))
+        entries.append(("Device complaints", "devices:complaint-queue"))
     if "ig_officer" in roles:
         entries.append(("Audit", "audit:dashboard"))
+        entries.append(("Break-glass reviews", "records:break-glass-queue"))
+        entries.append(("Task policy", "devices:task-policy"))
     entries.append(("This device", "devices:this-device"))
     entries.append(("Account", "accounts:account"))
     return entries
