@@ -62,21 +62,28 @@ def test_the_chain_has_no_gaps_and_each_hash_covers_the_canonical_encoding() -> 
     assert (tile.index, tile.root_hash) == (0, merkle.root_of(leaves).hex())
 
 
-def test_canonical_encoding_is_sorted_compact_utf8_json() -> None:
+def test_canonical_encoding_is_lengths_then_values() -> None:
     entry = audit_event(
         origin=Origin(actor_staff_id="S1"),
         action="case.view",
         decision="allowed",
-        reasons=["Zoë's allocated worker"],
+        reasons=["Zoë's allocated worker", 'a "quoted"\nline'],
     )
     entry.refresh_from_db()
     encoded = canonical.entry_bytes(**entry_fields(entry, 1, canonical.GENESIS_HASH))  # type: ignore[arg-type]
-    document = json.loads(encoded)
-    assert list(document) == sorted(document)
-    assert b" " not in encoded.replace(b"Zo\xc3\xab's allocated worker", b"")
-    assert "Zoë".encode() in encoded
-    assert document["v"] == 1 and document["seq"] == 1
-    assert document["time"].endswith("Z") and len(document["time"]) == 27
+    header, lengths, values = encoded.split(b"\n", 2)
+    assert header == b"safekeep-audit/v2"
+    sizes = [int(n) for n in lengths.split(b" ")]
+    assert len(sizes) == 15 and sum(sizes) == len(values)
+    parts, offset = [], 0
+    for size in sizes:
+        parts.append(values[offset : offset + size].decode())
+        offset += size
+    assert parts[:3] == ["1", canonical.GENESIS_HASH, canonical.format_time(entry.occurred_at)]
+    assert parts[3] == "S1" and parts[8] == "case.view" and parts[12] == "allowed"
+    assert parts[13] == '["Zoë\'s allocated worker", "a \\"quoted\\"\\nline"]'
+    assert parts[14] == "[]"
+    assert parts[2].endswith("Z") and len(parts[2]) == 27
 
 
 COLUMNS = {

@@ -8,11 +8,13 @@ entry that is wrong. Works even when the append-only triggers have been dropped.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 
 from safekeep.audit import canonical, merkle
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
@@ -74,35 +76,69 @@ class VerifyReport:
         self.problems.append((sequence, message))
 
 
-_SELECT = (
-    "SELECT l.sequence, l.previous_hash, l.entry_hash, e.occurred_at, e.actor_staff_id, "
-    "e.actor_username, e.device, e.request_id, e.source_address, e.action, e.object_type, "
-    "e.object_id, e.subject_id, e.decision, e.reasons, e.obligations "
-    "FROM audit_chainlink l LEFT JOIN audit_auditentry e ON e.id = l.entry_id "
-    "ORDER BY l.sequence"
-)
+def _rows(chunk: int = 20000) -> Iterator[list[tuple[Any, ...]]]:
+    """Batches of (sequence, previous hash, entry hash, canonical text or None).
+
+    The database builds each entry's canonical encoding (`canonical.sql_select`) and a
+    server-side cursor on PostgreSQL streams it; no model instance or dict is made. On
+    PostgreSQL a second thread fetches the next batch while this one hashes (the driver
+    lets go of the GIL while it waits), so the database's work and Python's overlap.
+    """
+    sql = canonical.sql_select(connection.vendor)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Inside a transaction (tests; a restore drill) only this connection sees the rows.
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql)
+            while batch := cursor.fetchmany(chunk):
+                yield batch
+        return
+    yield from _prefetched(sql, chunk)
 
 
-def _rows(chunk: int = 20000) -> Iterable[tuple[object, ...]]:
-    """Every chained entry in sequence order, straight from the database (fast path)."""
-    field_ = AuditEntry._meta.get_field("occurred_at")
-    column = field_.get_col(AuditEntry._meta.db_table)
-    converters = connection.ops.get_db_converters(column)
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_SELECT)
-        while batch := cursor.fetchmany(chunk):
-            for row in batch:
-                when = row[3]
-                for convert in converters:
-                    when = convert(when, column, connection)
-                yield (*row[:3], when, *row[4:])
+def _prefetched(sql: str, chunk: int) -> Iterator[list[tuple[Any, ...]]]:
+    batches: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    alias = connection.alias
+
+    def fetch() -> None:
+        own = connections.create_connection(alias)  # this thread's own, closed at the end
+        try:
+            own.ensure_connection()
+            raw = own.connection
+            raw.autocommit = False
+            raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with raw.cursor(name="safekeep_audit_verify") as cursor:
+                cursor.execute(sql)
+                while not stop.is_set() and (batch := cursor.fetchmany(chunk)):
+                    batches.put(batch)
+            raw.rollback()
+            batches.put(None)
+        except BaseException as exc:  # handed to the reading thread to raise
+            batches.put(exc)
+        finally:
+            own.close()
+
+    worker = threading.Thread(target=fetch, name="safekeep-audit-verify-fetch", daemon=True)
+    worker.start()
+    try:
+        while (item := batches.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a fetcher waiting on a full queue
+            try:
+                batches.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
 
 
-def _json_list(value: object) -> list[str]:
-    if isinstance(value, str):
-        loaded = json.loads(value)
-        return loaded if isinstance(loaded, list) else [loaded]
-    return list(value) if isinstance(value, list) else []
+def _hash_bytes(value: str) -> bytes:
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        return b""
 
 
 def verify_log(
@@ -126,91 +162,53 @@ def verify_log(
     expected = 1
     previous = canonical.GENESIS_HASH
     sha = hashlib.sha256
-    dumps = json.dumps
-    for row in _rows():
-        (
-            seq,
-            prev_hash,
-            stored_hash,
-            when,
-            actor_id,
-            actor_name,
-            device,
-            request_id,
-            address,
-            action,
-            object_type,
-            object_id,
-            subject_id,
-            decision,
-            reasons,
-            obligations,
-        ) = row
-        sequence = int(seq)  # type: ignore[call-overload]
-        if sequence != expected:
-            report.add(
-                expected,
-                f"Entry {expected} is missing: the chain jumps from entry {expected - 1} "
-                f"to entry {sequence}.",
-            )
-            expected = sequence
-        if prev_hash != previous:
-            report.add(
-                sequence,
-                f"Entry {sequence} does not follow entry {sequence - 1}: its previous hash "
-                "does not match (entries removed, inserted or reordered).",
-            )
-        if action is None:
-            report.add(sequence, f"Entry {sequence} has been removed from the entries table.")
-            computed = str(stored_hash)
-        else:
-            document = {
-                "v": canonical.ENCODING_VERSION,
-                "seq": sequence,
-                "prev": prev_hash,
-                "time": canonical.format_time(when),  # type: ignore[arg-type]
-                "actor_staff_id": actor_id,
-                "actor_username": actor_name,
-                "device": device,
-                "request_id": request_id,
-                "source_address": address,
-                "action": action,
-                "object_type": object_type,
-                "object_id": object_id,
-                "subject_id": subject_id,
-                "decision": decision,
-                "reasons": _json_list(reasons),
-                "obligations": _json_list(obligations),
-            }
-            computed = sha(
-                dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-            ).hexdigest()
-            if computed != stored_hash:
+    leaf_prefix = merkle.LEAF_PREFIX
+    block_append = block.append
+    for batch in _rows():
+        for sequence, prev_hash, stored_hash, document in batch:
+            if sequence != expected:
+                report.add(
+                    expected,
+                    f"Entry {expected} is missing: the chain jumps from entry {expected - 1} "
+                    f"to entry {sequence}.",
+                )
+                expected = sequence
+            if prev_hash != previous:
                 report.add(
                     sequence,
-                    f"Entry {sequence} has been changed: its contents do not match its hash.",
+                    f"Entry {sequence} does not follow entry {sequence - 1}: its previous hash "
+                    "does not match (entries removed, inserted or reordered).",
                 )
-        previous = str(stored_hash)
-        block.append(merkle.leaf_hash(bytes.fromhex(computed)))
-        if len(block) == TILE_SIZE:
-            tile = merkle.root_of(block)
-            index = len(tile_roots)
-            if tiles_stored.get(index) != tile.hex():
-                report.add(
-                    sequence,
-                    f"Merkle tile {index} (entries {index * TILE_SIZE + 1} to {sequence}) "
-                    "does not match its entries.",
-                )
-            tile_roots.append(tile)
-            block = []
-        if sequence in wanted_sizes:
-            roots_at[sequence] = _root(tile_roots, block, sequence)
-        expected = sequence + 1
-        report.entries += 1
-        if progress is not None and report.entries % 10000 == 0:
-            progress(10000)
-    if progress is not None:
-        progress(report.entries % 10000)
+            if document is None:
+                report.add(sequence, f"Entry {sequence} has been removed from the entries table.")
+                digest = _hash_bytes(stored_hash)
+            else:
+                digest = sha(document.encode()).digest()
+                if digest.hex() != stored_hash:
+                    report.add(
+                        sequence,
+                        f"Entry {sequence} has been changed: its contents do not match its hash.",
+                    )
+            previous = stored_hash
+            block_append(sha(leaf_prefix + digest).digest())
+            if len(block) == TILE_SIZE:
+                tile = merkle.root_of(block)
+                index = len(tile_roots)
+                if tiles_stored.get(index) != tile.hex():
+                    report.add(
+                        sequence,
+                        f"Merkle tile {index} (entries {index * TILE_SIZE + 1} to {sequence}) "
+                        "does not match its entries.",
+                    )
+                tile_roots.append(tile)
+                block = []
+                block_append = block.append
+            if sequence in wanted_sizes:
+                roots_at[sequence] = _root(tile_roots, block, sequence)
+            expected = sequence + 1
+        report.entries += len(batch)
+        if progress is not None:
+            progress(len(batch))
     size = expected - 1
     report.root_hash = _root(tile_roots, block, size).hex()
     _check_unchained(report)
@@ -232,16 +230,21 @@ def _root(tile_roots: list[bytes], block: list[bytes], size: int) -> bytes:
 
 
 def _check_unchained(report: VerifyReport) -> None:
-    entries = AuditEntry.objects.count()
-    waiting = PendingEntry.objects.count()
-    if entries != report.entries + waiting:
+    # One statement, so one snapshot: the sequencer may be chaining while verify runs.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM audit_auditentry), (SELECT count(*) FROM"
+            " audit_chainlink), (SELECT count(*) FROM audit_pendingentry)"
+        )
+        entries, chained, waiting = cursor.fetchone()
+    if entries != chained + waiting:
         unchained = AuditEntry.objects.filter(link__isnull=True).exclude(
             pk__in=PendingEntry.objects.values("entry_id")
         )
         ids = ", ".join(str(pk) for pk in unchained.values_list("pk", flat=True)[:5])
         report.add(
             0,
-            f"{entries - report.entries - waiting} entries are in the entries table but not in "
+            f"{entries - chained - waiting} entries are in the entries table but not in "
             f"the chain (inserted outside Safekeep?), e.g. id {ids or 'unknown'}.",
         )
 
