@@ -5,7 +5,11 @@ Each anomaly rule has a threshold an IG officer may want to tune (docs/audit.md 
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from safekeep.config import env_bool, env_int
 
@@ -32,9 +36,40 @@ def setting(name: str) -> int:
     return env_int(name, DEFAULTS[name])
 
 
-def chain_on_commit() -> bool:
-    """Chain entries straight after each commit (default) or leave it to `audit sequence`."""
-    value = getattr(settings, "SAFEKEEP_AUDIT_CHAIN_ON_COMMIT", None)
-    if value is not None:
-        return bool(value)
-    return env_bool("SAFEKEEP_AUDIT_CHAIN_ON_COMMIT", True)
+BACKGROUND = "background"
+SYNC = "sync"
+EXTERNAL = "external"
+MODES = (BACKGROUND, SYNC, EXTERNAL)
+
+
+def sequencer_mode() -> str:
+    """How committed entries get chained (safekeep.audit.sequencer explains each mode).
+
+    `SAFEKEEP_AUDIT_SEQUENCER` (setting, then environment) decides; the older
+    `SAFEKEEP_AUDIT_CHAIN_ON_COMMIT=false` means `external`. Otherwise: `sync` on a test
+    database (deterministic tests, no thread), `background` everywhere else.
+    """
+    value = getattr(settings, "SAFEKEEP_AUDIT_SEQUENCER", None) or os.environ.get(
+        "SAFEKEEP_AUDIT_SEQUENCER"
+    )
+    if value:
+        if value not in MODES:
+            raise ImproperlyConfigured(
+                f"SAFEKEEP_AUDIT_SEQUENCER must be one of {', '.join(MODES)}, not {value!r}."
+            )
+        return str(value)
+    legacy = getattr(settings, "SAFEKEEP_AUDIT_CHAIN_ON_COMMIT", None)
+    if legacy is None:
+        legacy = env_bool("SAFEKEEP_AUDIT_CHAIN_ON_COMMIT", True)
+    if not legacy:
+        return EXTERNAL
+    from safekeep.audit.maintenance import is_test_database
+
+    return SYNC if is_test_database(connection) else BACKGROUND
+
+
+def sequencer_delay() -> float:
+    """Seconds the background sequencer waits after a commit to gather a batch (<= 0.1)."""
+    value = getattr(settings, "SAFEKEEP_AUDIT_SEQUENCER_DELAY_MS", None)
+    millis = int(value) if value is not None else env_int("SAFEKEEP_AUDIT_SEQUENCER_DELAY_MS", 50)
+    return min(max(millis, 0), 100) / 1000

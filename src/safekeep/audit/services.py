@@ -2,8 +2,9 @@
 
 `audit_event` inserts the entry (and a queue row) in the caller's transaction, so the entry
 and the change it describes commit together, and concurrent writers never wait for each
-other. After the commit, `chain_pending` gives waiting entries their sequence numbers and
-hashes in one batch under a single lock, in the way Trillian's log signer does.
+other. After the commit the sequencer (safekeep.audit.sequencer: a background thread by
+default) runs `chain_pending`, which gives waiting entries their sequence numbers and hashes
+in one batch under a single lock, in the way Trillian's log signer does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safekeep.audit import canonical, conf, merkle
+from safekeep.audit import canonical, merkle, sequencer
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
 from safekeep.audit.tree import TILE_SIZE, StoredTree
 from safekeep.crypto import signing
@@ -87,14 +88,21 @@ def audit_event(
     )
     if connection.in_atomic_block:
         _insert(entry)
+        if not any(
+            item[1] is sequencer.after_commit
+            for item in connection.run_on_commit  # (savepoint ids, func, robust)
+        ):
+            transaction.on_commit(sequencer.after_commit, robust=True)
+        return entry
+    if connection.vendor == "postgresql":
+        _insert(entry)  # one statement, committed on its own: no BEGIN/COMMIT round trips
     else:
         with transaction.atomic():
             _insert(entry)
-    if conf.chain_on_commit() and not any(
-        item[1] is _chain_after_commit
-        for item in connection.run_on_commit  # (savepoint ids, func, robust)
-    ):
-        transaction.on_commit(_chain_after_commit, robust=True)
+    try:
+        sequencer.after_commit()
+    except Exception:  # the entry is safely committed; the next round chains it
+        logger.exception("audit: chaining after commit failed")
     return entry
 
 
@@ -131,10 +139,6 @@ def _insert(entry: AuditEntry) -> None:
         return
     entry.save(force_insert=True)
     PendingEntry.objects.create(entry=entry)
-
-
-def _chain_after_commit() -> None:
-    chain_pending()
 
 
 def _take_chain_lock() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from safekeep.audit.verify import ExternalCheckpoint, verify_log
 
 class Command(BaseCommand):
     help = "Audit log: sign a checkpoint, prove an entry is in the log, verify the whole log."
+    stealth_options = ("_rounds",)  # bounds `sequence --follow` in tests
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -32,13 +34,36 @@ class Command(BaseCommand):
             help="a checkpoint JSON file kept elsewhere",
         )
         verify.add_argument("--no-progress", action="store_true")
-        sub.add_parser("sequence", help="chain entries still waiting (normally automatic)")
+        sequence = sub.add_parser("sequence", help="chain entries still waiting")
+        sequence.add_argument(
+            "--follow",
+            action="store_true",
+            help="keep chaining until stopped (a dedicated sequencer process)",
+        )
+        sequence.add_argument(
+            "--interval",
+            type=float,
+            default=0.1,
+            help="with --follow: seconds between looks at the queue (default 0.1)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['subcommand']}")(options)
 
     def _sequence(self, options: dict[str, Any]) -> None:
-        self.stdout.write(f"Chained {services.chain_pending()} waiting entries.")
+        if not options["follow"]:
+            self.stdout.write(f"Chained {services.chain_pending()} waiting entries.")
+            return
+        self.stdout.write("Chaining audit entries as they commit; Ctrl-C to stop.")
+        total = 0
+        try:
+            while options.get("_rounds", -1) != 0:  # `_rounds` bounds the loop in tests
+                total += services.chain_pending()
+                options["_rounds"] = options.get("_rounds", -1) - 1
+                time.sleep(max(options["interval"], 0.0))
+        except KeyboardInterrupt:
+            pass
+        self.stdout.write(f"Stopped after chaining {total} entries.")
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
         checkpoint = services.checkpoint_create(origin=services.Origin.command("audit checkpoint"))
