@@ -97,7 +97,8 @@ def test_audit_sequence_follow_keeps_chaining(settings: Any, capsys: Any) -> Non
     append(2)
     call_command("audit", "sequence", "--follow", "--interval", "0", _rounds=2)
     assert capsys.readouterr().out == (
-        "Chaining audit entries as they commit; Ctrl-C to stop.\nStopped after chaining 2 entries.\n"
+        "Chaining audit entries as they commit; Ctrl-C to stop.\n"
+        "Stopped after chaining 2 entries.\n"
     )
     assert ChainLink.objects.count() == 2
 
