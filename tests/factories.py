@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import secrets
 from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safekeep.access.context import command_context
+from safekeep.access.device_policy import DeviceFacts
+from safekeep.access.policy import Context
 from safekeep.accounts.models import User
+from safekeep.devices.conf import DEVICE_COOKIE
+from safekeep.devices.context import hash_secret
+from safekeep.devices.models import Device, DeviceCredential
 from safekeep.organisation.models import Directorate, StaffMember, StaffRole, Team
-from safekeep.records.models import Allocation, Case, Subject
+from safekeep.records.models import Allocation, Case
+from safekeep.records.services import subject_create
 
 _ids = itertools.count(1)
 TODAY = dt.date(2026, 11, 23)
@@ -66,8 +74,79 @@ def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool =
     return user
 
 
-def sign_in(client: Client, user: User) -> Client:
-    """A session that has passed both password and two-factor checks."""
+def make_device(
+    *,
+    asset_tag: str = "",
+    device_type: str = "laptop",
+    ownership: str = "council",
+    staff: StaffMember | None = None,
+    encrypted: str = "yes",
+    passcode: str = "yes",
+    os_name: str = "Windows",
+    os_version: str = "11",
+    status: str = "active",
+    on_site: bool = True,
+) -> Device:
+    """A registered device; by default a compliant, encrypted council laptop on site."""
+    return Device.objects.create(
+        asset_tag=asset_tag or f"DEV-{next(_ids):05d}",
+        device_type=device_type,
+        ownership=ownership,
+        assigned_staff=staff,
+        encrypted=encrypted,
+        passcode=passcode,
+        os_name=os_name,
+        os_version=os_version,
+        status=status,
+        on_site=on_site,
+    )
+
+
+def device_token(device: Device) -> str:
+    """A fresh device credential for `device`, as enrolment issues it."""
+    token = secrets.token_urlsafe(32)
+    DeviceCredential.objects.create(device=device, token_hash=hash_secret(token))
+    return token
+
+
+def use_device(client: Client, device: Device) -> Client:
+    """Make the client's requests carry an enrolled credential for `device`."""
+    client.cookies[DEVICE_COOKIE] = device_token(device)
+    return client
+
+
+COUNCIL_LAPTOP = "council laptop"
+# The facts of an enrolled, compliant council laptop, for services called without a request.
+LAPTOP_FACTS = DeviceFacts(
+    enrolled=True,
+    ownership="council",
+    device_type="laptop",
+    status="active",
+    encrypted="yes",
+    passcode="yes",
+    on_site=True,
+    os_supported=True,
+    label="council laptop LAP-TEST",
+    asset_tag="LAP-TEST",
+)
+
+
+def laptop_context(now: dt.datetime | None = None) -> Context:
+    """A decision context for work done on an enrolled, compliant council laptop."""
+    return command_context(now, device=LAPTOP_FACTS)
+
+
+def sign_in(client: Client, user: User, *, device: Device | str | None = COUNCIL_LAPTOP) -> Client:
+    """A session that has passed both password and two-factor checks.
+
+    By default the client also works from an enrolled, compliant council laptop assigned
+    to the person (the device rules refuse case content anywhere else); pass a `Device`
+    to use that one, or `device=None` for a device Safekeep does not know.
+    """
+    if device == COUNCIL_LAPTOP:
+        device = make_device(staff=user.staff)
+    if isinstance(device, Device):
+        use_device(client, device)
     client.force_login(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
@@ -88,7 +167,8 @@ def make_case(
     allocated: tuple[StaffMember, ...] = (),
 ) -> Case:
     number = next(_ids)
-    subject = Subject.objects.create(
+    # Through the service: names and date of birth are stored sealed, with blind indexes.
+    subject = subject_create(
         subject_id=f"P{number:06d}",
         kind=subject_kind,
         given_name="Subject",

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from safekeep.audit.models import AuditEntry
-from tests.factories import make_case, make_staff, make_user
+from tests.factories import make_case, make_device, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +21,58 @@ def explain(*args: str) -> str:
     return out.getvalue()
 
 
-def test_json_form_for_an_allocated_worker() -> None:
+def test_json_form_for_an_allocated_worker_on_their_council_laptop() -> None:
+    worker = make_staff()
+    case = make_case(allocated=(worker,))
+    make_device(asset_tag="LAP-0042", staff=worker)
+    out = explain(
+        "--staff", worker.staff_id, "--case", case.case_id, "--action", "view", "--json",
+        "--device", "LAP-0042",
+    )  # fmt: skip
+    assert json.loads(out) == {
+        "allowed": True,
+        "reasons": [
+            "allocated worker since 2025-01-01",
+            "viewing records is allowed on a council laptop (task policy version 0)",
+        ],
+        "obligations": ["audit"],
+    }
+
+
+def test_without_a_device_the_request_is_from_an_unknown_personal_device() -> None:
     worker = make_staff()
     case = make_case(allocated=(worker,))
     out = explain("--staff", worker.staff_id, "--case", case.case_id, "--action", "view", "--json")
     assert json.loads(out) == {
-        "allowed": True,
-        "reasons": ["allocated worker since 2025-01-01"],
+        "allowed": False,
+        "reasons": [
+            "this device is not enrolled with Safekeep, so it is treated as a personal, "
+            "unmanaged device and case content cannot be opened on it"
+        ],
         "obligations": ["audit"],
     }
+
+
+def test_the_same_worker_gets_different_answers_on_different_devices() -> None:
+    worker = make_staff()
+    case = make_case(allocated=(worker,))
+    make_device(asset_tag="PHONE-1", staff=worker, ownership="personal", device_type="smartphone",
+                os_name="Android", os_version="14")  # fmt: skip
+    make_device(asset_tag="LAP-OFF", staff=worker, encrypted="no", on_site=False)
+    base = ("--staff", worker.staff_id, "--case", case.case_id, "--json")
+    phone_view = json.loads(explain(*base, "--action", "view", "--device", "PHONE-1"))
+    phone_download = json.loads(explain(*base, "--action", "download", "--device", "PHONE-1"))
+    laptop_view = json.loads(explain(*base, "--action", "view", "--device", "LAP-OFF"))
+    assert phone_view["allowed"] is True
+    assert phone_download == {
+        "allowed": False,
+        "reasons": [
+            "downloads need a council device; this is a personal phone (task policy version 0)"
+        ],
+        "obligations": ["audit"],
+    }
+    assert laptop_view["allowed"] is False
+    assert "incident:unencrypted_device_removed" in laptop_view["obligations"]
 
 
 def test_text_form_explains_a_refusal_and_what_to_do() -> None:
@@ -63,16 +106,20 @@ def test_the_explanation_is_audited_as_a_command() -> None:
     case = make_case(allocated=(worker,))
     explain("--staff", worker.staff_id, "--case", case.case_id, "--action", "print", "--json")
     entry = AuditEntry.objects.get()
+    refusal = (
+        "this device is not enrolled with Safekeep, so it is treated as a personal, "
+        "unmanaged device and case content cannot be opened on it"
+    )
     assert entry.actor_username == "command:access explain"
     assert (entry.action, entry.decision, entry.object_id, entry.subject_id) == (
         "access.explain",
-        "allowed",
+        "refused",
         case.case_id,
         case.subject.subject_id,
     )
     assert entry.reasons == [
         f"explained for staff {worker.staff_id}, action print",
-        "allocated worker since 2025-01-01",
+        refusal,
     ]
 
 

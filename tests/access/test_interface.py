@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from safekeep.access.context import command_context
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import Basis
 from safekeep.access.queries import visible_cases, visible_entries
@@ -18,7 +17,7 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.services import Origin
 from safekeep.organisation.models import RiskAssessment
 from safekeep.records.models import AccessGrant, Allocation, BreakGlass, Entry, SubjectConflict
-from tests.factories import make_case, make_staff, make_team
+from tests.factories import laptop_context, make_case, make_staff, make_team
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -29,10 +28,13 @@ def test_allocated_worker_is_allowed_and_the_decision_is_recorded() -> None:
     worker = make_staff()
     case = make_case(allocated=(worker,))
     decision = authorise(
-        staff=worker, case=case, action="view", context=command_context(NOW), origin=ORIGIN
+        staff=worker, case=case, action="view", context=laptop_context(NOW), origin=ORIGIN
     )
     assert decision.allowed
-    assert decision.reasons == ("allocated worker since 2025-01-01",)
+    assert decision.reasons == (
+        "allocated worker since 2025-01-01",
+        "viewing records is allowed on a council laptop (task policy version 0)",
+    )
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.decision, entry.object_type, entry.object_id) == (
         "case.view",
@@ -42,7 +44,7 @@ def test_allocated_worker_is_allowed_and_the_decision_is_recorded() -> None:
     )
     assert entry.subject_id == case.subject.subject_id
     assert entry.actor_staff_id == worker.staff_id
-    assert entry.reasons == ["allocated worker since 2025-01-01"]
+    assert entry.reasons == list(decision.reasons)
 
 
 def test_require_raises_with_the_reason_and_records_the_refusal() -> None:
@@ -50,7 +52,7 @@ def test_require_raises_with_the_reason_and_records_the_refusal() -> None:
     case = make_case()
     with pytest.raises(AccessRefused) as refused:
         require(
-            staff=stranger, case=case, action="edit", context=command_context(NOW), origin=ORIGIN
+            staff=stranger, case=case, action="edit", context=laptop_context(NOW), origin=ORIGIN
         )
     assert str(refused.value) == (
         "you are not allocated to this case and have no approved access to it"
@@ -106,7 +108,7 @@ def test_visible_cases_and_who_can_see() -> None:
     case.save()
     SubjectConflict.objects.create(subject=case.subject, staff=conflicted)
     other = make_case(team=team, restricted=True)
-    context = command_context(NOW)
+    context = laptop_context(NOW)
     assert list(visible_cases(worker, context)) == [case]
     assert list(visible_cases(manager, context)) == [case]
     assert list(visible_cases(conflicted, context)) == []
@@ -129,7 +131,7 @@ def test_visible_entries_hide_sensitive_ones_from_a_co_worker() -> None:
     secret = Entry.objects.create(
         case=case, kind="note", sensitive=True, author=worker, created_at=NOW
     )
-    context = command_context(NOW)
+    context = laptop_context(NOW)
     for staff, expected in ((worker, {plain, secret}), (co_worker, {plain})):
         decision = authorise(staff=staff, case=case, action="view", context=context, origin=ORIGIN)
         assert set(visible_entries(case, decision)) == expected
@@ -142,7 +144,7 @@ def test_break_glass_service_records_its_decision() -> None:
         staff=stranger,
         case=case,
         reason="Child missing, police asked for contacts",
-        context=command_context(NOW),
+        context=laptop_context(NOW),
         origin=ORIGIN,
     )
     assert decision.allowed

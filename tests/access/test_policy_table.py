@@ -1,4 +1,6 @@
-"""The pure policy as a table: role x relationship x action -> allowed, and the exact reason.
+"""The relationship rules as a table: role x relationship x action -> allowed, and the reason.
+
+(`decide` adds the device rules to these; tests/access/test_decision_with_devices.py.)
 
 No database: facts are built by hand, so every rule and every edge of DESIGN.md's ten
 rules is visible here in one place.
@@ -25,8 +27,8 @@ from safekeep.access.policy import (
     Context,
     GrantFacts,
     RiskAssessmentFacts,
-    decide,
     may_break_glass,
+    relationship_decision,
 )
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -531,16 +533,19 @@ TABLE: list[tuple[str, ActorFacts, CaseFacts, str, bool, str, Basis]] = [
 def test_policy_table(
     actor: ActorFacts, resource: CaseFacts, action: str, allowed: bool, reason: str, basis: Basis
 ) -> None:
-    decision = decide(actor, action, resource, CTX)
+    decision = relationship_decision(actor, action, resource, CTX)
     assert (decision.allowed, decision.reasons, decision.basis) == (allowed, (reason,), basis)
     assert "audit" in decision.obligations
 
 
 def test_refusal_advice_says_what_to_do() -> None:
-    assert decide(person(), "view", case(), CTX).advice == (ASK_MANAGER, USE_BREAK_GLASS)
-    restricted = decide(person(), "view", case(subject_restricted=True), CTX)
+    assert relationship_decision(person(), "view", case(), CTX).advice == (
+        ASK_MANAGER,
+        USE_BREAK_GLASS,
+    )
+    restricted = relationship_decision(person(), "view", case(subject_restricted=True), CTX)
     assert restricted.advice == (CONTACT_IG,)
-    own = decide(person(), "view", case(subject_staff_pk=ME), CTX)
+    own = relationship_decision(person(), "view", case(subject_staff_pk=ME), CTX)
     assert own.advice == ("To see records about yourself, make a subject access request.",)
 
 
@@ -559,18 +564,23 @@ def test_refusal_advice_says_what_to_do() -> None:
 def test_sensitive_entries_are_for_allocated_worker_and_managers(
     actor: ActorFacts, resource: CaseFacts, sees: bool
 ) -> None:
-    assert decide(actor, "view", resource, CTX).sees_sensitive_entries is sees
+    assert relationship_decision(actor, "view", resource, CTX).sees_sensitive_entries is sees
 
 
 def test_obligations() -> None:
-    glass = decide(person(), "view", case(break_glass=(GLASS,)), CTX)
+    glass = relationship_decision(person(), "view", case(break_glass=(GLASS,)), CTX)
     assert glass.obligations == ("audit", "alert_ig", "ig_review")
-    ig = decide(person(), "view", case(subject_restricted=True, grants=(grant(ig=True),)), CTX)
+    ig = relationship_decision(
+        person(), "view", case(subject_restricted=True, grants=(grant(ig=True),)), CTX
+    )
     assert ig.obligations == ("audit", "alert_ig")
     sensitive = case(classification="OFFICIAL-SENSITIVE", allocations=(allocation(),))
-    assert decide(person(), "print", sensitive, CTX).obligations == ("audit", "watermark")
-    assert decide(person(), "view", sensitive, CTX).obligations == ("audit",)
-    assert decide(person(), "view", case(), CTX).as_dict() == {
+    assert relationship_decision(person(), "print", sensitive, CTX).obligations == (
+        "audit",
+        "watermark",
+    )
+    assert relationship_decision(person(), "view", sensitive, CTX).obligations == ("audit",)
+    assert relationship_decision(person(), "view", case(), CTX).as_dict() == {
         "allowed": False,
         "reasons": [NOT_ALLOCATED],
         "obligations": ["audit"],
@@ -737,7 +747,7 @@ cases = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(actor=actors, resource=cases, action=st.sampled_from(ACTIONS))
 def test_invariants(actor: ActorFacts, resource: CaseFacts, action: str) -> None:
-    decision = decide(actor, action, resource, CTX)
+    decision = relationship_decision(actor, action, resource, CTX)
     assert len(decision.reasons) == 1 and decision.reasons[0]
     if not decision.allowed:
         assert decision.basis is Basis.NONE and not decision.sees_sensitive_entries

@@ -2,14 +2,16 @@
 
 Hypothesis builds small councils (staff with roles, leavers, disabled accounts and
 volunteers with risk assessments; cases with restricted subjects, staff subjects and
-conflicts; allocations, grants and break-glass in the past, present and future). For every
-person, case and action, `decide()` on loaded facts must allow exactly the cases that
+conflicts; allocations, grants and break-glass in the past, present and future; and the
+device the requests come from, known or not, compliant or not). For every person, case and
+action, `decide()` on loaded facts must allow exactly the cases that
 `visible_cases()` lists. Each world lives in a savepoint that is rolled back afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,8 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safekeep.access.context import command_context
+from safekeep.access.device_policy import (
+    DEVICE_TYPES,
+    OWNERSHIPS,
+    STATUSES,
+    TRISTATE,
+    DeviceFacts,
+)
 from safekeep.access.facts import actor_facts, case_facts
-from safekeep.access.policy import ACTIONS, decide
+from safekeep.access.policy import ACTIONS, Context, decide
 from safekeep.access.queries import visible_cases
 from safekeep.organisation.models import (
     Directorate,
@@ -112,9 +121,43 @@ link_strategy = st.fixed_dictionaries(
         "break_glass": st.none() | st.tuples(start_hours, end_hours),
     }
 )
+# The device the requests come from: None is a device Safekeep does not know. Devices that
+# allow content come up often, so that the relationship rules are exercised in most worlds.
+COUNCIL_LAPTOP = DeviceFacts(
+    enrolled=True,
+    ownership="council",
+    device_type="laptop",
+    status="active",
+    encrypted="yes",
+    passcode="yes",
+    on_site=True,
+    os_supported=True,
+    label="council laptop",
+)
+PERSONAL_PHONE = replace(
+    COUNCIL_LAPTOP, ownership="personal", device_type="smartphone", label="personal phone"
+)
+device_strategy = (
+    st.sampled_from([COUNCIL_LAPTOP, PERSONAL_PHONE])
+    | st.none()
+    | st.builds(
+        DeviceFacts,
+        enrolled=st.booleans(),
+        ownership=st.sampled_from(OWNERSHIPS),
+        device_type=st.sampled_from(DEVICE_TYPES),
+        status=st.sampled_from(STATUSES),
+        encrypted=st.sampled_from(TRISTATE),
+        passcode=st.sampled_from(TRISTATE),
+        on_site=st.booleans(),
+        os_supported=st.booleans(),
+        label=st.just("generated device"),
+    )
+)
 # Every (person, case) pair gets a link, so relationships are dense even in small worlds.
 world_strategy = st.fixed_dictionaries(
     {
+        "device": device_strategy,
+        "printer_secure": st.none() | st.booleans(),
         "staff": st.lists(staff_strategy, min_size=N_STAFF, max_size=N_STAFF),
         "cases": st.lists(case_strategy, min_size=N_CASES, max_size=N_CASES),
         "links": st.lists(link_strategy, min_size=N_STAFF * N_CASES, max_size=N_STAFF * N_CASES),
@@ -208,8 +251,9 @@ def build(world: dict[str, Any]) -> tuple[list[tuple[StaffMember, bool]], list[C
     return people, cases
 
 
-def check_agreement(people: list[tuple[StaffMember, bool]], cases: list[Case]) -> None:
-    context = command_context(NOW)
+def check_agreement(
+    people: list[tuple[StaffMember, bool]], cases: list[Case], context: Context
+) -> None:
     for staff, active in people:
         actor = actor_facts(staff, account_active=active, today=context.today)
         facts = [(case, case_facts(case, staff)) for case in cases]
@@ -233,7 +277,11 @@ def check_agreement(people: list[tuple[StaffMember, bool]], cases: list[Case]) -
 def test_decide_and_visible_cases_agree(world: dict[str, Any]) -> None:
     try:
         with transaction.atomic():
-            check_agreement(*build(world))
+            context = replace(
+                command_context(NOW, device=world["device"]),
+                printer_secure=world["printer_secure"],
+            )
+            check_agreement(*build(world), context)
             raise Rollback
     except Rollback:
         pass

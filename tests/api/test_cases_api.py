@@ -8,13 +8,21 @@ import io
 import pytest
 from django.core.management import call_command
 
-from safekeep.access.context import command_context
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create, api_token_revoke
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.services import Origin
 from safekeep.records import services
-from tests.factories import make_case, make_staff, make_team, make_user, sign_in
+from tests.factories import (
+    device_token,
+    laptop_context,
+    make_case,
+    make_device,
+    make_staff,
+    make_team,
+    make_user,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="test")
@@ -31,6 +39,9 @@ def world():
     tokens = {
         name: api_token_create(user=u, name="t", origin=ORIGIN)[1] for name, u in users.items()
     }
+    for name, token in tokens.items():
+        # Each calling system presents an enrolled device credential with its API token.
+        DEVICE_FOR_TOKEN[token] = device_token(make_device(staff=users[name].staff))
     return {
         "worker": worker,
         "stranger": stranger,
@@ -41,8 +52,14 @@ def world():
     }
 
 
+DEVICE_FOR_TOKEN: dict[str, str] = {}
+
+
 def auth(token):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if token in DEVICE_FOR_TOKEN:
+        headers["HTTP_X_SAFEKEEP_DEVICE"] = DEVICE_FOR_TOKEN[token]
+    return headers
 
 
 def test_token_is_stored_hashed_and_shown_once(world):
@@ -80,14 +97,17 @@ def test_read_case_with_entries(client, world):
         kind="note",
         title="Visit",
         body="Fine",
-        context=command_context(),
+        context=laptop_context(),
         origin=ORIGIN,
     )
     data = client.get(
         f"/api/v1/cases/{world['case'].case_id}", **auth(world["tokens"]["worker"])
     ).json()
     assert data["entries"][0]["versions"][0]["title"] == "Visit"
-    assert data["access"] == ["allocated worker since 2025-01-01"]
+    assert data["access"] == [
+        "allocated worker since 2025-01-01",
+        "viewing records is allowed on a council laptop (task policy version 0)",
+    ]
     audit = AuditEntry.objects.filter(action="case.view").last()
     assert (audit.decision, audit.device) == ("allowed", "api")
 

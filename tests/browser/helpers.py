@@ -23,7 +23,9 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts.models import User
-from tests.factories import PASSWORD
+from safekeep.devices.conf import DEVICE_COOKIE
+from safekeep.devices.models import Device
+from tests.factories import PASSWORD, device_token
 
 _axe: Any = None
 
@@ -77,3 +79,17 @@ def browser_sign_in(page: Any, user: User, *, password: str = PASSWORD) -> None:
         page.get_by_label("Code from your authenticator app").fill(device_code(device))
         page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/account/sign-in" not in url, timeout=10_000)
+
+
+def browser_use_device(page: Any, live_server_url: str, device: Device) -> None:
+    """Make the browser carry an enrolled credential for `device`, as enrolment would."""
+    page.context.add_cookies(
+        [
+            {
+                "name": DEVICE_COOKIE,
+                "value": device_token(device),
+                "url": live_server_url,
+                "httpOnly": True,
+            }
+        ]
+    )

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(*roles: str, **fields) -> tuple[Client, object]:
     staff = make_staff(roles=roles, **fields)
-    return sign_in(Client(), make_user(staff)), staff
+    return sign_in(Client(), make_user(staff), device=None), staff
 
 
 def test_it_pages_need_the_it_role():

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from safekeep.access.context import command_context
 from safekeep.audit.services import Origin
 from safekeep.records import services
-from tests.browser.helpers import assert_accessible, browser_sign_in
-from tests.factories import make_case, make_staff, make_team, make_user
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.factories import laptop_context, make_case, make_device, make_staff, make_team, make_user
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_case_pages_are_accessible_on_a_phone(page):
+def test_case_pages_are_accessible_on_a_phone(page, live_server):
     team = make_team("Browser Team")
     worker = make_staff(team=team)
     case = make_case(team=team, allocated=(worker,))
@@ -24,10 +23,12 @@ def test_case_pages_are_accessible_on_a_phone(page):
         kind="note",
         title="Home visit",
         body="Fine",
-        context=command_context(),
+        context=laptop_context(),
         origin=Origin(actor_username="test"),
     )
     page.set_viewport_size({"width": 375, "height": 740})
+    phone = make_device(device_type="smartphone", staff=worker, os_name="Android", os_version="14")
+    browser_use_device(page, live_server.url, phone)
     browser_sign_in(page, make_user(worker))
 
     page.goto("/cases/")

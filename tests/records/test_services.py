@@ -7,20 +7,19 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from safekeep.access.context import command_context
 from safekeep.access.services import AccessRefused
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.services import Origin
 from safekeep.records import services
 from safekeep.records.models import AccessGrant, BreakGlass, Entry, EntryVersion, Referral
-from tests.factories import make_case, make_staff, make_team
+from tests.factories import laptop_context, make_case, make_staff, make_team
 
 pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="test")
 
 
 def ctx():
-    return command_context()
+    return laptop_context()
 
 
 def actions() -> list[tuple[str, str]]:

@@ -13,13 +13,21 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from safekeep.access.context import command_context
 from safekeep.api.services import api_token_create
 from safekeep.audit.services import Origin
 from safekeep.organisation.models import RiskAssessment, StaffMember
 from safekeep.records import services
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, SubjectConflict
-from tests.factories import make_case, make_staff, make_team, make_user, sign_in
+from tests.factories import (
+    device_token,
+    laptop_context,
+    make_case,
+    make_device,
+    make_staff,
+    make_team,
+    make_user,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="matrix")
@@ -63,7 +71,7 @@ class Pair:
 
 
 def _content(case: Case, staff: StaffMember) -> tuple[Entry, Entry]:
-    ctx = command_context()
+    ctx = laptop_context()
     author = case.allocations.first()
     writer = author.staff if author else staff
     entry = Entry.objects.create(case=case, kind="note", author=writer, created_at=ctx.now)
@@ -242,7 +250,10 @@ def web(users, pair: Pair) -> Client:
 def token(users, pair: Pair) -> dict[str, str]:
     if pair.staff.pk not in _tokens:
         _, plain = api_token_create(user=users[pair.staff.pk], name="m", origin=ORIGIN)
-        _tokens[pair.staff.pk] = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+        _tokens[pair.staff.pk] = {
+            "HTTP_AUTHORIZATION": f"Bearer {plain}",
+            "HTTP_X_SAFEKEEP_DEVICE": device_token(make_device(staff=pair.staff)),
+        }
     return _tokens[pair.staff.pk]
 
 
@@ -468,7 +479,7 @@ def test_sensitive_entries_only_for_allocated_worker_and_managers(world):
             title="HIDDEN-SENSITIVE",
             body="",
             sensitive=True,
-            context=command_context(),
+            context=laptop_context(),
             origin=ORIGIN,
         )
         page = web(users, pair).get(f"/cases/{pair.case.case_id}/").content

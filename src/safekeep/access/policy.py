@@ -3,16 +3,27 @@
 Nothing here imports Django. Callers gather the facts of one request (see `facts.py`)
 and ask `decide(actor, action, resource, context)`; the answer carries human-readable
 reasons (shown on refusals and stored in the audit log) and obligations (what must happen
-if the action goes ahead). `queries.py` expresses the same relationship rules as a
-database query; a property test keeps the two in agreement.
+if the action goes ahead).
+
+The decision has two stages, as DESIGN.md orders them: the relationship rules (may this
+person act on this case at all? `relationship_decision`), then the device rules (may it be
+done on this device? `device_policy.device_decision`). `queries.py` expresses the same
+rules as a database query; a property test keeps the two in agreement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
+
+from safekeep.access.device_policy import (
+    DeviceFacts,
+    TaskPolicySnapshot,
+    default_task_policy,
+    device_decision,
+)
 
 # --- vocabulary -------------------------------------------------------------------------
 
@@ -125,14 +136,19 @@ class CaseFacts:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Where and when the request happens; `device` is filled in by the device rules.
+    """Where and when the request happens, and on which device.
 
     `now` should be an aware datetime in the council's local time zone, so that `today`
     is the council's calendar day (end dates and allocations are calendar days).
+    `device` None means a device Safekeep does not know: a personal, unmanaged device.
+    `printer_secure` says whether the chosen printer has coded release or sits in a secure
+    place (None: no printer chosen).
     """
 
     now: dt.datetime
-    device: object | None = None
+    device: DeviceFacts | None = None
+    task_policy: TaskPolicySnapshot = field(default_factory=default_task_policy)
+    printer_secure: bool | None = None
 
     @property
     def today(self) -> dt.date:
@@ -179,8 +195,40 @@ NOT_ALLOCATED_REFUSAL: Final = (
 SEES_SENSITIVE_ROLES: Final = frozenset({"allocated_worker", "supervising_manager"})
 
 
+USE_ENROLLED_DEVICE = (
+    "Open Safekeep on an enrolled council device that meets the council's security rules, "
+    "or ask IT support about this device."
+)
+
+
 def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context) -> Decision:
-    """The one access decision. The first rule that decides, decides; default deny."""
+    """The one access decision: the relationship rules, then the device rules. Default deny."""
+    decision = relationship_decision(actor, action, resource, context)
+    if not decision.allowed:
+        return decision
+    verdict = device_decision(action, context.device, context.task_policy, context.printer_secure)
+    obligations = tuple(dict.fromkeys(decision.obligations + verdict.obligations))
+    if verdict.allowed:
+        reasons = decision.reasons + verdict.reasons
+        return replace(decision, reasons=reasons, obligations=obligations)
+    return Decision(
+        False,
+        verdict.reasons,
+        obligations,
+        Basis.NONE,
+        False,
+        (USE_ENROLLED_DEVICE,),
+    )
+
+
+def relationship_decision(
+    actor: ActorFacts, action: str, resource: CaseFacts, context: Context
+) -> Decision:
+    """Rules 1-10: may this person act on this case at all? The first rule that decides, decides.
+
+    This alone answers "who can see this case, and why?" (which is about people, whatever
+    device they later use); `decide` adds the device rules for an actual request.
+    """
     if action not in ACTIONS:
         return _refuse(f"'{action}' is not an action Safekeep knows")
     refusal = _person_refusal(actor, resource, context)
@@ -374,7 +422,7 @@ def may_break_glass(
         return _refuse(
             f"give a reason of at least {BREAK_GLASS_MIN_REASON} characters for break-glass access"
         )
-    current = decide(actor, VIEW, resource, context)
+    current = relationship_decision(actor, VIEW, resource, context)
     if current.allowed:
         return _refuse("you can already view this case; break-glass is not needed")
     return Decision(

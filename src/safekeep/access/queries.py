@@ -1,4 +1,4 @@
-"""The relationship rules as one database query: what may this person see?
+"""The access rules as one database query: what may this person see, on this device?
 
 `visible_cases` mirrors `policy.decide` rule for rule (the property test in
 tests/access/test_property.py keeps them in agreement), so lists, search and counts never
@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
+from safekeep.access.device_policy import device_decision
 from safekeep.access.facts import actor_facts
 from safekeep.access.policy import (
     ACTIONS,
@@ -45,8 +46,11 @@ def visible_cases(
 def visible_condition(facts: ActorFacts, context: Context, action: str) -> Q | None:
     """The Q object for `visible_cases`; None when the person may see no case at all."""
     today, now = context.today, context.now
-    # Rules 1 and 2 depend on the person alone.
+    # Rules 1 and 2 depend on the person alone; the device rules on the device alone.
     if action not in ACTIONS:
+        return None
+    device = device_decision(action, context.device, context.task_policy, context.printer_secure)
+    if not device.allowed:
         return None
     if facts.end_date is not None and facts.end_date < today:
         return None

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safekeep.access.facts import actor_facts, case_facts
-from safekeep.access.policy import VIEW, Basis, Context, decide
+from safekeep.access.policy import VIEW, Basis, Context, relationship_decision
 from safekeep.organisation.models import Role, StaffMember
 from safekeep.records.models import Case
 
@@ -29,7 +29,8 @@ def who_can_see(case: Case, *, now: dt.datetime | None = None) -> list[Viewer]:
 
     Candidates are everyone with any relationship to the case (allocations, approved
     grants, break-glass, the owning team's managers); each is then decided by the very
-    same `decide()` as the case page, so the answer cannot drift from the rules.
+    same relationship rules as the case page (devices aside: this is about people), so the
+    answer cannot drift from the rules.
     Disabled sign-in accounts are treated as disabled.
     """
     context = Context(now=timezone.localtime(now or timezone.now()))
@@ -48,7 +49,7 @@ def who_can_see(case: Case, *, now: dt.datetime | None = None) -> list[Viewer]:
     for staff in candidates:
         user = getattr(staff, "user", None)
         active = user.is_active if user is not None else True
-        decision = decide(
+        decision = relationship_decision(
             actor_facts(staff, account_active=active, today=context.today),
             VIEW,
             case_facts(case, staff),

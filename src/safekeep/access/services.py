@@ -10,9 +10,12 @@ from __future__ import annotations
 import dataclasses
 
 from safekeep.access import policy
+from safekeep.access.device_policy import RAISE_INCIDENT
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import Context, Decision, decide
 from safekeep.audit.services import Origin, audit_event
+from safekeep.devices.models import Device
+from safekeep.devices.services import unencrypted_off_site_incident_raise
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Case
 
@@ -39,6 +42,7 @@ def record_access(
         object_id=case.case_id,
         subject_id=_subject_ref(case),
         reasons=decision.reasons,
+        obligations=decision.obligations,
     )
 
 
@@ -64,6 +68,9 @@ def authorise(
         staff=staff, case=case, action=action, context=context, account_active=account_active
     )
     record_access(origin=origin, staff=staff, case=case, action=action, decision=decision)
+    if RAISE_INCIDENT in decision.obligations and context.device is not None:
+        device = Device.objects.get(asset_tag=context.device.asset_tag)
+        unencrypted_off_site_incident_raise(origin=origin, device=device)
     return decision
 
 

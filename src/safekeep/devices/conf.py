@@ -16,6 +16,7 @@ from safekeep.config import ConfigurationError
 
 ENROLMENT_CODE_HOURS = 24
 DEVICE_COOKIE = "safekeep_device"
+DEVICE_HEADER = "X-Safekeep-Device"
 DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600  # browsers cap cookie lifetimes at 400 days
 LAST_SEEN_EVERY_SECONDS = 300
 

@@ -1,7 +1,9 @@
 """Which device a request comes from: the device credential cookie, checked against its hash.
 
-A request without a valid, unrevoked credential for an active or reported device is an
-unknown personal device, and `device_facts_for_request` returns None.
+Browsers carry the credential in a cookie set at enrolment; API clients send the same
+credential in the `X-Safekeep-Device` header. A request without a valid, unrevoked
+credential for an active or reported device is an unknown personal device, and
+`device_facts_for_request` returns None.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from safekeep.audit.services import Origin
 from safekeep.devices.conf import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
+    DEVICE_HEADER,
     LAST_SEEN_EVERY_SECONDS,
     os_minimums,
 )
@@ -49,7 +52,8 @@ def device_for_request(request: HttpRequest) -> Device | None:
     if hasattr(request, _CACHE_ATTR):
         return getattr(request, _CACHE_ATTR)
     device: Device | None = None
-    token = request.COOKIES.get(DEVICE_COOKIE, "")
+    # Browsers carry the credential in a cookie; API clients send it in a header.
+    token = request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE, "")
     if token and len(token) < 200:
         credential = (
             DeviceCredential.objects.select_related("device")

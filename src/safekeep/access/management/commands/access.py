@@ -13,18 +13,20 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from safekeep.access.context import command_context
-from safekeep.access.policy import ACTIONS, Context, Decision
+from safekeep.access.device_policy import DeviceFacts
+from safekeep.access.policy import ACTIONS, Decision
 from safekeep.access.services import evaluate
 from safekeep.audit.services import Origin, audit_event
+from safekeep.devices.context import device_facts_for_asset_tag
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Case
 
 EXPLAIN_HELP = (
     "Print the decision Safekeep would take for STAFF doing ACTION on CASE, and why. "
-    "Without --device the request is treated as coming from a device Safekeep does not know. "
-    "--device names a registered device by asset tag; an unknown tag is an error. Until the "
-    "device rules are wired into every decision (devices issue), the device is shown but "
-    "only the relationship rules decide, exactly as in the web app and the API."
+    "Without --device the request is treated as coming from a device Safekeep does not know "
+    "(a personal, unmanaged device, on which case content is refused). --device names a "
+    "registered device by asset tag; an unknown tag is an error. It decides exactly as the "
+    "web app and the API do."
 )
 
 
@@ -54,11 +56,11 @@ class Command(BaseCommand):
         if case is None:
             raise CommandError(f"No case has case ID '{options['case']}'.")
         device_label = "a device Safekeep does not know (treated as personal and unmanaged)"
-        context = command_context()
+        device = None
         if options["device"]:
             device = _registered_device(options["device"])
             device_label = f"{device.label} ({options['device']})"
-            context = Context(now=context.now, device=device)
+        context = command_context(device=device)
         user = getattr(staff, "user", None)
         active = user.is_active if user is not None else True
         action = options["action"]
@@ -80,13 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(_describe(decision, staff, case, action, device_label))
 
 
-def _registered_device(asset_tag: str) -> Any:
-    try:
-        from safekeep.devices.context import device_facts_for_asset_tag
-    except ImportError as missing:  # pragma: no cover - the devices app is installed
-        raise CommandError(
-            f"No device has asset tag '{asset_tag}': the device register is not installed."
-        ) from missing
+def _registered_device(asset_tag: str) -> DeviceFacts:
     facts = device_facts_for_asset_tag(asset_tag)
     if facts is None:
         raise CommandError(f"No device has asset tag '{asset_tag}'.")
