@@ -12,9 +12,13 @@ import random
 from django.utils import timezone
 from rich.console import Console
 
+from safekeep.audit.services import Origin
 from safekeep.devices.models import Device, DeviceComplaint, DeviceIncident, ITTask
+from safekeep.devices.services import DeviceError, enrolment_code_issue
 from safekeep.organisation.models import Site, StaffMember
 
+# Demo roles that work with case content, and so need an enrolled device to see it.
+CASEWORK_DEMO_ROLES = ("practitioner", "team manager", "volunteer")
 WINDOWS_CURRENT = ["11 23H2", "11 24H2"]
 IOS_CURRENT = ["17.5", "17.6", "18.1"]
 IPADOS_CURRENT = ["17.5", "18.1"]
@@ -202,3 +206,31 @@ def _phone(
         site=site,
         on_site=rng.random() < 0.3,
     )
+
+
+def demo_laptop_enrolment_code(email: str) -> str:
+    """A fresh one-time code that makes a browser the demo person's council laptop.
+
+    Case content opens only on an enrolled, compliant device, so someone trying the demo
+    enrols their browser as the demo person's laptop (at /devices/enrol/) to see it.
+    Only for the demo's own accounts.
+    """
+    staff = StaffMember.objects.filter(
+        user__username=email.lower(), user__is_demo_account=True
+    ).first()
+    if staff is None:
+        raise DeviceError(f"{email} is not a demo account")
+    laptop = Device.objects.filter(
+        assigned_staff=staff, asset_tag=f"DEMO-LAP-{staff.staff_id}"
+    ).first() or Device.objects.create(
+        asset_tag=f"DEMO-LAP-{staff.staff_id}",
+        device_type="laptop",
+        ownership="council",
+        assigned_staff=staff,
+        encrypted="yes",
+        passcode="yes",
+        os_name="Windows",
+        os_version=WINDOWS_CURRENT[-1],
+        on_site=True,
+    )
+    return enrolment_code_issue(origin=Origin.command("demo"), device=laptop, issued_by=None)

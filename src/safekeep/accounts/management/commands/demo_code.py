@@ -13,6 +13,7 @@ from django_otp.oath import TOTP
 
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
 from safekeep.audit.services import Origin, audit_event
+from safekeep.devices.demo import demo_laptop_enrolment_code
 
 
 class Command(BaseCommand):
@@ -20,6 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="the demo account's email address")
+        parser.add_argument(
+            "--enrol",
+            action="store_true",
+            help="print a one-time code that enrols this browser as the person's council laptop",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email: str = options["email"]
@@ -30,6 +36,9 @@ class Command(BaseCommand):
                 f"{email} is not a demo account. demo-code only prints codes for the accounts "
                 "that `safekeep demo` created."
             )
+        if options["enrol"]:
+            self.stdout.write(demo_laptop_enrolment_code(email))
+            return
         device = devices[0]
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         totp.time = time.time()

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from safekeep.core.demo import DEFAULT_SEED, demo_load
+from safekeep.devices.demo import CASEWORK_DEMO_ROLES, demo_laptop_enrolment_code
 from safekeep.organisation.demo import demo_sign_ins
 from safekeep.organisation.models import StaffMember
 
@@ -36,10 +37,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=cast(IO[str], self.stdout._out), highlight=False, width=100)
+        console = Console(file=cast(IO[str], self.stdout._out), highlight=False, width=120)
         if StaffMember.objects.exists():
             if options["if_empty"]:
                 console.print("The database already holds staff, so the demo was not loaded.")
+                _print_sign_ins(console, with_codes=False)
                 return
             raise CommandError(
                 "The database already holds staff. The demo council can only be loaded into "
@@ -53,11 +55,30 @@ class Command(BaseCommand):
             f"Loaded the demo council in {elapsed:.1f}s "
             f"({len(loaded)} of {len(runs)} parts, seed {options['seed']})."
         )
-        table = Table(title="Demo sign-ins", title_justify="left")
-        table.add_column("role")
-        table.add_column("email (username)")
-        table.add_column("password")
-        for sign_in in demo_sign_ins():
-            table.add_row(sign_in.role, sign_in.email, sign_in.password)
-        console.print(table)
-        console.print("The two-factor code for a demo account: .venv/bin/safekeep demo-code EMAIL")
+        _print_sign_ins(console, with_codes=True)
+
+
+def _print_sign_ins(console: Console, *, with_codes: bool) -> None:
+    """The demo sign-ins, and how to make this browser an enrolled council laptop."""
+    sign_ins = demo_sign_ins()
+    if not sign_ins:
+        return
+    table = Table(title="Demo sign-ins", title_justify="left")
+    table.add_column("role")
+    table.add_column("email (username)")
+    table.add_column("password")
+    if with_codes:
+        table.add_column("laptop enrolment code")
+    for sign_in in sign_ins:
+        row = [sign_in.role, sign_in.email, sign_in.password]
+        if with_codes:
+            casework = sign_in.role in CASEWORK_DEMO_ROLES
+            row.append(demo_laptop_enrolment_code(sign_in.email) if casework else "")
+        table.add_row(*row)
+    console.print(table)
+    console.print("The two-factor code for a demo account: .venv/bin/safekeep demo-code EMAIL")
+    console.print(
+        "Case content opens only on an enrolled, compliant device. To use this browser as a "
+        "demo person's council laptop, open /devices/enrol/ and type their laptop enrolment "
+        "code (valid 24 hours; a new one: .venv/bin/safekeep demo-code EMAIL --enrol)."
+    )
