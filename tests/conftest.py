@@ -26,6 +26,12 @@ _skipped_browser_tests: list[str] = []
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Real argon2id, with small costs: sign-in tests hash many passwords."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, settings: Any) -> None:
     """Each test gets its own data directory for files and keys kept outside the database."""
     settings.SAFEKEEP_TEST_TMP = str(tmp_path)
