@@ -31,12 +31,6 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path: Path, settings: Any) -> None:
-    """Each test gets its own data directory for files and keys kept outside the database."""
-    settings.SAFEKEEP_TEST_TMP = str(tmp_path)
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
