@@ -126,8 +126,8 @@ LAPTOP_FACTS = DeviceFacts(
     passcode="yes",
     on_site=True,
     os_supported=True,
-    label="council laptop LAP-TEST",
-    asset_tag="LAP-TEST",
+    label="council laptop LAP-0042",
+    asset_tag="LAP-0042",
 )
 
 

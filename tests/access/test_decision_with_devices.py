@@ -21,6 +21,7 @@ from safekeep.access.policy import (
     Context,
     decide,
 )
+from tests.factories import LAPTOP_FACTS
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 WORKER = ActorFacts(staff_pk=1, roles=frozenset({"practitioner"}), employment_type="employee")
@@ -33,18 +34,7 @@ ALLOCATED = CaseFacts(
 )
 STRANGER_CASE = replace(ALLOCATED, allocations=())
 
-LAPTOP = DeviceFacts(
-    enrolled=True,
-    ownership="council",
-    device_type="laptop",
-    status="active",
-    encrypted="yes",
-    passcode="yes",
-    on_site=True,
-    os_supported=True,
-    label="council laptop LAP-1",
-    asset_tag="LAP-1",
-)
+LAPTOP = LAPTOP_FACTS
 UNENCRYPTED_ON_SITE = replace(LAPTOP, encrypted="no")
 UNENCRYPTED_OFF_SITE = replace(LAPTOP, encrypted="no", on_site=False)
 TABLET_NO_PASSCODE = replace(LAPTOP, device_type="tablet", passcode="no", label="council tablet")

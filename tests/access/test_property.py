@@ -45,6 +45,7 @@ from safekeep.records.models import (
     Subject,
     SubjectConflict,
 )
+from tests.factories import LAPTOP_FACTS
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -123,17 +124,7 @@ link_strategy = st.fixed_dictionaries(
 )
 # The device the requests come from: None is a device Safekeep does not know. Devices that
 # allow content come up often, so that the relationship rules are exercised in most worlds.
-COUNCIL_LAPTOP = DeviceFacts(
-    enrolled=True,
-    ownership="council",
-    device_type="laptop",
-    status="active",
-    encrypted="yes",
-    passcode="yes",
-    on_site=True,
-    os_supported=True,
-    label="council laptop",
-)
+COUNCIL_LAPTOP = LAPTOP_FACTS
 PERSONAL_PHONE = replace(
     COUNCIL_LAPTOP, ownership="personal", device_type="smartphone", label="personal phone"
 )

@@ -21,24 +21,13 @@ from safekeep.access.device_policy import (
     summarise_personal_policy,
     task_verdicts,
 )
+from tests.factories import LAPTOP_FACTS
 
 POLICY = default_task_policy()
 
 
 def facts(**changes: object) -> DeviceFacts:
-    base = DeviceFacts(
-        enrolled=True,
-        ownership="council",
-        device_type="laptop",
-        status="active",
-        encrypted="yes",
-        passcode="yes",
-        on_site=True,
-        os_supported=True,
-        label="council laptop LAP-0042",
-        asset_tag="LAP-0042",
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(LAPTOP_FACTS, **changes)  # type: ignore[arg-type]
 
 
 COUNCIL_LAPTOP = facts()
