@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from safekeep.api.auth import TokenAuth
 from safekeep.api.cases import router as cases_router
+from safekeep.api.devices import router as devices_router
 
 api = NinjaAPI(
     title="Safekeep API",
@@ -11,8 +12,11 @@ api = NinjaAPI(
     description="Case records for the council's other systems. Every call is decided by the "
     "same access policy as the web pages and is audited. Authenticate with "
     "`Authorization: Bearer <token>`; create a token on the API tokens page or with "
-    "`safekeep api-token create --user EMAIL`.",
+    "`safekeep api-token create --user EMAIL`. Case content also needs an enrolled device: "
+    "exchange IT's one-time enrolment code at `POST /devices/enrol` and send the credential "
+    "as `X-Safekeep-Device` on every call.",
     urls_namespace="api",
     auth=TokenAuth(),
 )
 api.add_router("", cases_router)
+api.add_router("", devices_router)

@@ -1,0 +1,38 @@
+"""Enrolling a calling system as a device, so the device rules can apply to its calls."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from safekeep.devices.context import origin_for
+from safekeep.devices.services import DeviceError, enrolment_redeem
+
+router = Router(tags=["devices"])
+
+
+class EnrolmentIn(Schema):
+    code: str
+
+
+class EnrolmentOut(Schema):
+    asset_tag: str
+    credential: str
+
+
+class EnrolmentRefused(Schema):
+    detail: str
+
+
+@router.post(
+    "/devices/enrol",
+    response={201: EnrolmentOut, 400: EnrolmentRefused},
+    summary="Exchange a one-time enrolment code from IT for this system's device credential",
+)
+def enrol(request: HttpRequest, payload: EnrolmentIn) -> Status:
+    """Send the credential as `X-Safekeep-Device` on every later call; it is shown once."""
+    try:
+        device, credential = enrolment_redeem(origin=origin_for(request), code=payload.code)
+    except DeviceError as refused:
+        return Status(400, EnrolmentRefused(detail=str(refused)))
+    return Status(201, EnrolmentOut(asset_tag=device.asset_tag, credential=credential))
