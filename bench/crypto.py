@@ -51,7 +51,6 @@ def _worker(n: int) -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
     django.setup()
-    import datetime as dt
 
     from django.core.management import call_command
     from django.utils import timezone
@@ -87,7 +86,6 @@ def _worker(n: int) -> dict[str, Any]:
             kind="child",
             given_name="Ada",
             family_name=f"Plain{i}",
-            date_of_birth=dt.date(2015, 1, 1),
         )
         plain_ids.append(subject.pk)
     for i in range(READS):
@@ -96,7 +94,6 @@ def _worker(n: int) -> dict[str, Any]:
             kind="child",
             given_name="",
             family_name="",
-            date_of_birth=dt.date(2015, 1, 1),
         )
         key = KeyRef.of("subject", subject.pk)
         subject.given_name = encrypt_text(key, field="given_name", value="Ada")

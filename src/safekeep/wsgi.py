@@ -6,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
 application = get_wsgi_application()
+
+# gunicorn skips Django's system checks: refuse to start workers without the right keys.
+from safekeep.crypto.checks import require_keys  # noqa: E402
+
+require_keys()

@@ -10,9 +10,10 @@ from django.utils import timezone
 from safekeep.access.services import AccessRefused
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.services import Origin
-from safekeep.records import services
+from safekeep.records import selectors, services
 from safekeep.records.models import AccessGrant, BreakGlass, Entry, EntryVersion, Referral
 from tests.factories import laptop_context, make_case, make_staff, make_team
+from tests.records.opened import text
 
 pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="test")
@@ -59,7 +60,7 @@ def test_entry_add_creates_first_version_and_audits(world):
         origin=ORIGIN,
     )
     version = entry.versions.get()
-    assert (version.number, version.title, version.body) == (1, "Visit", "Saw the family.")
+    assert (version.number, *text(version)) == (1, "Visit", "Saw the family.")
     assert actions() == [("case.add_entry", "allowed"), ("entry.add", "done")]
 
 
@@ -132,7 +133,7 @@ def test_entry_edit_adds_a_version_and_keeps_the_old_one(world):
         context=ctx(),
         origin=ORIGIN,
     )
-    assert list(entry.versions.order_by("number").values_list("number", "title", "body")) == [
+    assert [(v.number, *text(v)) for v in entry.versions.order_by("number")] == [
         (1, "First", "one"),
         (2, "Second", "two"),
     ]
@@ -198,15 +199,20 @@ def test_document_upload_and_download(world, settings):
         origin=ORIGIN,
     )
     document = entry.document
-    assert (document.filename, document.content_type, document.size) == (
+    assert (selectors.document_filename(document), document.content_type, document.size) == (
         "letter.pdf",
         "application/pdf",
         14,
     )
-    assert (settings.DATA_DIR / "files" / document.storage_name).read_bytes() == b"%PDF-1.7 hello"
+    # Stored encrypted: nothing of the content or its name on disk or in the row.
+    stored = (settings.DATA_DIR / "files" / document.storage_name).read_bytes()
+    assert b"hello" not in stored and stored.startswith(b"SKF\x01")
+    assert "letter" not in document.filename
     assert (
-        services.document_download(
-            staff=world["manager"], document=document, context=ctx(), origin=ORIGIN
+        b"".join(
+            services.document_download(
+                staff=world["manager"], document=document, context=ctx(), origin=ORIGIN
+            )
         )
         == b"%PDF-1.7 hello"
     )

@@ -130,15 +130,17 @@ def _missing(request: HttpRequest, case_id: str, action: str) -> Status[dict[str
 
 
 def _case_out(case: Case) -> dict[str, Any]:
+    """The case with its subject's details opened by the selector (they are stored sealed)."""
     subject = case.subject
+    person = selectors.subject_person(subject)
     return {
         "case_id": case.case_id,
         "subject": {
             "subject_id": subject.subject_id,
             "kind": subject.kind,
-            "given_name": subject.given_name,
-            "family_name": subject.family_name,
-            "date_of_birth": subject.date_of_birth,
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "date_of_birth": person.date_of_birth,
             "restricted": subject.restricted,
         },
         "owning_team": case.owning_team.name,
@@ -148,8 +150,8 @@ def _case_out(case: Case) -> dict[str, Any]:
     }
 
 
-def _entry_out(entry: Entry) -> dict[str, Any]:
-    document = getattr(entry, "document", None) if entry.kind == Entry.Kind.DOCUMENT else None
+def _entry_out(view: selectors.EntryView) -> dict[str, Any]:
+    entry, document = view.entry, view.document
     return {
         "id": entry.pk,
         "kind": entry.kind,
@@ -164,7 +166,7 @@ def _entry_out(entry: Entry) -> dict[str, Any]:
                 "edited_by": v.edited_by.staff_id,
                 "edited_at": v.edited_at,
             }
-            for v in entry.versions.all()
+            for v in view.versions
         ],
         "document": None
         if document is None
@@ -217,7 +219,7 @@ def read_case(request: HttpRequest, case_id: str) -> Any:
     )
     if not decision.allowed:
         return _refusal(decision)
-    entries = selectors.case_entries(case=case, decision=decision)
+    entries = selectors.entry_views(case=case, decision=decision)
     return Status(
         200,
         {
@@ -257,4 +259,4 @@ def add_entry(request: HttpRequest, case_id: str, payload: EntryIn) -> Any:
         .prefetch_related("versions__edited_by")
         .get(pk=entry.pk)
     )
-    return Status(201, _entry_out(entry))
+    return Status(201, _entry_out(selectors.entry_view(entry)))

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import logging
 import struct
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -41,6 +43,8 @@ _CACHE_SIZE = 4096
 _cache: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
 _current_versions: dict[tuple[str, str], int] = {}
 _cache_lock = threading.Lock()
+# Keys unwrapped or created inside a `key_session()` block, this thread only (see there).
+_session = threading.local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +84,54 @@ def wrap_aad(ref: KeyRef, *, key_version: int, kek_version: int) -> bytes:
 
 
 # --- data keys -----------------------------------------------------------------------------
+@contextlib.contextmanager
+def key_session() -> Iterator[None]:
+    """Cache data keys for the length of this block, even inside a transaction.
+
+    For bulk writes (an import, the demo) that seal many values per record in one
+    transaction: without it, every value fetches and unwraps its key again, because the
+    process-wide cache only takes keys once they are committed. The session's keys live in
+    this thread only and are dropped when the block ends, so a rollback cannot leave a key
+    behind for a reused record id. Nested blocks share the outer session.
+    """
+    if getattr(_session, "keys", None) is not None:
+        yield
+        return
+    _session.keys = {}
+    _session.current = {}
+    try:
+        yield
+    finally:
+        _session.keys = None
+        _session.current = None
+
+
+def _session_put(ref: KeyRef, version: int, key: bytes) -> None:
+    keys: dict[tuple[str, str, int], bytes] | None = getattr(_session, "keys", None)
+    if keys is None:
+        return
+    keys[(ref.scope, ref.object_id, version)] = key
+    current: dict[tuple[str, str], int] = _session.current
+    if version >= current.get((ref.scope, ref.object_id), 0):
+        current[(ref.scope, ref.object_id)] = version
+
+
+def _session_get(ref: KeyRef, version: int | None) -> tuple[int, bytes] | None:
+    keys: dict[tuple[str, str, int], bytes] | None = getattr(_session, "keys", None)
+    if keys is None:
+        return None
+    if version is None:
+        version = _session.current.get((ref.scope, ref.object_id))
+        if version is None:
+            return None
+    key = keys.get((ref.scope, ref.object_id, version))
+    return None if key is None else (version, key)
+
+
 def _remember(ref: KeyRef, version: int, key: bytes) -> None:
     """Cache an unwrapped key, but only once its row is committed: a key created in a
     transaction that rolls back must not outlive it (the record id may be reused)."""
+    _session_put(ref, version, key)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: _cache_put(ref, version, key))
     else:
@@ -118,6 +167,9 @@ def _unwrap(row: DataKey, ref: KeyRef) -> bytes:
 
 
 def _load(ref: KeyRef, version: int | None) -> tuple[int, bytes] | None:
+    in_session = _session_get(ref, version)
+    if in_session is not None:
+        return in_session
     if version is not None:
         with _cache_lock:
             cached = _cache.get((ref.scope, ref.object_id, version))
@@ -159,7 +211,60 @@ def data_key_create(ref: KeyRef) -> int:
     return 1
 
 
+def data_keys_create(refs: Iterable[KeyRef]) -> None:
+    """Give many new records their data keys at once (bulk writes, inside a `key_session`).
+
+    Records that already have a key keep it. One insert per 1,000 keys instead of a query
+    and an insert per record.
+    """
+    wanted = list(dict.fromkeys(refs))
+    existing: set[tuple[str, str]] = set()
+    for scope in {ref.scope for ref in wanted}:
+        ids = [ref.object_id for ref in wanted if ref.scope == scope]
+        for start in range(0, len(ids), 900):
+            existing.update(
+                DataKey.objects.filter(scope=scope, object_id__in=ids[start : start + 900])
+                .values_list("scope", "object_id")
+                .distinct()
+            )
+    missing = [ref for ref in wanted if (ref.scope, ref.object_id) not in existing]
+    if not missing:
+        return
+    kek = current_kek()
+    provider = get_provider()
+    now = timezone.now()
+    rows, keys = [], []
+    for ref in missing:
+        key = _aead.new_key()
+        wrapped = provider.wrap(
+            kek.version, key, wrap_aad(ref, key_version=1, kek_version=kek.version)
+        )
+        rows.append(
+            DataKey(
+                scope=ref.scope,
+                object_id=ref.object_id,
+                version=1,
+                kek=kek,
+                wrapped=wrapped,
+                created_at=now,
+            )
+        )
+        keys.append(key)
+    try:
+        with transaction.atomic():
+            DataKey.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:  # some created concurrently: fall back to one at a time
+        for ref in missing:
+            data_key_create(ref)
+        return
+    for ref, key in zip(missing, keys, strict=True):
+        _remember(ref, 1, key)
+
+
 def _current_key(ref: KeyRef) -> tuple[int, bytes]:
+    in_session = _session_get(ref, None)
+    if in_session is not None:
+        return in_session
     with _cache_lock:
         version = _current_versions.get((ref.scope, ref.object_id))
         cached = _cache.get((ref.scope, ref.object_id, version)) if version else None

@@ -1,18 +1,23 @@
 """Where uploaded documents' bytes live: the one module that reads and writes them.
 
-Files are kept under `settings.DATA_DIR / "files"` with a random name; the database holds
-the original filename, type, size and SHA-256. Encryption at rest arrives in a later issue
-and replaces only this module (`store` and `read`).
+Files are kept under `settings.DATA_DIR / "files"` with a random name, encrypted under the
+case's data key in authenticated segments (`crypto.streams`, row = the storage name), so a
+file copied to another case or name does not open. Plaintext exists only in memory; the
+upload handler (`records.uploads`) never spools it to a temporary file. The database holds
+the sealed filename, the type, and the plaintext's size and SHA-256.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from safekeep.crypto import streams
+from safekeep.crypto.envelope import KeyRef
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -49,17 +54,26 @@ def _path(storage_name: str) -> Path:
     return _root() / storage_name
 
 
-def store(content: bytes) -> StoredFile:
-    """Write the bytes under a fresh random name; never overwrites an existing file."""
+def _key(case_id: int) -> KeyRef:
+    return KeyRef.of("case", case_id)
+
+
+def store(*, case_id: int, chunks: Iterable[bytes]) -> StoredFile:
+    """Encrypt the chunks to a fresh random name (owner-only, never overwriting a file)."""
     storage_name = secrets.token_hex(16)
-    path = _path(storage_name)
-    with path.open("xb") as handle:
-        handle.write(content)
-    return StoredFile(storage_name, len(content), hashlib.sha256(content).hexdigest())
+    result = streams.write_encrypted_file(
+        _key(case_id), row=storage_name, chunks=chunks, path=_path(storage_name)
+    )
+    return StoredFile(storage_name, result.size, result.sha256)
 
 
-def read(storage_name: str) -> bytes:
-    return _path(storage_name).read_bytes()
+def read(*, case_id: int, storage_name: str) -> Iterator[bytes]:
+    """The plaintext, segment by segment, each only after its tag verifies.
+
+    Raises `DecryptionFailed` (logged and audited by crypto) for a tampered, cut or moved file.
+    Call only after the policy has allowed `download`.
+    """
+    return streams.read_encrypted_file(_key(case_id), row=storage_name, path=_path(storage_name))
 
 
 def sniff_type(filename: str, head: bytes) -> str | None:

@@ -5,6 +5,8 @@ given_name, family_name, date_of_birth, owning_team, classification, restricted,
 allocated_staff_ids, opened_on, closed_on. Rows are keyed by case_id: importing the same
 file twice changes nothing; a changed row updates the case and its subject, and adds an
 allocation for any newly listed worker (allocations are never removed by an import).
+Names and dates of birth are sealed as they are written (records.sealing); the file itself is
+the operator's to protect.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
+from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.organisation.models import Classification, StaffMember, Team
+from safekeep.records import sealing
 from safekeep.records.models import Allocation, Case, Subject
+from safekeep.records.services import subject_details_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,24 +211,39 @@ class CasesImporter(Importer[CaseRow]):
     def _subject(
         item: CaseRow, subjects: dict[str, Subject], staff: dict[str, int]
     ) -> tuple[Subject, bool]:
+        """Create or update the subject; names and date of birth are sealed (and compared
+        by opening the stored values, since sealing the same value twice differs)."""
         values = {
             "kind": item.subject_kind,
-            "given_name": item.given_name,
-            "family_name": item.family_name,
-            "date_of_birth": item.date_of_birth,
             "staff_id": staff[item.subject_id] if item.subject_kind == "staff" else None,
+            "restricted": item.restricted,
         }
+        details = (item.given_name, item.family_name, item.date_of_birth)
         subject = subjects.get(item.subject_id)
         if subject is None:
-            subject = Subject.objects.create(
-                subject_id=item.subject_id, restricted=item.restricted, **values
+            subject = Subject.objects.create(subject_id=item.subject_id, **values)
+            subject_details_set(
+                subject=subject,
+                given_name=item.given_name,
+                family_name=item.family_name,
+                date_of_birth=item.date_of_birth,
             )
             subjects[item.subject_id] = subject
             return subject, False
-        values["restricted"] = item.restricted
         differs = [k for k, v in values.items() if getattr(subject, k) != v]
         if differs:
             for key in differs:
                 setattr(subject, key, values[key])
             subject.save(update_fields=[k.removesuffix("_id") for k in differs])
-        return subject, bool(differs)
+        try:
+            details_differ = sealing.open_subject(subject) != details
+        except (DecryptionFailed, KeyMissing):  # damaged: the import's values replace them
+            details_differ = True
+        if details_differ:
+            subject_details_set(
+                subject=subject,
+                given_name=item.given_name,
+                family_name=item.family_name,
+                date_of_birth=item.date_of_birth,
+            )
+        return subject, bool(differs) or details_differ

@@ -8,7 +8,13 @@ from safekeep.organisation.models import Classification, StaffMember, Team
 
 
 class Subject(models.Model):
-    """A person records are about: a child, a vulnerable adult, or a member of staff."""
+    """A person records are about: a child, a vulnerable adult, or a member of staff.
+
+    Names and date of birth are stored sealed (`records.sealing`, key `subject:<pk>`), so a
+    stolen database file reveals none of them; exact-match search uses the blind indexes.
+    Read them through `records.selectors.subject_person`, write them through
+    `records.sealing.seal_subject`.
+    """
 
     class Kind(models.TextChoices):
         CHILD = "child", "Child"
@@ -17,9 +23,14 @@ class Subject(models.Model):
 
     subject_id = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(null=True, blank=True)
+    # Sealed text ("sk1:..."): see records.sealing. Never compare or order by these.
+    given_name = models.TextField(blank=True)
+    family_name = models.TextField(blank=True)
+    date_of_birth_sealed = models.TextField(blank=True)
+    # Blind indexes (HMAC of the normalised value) for exact-match search.
+    name_index = models.CharField(max_length=64, db_index=True, blank=True)
+    family_name_index = models.CharField(max_length=64, db_index=True, blank=True)
+    date_of_birth_index = models.CharField(max_length=64, db_index=True, blank=True)
     restricted = models.BooleanField(default=False)
     # For a staff subject: the staff member the records are about (they never see them as a case).
     staff = models.ForeignKey(
@@ -190,11 +201,16 @@ class Entry(models.Model):
 
 
 class EntryVersion(models.Model):
-    """One version of an entry's content. Edits add a version; nothing is overwritten."""
+    """One version of an entry's content. Edits add a version; nothing is overwritten.
+
+    `title` and `body` are sealed under the case's data key with the row
+    `entryversion:<entry id>:<number>` (records.sealing), so a version copied onto another
+    entry, version or case does not open.
+    """
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    title = models.TextField()
     body = models.TextField(blank=True)
     edited_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField()
@@ -207,10 +223,12 @@ class EntryVersion(models.Model):
 
 
 class Document(models.Model):
-    """An uploaded file attached to a document entry; stored outside the database."""
+    """An uploaded file attached to a document entry; stored encrypted outside the database
+    (records.files) under the case's data key. Size and SHA-256 are of the plaintext."""
 
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="document")
-    filename = models.CharField(max_length=200)
+    # Sealed like an entry version's text (a file name often holds a person's name).
+    filename = models.TextField()
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     storage_name = models.CharField(max_length=200, unique=True)

@@ -1,17 +1,27 @@
 """Reading case records. Lists come from `access.queries.visible_cases`, so a list, a search
 or a count never holds a case the person may not see; one case is read only after the
 policy has allowed `view`, and sensitive entries follow the decision.
+
+Names, dates of birth and entry text are stored sealed: they are opened here (never in
+templates), and a value that fails its integrity check is shown as withheld (the crypto
+layer has already logged and audited it) instead of failing the whole page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from safekeep.access.policy import VIEW, Context, Decision
 from safekeep.access.queries import visible_cases
+from safekeep.crypto import blind_index
+from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.organisation.models import StaffMember
+from safekeep.records import sealing
 from safekeep.records.models import (
     AccessGrant,
     Allocation,
@@ -21,29 +31,173 @@ from safekeep.records.models import (
     Entry,
     EntryVersion,
     Referral,
+    Subject,
 )
+
+WITHHELD = "[withheld: this failed its integrity check; information governance has been told]"
+_UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+# --- opened values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A subject's opened details, for display."""
+
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    intact: bool = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    case: Case
+    person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    number: int
+    title: str
+    body: str
+    edited_by: StaffMember
+    edited_at: dt.datetime
+    intact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    """An entry with its versions opened, newest first."""
+
+    entry: Entry
+    versions: list[VersionView]
+    document: DocumentView | None
+
+    @property
+    def latest(self) -> VersionView:
+        return self.versions[0]
+
+    @property
+    def earlier(self) -> list[VersionView]:
+        return self.versions[1:]
+
+
+def subject_person(subject: Subject) -> Person:
+    """The subject's names and date of birth, opened (call only after `view` is allowed)."""
+    try:
+        given, family, born = sealing.open_subject(subject)
+    except (DecryptionFailed, KeyMissing):
+        return Person(WITHHELD, "", None, intact=False)
+    return Person(given, family, born)
+
+
+def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
+    """One page of a visible-cases list, with each subject's details opened."""
+    return [CaseRow(case, subject_person(case.subject)) for case in cases]
+
+
+def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
+    try:
+        title, body = sealing.open_version(version, case_pk=case_pk)
+        intact = True
+    except (DecryptionFailed, KeyMissing):
+        title, body, intact = WITHHELD, "", False
+    return VersionView(
+        version.number, title, body, version.edited_by, version.edited_at, intact=intact
+    )
+
+
+def entry_view(entry: Entry) -> EntryView:
+    """Open one entry (its versions and document prefetched or fetched here)."""
+    versions = sorted(entry.versions.all(), key=lambda v: v.number, reverse=True)
+    document = None
+    if entry.kind == Entry.Kind.DOCUMENT:
+        stored: Document | None = getattr(entry, "document", None)
+        if stored is not None:
+            try:
+                filename = sealing.open_filename(stored, case_pk=entry.case_id)
+            except (DecryptionFailed, KeyMissing):
+                filename = "document"
+            document = DocumentView(filename, stored.content_type, stored.size, stored.sha256)
+    return EntryView(entry, [_version_view(v, case_pk=entry.case_id) for v in versions], document)
+
+
+def entry_views(*, case: Case, decision: Decision) -> list[EntryView]:
+    """The entries the decision lets this person see, opened, newest first."""
+    return [entry_view(entry) for entry in case_entries(case=case, decision=decision)]
+
+
+def document_filename(document: Document) -> str:
+    """The original file name (for the download's Content-Disposition)."""
+    try:
+        return sealing.open_filename(document, case_pk=document.entry.case_id)
+    except (DecryptionFailed, KeyMissing):
+        return "document"
+
+
+# --- lists and search ---------------------------------------------------------------------
+
+
+def parse_date_of_birth(text: str) -> dt.date | None:
+    """A date typed in the search box: 2015-05-01 or 1/5/2015 (day first); else None."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _UK_DATE.match(text)
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def subject_match(search: str) -> Q:
+    """Exact match through the blind indexes: a date of birth, a family name (one word), or
+    a full name (two or more words). Case, accents' composition and spacing are normalised."""
+    born = parse_date_of_birth(search)
+    words = search.split()
+    if born is not None:
+        index, lookup = blind_index.date_of_birth_index(born), "subject__date_of_birth_index"
+    elif len(words) == 1:
+        index, lookup = blind_index.family_name_index(words[0]), "subject__family_name_index"
+    else:
+        index = blind_index.full_name_index(" ".join(words[:-1]), words[-1] if words else "")
+        lookup = "subject__name_index"
+    if not index:
+        return Q(pk__in=[])
+    return Q(**{lookup: index})
 
 
 def caseload(
     *, staff: StaffMember, context: Context, search: str = "", action: str = VIEW
 ) -> QuerySet[Case]:
-    """The cases this person may see, optionally narrowed by an exact subject-name match.
+    """The cases this person may see, optionally narrowed by an exact match on the subject's
+    name or date of birth (through blind indexes: names are stored sealed).
 
-    The match is exact (whole given name, family name, or both, ignoring case) because names
-    will be searched through blind indexes once record content is encrypted.
+    Ordered by case id: sealed names cannot be sorted by the database.
     """
     cases = visible_cases(staff, context, action).select_related("subject", "owning_team")
-    words = search.split()
-    if len(words) == 1:
-        cases = cases.filter(
-            Q(subject__family_name__iexact=words[0]) | Q(subject__given_name__iexact=words[0])
-        )
-    elif len(words) >= 2:
-        cases = cases.filter(
-            subject__given_name__iexact=" ".join(words[:-1]),
-            subject__family_name__iexact=words[-1],
-        )
-    return cases.order_by("subject__family_name", "subject__given_name", "case_id")
+    if search.strip():
+        cases = cases.filter(subject_match(search))
+    return cases.order_by("case_id")
 
 
 def case_by_id(case_id: str) -> Case | None:

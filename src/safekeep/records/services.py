@@ -7,7 +7,7 @@ a version, an allocation or grant is ended rather than removed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from safekeep.access.policy import ACTIONS, ADD_ENTRY, DOWNLOAD, EDIT, Context, 
 from safekeep.access.services import AccessRefused, authorise_break_glass, require
 from safekeep.audit.services import Origin, audit_event
 from safekeep.organisation.models import StaffMember, Team
-from safekeep.records import files
+from safekeep.records import files, sealing
 from safekeep.records.models import (
     AccessGrant,
     Allocation,
@@ -26,6 +26,7 @@ from safekeep.records.models import (
     Entry,
     EntryVersion,
     Referral,
+    Subject,
 )
 
 BREAK_GLASS_HOURS = 4
@@ -91,7 +92,52 @@ def team_managers(team: Team, *, today: dt.date) -> list[StaffMember]:
     )
 
 
+# --- subjects ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subject_create(
+    *,
+    subject_id: str,
+    kind: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None = None,
+    restricted: bool = False,
+    staff: StaffMember | None = None,
+) -> Subject:
+    """A subject with sealed names and date of birth. The row comes first (its data key is
+    named after its pk); the sealed values follow in the same transaction."""
+    subject = Subject.objects.create(
+        subject_id=subject_id, kind=kind, restricted=restricted, staff=staff
+    )
+    subject_details_set(
+        subject=subject, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    )
+    return subject
+
+
+def subject_details_set(
+    *, subject: Subject, given_name: str, family_name: str, date_of_birth: dt.date | None
+) -> Subject:
+    """Reseal a subject's names and date of birth, with fresh blind indexes."""
+    sealing.seal_subject(
+        subject, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    )
+    subject.save(update_fields=sealing.SUBJECT_SEALED_FIELDS)
+    return subject
+
+
 # --- entries ----------------------------------------------------------------------------
+
+
+def _version_create(
+    *, entry: Entry, number: int, title: str, body: str, staff: StaffMember, now: dt.datetime
+) -> EntryVersion:
+    version = EntryVersion(entry=entry, number=number, edited_by=staff, edited_at=now)
+    sealing.seal_version(version, case_pk=entry.case_id, title=title, body=body)
+    version.save(force_insert=True)
+    return version
 
 
 def _check_text(title: str, body: str) -> tuple[str, str]:
@@ -132,9 +178,7 @@ def entry_add(
         entry = Entry.objects.create(
             case=case, kind=kind, sensitive=sensitive, author=staff, created_at=context.now
         )
-        EntryVersion.objects.create(
-            entry=entry, number=1, title=title, body=body, edited_by=staff, edited_at=context.now
-        )
+        _version_create(entry=entry, number=1, title=title, body=body, staff=staff, now=context.now)
         _audit(origin, "entry.add", entry, case)
     return entry
 
@@ -158,13 +202,8 @@ def entry_edit(
         # Lock the entry row so two edits cannot both claim the next version number.
         Entry.objects.select_for_update().filter(pk=entry.pk).first()
         last = entry.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        version = EntryVersion.objects.create(
-            entry=entry,
-            number=last + 1,
-            title=title,
-            body=body,
-            edited_by=staff,
-            edited_at=context.now,
+        version = _version_create(
+            entry=entry, number=last + 1, title=title, body=body, staff=staff, now=context.now
         )
         _audit(origin, "entry.edit", entry, case, [f"version {version.number}"])
     return version
@@ -199,7 +238,8 @@ def document_upload(
     content_type = check_upload(filename, len(content), content[:512])
     decision = require(staff=staff, case=case, action=ADD_ENTRY, context=context, origin=origin)
     _check_sensitive(sensitive, decision)
-    stored = files.store(content)
+    # Encrypted to disk before the rows exist; a failed transaction leaves only ciphertext.
+    stored = files.store(case_id=case.pk, chunks=[content])
     with transaction.atomic():
         entry = Entry.objects.create(
             case=case,
@@ -208,12 +248,10 @@ def document_upload(
             author=staff,
             created_at=context.now,
         )
-        EntryVersion.objects.create(
-            entry=entry, number=1, title=title, body="", edited_by=staff, edited_at=context.now
-        )
+        _version_create(entry=entry, number=1, title=title, body="", staff=staff, now=context.now)
         Document.objects.create(
             entry=entry,
-            filename=filename,
+            filename=sealing.seal_filename(case_pk=case.pk, entry_id=entry.pk, filename=filename),
             content_type=content_type,
             size=stored.size,
             storage_name=stored.storage_name,
@@ -227,13 +265,14 @@ def document_upload(
 
 def document_download(
     *, staff: StaffMember, document: Document, context: Context, origin: Origin
-) -> bytes:
-    """The document's bytes, once the policy allows `download` (and the entry is visible)."""
+) -> Iterator[bytes]:
+    """The document's plaintext, streamed, once the policy allows `download` (and the entry
+    is visible). Iterating raises DecryptionFailed if the stored file was tampered with."""
     case = document.entry.case
     decision = require(staff=staff, case=case, action=DOWNLOAD, context=context, origin=origin)
     if document.entry.sensitive and not decision.sees_sensitive_entries:
         raise EntryNotFound("There is no such document on this case")
-    return files.read(document.storage_name)
+    return files.read(case_id=case.pk, storage_name=document.storage_name)
 
 
 # --- allocations ------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""How case-record content is sealed at rest: the one place records meets `safekeep.crypto`.
+
+- A subject's names and date of birth: the subject's own data key (`subject:<pk>`), the
+  default row (the subject), fields `given_name`, `family_name`, `date_of_birth`; blind
+  indexes beside them for exact-match search.
+- An entry version's title and body, and a document's file name: the case's data key
+  (`case:<pk>`), with the row naming the version or document, so a value moved to another
+  row, entry or case fails its integrity check.
+- Uploaded files: `records.files`, under the case's key, row = the storage name.
+
+Services seal, selectors open; templates only ever see opened values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from safekeep.crypto import blind_index
+from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
+from safekeep.records.models import Document, EntryVersion, Subject
+
+
+def subject_key(subject_pk: int) -> KeyRef:
+    return KeyRef.of("subject", subject_pk)
+
+
+def case_key(case_pk: int) -> KeyRef:
+    return KeyRef.of("case", case_pk)
+
+
+def version_row(entry_id: int, number: int) -> str:
+    """The row identity of one entry version: known before insert, and unique."""
+    return f"entryversion:{entry_id}:{number}"
+
+
+def document_row(entry_id: int) -> str:
+    return f"document:{entry_id}"
+
+
+def seal_subject(
+    subject: Subject, *, given_name: str, family_name: str, date_of_birth: dt.date | None
+) -> None:
+    """Set the sealed names, date of birth and their blind indexes on a saved subject.
+
+    The subject needs its pk first (its key is named after it); the caller saves.
+    """
+    if subject.pk is None:
+        raise ValueError("save the subject before sealing its details")
+    ref = subject_key(subject.pk)
+    subject.given_name = encrypt_text(ref, field="given_name", value=given_name)
+    subject.family_name = encrypt_text(ref, field="family_name", value=family_name)
+    subject.date_of_birth_sealed = (
+        encrypt_text(ref, field="date_of_birth", value=date_of_birth.isoformat())
+        if date_of_birth is not None
+        else ""
+    )
+    subject.name_index = blind_index.full_name_index(given_name, family_name)
+    subject.family_name_index = blind_index.family_name_index(family_name)
+    subject.date_of_birth_index = blind_index.date_of_birth_index(date_of_birth)
+
+
+SUBJECT_SEALED_FIELDS = [
+    "given_name",
+    "family_name",
+    "date_of_birth_sealed",
+    "name_index",
+    "family_name_index",
+    "date_of_birth_index",
+]
+
+
+def open_subject(subject: Subject) -> tuple[str, str, dt.date | None]:
+    """(given name, family name, date of birth); raises DecryptionFailed if tampered."""
+    ref = subject_key(subject.pk)
+    given = decrypt_text(ref, field="given_name", text=subject.given_name)
+    family = decrypt_text(ref, field="family_name", text=subject.family_name)
+    born = None
+    if subject.date_of_birth_sealed:
+        born = dt.date.fromisoformat(
+            decrypt_text(ref, field="date_of_birth", text=subject.date_of_birth_sealed)
+        )
+    return given, family, born
+
+
+def seal_version(version: EntryVersion, *, case_pk: int, title: str, body: str) -> None:
+    """Set the sealed title and body on an unsaved version (its entry and number set)."""
+    ref, row = case_key(case_pk), version_row(version.entry_id, version.number)
+    version.title = encrypt_text(ref, field="title", value=title, row=row)
+    version.body = encrypt_text(ref, field="body", value=body, row=row)
+
+
+def open_version(version: EntryVersion, *, case_pk: int) -> tuple[str, str]:
+    """(title, body); raises DecryptionFailed if tampered or moved."""
+    ref, row = case_key(case_pk), version_row(version.entry_id, version.number)
+    return (
+        decrypt_text(ref, field="title", text=version.title, row=row),
+        decrypt_text(ref, field="body", text=version.body, row=row),
+    )
+
+
+def seal_filename(*, case_pk: int, entry_id: int, filename: str) -> str:
+    return encrypt_text(
+        case_key(case_pk), field="filename", value=filename, row=document_row(entry_id)
+    )
+
+
+def open_filename(document: Document, *, case_pk: int) -> str:
+    return decrypt_text(
+        case_key(case_pk),
+        field="filename",
+        text=document.filename,
+        row=document_row(document.entry_id),
+    )
