@@ -7,6 +7,7 @@ audit log in that same transaction. Passwords and codes are never logged.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -211,8 +212,9 @@ def sign_in_failure_record(*, user: User | None, origin: Origin, reason: str) ->
 
 
 @transaction.atomic
-def sign_in_success_record(*, user: User, origin: Origin) -> None:
-    """Clears the failure count and records the sign-in."""
+def sign_in_success_record(*, user: User, origin: Origin, reasons: Sequence[str] = ()) -> None:
+    """Clears the failure count and records the sign-in (one entry: `reasons` adds what else
+    the same step did, e.g. setting up the authenticator app)."""
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
     user.failed_sign_ins = 0
     user.locked_until = None
@@ -222,22 +224,19 @@ def sign_in_success_record(*, user: User, origin: Origin) -> None:
         decision="done",
         object_type="account",
         object_id=str(user.pk),
+        reasons=reasons,
     )
 
 
 @transaction.atomic
 def two_factor_enrol_confirm(*, user: User, device: TOTPDevice, origin: Origin) -> None:
-    """The person proved their new authenticator app works: it becomes their only device."""
+    """The person proved their new authenticator app works: it becomes their only device and
+    they are signed in. One audit entry, `auth.sign_in` with the reason "authenticator app
+    set up", records both: it is one step of one sign-in."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    audit_event(
-        origin=origin,
-        action="auth.totp_enrol",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
-    )
+    sign_in_success_record(user=user, origin=origin, reasons=["authenticator app set up"])
 
 
 def two_factor_enrol_start(*, user: User) -> TOTPDevice:

@@ -141,9 +141,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if enrolment_code_check(
             user=user, device=device, code=form.cleaned_data["code"], origin=origin
         ):
-            two_factor_enrol_confirm(user=user, device=device, origin=origin)
+            two_factor_enrol_confirm(user=user, device=device, origin=origin)  # and signs in
             sessions.session_start(request, user=user, device=device)
-            sign_in_success_record(user=user, origin=origin)
             return redirect(_safe_next(request, pending.get("next")))
         if is_locked(user) or not user.is_active:
             return _fail(request)
