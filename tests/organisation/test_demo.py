@@ -90,6 +90,7 @@ def _one_demo_sign_in_per_role_and_the_table(demo_output: str) -> None:
     for email in DEMO_ACCOUNTS.values():
         assert email in demo_output
     assert "safekeep demo-code EMAIL" in demo_output
+    assert "┃ laptop enrolment code" in demo_output
     assert AuditEntry.objects.filter(action="demo.load", decision="done").count() == 1
 
 
@@ -99,7 +100,10 @@ def _demo_refuses_a_database_with_staff_and_if_empty_skips_quietly() -> None:
         call_command("demo", stdout=StringIO())
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)
-    assert out.getvalue() == "The database already holds staff, so the demo was not loaded.\n"
+    skipped = out.getvalue()
+    assert skipped.startswith("The database already holds staff, so the demo was not loaded.\n")
+    assert DEMO_ACCOUNTS["practitioner"] in skipped  # the sign-ins are shown again
+    assert "┃ laptop enrolment code" not in skipped  # but no new codes are issued
     assert StaffMember.objects.count() == count
 
 
