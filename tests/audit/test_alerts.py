@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from safekeep.audit import alerts
 from safekeep.audit.services import Origin, audit_event
+from safekeep.crypto import envelope
+from safekeep.crypto.envelope import KeyRef
 from safekeep.records.models import BreakGlass
 from tests.factories import make_case, make_staff
 
@@ -124,3 +126,17 @@ def test_thresholds_come_from_the_environment(monkeypatch: Any, settings: Any) -
     assert conf.setting("SAFEKEEP_ALERT_BREAK_GLASS_PER_WEEK") == 7
     monkeypatch.delenv("SAFEKEEP_ALERT_BREAK_GLASS_PER_WEEK")
     assert conf.setting("SAFEKEEP_ALERT_BREAK_GLASS_PER_WEEK") == 2
+
+
+def test_a_tampered_value_shows_on_the_dashboard_as_an_integrity_failure() -> None:
+    assert alerts.integrity_failures(timezone.now()).alerts == []
+    case = make_case()
+    envelope.report_integrity_failure(
+        what="a sealed value", ref=KeyRef.of("case", case.pk), field="body", row="entry:1"
+    )
+    found = alerts.integrity_failures(timezone.now()).alerts
+    assert len(found) == 1
+    assert found[0].title.startswith(f"case {case.pk}: integrity check failed at ")
+    assert found[0].detail == (
+        "a sealed value for row entry:1 field body failed its integrity check"
+    )

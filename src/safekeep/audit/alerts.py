@@ -208,7 +208,42 @@ def sign_in_failures(now: dt.datetime) -> RuleResult:
     return result
 
 
-RULES = (outside_caseload, restricted_access, break_glass_use, leaver_access, sign_in_failures)
+INTEGRITY_ACTION = "crypto.integrity_failure"
+
+
+def integrity_failures(now: dt.datetime) -> RuleResult:
+    """Any encrypted value or file that failed its integrity check: tampering or corruption."""
+    days = conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS")
+    result = RuleResult(
+        "integrity",
+        "Encrypted data failed its integrity check",
+        f"any failure in the last {days} days",
+    )
+    failures = AuditEntry.objects.filter(
+        action=INTEGRITY_ACTION,
+        occurred_at__gt=now - dt.timedelta(days=days),
+        occurred_at__lte=now,
+    ).order_by("-occurred_at")
+    for failure in failures[:50]:
+        result.alerts.append(
+            Alert(
+                result.rule,
+                f"{failure.object_type} {failure.object_id}: integrity check failed "
+                f"at {timezone.localtime(failure.occurred_at):%-d %B %Y %H:%M}",
+                "; ".join(failure.reasons),
+            )
+        )
+    return result
+
+
+RULES = (
+    outside_caseload,
+    restricted_access,
+    break_glass_use,
+    leaver_access,
+    sign_in_failures,
+    integrity_failures,
+)
 
 
 def evaluate_all(now: dt.datetime | None = None) -> list[RuleResult]:
