@@ -61,7 +61,10 @@ def test_entry_add_creates_first_version_and_audits(world):
     )
     version = entry.versions.get()
     assert (version.number, *text(version)) == (1, "Visit", "Saw the family.")
-    assert actions() == [("case.add_entry", "allowed"), ("entry.add", "done")]
+    # One entry: the change, carrying the decision that allowed it.
+    assert actions() == [("entry.add", "done")]
+    entry_audit = AuditEntry.objects.get(action="entry.add")
+    assert entry_audit.reasons[0].startswith("allocated worker since")
 
 
 def test_entry_add_refused_is_audited_and_writes_nothing(world):
@@ -354,7 +357,7 @@ def test_break_glass_view_only_and_reviewed(world):
         origin=ORIGIN,
     )
     assert glass.expires_at - glass.started_at == dt.timedelta(hours=4)
-    assert ("case.break_glass", "allowed") in actions()
+    assert ("break_glass.start", "done") in actions()
     with pytest.raises(services.RecordsError) as error:
         services.break_glass_review(
             staff=world["manager"],

@@ -2,6 +2,10 @@
 so that a refusal's audit entry is kept), then makes its change in one transaction with an
 audit entry beside it. Nothing here deletes record content: an edit adds
 a version, an allocation or grant is ended rather than removed.
+
+One request, one audit entry: a refusal is recorded when it is decided (`_decide`); an
+allowed decision is not recorded on its own but in the change's entry, which carries the
+decision's reasons and obligations (docs/audit.md, "What is recorded").
 """
 
 from __future__ import annotations
@@ -12,8 +16,16 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from safekeep.access import policy
+from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import ACTIONS, ADD_ENTRY, DOWNLOAD, EDIT, Context, Decision
-from safekeep.access.services import AccessRefused, authorise_break_glass, require
+from safekeep.access.services import (
+    AccessRefused,
+    authorise,
+    authorise_break_glass,
+    evaluate,
+    require,
+)
 from safekeep.audit.services import Origin, audit_event
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.records import files, sealing
@@ -54,17 +66,39 @@ class EntryNotFound(RecordsError):
 
 
 def _audit(
-    origin: Origin, action: str, obj: object, case: Case, reasons: Iterable[str] = ()
+    origin: Origin,
+    action: str,
+    obj: object,
+    case: Case,
+    reasons: Iterable[str] = (),
+    *,
+    decision: Decision | None = None,
 ) -> None:
+    """The change's one entry; with the access `decision` that allowed it, its reasons first."""
     audit_event(
         origin=origin,
         action=action,
         decision="done",
         object_type=type(obj).__name__.lower(),
-        object_id=str(getattr(obj, "pk", "")),
+        object_id=obj.case_id if isinstance(obj, Case) else str(getattr(obj, "pk", "")),
         subject_id=case.subject.subject_id,
-        reasons=list(reasons),
+        reasons=[*(decision.reasons if decision else ()), *reasons],
+        obligations=decision.obligations if decision else (),
     )
+
+
+def _decide(
+    *, staff: StaffMember, case: Case, action: str, context: Context, origin: Origin
+) -> Decision:
+    """The access decision for a change. A refusal is recorded (with any incident it raises)
+    and raised here; an allowed decision is recorded by the change's own entry, so that the
+    request writes one entry, not a decision and then a change."""
+    decision = evaluate(staff=staff, case=case, action=action, context=context)
+    if not decision.allowed:
+        raise AccessRefused(
+            authorise(staff=staff, case=case, action=action, context=context, origin=origin)
+        )
+    return decision
 
 
 def _is_active(staff: StaffMember, today: dt.date) -> bool:
@@ -172,14 +206,14 @@ def entry_add(
     if kind not in {Entry.Kind.NOTE, Entry.Kind.ASSESSMENT}:
         raise RecordsError("Choose a case note or an assessment", field="kind")
     title, body = _check_text(title, body)
-    decision = require(staff=staff, case=case, action=ADD_ENTRY, context=context, origin=origin)
+    decision = _decide(staff=staff, case=case, action=ADD_ENTRY, context=context, origin=origin)
     _check_sensitive(sensitive, decision)
     with transaction.atomic():
         entry = Entry.objects.create(
             case=case, kind=kind, sensitive=sensitive, author=staff, created_at=context.now
         )
         _version_create(entry=entry, number=1, title=title, body=body, staff=staff, now=context.now)
-        _audit(origin, "entry.add", entry, case)
+        _audit(origin, "entry.add", entry, case, decision=decision)
     return entry
 
 
@@ -195,7 +229,7 @@ def entry_edit(
     """A new version of the entry; the previous versions stay as they were."""
     title, body = _check_text(title, body)
     case = entry.case
-    decision = require(staff=staff, case=case, action=EDIT, context=context, origin=origin)
+    decision = _decide(staff=staff, case=case, action=EDIT, context=context, origin=origin)
     if entry.sensitive and not decision.sees_sensitive_entries:
         raise EntryNotFound("There is no such entry on this case")
     with transaction.atomic():
@@ -205,7 +239,7 @@ def entry_edit(
         version = _version_create(
             entry=entry, number=last + 1, title=title, body=body, staff=staff, now=context.now
         )
-        _audit(origin, "entry.edit", entry, case, [f"version {version.number}"])
+        _audit(origin, "entry.edit", entry, case, [f"version {version.number}"], decision=decision)
     return version
 
 
@@ -236,7 +270,7 @@ def document_upload(
     title, _ = _check_text(title, "")
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
     content_type = check_upload(filename, len(content), content[:512])
-    decision = require(staff=staff, case=case, action=ADD_ENTRY, context=context, origin=origin)
+    decision = _decide(staff=staff, case=case, action=ADD_ENTRY, context=context, origin=origin)
     _check_sensitive(sensitive, decision)
     # Encrypted to disk before the rows exist; a failed transaction leaves only ciphertext.
     stored = files.store(case_id=case.pk, chunks=[content])
@@ -259,7 +293,7 @@ def document_upload(
             uploaded_by=staff,
             uploaded_at=context.now,
         )
-        _audit(origin, "document.upload", entry, case)
+        _audit(origin, "document.upload", entry, case, decision=decision)
     return entry
 
 
@@ -309,7 +343,7 @@ def allocation_create(
         raise RecordsError("Choose a role", field="role")
     if ends_on is not None and ends_on < starts_on:
         raise RecordsError("The end date must be on or after the start date", field="ends_on")
-    require(staff=staff, case=case, action=EDIT, context=context, origin=origin)
+    decision = _decide(staff=staff, case=case, action=EDIT, context=context, origin=origin)
     if not may_manage_case(staff, case, today=context.today):
         raise RecordsError("Only the manager of the team that owns this case can allocate it")
     if worker.end_date is not None and worker.end_date < max(starts_on, context.today):
@@ -327,7 +361,14 @@ def allocation_create(
             ends_on=ends_on,
             created_by=staff,
         )
-        _audit(origin, "allocation.create", allocation, case, [f"{worker.staff_id} as {role}"])
+        _audit(
+            origin,
+            "allocation.create",
+            allocation,
+            case,
+            [f"{worker.staff_id} as {role}"],
+            decision=decision,
+        )
     return allocation
 
 
@@ -343,13 +384,13 @@ def allocation_end(
     case = allocation.case
     if ends_on < allocation.starts_on:
         raise RecordsError("The end date must be on or after the start date", field="ends_on")
-    require(staff=staff, case=case, action=EDIT, context=context, origin=origin)
+    decision = _decide(staff=staff, case=case, action=EDIT, context=context, origin=origin)
     if not may_manage_case(staff, case, today=context.today):
         raise RecordsError("Only the manager of the team that owns this case can allocate it")
     with transaction.atomic():
         allocation.ends_on = ends_on
         allocation.save(update_fields=["ends_on"])
-        _audit(origin, "allocation.end", allocation, case)
+        _audit(origin, "allocation.end", allocation, case, decision=decision)
     return allocation
 
 
@@ -480,11 +521,15 @@ def break_glass_start(
         raise RecordsError(
             "Give the reason for emergency access in at least 20 characters", field="reason"
         )
-    decision = authorise_break_glass(
-        staff=staff, case=case, reason=reason, context=context, origin=origin
-    )
+    # Decided here, recorded in the one break_glass.start entry; a refusal is recorded by access.
+    actor = actor_facts(staff, account_active=True, today=context.today)
+    decision = policy.may_break_glass(actor, case_facts(case, staff), context, reason=reason)
     if not decision.allowed:
-        raise AccessRefused(decision)
+        raise AccessRefused(
+            authorise_break_glass(
+                staff=staff, case=case, reason=reason, context=context, origin=origin
+            )
+        )
     with transaction.atomic():
         glass = BreakGlass.objects.create(
             case=case,
@@ -493,7 +538,14 @@ def break_glass_start(
             started_at=context.now,
             expires_at=context.now + dt.timedelta(hours=hours),
         )
-        _audit(origin, "break_glass.start", glass, case, ["information governance alerted"])
+        _audit(
+            origin,
+            "break_glass.start",
+            glass,
+            case,
+            ["information governance alerted"],
+            decision=decision,
+        )
     return glass
 
 
@@ -538,7 +590,7 @@ def referral_create(
     origin: Origin,
 ) -> Referral:
     """Refer or transfer a case to another team; its manager gets access while it is open."""
-    require(staff=staff, case=case, action=EDIT, context=context, origin=origin)
+    decision = _decide(staff=staff, case=case, action=EDIT, context=context, origin=origin)
     if not manages_team(staff, case.owning_team_id, today=context.today):
         raise RecordsError("Only the manager of the team that owns this case can refer it")
     with transaction.atomic():
@@ -550,6 +602,7 @@ def referral_create(
             reason=reason,
             context=context,
             origin=origin,
+            decision=decision,
         )
 
 
@@ -562,6 +615,7 @@ def _referral_write(
     reason: str,
     context: Context,
     origin: Origin,
+    decision: Decision | None = None,
 ) -> Referral:
     if kind not in Referral.Kind.values:
         raise RecordsError("Choose referral or transfer", field="kind")
@@ -599,7 +653,7 @@ def _referral_write(
             decided_at=context.now,
             referral=referral,
         )
-    _audit(origin, f"{kind}.create", referral, case, [f"to {to_team.name}"])
+    _audit(origin, f"{kind}.create", referral, case, [f"to {to_team.name}"], decision=decision)
     return referral
 
 
@@ -637,7 +691,10 @@ def referral_decide(
         from_team = case.owning_team.name
         case.owning_team_id = referral.to_team_id
         case.save(update_fields=["owning_team"])
-        _audit(origin, "case.transfer", case, case, [f"from {from_team}"])
+        # One entry for the accepted transfer: the case moving is what IG looks for.
+        reasons = [f"from {from_team}", f"transfer {referral.pk} accepted"]
+        _audit(origin, "case.transfer", case, case, reasons)
+        return referral
     verb = "accept" if accept else "decline"
     _audit(origin, f"{referral.kind}.{verb}", referral, case)
     return referral

@@ -31,7 +31,7 @@ from safekeep.access.policy import (
     Decision,
 )
 from safekeep.access.selectors import who_can_see
-from safekeep.access.services import AccessRefused, authorise
+from safekeep.access.services import AccessRefused, authorise, evaluate, record_access
 from safekeep.accounts.decorators import role_required, verified_staff_required
 from safekeep.audit.services import Origin, audit_event
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
@@ -44,6 +44,19 @@ PAGE_SIZE = 25
 ONLY_MANAGER_REFERS = Decision(
     False,
     ("only the manager of the team that owns this case can refer or transfer it",),
+    advice=(ASK_MANAGER,),
+)
+ONLY_MANAGER_ALLOCATES = Decision(
+    False,
+    ("only the manager of the team that owns this case can allocate it",),
+    advice=(ASK_MANAGER,),
+)
+ONLY_IG_OR_MANAGER_SEES_WHO = Decision(
+    False,
+    (
+        "only information governance and the manager of the team that owns "
+        "this case can see who has access to it",
+    ),
     advice=(ASK_MANAGER,),
 )
 NO_SUCH_CASE = Decision(
@@ -129,6 +142,36 @@ def _view_case(
     return case, decision
 
 
+def _decide_case(request: HttpRequest, case_id: str, action: str) -> tuple[Case | None, Decision]:
+    """Like `_view_case`, but an allowed decision is not recorded yet.
+
+    A page that may make a change records one entry per request: a refusal here, the change
+    (with the decision's reasons) in the service, or else the decision with `_record` when
+    the page is shown.
+    """
+    case = selectors.case_by_id(case_id)
+    if case is None:
+        return None, NO_SUCH_CASE
+    context = request_context(request)
+    decision = evaluate(staff=_staff(request), case=case, action=action, context=context)
+    if not decision.allowed:
+        decision = authorise(
+            staff=_staff(request),
+            case=case,
+            action=action,
+            context=context,
+            origin=_origin(request),
+        )
+    return case, decision
+
+
+def _record(request: HttpRequest, case: Case, action: str, decision: Decision) -> None:
+    """Record a decision taken by `_decide_case` (or a page's own refusal) once."""
+    record_access(
+        origin=_origin(request), staff=_staff(request), case=case, action=action, decision=decision
+    )
+
+
 # --- caseload and case page -------------------------------------------------------------
 
 
@@ -192,7 +235,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 @verified_staff_required
 @require_http_methods(["GET", "POST"])
 def entry_add(request: HttpRequest, case_id: str) -> HttpResponse:
-    case, decision = _view_case(request, case_id, ADD_ENTRY)
+    case, decision = _decide_case(request, case_id, ADD_ENTRY)
     if case is None:
         return _no_such_case(request, case_id, ADD_ENTRY)
     if not decision.allowed:
@@ -218,6 +261,7 @@ def entry_add(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, "Entry added")
             return redirect("records:case", case_id=case.case_id)
+    _record(request, case, ADD_ENTRY, decision)
     return _form_page(
         request,
         "records/entry_form.html",
@@ -232,16 +276,18 @@ def entry_add(request: HttpRequest, case_id: str) -> HttpResponse:
 @verified_staff_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpResponse:
-    case, decision = _view_case(request, case_id, EDIT)
+    case, decision = _decide_case(request, case_id, EDIT)
     if case is None:
         return _no_such_case(request, case_id, EDIT)
     if not decision.allowed:
         return refused(request, decision, case_id=case_id)
     entry = selectors.entry_for_case(case=case, entry_id=entry_id, decision=decision)
     if entry is None or entry.kind == "document":
+        _record(request, case, EDIT, decision)
         raise Http404("There is no such entry on this case")
     latest = selectors.entry_view(entry).latest
     if not latest.intact:
+        _record(request, case, EDIT, decision)
         raise Http404("This entry failed its integrity check and cannot be edited")
     form = record_forms.EntryEditForm(
         request.POST or None, initial={"title": latest.title, "body": latest.body}
@@ -264,6 +310,7 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
         else:
             messages.success(request, "Entry updated. The previous version is kept.")
             return redirect("records:case", case_id=case.case_id)
+    _record(request, case, EDIT, decision)
     return _form_page(
         request,
         "records/entry_edit.html",
@@ -278,7 +325,7 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
 @verified_staff_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, case_id: str) -> HttpResponse:
-    case, decision = _view_case(request, case_id, ADD_ENTRY)
+    case, decision = _decide_case(request, case_id, ADD_ENTRY)
     if case is None:
         return _no_such_case(request, case_id, ADD_ENTRY)
     if not decision.allowed:
@@ -309,6 +356,7 @@ def document_upload(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, "Document uploaded")
             return redirect("records:case", case_id=case.case_id)
+    _record(request, case, ADD_ENTRY, decision)
     return _form_page(
         request,
         "records/document_form.html",
@@ -365,7 +413,7 @@ def document_download(request: HttpRequest, case_id: str, entry_id: int) -> Http
 @verified_staff_required
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
-    case, decision = _view_case(request, case_id, EDIT)
+    case, decision = _decide_case(request, case_id, EDIT)
     if case is None:
         return _no_such_case(request, case_id, EDIT)
     if not decision.allowed:
@@ -373,14 +421,8 @@ def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
     staff = _staff(request)
     context = request_context(request)
     if not services.may_manage_case(staff, case, today=context.today):
-        return refused(
-            request,
-            Decision(
-                False,
-                ("only the manager of the team that owns this case can allocate it",),
-                advice=(ASK_MANAGER,),
-            ),
-        )
+        _record(request, case, EDIT, ONLY_MANAGER_ALLOCATES)
+        return refused(request, ONLY_MANAGER_ALLOCATES)
     form = record_forms.AllocationForm(request.POST or None, initial={"starts_on": context.today})
     error = None
     if request.method == "POST" and form.is_valid():
@@ -402,6 +444,7 @@ def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, "Allocation added")
             return redirect("records:case", case_id=case.case_id)
+    _record(request, case, EDIT, decision)
     return _form_page(
         request,
         "records/allocation_form.html",
@@ -498,12 +541,13 @@ def grant_requests(request: HttpRequest) -> HttpResponse:
 @verified_staff_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, case_id: str) -> HttpResponse:
-    case, decision = _view_case(request, case_id, EDIT)
+    case, decision = _decide_case(request, case_id, EDIT)
     if case is None:
         return _no_such_case(request, case_id, EDIT)
     if not decision.allowed:
         return refused(request, decision, case_id=case_id)
     if not services.manages_team(_staff(request), case.owning_team_id, today=decision_day(request)):
+        _record(request, case, EDIT, ONLY_MANAGER_REFERS)
         return refused(request, ONLY_MANAGER_REFERS)
     form = record_forms.ReferralForm(request.POST or None)
     error = None
@@ -525,6 +569,7 @@ def referral_create(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, "Referral sent")
             return redirect("records:case", case_id=case.case_id)
+    _record(request, case, EDIT, decision)
     return _form_page(
         request,
         "records/referral_form.html",
@@ -663,24 +708,16 @@ def who_can_see_case(request: HttpRequest, case_id: str) -> HttpResponse:
     is_ig = services.is_ig_officer(staff, today=context.today)
     if case is None:
         return _no_such_case(request, case_id, "who_can_see")
+    reasons: tuple[str, ...] = ("information governance",)
     if not is_ig:
-        decision = authorise(
-            staff=staff, case=case, action=VIEW, context=context, origin=_origin(request)
-        )
+        # One entry: a refused view, a refusal to show who has access, or the page shown.
+        _, decision = _decide_case(request, case_id, VIEW)
         if not decision.allowed:
             return refused(request, decision, case_id=case_id)
         if not services.manages_team(staff, case.owning_team_id, today=context.today):
-            return refused(
-                request,
-                Decision(
-                    False,
-                    (
-                        "only information governance and the manager of the team that owns "
-                        "this case can see who has access to it",
-                    ),
-                    advice=(ASK_MANAGER,),
-                ),
-            )
+            _record(request, case, "who_can_see", ONLY_IG_OR_MANAGER_SEES_WHO)
+            return refused(request, ONLY_IG_OR_MANAGER_SEES_WHO)
+        reasons = decision.reasons
     audit_event(
         origin=_origin(request),
         action="case.who_can_see",
@@ -688,6 +725,7 @@ def who_can_see_case(request: HttpRequest, case_id: str) -> HttpResponse:
         object_type="case",
         object_id=case.case_id,
         subject_id=case.subject.subject_id,
+        reasons=reasons,
     )
     return render(
         request,
