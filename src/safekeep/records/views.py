@@ -185,6 +185,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = _staff(request).role_names()
+    # One entry for the list (as the API's): the search words are never logged.
+    audit_event(
+        origin=_origin(request),
+        action="case.list",
+        decision="allowed",
+        object_type="case",
+        reasons=[f"page {page.number}", *(["search"] if search else [])],
+    )
     return render(
         request,
         "records/caseload.html",
