@@ -1,0 +1,1110 @@
+"""Every route that decides or changes something writes exactly one audit entry.
+
+The table below has a row for each representative request to each route: who sends it, and
+the audit entries it must add — one `(action, decision)` for a request that decides or
+changes something, none for a page that decides nothing about case content. A test walks
+Django's URL resolver and the API's operations: a route with no row fails, so a new route
+cannot be added without saying what it records. docs/audit.md ("What is recorded") gives the
+rules the table follows and its few deliberate exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safekeep.accounts.models import User
+from safekeep.api.main import api
+from safekeep.api.models import ApiToken
+from safekeep.api.services import api_token_create
+from safekeep.audit.models import AuditEntry
+from safekeep.audit.services import Origin
+from safekeep.crypto import blind_index, envelope, keys, providers
+from safekeep.devices import services as device_services
+from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.organisation.models import StaffMember, Team
+from safekeep.records import services as record_services
+from safekeep.records.models import Case, Entry
+from tests.browser.helpers import device_code
+from tests.factories import (
+    PASSWORD,
+    device_token,
+    laptop_context,
+    make_case,
+    make_device,
+    make_staff,
+    make_team,
+    make_user,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = Origin.command("test-every-route")
+API = "/api/v1"
+Expected = tuple[tuple[str, str], ...]
+
+
+# --- the world: built once for the module, rolled back at its end ------------------------
+
+
+@dataclass
+class World:
+    team: Team
+    other_team: Team
+    staff: dict[str, StaffMember]
+    users: dict[str, User]
+    case: Case
+    note: Entry
+    document: Entry
+    tokens: dict[str, str] = field(default_factory=dict)
+    api_devices: dict[str, str] = field(default_factory=dict)
+
+
+def _forget_keys() -> None:
+    providers.reset_providers()
+    keys.forget_cached_keys()
+    envelope.forget_cached_data_keys()
+    blind_index._derived.clear()
+
+
+def _build() -> World:
+    team = make_team("Routes Children North")
+    other_team = make_team("Routes Adults South", directorate="Adults and Health")
+    staff = {
+        "worker": make_staff(team=team),
+        "manager": make_staff(team=team, roles=("team_manager",)),
+        "receiver": make_staff(team=other_team, roles=("team_manager",)),
+        "stranger": make_staff(team=other_team),
+        "ig": make_staff(team=other_team, roles=("ig_officer",)),
+        "it": make_staff(team=other_team, roles=("it_support",)),
+        "admin": make_staff(team=other_team, roles=("sysadmin",)),
+    }
+    users = {name: make_user(member) for name, member in staff.items()}
+    case = make_case(team=team, allocated=(staff["worker"],))
+    worker = staff["worker"]
+    note = record_services.entry_add(
+        staff=worker,
+        case=case,
+        kind="note",
+        title="Home visit",
+        body="All well",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    document = record_services.document_upload(
+        staff=worker,
+        case=case,
+        title="Letter",
+        filename="letter.txt",
+        content=b"hello",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    world = World(team, other_team, staff, users, case, note, document)
+    world.tokens["worker"] = api_token_create(user=users["worker"], name="t", origin=ORIGIN)[1]
+    world.api_devices["worker"] = device_token(make_device(staff=worker))
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One world per module: the tests' own transactions are savepoints inside this one."""
+    settings = override_settings(
+        DATA_DIR=tmp_path_factory.mktemp("routes-data"),
+        PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"],
+    )
+    settings.enable()
+    _forget_keys()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            _forget_keys()
+            settings.disable()
+
+
+@pytest.fixture(autouse=True)
+def _audit_keys(world: World) -> None:
+    """Overrides tests/audit/conftest.py: keys stay in the module's data directory."""
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    client: Client
+    method: str
+    path: str
+    data: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    json: bool = False
+
+    def send(self) -> Any:
+        if self.method == "GET":
+            response = self.client.get(self.path, self.data, **self.headers)
+        elif self.json:
+            response = self.client.post(
+                self.path, self.data, content_type="application/json", **self.headers
+            )
+        else:
+            response = self.client.post(self.path, self.data or {}, **self.headers)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)  # the whole download, as a browser would
+        return response
+
+
+Prepare = Callable[[World, Client], Call]
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # the URL name (namespace:name), or "METHOD /api/v1/path" for an API operation
+    request: str  # what the representative request is, in words
+    prepare: Prepare
+    status: int
+    expect: Expected
+
+    @property
+    def id(self) -> str:
+        return f"{self.route} {self.request}"
+
+
+def signed_in(client: Client, world: World, who: str, **kwargs: Any) -> Client:
+    return sign_in(client, world.users[who], **kwargs)
+
+
+def get(
+    who: str | None, path: Callable[[World], str], data: dict[str, Any] | None = None
+) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        if who is not None:
+            signed_in(client, world, who)
+        return Call(client, "GET", path(world), data)
+
+    return prepare
+
+
+def post(
+    who: str | None,
+    path: Callable[[World], str],
+    data: Callable[[World], dict[str, Any]] | None = None,
+) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        if who is not None:
+            signed_in(client, world, who)
+        return Call(client, "POST", path(world), data(world) if data else {})
+
+    return prepare
+
+
+def case_path(suffix: str = "") -> Callable[[World], str]:
+    return lambda world: f"/cases/{world.case.case_id}/{suffix}"
+
+
+def fixed(path: str) -> Callable[[World], str]:
+    return lambda world: path
+
+
+ALLOWED = "allowed"
+REFUSED = "refused"
+DONE = "done"
+NOTHING: Expected = ()
+
+
+def one(action: str, decision: str) -> Expected:
+    return ((action, decision),)
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+
+def _pending(world: World, client: Client, who: str = "worker") -> User:
+    """A browser that has given the right password and is asked for a code."""
+    user = world.users[who]
+    client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
+    return user
+
+
+def _code(world: World, client: Client) -> Call:
+    user = _pending(world, client)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return Call(client, "POST", "/account/sign-in/code/", {"code": device_code(device)})
+
+
+def _code_wrong(world: World, client: Client) -> Call:
+    _pending(world, client)
+    return Call(client, "POST", "/account/sign-in/code/", {"code": "000000"})
+
+
+def _code_locks(world: World, client: Client) -> Call:
+    user = _pending(world, client)
+    from django.conf import settings
+
+    User.objects.filter(pk=user.pk).update(failed_sign_ins=settings.SAFEKEEP_LOCKOUT_THRESHOLD - 1)
+    return Call(client, "POST", "/account/sign-in/code/", {"code": "000000"})
+
+
+def _new_person(world: World) -> User:
+    staff = make_staff(team=world.team)
+    return make_user(staff, with_totp=False)
+
+
+def _enrol_page(world: World, client: Client) -> Call:
+    user = _new_person(world)
+    client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
+    return Call(client, "GET", "/account/sign-in/set-up-app/")
+
+
+def _enrol(world: World, client: Client) -> Call:
+    user = _new_person(world)
+    client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
+    client.get("/account/sign-in/set-up-app/")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    return Call(client, "POST", "/account/sign-in/set-up-app/", {"code": device_code(device)})
+
+
+def _password(right: bool) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        password = PASSWORD if right else "not the password"
+        email = world.users["worker"].email
+        return Call(client, "POST", "/account/sign-in/", {"email": email, "password": password})
+
+    return prepare
+
+
+def _two_factor_page(world: World, client: Client) -> Call:
+    _pending(world, client)
+    return Call(client, "GET", "/account/sign-in/code/")
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+def _staff_form(world: World, **overrides: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "staff_id": "S990001",
+        "given_name": "Ann",
+        "family_name": "Example",
+        "email": "ann.routes@council.example",
+        "team": str(world.team.pk),
+        "roles": ["practitioner"],
+        "employment_type": "employee",
+        "works_with_vulnerable_people": "yes",
+        "work_pattern": "remote",
+        "start_date": "2024-01-08",
+        "end_date": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _staff_change(world: World) -> dict[str, Any]:
+    member = world.staff["stranger"]
+    return _staff_form(
+        world,
+        staff_id=member.staff_id,
+        email=member.email,
+        team=str(world.other_team.pk),
+        given_name="Renamed",
+    )
+
+
+def _stranger(suffix: str) -> Callable[[World], str]:
+    return lambda world: f"/staff/{world.staff['stranger'].staff_id}/{suffix}"
+
+
+IN_A_MONTH = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+def _grant_decision(world: World, client: Client) -> Call:
+    grant = record_services.grant_request(
+        staff=world.staff["stranger"],
+        case=world.case,
+        actions=["view"],
+        reason="Covering for a colleague this week",
+        days=5,
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    signed_in(client, world, "manager")
+    return Call(
+        client, "POST", "/cases/access-requests/", {"grant": grant.pk, "decision": "approve"}
+    )
+
+
+def _referral(kind: str) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        referral = record_services.referral_create(
+            staff=world.staff["manager"],
+            case=world.case,
+            to_team=world.other_team,
+            kind=kind,
+            reason="Moving to adult services at eighteen",
+            context=laptop_context(),
+            origin=ORIGIN,
+        )
+        signed_in(client, world, "receiver")
+        return Call(
+            client, "POST", "/cases/referrals/", {"referral": referral.pk, "decision": "accept"}
+        )
+
+    return prepare
+
+
+def _glass_review(world: World, client: Client) -> Call:
+    glass = record_services.break_glass_start(
+        staff=world.staff["stranger"],
+        case=world.case,
+        reason="Police called about a missing child",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    signed_in(client, world, "ig")
+    return Call(
+        client, "POST", "/cases/break-glass-reviews/", {"glass": glass.pk, "outcome": "justified"}
+    )
+
+
+def _as_unknown_device(world: World, client: Client) -> Call:
+    signed_in(client, world, "worker", device=None)
+    return Call(client, "GET", f"/cases/{world.case.case_id}/")
+
+
+def _upload(world: World) -> dict[str, Any]:
+    return {"title": "Second letter", "file": SimpleUploadedFile("l.txt", b"hello again")}
+
+
+def _grant_request_form(world: World) -> dict[str, Any]:
+    return {"actions": ["view"], "reason": "Covering for a colleague this week", "days": "5"}
+
+
+# --- devices -----------------------------------------------------------------------------
+
+
+def _own_device(world: World) -> Device:
+    return make_device(staff=world.staff["worker"])
+
+
+def _report(method: str) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        device = _own_device(world)
+        signed_in(client, world, "worker")
+        data = {"status": "lost"} if method == "POST" else None
+        return Call(client, method, f"/devices/report/{device.asset_tag}/", data)
+
+    return prepare
+
+
+def _reported(world: World, client: Client) -> Call:
+    device = _own_device(world)
+    device_services.device_report_missing(
+        origin=ORIGIN, device=device, status="lost", reporter=world.staff["worker"]
+    )
+    signed_in(client, world, "worker")
+    return Call(client, "GET", f"/devices/report/{device.asset_tag}/done/")
+
+
+def _enrol_code(valid: bool) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        code = "WRONG-CODE"
+        if valid:
+            code = device_services.enrolment_code_issue(
+                origin=ORIGIN, device=make_device(), issued_by=world.staff["it"]
+            )
+        signed_in(client, world, "worker")
+        return Call(client, "POST", "/devices/enrol/", {"code": code})
+
+    return prepare
+
+
+def _complaint(world: World) -> DeviceComplaint:
+    return DeviceComplaint.objects.create(
+        staff=world.staff["worker"],
+        category="device_fault",
+        summary="VPN dropped at every home visit",
+        reported_on=timezone.localdate(),
+    )
+
+
+def _complaint_call(method: str) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        complaint = _complaint(world)
+        signed_in(client, world, "it")
+        data = {"status": "resolved", "resolution": "New SIM"} if method == "POST" else None
+        return Call(client, method, f"/devices/complaints/{complaint.pk}/", data)
+
+    return prepare
+
+
+def _it_task_done(world: World, client: Client) -> Call:
+    device = make_device()
+    task = ITTask.objects.create(device=device, description="Encrypt it")
+    signed_in(client, world, "it")
+    return Call(client, "POST", f"/devices/register/tasks/{task.pk}/done/")
+
+
+def _device_form(**overrides: str) -> dict[str, Any]:
+    data = {
+        "device_type": "laptop",
+        "ownership": "council",
+        "encrypted": "yes",
+        "passcode": "yes",
+        "os": "Windows 11",
+        "on_site": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def _register(
+    method: str, suffix: str, data: dict[str, Any] | None = None, **device: Any
+) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        tag = make_device(**device).asset_tag
+        signed_in(client, world, "it")
+        return Call(client, method, f"/devices/register/{tag}/{suffix}", data)
+
+    return prepare
+
+
+def _task_policy_edit(world: World, client: Client) -> Call:
+    signed_in(client, world, "ig")
+    url = "/devices/task-policy/personal/tablet/"
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data.update(
+        reason="Secure container approved",
+        save_to_device__status="conditional",
+        save_to_device__condition="encrypted",
+    )
+    return Call(client, "POST", url, data)
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+def _api(method: str, path: Callable[[World], str], body: dict[str, Any] | None = None) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        headers = {
+            "HTTP_AUTHORIZATION": f"Bearer {world.tokens['worker']}",
+            "HTTP_X_SAFEKEEP_DEVICE": world.api_devices["worker"],
+        }
+        return Call(client, method, path(world), body, headers, json=method == "POST")
+
+    return prepare
+
+
+def _api_enrol(world: World, client: Client) -> Call:
+    code = device_services.enrolment_code_issue(
+        origin=ORIGIN, device=make_device(), issued_by=world.staff["it"]
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['worker']}"}
+    return Call(client, "POST", f"{API}/devices/enrol", {"code": code}, headers, json=True)
+
+
+def _token_revoke(world: World, client: Client) -> Call:
+    token = ApiToken.objects.get(user=world.users["worker"])
+    signed_in(client, world, "worker")
+    return Call(client, "POST", f"{API}/tokens/", {"revoke": token.pk})
+
+
+# --- the table ---------------------------------------------------------------------------
+
+PERIOD = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
+
+ROWS: list[Row] = [
+    # home and account
+    Row("web:start", "home page", get("worker", fixed("/")), 200, NOTHING),
+    Row("accounts:account", "account page", get("worker", fixed("/account/")), 200, NOTHING),
+    Row("accounts:sign-in", "sign-in page", get(None, fixed("/account/sign-in/")), 200, NOTHING),
+    Row(
+        "accounts:sign-in",
+        "right password (a code is still to come)",
+        _password(True),
+        302,
+        NOTHING,
+    ),
+    Row("accounts:sign-in", "wrong password", _password(False), 302, one("auth.sign_in", REFUSED)),
+    Row("accounts:two-factor", "code page", _two_factor_page, 200, NOTHING),
+    Row("accounts:two-factor", "right code: signed in", _code, 302, one("auth.sign_in", DONE)),
+    Row("accounts:two-factor", "wrong code", _code_wrong, 302, one("auth.sign_in", REFUSED)),
+    Row(
+        "accounts:two-factor",
+        "wrong code that locks the account",
+        _code_locks,
+        302,
+        (("auth.sign_in", REFUSED), ("auth.lockout", DONE)),
+    ),
+    Row("accounts:enrol", "set-up page", _enrol_page, 200, NOTHING),
+    Row("accounts:enrol", "app set up: signed in", _enrol, 302, one("auth.sign_in", DONE)),
+    Row(
+        "accounts:sign-out",
+        "sign out",
+        post("worker", fixed("/account/sign-out/")),
+        302,
+        one("auth.sign_out", DONE),
+    ),
+    Row(
+        "accounts:sign-out-everywhere",
+        "sign out everywhere",
+        post("worker", fixed("/account/sign-out-everywhere/")),
+        302,
+        one("auth.sign_out_everywhere", DONE),
+    ),
+    # staff directory
+    Row("organisation:staff-list", "list", get("admin", fixed("/staff/")), 200, NOTHING),
+    Row("organisation:team", "my team", get("manager", fixed("/staff/team/")), 200, NOTHING),
+    Row("organisation:staff-add", "form", get("admin", fixed("/staff/add/")), 200, NOTHING),
+    Row(
+        "organisation:staff-add",
+        "add",
+        post("admin", fixed("/staff/add/"), _staff_form),
+        302,
+        one("staff.create", DONE),
+    ),
+    Row("organisation:staff-change", "form", get("admin", _stranger("change/")), 200, NOTHING),
+    Row(
+        "organisation:staff-change",
+        "change",
+        post("admin", _stranger("change/"), _staff_change),
+        302,
+        one("staff.update", DONE),
+    ),
+    Row("organisation:staff-end", "form", get("admin", _stranger("end/")), 200, NOTHING),
+    Row(
+        "organisation:staff-end",
+        "end",
+        post("admin", _stranger("end/"), lambda w: {"end_date": IN_A_MONTH}),
+        302,
+        one("staff.end", DONE),
+    ),
+    # caseload and case pages
+    Row(
+        "records:caseload",
+        "my caseload",
+        get("worker", fixed("/cases/")),
+        200,
+        one("case.list", ALLOWED),
+    ),
+    Row(
+        "records:caseload",
+        "search",
+        get("worker", fixed("/cases/"), {"q": "Number1"}),
+        200,
+        one("case.list", ALLOWED),
+    ),
+    Row(
+        "records:case",
+        "allocated worker",
+        get("worker", case_path()),
+        200,
+        one("case.view", ALLOWED),
+    ),
+    Row("records:case", "stranger", get("stranger", case_path()), 403, one("case.view", REFUSED)),
+    Row(
+        "records:case",
+        "no such case",
+        get("worker", fixed("/cases/C999999/")),
+        403,
+        one("case.view", REFUSED),
+    ),
+    Row("records:case", "unknown device", _as_unknown_device, 403, one("case.view", REFUSED)),
+    Row(
+        "records:entry-add",
+        "form",
+        get("worker", case_path("entries/add/")),
+        200,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:entry-add",
+        "form with an error",
+        post("worker", case_path("entries/add/"), lambda w: {"kind": "note", "title": ""}),
+        400,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:entry-add",
+        "add",
+        post(
+            "worker",
+            case_path("entries/add/"),
+            lambda w: {"kind": "note", "title": "Visit", "body": "Fine"},
+        ),
+        302,
+        one("entry.add", DONE),
+    ),
+    Row(
+        "records:entry-add",
+        "stranger adds",
+        post(
+            "stranger",
+            case_path("entries/add/"),
+            lambda w: {"kind": "note", "title": "Visit", "body": "Fine"},
+        ),
+        403,
+        one("case.add_entry", REFUSED),
+    ),
+    Row(
+        "records:entry-edit",
+        "form",
+        get("worker", lambda w: f"/cases/{w.case.case_id}/entries/{w.note.pk}/edit/"),
+        200,
+        one("case.edit", ALLOWED),
+    ),
+    Row(
+        "records:entry-edit",
+        "edit",
+        post(
+            "worker",
+            lambda w: f"/cases/{w.case.case_id}/entries/{w.note.pk}/edit/",
+            lambda w: {"title": "Home visit", "body": "All well, seen again"},
+        ),
+        302,
+        one("entry.edit", DONE),
+    ),
+    Row(
+        "records:document-upload",
+        "form",
+        get("worker", case_path("documents/add/")),
+        200,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:document-upload",
+        "upload",
+        post("worker", case_path("documents/add/"), _upload),
+        302,
+        one("document.upload", DONE),
+    ),
+    Row(
+        "records:document-download",
+        "download",
+        get("worker", lambda w: f"/cases/{w.case.case_id}/entries/{w.document.pk}/download/"),
+        200,
+        one("case.download", ALLOWED),
+    ),
+    Row(
+        "records:allocate",
+        "form",
+        get("manager", case_path("allocate/")),
+        200,
+        one("case.edit", ALLOWED),
+    ),
+    Row(
+        "records:allocate",
+        "not the manager",
+        get("worker", case_path("allocate/")),
+        403,
+        one("case.edit", REFUSED),
+    ),
+    Row(
+        "records:allocate",
+        "allocate",
+        post(
+            "manager",
+            case_path("allocate/"),
+            lambda w: {
+                "worker": w.staff["stranger"].staff_id,
+                "role": "co_worker",
+                "starts_on": "2026-01-01",
+            },
+        ),
+        302,
+        one("allocation.create", DONE),
+    ),
+    Row(
+        "records:grant-request", "form", get("stranger", case_path("request-access/")), 200, NOTHING
+    ),
+    Row(
+        "records:grant-request",
+        "ask",
+        post("stranger", case_path("request-access/"), _grant_request_form),
+        200,
+        one("grant.request", DONE),
+    ),
+    Row(
+        "records:grant-request",
+        "ask for no such case",
+        post("stranger", fixed("/cases/C999999/request-access/"), _grant_request_form),
+        200,
+        one("grant.request", REFUSED),
+    ),
+    Row(
+        "records:grant-requests",
+        "queue",
+        get("manager", fixed("/cases/access-requests/")),
+        200,
+        NOTHING,
+    ),
+    Row("records:grant-requests", "approve", _grant_decision, 302, one("grant.approve", DONE)),
+    Row(
+        "records:refer", "form", get("manager", case_path("refer/")), 200, one("case.edit", ALLOWED)
+    ),
+    Row(
+        "records:refer",
+        "refer",
+        post(
+            "manager",
+            case_path("refer/"),
+            lambda w: {
+                "kind": "referral",
+                "to_team": w.other_team.pk,
+                "reason": "Moving to adult services at eighteen",
+            },
+        ),
+        302,
+        one("referral.create", DONE),
+    ),
+    Row("records:referrals", "queue", get("receiver", fixed("/cases/referrals/")), 200, NOTHING),
+    Row(
+        "records:referrals",
+        "accept a referral",
+        _referral("referral"),
+        302,
+        one("referral.accept", DONE),
+    ),
+    Row(
+        "records:referrals",
+        "accept a transfer",
+        _referral("transfer"),
+        302,
+        one("case.transfer", DONE),
+    ),
+    Row("records:break-glass", "form", get("stranger", case_path("break-glass/")), 200, NOTHING),
+    Row(
+        "records:break-glass",
+        "open",
+        post(
+            "stranger",
+            case_path("break-glass/"),
+            lambda w: {"reason": "Police called about a missing child"},
+        ),
+        302,
+        one("break_glass.start", DONE),
+    ),
+    Row(
+        "records:break-glass-queue",
+        "queue",
+        get("ig", fixed("/cases/break-glass-reviews/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "records:break-glass-queue",
+        "review",
+        _glass_review,
+        302,
+        one("break_glass.justified", DONE),
+    ),
+    Row(
+        "records:who-can-see",
+        "IG",
+        get("ig", case_path("who-can-see/")),
+        200,
+        one("case.who_can_see", ALLOWED),
+    ),
+    Row(
+        "records:who-can-see",
+        "owning team's manager",
+        get("manager", case_path("who-can-see/")),
+        200,
+        one("case.who_can_see", ALLOWED),
+    ),
+    Row(
+        "records:who-can-see",
+        "allocated worker",
+        get("worker", case_path("who-can-see/")),
+        403,
+        one("case.who_can_see", REFUSED),
+    ),
+    # devices
+    Row("devices:this-device", "page", get("worker", fixed("/devices/this-device/")), 200, NOTHING),
+    Row("devices:enrol", "form", get("worker", fixed("/devices/enrol/")), 200, NOTHING),
+    Row("devices:enrol", "enrol", _enrol_code(True), 302, one("device.enrol", DONE)),
+    Row("devices:enrol", "wrong code", _enrol_code(False), 200, one("device.enrol", REFUSED)),
+    Row(
+        "devices:enrol-personal",
+        "form",
+        get("worker", fixed("/devices/enrol/personal/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "devices:enrol-personal",
+        "enrol",
+        post(
+            "worker",
+            fixed("/devices/enrol/personal/"),
+            lambda w: {"device_type": "smartphone", "passcode": "yes", "os": "Android 14"},
+        ),
+        302,
+        one("device.enrol_personal", DONE),
+    ),
+    Row("devices:report", "form", _report("GET"), 200, NOTHING),
+    Row("devices:report", "report lost", _report("POST"), 302, one("device.report_lost", DONE)),
+    Row("devices:reported", "what was done from it", _reported, 200, NOTHING),
+    Row(
+        "devices:complaint-new",
+        "form",
+        get("worker", fixed("/devices/complaints/new/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "devices:complaint-new",
+        "complain",
+        post(
+            "worker",
+            fixed("/devices/complaints/new/"),
+            lambda w: {"category": "device_fault", "summary": "VPN dropped at every visit"},
+        ),
+        302,
+        one("device.complaint", DONE),
+    ),
+    Row("devices:complaint-queue", "queue", get("it", fixed("/devices/complaints/")), 200, NOTHING),
+    Row("devices:complaint-detail", "form", _complaint_call("GET"), 200, NOTHING),
+    Row(
+        "devices:complaint-detail",
+        "resolve",
+        _complaint_call("POST"),
+        302,
+        one("device.complaint_update", DONE),
+    ),
+    Row("devices:register", "list", get("it", fixed("/devices/register/")), 200, NOTHING),
+    Row("devices:add", "form", get("it", fixed("/devices/register/add/")), 200, NOTHING),
+    Row(
+        "devices:add",
+        "add",
+        post("it", fixed("/devices/register/add/"), lambda w: _device_form(asset_tag="LAP-R1")),
+        302,
+        one("device.create", DONE),
+    ),
+    Row(
+        "devices:non-compliant",
+        "list",
+        get("it", fixed("/devices/register/non-compliant/")),
+        200,
+        NOTHING,
+    ),
+    Row("devices:it-task-done", "done", _it_task_done, 302, one("device.it_task_done", DONE)),
+    Row("devices:detail", "page", _register("GET", ""), 200, NOTHING),
+    Row("devices:change", "form", _register("GET", "change/"), 200, NOTHING),
+    Row(
+        "devices:change",
+        "change",
+        _register("POST", "change/", _device_form(os="Windows 11 24H2")),
+        302,
+        one("device.update", DONE),
+    ),
+    Row(
+        "devices:change",
+        "unencrypted laptop moved off site",
+        _register("POST", "change/", _device_form(encrypted="no", on_site=""), encrypted="no"),
+        302,
+        (("device.update", DONE), ("device.incident", DONE)),
+    ),
+    Row(
+        "devices:enrolment-code",
+        "issue",
+        _register("POST", "enrolment-code/"),
+        200,
+        one("device.enrolment_code", DONE),
+    ),
+    Row("devices:retire", "form", _register("GET", "retire/"), 200, NOTHING),
+    Row("devices:retire", "retire", _register("POST", "retire/"), 302, one("device.retire", DONE)),
+    Row("devices:task-policy", "page", get("ig", fixed("/devices/task-policy/")), 200, NOTHING),
+    Row(
+        "devices:task-policy-edit",
+        "form",
+        get("ig", fixed("/devices/task-policy/personal/tablet/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "devices:task-policy-edit",
+        "change",
+        _task_policy_edit,
+        302,
+        one("task_policy.change", DONE),
+    ),
+    # audit (IG)
+    Row(
+        "audit:dashboard",
+        "dashboard",
+        get("ig", fixed("/audit/")),
+        200,
+        one("audit.dashboard", ALLOWED),
+    ),
+    Row("audit:subject-report", "form", get("ig", fixed("/audit/subject/")), 200, NOTHING),
+    Row(
+        "audit:subject-report",
+        "report",
+        get("ig", fixed("/audit/subject/"), {"subject_id": "P000001"}),
+        200,
+        one("audit.report_subject", ALLOWED),
+    ),
+    Row(
+        "audit:subject-report",
+        "CSV",
+        get("ig", fixed("/audit/subject/"), {"subject_id": "P000001", "format": "csv"}),
+        200,
+        one("audit.report_subject_csv", ALLOWED),
+    ),
+    Row("audit:staff-report", "form", get("ig", fixed("/audit/staff/")), 200, NOTHING),
+    Row(
+        "audit:staff-report",
+        "report",
+        get("ig", fixed("/audit/staff/"), {"staff_id": "S00001", **PERIOD}),
+        200,
+        one("audit.report_staff", ALLOWED),
+    ),
+    Row("audit:refusals-report", "form", get("ig", fixed("/audit/refusals/")), 200, NOTHING),
+    Row(
+        "audit:refusals-report",
+        "report",
+        get("ig", fixed("/audit/refusals/"), PERIOD),
+        200,
+        one("audit.report_refusals", ALLOWED),
+    ),
+    # API tokens page and the API
+    Row("api-tokens", "page", get("worker", fixed(f"{API}/tokens/")), 200, NOTHING),
+    Row(
+        "api-tokens",
+        "create",
+        post("worker", fixed(f"{API}/tokens/"), lambda w: {"name": "Case system"}),
+        200,
+        one("api_token.create", DONE),
+    ),
+    Row("api-tokens", "revoke", _token_revoke, 302, one("api_token.revoke", DONE)),
+    Row(
+        "api:openapi-json",
+        "OpenAPI document",
+        get(None, fixed(f"{API}/openapi.json")),
+        200,
+        NOTHING,
+    ),
+    Row("api:openapi-view", "API docs page", get(None, fixed(f"{API}/docs")), 200, NOTHING),
+    Row("api:api-root", "API root", get(None, fixed(f"{API}/")), 404, NOTHING),
+    Row(
+        "GET /api/v1/cases",
+        "list",
+        _api("GET", fixed(f"{API}/cases")),
+        200,
+        one("case.list", ALLOWED),
+    ),
+    Row(
+        "GET /api/v1/cases/{case_id}",
+        "read",
+        _api("GET", lambda w: f"{API}/cases/{w.case.case_id}"),
+        200,
+        one("case.view", ALLOWED),
+    ),
+    Row(
+        "GET /api/v1/cases/{case_id}",
+        "no such case",
+        _api("GET", fixed(f"{API}/cases/C999999")),
+        403,
+        one("case.view", REFUSED),
+    ),
+    Row(
+        "POST /api/v1/cases/{case_id}/entries",
+        "add",
+        _api(
+            "POST",
+            lambda w: f"{API}/cases/{w.case.case_id}/entries",
+            {"kind": "note", "title": "Phone call", "body": "Spoke to school"},
+        ),
+        201,
+        one("entry.add", DONE),
+    ),
+    Row("POST /api/v1/devices/enrol", "enrol", _api_enrol, 201, one("device.enrol", DONE)),
+]
+
+
+# --- walking the routes ------------------------------------------------------------------
+
+
+def _is_api_operation(pattern: URLPattern) -> bool:
+    return getattr(pattern.callback, "__module__", "") == "ninja.operation"
+
+
+def _patterns(patterns: list[Any], namespace: str = "") -> Iterator[URLPattern | str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _patterns(pattern.url_patterns, inner)
+        elif not _is_api_operation(pattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+
+def all_routes() -> set[str]:
+    """Every page route by its URL name, and every API operation as "METHOD /api/v1/path"."""
+    routes = {str(route) for route in _patterns(get_resolver().url_patterns)}
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    routes.add(f"{method} {API}{prefix}{path}")
+    return routes
+
+
+def test_every_route_has_a_row() -> None:
+    routes = all_routes()
+    covered = {row.route for row in ROWS}
+    assert sorted(routes - covered) == [], "routes with no row in the table: add one"
+    assert sorted(covered - routes) == [], "rows for routes that no longer exist"
+
+
+def test_the_walk_finds_pages_and_api_operations() -> None:
+    routes = all_routes()
+    assert {"records:case", "accounts:sign-in", "POST /api/v1/cases/{case_id}/entries"} <= routes
+
+
+def _last_id() -> int:
+    return AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_route_writes_what_the_table_says(row: Row, world: World, client: Client) -> None:
+    call = row.prepare(world, client)
+    before = _last_id()
+    response = call.send()
+    assert response.status_code == row.status
+    written = AuditEntry.objects.filter(id__gt=before).order_by("id")
+    assert [(entry.action, entry.decision) for entry in written] == list(row.expect)
+
+
+def test_entries_name_who_and_from_which_request(world: World, client: Client) -> None:
+    signed_in(client, world, "worker")
+    before = _last_id()
+    response = client.get(f"/cases/{world.case.case_id}/")
+    entry = AuditEntry.objects.get(id__gt=before)
+    assert (entry.actor_staff_id, entry.object_id, entry.subject_id) == (
+        world.staff["worker"].staff_id,
+        world.case.case_id,
+        world.case.subject.subject_id,
+    )
+    assert entry.request_id == response["X-Request-Id"]
