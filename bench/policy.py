@@ -255,6 +255,7 @@ def worker(size: int) -> dict[str, Any]:
 
         practitioner_times, practitioner_rows = first_page(practitioner)
         manager_times, manager_rows = first_page(manager)
+        api_ratio = _api_against_bare_view(practitioner, laptop, context)
         return {
             "engine": connection.vendor,
             "data": {
@@ -288,7 +289,95 @@ def worker(size: int) -> dict[str, Any]:
                 "page_size": 50,
                 "target_p95_ms": 50,
             },
+            "api_read_vs_bare_view": api_ratio,
         }
+
+
+def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict[str, Any]:
+    """GET /api/v1/cases/{id} (token, device, policy, audit) against a bare view that reads
+    and serialises the same rows with no checks, through the same middleware, same run."""
+    import sys
+    import types
+
+    from django.http import HttpRequest, JsonResponse
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import path
+
+    import safekeep.urls
+    from safekeep.access.policy import Decision
+    from safekeep.accounts.services import account_create
+    from safekeep.api import cases as api_cases
+    from safekeep.api.services import api_token_create
+    from safekeep.audit.services import Origin
+    from safekeep.devices.models import Device
+    from safekeep.devices.services import enrolment_code_issue, enrolment_redeem
+    from safekeep.records import selectors, services
+    from safekeep.records.models import Case
+
+    case = Case.objects.filter(allocations__staff=practitioner).order_by("pk").first()
+    assert case is not None
+    origin = Origin(actor_username="bench")
+    for n in range(ENTRIES_PER_CASE):
+        services.entry_add(
+            staff=practitioner,
+            case=case,
+            kind="note",
+            title=f"Visit {n}",
+            body="Home visit notes. " * 40,
+            context=context,
+            origin=origin,
+        )
+    user = account_create(staff=practitioner, password=None)
+    _, token = api_token_create(user=user, name="bench", origin=origin)
+    device = Device.objects.create(
+        asset_tag="LAP-BENCH",
+        device_type=laptop.device_type,
+        ownership=laptop.ownership,
+        assigned_staff=practitioner,
+        encrypted="yes",
+        passcode="yes",
+        os_name="Windows",
+        os_version="11",
+    )
+    code = enrolment_code_issue(origin=origin, device=device, issued_by=None)
+    _, credential = enrolment_redeem(origin=origin, code=code)
+    all_entries = Decision(True, (), sees_sensitive_entries=True)
+
+    def bare(request: HttpRequest, case_id: str) -> JsonResponse:
+        found = selectors.case_by_id(case_id)
+        assert found is not None
+        entries = selectors.entry_views(case=found, decision=all_entries)
+        body = {**api_cases._case_out(found), "entries": [api_cases._entry_out(e) for e in entries]}
+        return JsonResponse(body, json_dumps_params={"default": str})
+
+    urls = types.ModuleType("bench_policy_urls")
+    urls.urlpatterns = [path("bare/<str:case_id>", bare), *safekeep.urls.urlpatterns]  # type: ignore[attr-defined]
+    sys.modules[urls.__name__] = urls
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_SAFEKEEP_DEVICE": credential}
+    client = Client()
+    timings: dict[str, list[float]] = {"api": [], "bare": []}
+    with override_settings(ROOT_URLCONF=urls.__name__, ALLOWED_HOSTS=["testserver"]):
+        for round_ in range(600):
+            for name, url in (
+                ("api", f"/api/v1/cases/{case.case_id}"),
+                ("bare", f"/bare/{case.case_id}"),
+            ):
+                t0 = time.perf_counter()
+                response = client.get(url, **headers)
+                elapsed = (time.perf_counter() - t0) * 1000
+                assert response.status_code == 200, (name, response.status_code)
+                if round_ >= 100:  # warm-up
+                    timings[name].append(elapsed)
+    api_ms, bare_ms = statistics.median(timings["api"]), statistics.median(timings["bare"])
+    return {
+        "entries_in_case": ENTRIES_PER_CASE,
+        "api_median_ms": round(api_ms, 3),
+        "bare_view_median_ms": round(bare_ms, 3),
+        "ratio": round(api_ms / bare_ms, 2),
+        "samples_each": len(timings["api"]),
+        "target_ratio": 1.5,
+    }
 
 
 # --- driver side --------------------------------------------------------------------------
@@ -327,7 +416,6 @@ def main(size: int | None = None) -> dict[str, Any]:
             f"generated council: {size} cases, {STAFF} staff, {ENTRIES_PER_CASE} entries per "
             "case (the issue's 100,000 cases / 1,000,000 entries needs --size 100000)"
         ),
-        "api_vs_bare_view_ratio": "TODO: measured once the records API exists",
         "sqlite": _run_worker(env, size),
     }
     if _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)") and _pg_admin(

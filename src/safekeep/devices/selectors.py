@@ -126,9 +126,26 @@ def task_policy_snapshot(version: TaskPolicyVersion | None) -> TaskPolicySnapsho
     return TaskPolicySnapshot(version=version.number, rules=rules)
 
 
+# Versions are never edited, so a version's rules can be kept once read (per process).
+_snapshots: dict[tuple[str, int, int, dt.datetime], TaskPolicySnapshot] = {}
+
+
 def current_task_policy(as_of: dt.date | None = None) -> TaskPolicySnapshot:
-    """The task policy in force now (or at the end of `as_of`)."""
-    return task_policy_snapshot(task_policy_version_in_force(as_of))
+    """The task policy in force now (or at the end of `as_of`).
+
+    Every decision needs it, so the common case costs one small query: which version is in
+    force (a new version takes effect on the very next request); its rules come from a
+    per-process cache keyed by the version row (database, number, id and creation time, so
+    that a rolled-back and re-created version is never mistaken for another).
+    """
+    version = task_policy_version_in_force(as_of)
+    if version is None:
+        return task_policy_snapshot(None)
+    key = (version._state.db or "default", version.number, version.pk, version.created_at)
+    snapshot = _snapshots.get(key)
+    if snapshot is None:
+        snapshot = _snapshots[key] = task_policy_snapshot(version)
+    return snapshot
 
 
 def task_policy_versions() -> QuerySet[TaskPolicyVersion]:
