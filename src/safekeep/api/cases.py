@@ -17,6 +17,7 @@ from safekeep.access.context import request_context
 from safekeep.access.policy import ADD_ENTRY, NOT_ALLOCATED_REFUSAL, VIEW, Decision
 from safekeep.access.services import AccessRefused, authorise
 from safekeep.audit.services import Origin, audit_event
+from safekeep.devices.context import origin_for
 from safekeep.organisation.models import StaffMember
 from safekeep.records import selectors, services
 from safekeep.records.models import Case, Entry
@@ -109,7 +110,8 @@ def _staff(request: HttpRequest) -> StaffMember:
 
 
 def _origin(request: HttpRequest) -> Origin:
-    return Origin.from_request(request, device="api")
+    """Who called, from which enrolled device (its asset tag; empty for an unknown one)."""
+    return origin_for(request)
 
 
 def _refusal(decision: Decision) -> Status[dict[str, Any]]:
