@@ -9,9 +9,11 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
+from safekeep.audit.services import Origin, audit_event
 from safekeep.web.errors import Refused
 
 View = Callable[..., HttpResponse]
+ROLE_REFUSAL = "Your role does not allow this."
 
 
 def verified_staff_required(view: View) -> View:
@@ -38,7 +40,17 @@ def role_required(*roles: str) -> Callable[[View], View]:
             staff = request.user.staff  # type: ignore[union-attr]
             assert staff is not None  # guaranteed by verified_staff_required
             if not staff.role_names() & set(roles):
-                raise Refused("Your role does not allow this.")
+                # A refusal is a decision: recorded once, naming the page, not its contents.
+                match = request.resolver_match
+                audit_event(
+                    origin=Origin.from_request(request),
+                    action="page.open",
+                    decision="refused",
+                    object_type="page",
+                    object_id=match.view_name if match else request.path[:80],
+                    reasons=[ROLE_REFUSAL],
+                )
+                raise Refused(ROLE_REFUSAL)
             return view(request, *args, **kwargs)
 
         return verified_staff_required(guarded)
