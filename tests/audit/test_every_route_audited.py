@@ -392,6 +392,12 @@ def _as_unknown_device(world: World, client: Client) -> Call:
     return Call(client, "GET", f"/cases/{world.case.case_id}/")
 
 
+def _from_unencrypted_laptop_off_site(world: World, client: Client) -> Call:
+    laptop = make_device(staff=world.staff["worker"], encrypted="no", on_site=False)
+    signed_in(client, world, "worker", device=laptop)
+    return Call(client, "GET", f"/cases/{world.case.case_id}/")
+
+
 def _upload(world: World) -> dict[str, Any]:
     return {"title": "Second letter", "file": SimpleUploadedFile("l.txt", b"hello again")}
 
@@ -631,6 +637,13 @@ ROWS: list[Row] = [
         one("case.view", REFUSED),
     ),
     Row("records:case", "unknown device", _as_unknown_device, 403, one("case.view", REFUSED)),
+    Row(
+        "records:case",
+        "unencrypted laptop off site (the refusal, and the incident it raises)",
+        _from_unencrypted_laptop_off_site,
+        403,
+        (("case.view", REFUSED), ("device.incident", DONE)),
+    ),
     Row(
         "records:entry-add",
         "form",
@@ -894,6 +907,13 @@ ROWS: list[Row] = [
         one("device.complaint_update", DONE),
     ),
     Row("devices:register", "list", get("it", fixed("/devices/register/")), 200, NOTHING),
+    Row(
+        "devices:register",
+        "practitioner refused by role",
+        get("worker", fixed("/devices/register/")),
+        403,
+        one("page.open", REFUSED),
+    ),
     Row("devices:add", "form", get("it", fixed("/devices/register/add/")), 200, NOTHING),
     Row(
         "devices:add",
@@ -951,6 +971,13 @@ ROWS: list[Row] = [
         one("task_policy.change", DONE),
     ),
     # audit (IG)
+    Row(
+        "audit:dashboard",
+        "practitioner refused by role",
+        get("worker", fixed("/audit/")),
+        403,
+        one("page.open", REFUSED),
+    ),
     Row(
         "audit:dashboard",
         "dashboard",
@@ -1108,3 +1135,33 @@ def test_entries_name_who_and_from_which_request(world: World, client: Client) -
         world.case.subject.subject_id,
     )
     assert entry.request_id == response["X-Request-Id"]
+
+
+def test_a_role_refusal_names_the_page_and_the_reason(world: World, client: Client) -> None:
+    signed_in(client, world, "worker")
+    before = _last_id()
+    client.get("/audit/refusals/")
+    entry = AuditEntry.objects.get(id__gt=before)
+    assert (entry.object_type, entry.object_id, entry.reasons) == (
+        "page",
+        "audit:refusals-report",
+        ["Your role does not allow this."],
+    )
+
+
+def test_an_ended_session_writes_one_entry_and_reaches_no_page(
+    world: World, client: Client
+) -> None:
+    """The session policy ends an idle session before any view runs: one entry, no case.list."""
+    signed_in(client, world, "worker")
+    client.get("/")
+    session = client.session
+    session["safekeep.last_seen"] = 0
+    session.save()
+    before = _last_id()
+    response = client.get("/cases/")
+    assert response.status_code == 302
+    written = AuditEntry.objects.filter(id__gt=before)
+    assert [(e.action, e.decision, e.reasons) for e in written] == [
+        ("auth.session_end", DONE, ["idle timeout"])
+    ]
