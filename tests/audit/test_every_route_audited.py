@@ -11,6 +11,7 @@ rules the table follows and its few deliberate exceptions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -1110,6 +1111,22 @@ def test_the_walk_finds_pages_and_api_operations() -> None:
     assert {"records:case", "accounts:sign-in", "POST /api/v1/cases/{case_id}/entries"} <= routes
 
 
+def _fits(template: str, path: str) -> bool:
+    return re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path) is not None
+
+
+def _route_of(call: Call) -> str:
+    """The route a request reaches, named as the table names it."""
+    if call.path.startswith(f"{API}/"):
+        rest = call.path[len(API) :]
+        for prefix, router in api._routers:
+            for template, path_view in router.path_operations.items():
+                for operation in path_view.operations:
+                    if call.method in operation.methods and _fits(prefix + template, rest):
+                        return f"{call.method} {API}{prefix}{template}"
+    return str(resolve(call.path).view_name)
+
+
 def _last_id() -> int:
     return AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
 
@@ -1117,6 +1134,7 @@ def _last_id() -> int:
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_route_writes_what_the_table_says(row: Row, world: World, client: Client) -> None:
     call = row.prepare(world, client)
+    assert _route_of(call) == row.route, "the row's request goes to another route"
     before = _last_id()
     response = call.send()
     assert response.status_code == row.status
