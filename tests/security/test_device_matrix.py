@@ -1,0 +1,131 @@
+"""The access matrix's device rows, on the real routes: one allocated worker, many devices.
+
+The same practitioner views the case, adds an entry, downloads a document and reads the
+case through the API from each kind of device; the answers follow DESIGN.md's device rules
+and the default task policy. (Print and share have no routes yet; their device rows are in
+tests/access/test_decision_with_devices.py.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safekeep.api.services import api_token_create
+from safekeep.audit.services import Origin
+from safekeep.devices.models import DeviceIncident
+from safekeep.records import services
+from tests.factories import (
+    device_token,
+    laptop_context,
+    make_case,
+    make_device,
+    make_staff,
+    make_user,
+    sign_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = Origin(actor_username="test")
+A, R = True, False
+PHONE = {"device_type": "smartphone", "os_name": "Android", "os_version": "14"}
+# name: (device fields, or None for a device Safekeep does not know) -> view, add, download, API
+ROWS: dict[str, tuple[dict[str, Any] | None, tuple[bool, bool, bool, bool]]] = {
+    "compliant council laptop": ({}, (A, A, A, A)),
+    "unencrypted laptop on site": ({"encrypted": "no"}, (R, R, R, R)),
+    "unencrypted laptop off site": ({"encrypted": "no", "on_site": False}, (R, R, R, R)),
+    "council tablet without passcode": (
+        {"device_type": "tablet", "passcode": "no", "os_name": "iPadOS", "os_version": "17"},
+        (R, R, R, R),
+    ),
+    "personal phone with passcode": ({**PHONE, "ownership": "personal"}, (A, A, R, A)),
+    "personal phone without passcode": (
+        {**PHONE, "ownership": "personal", "passcode": "no"},
+        (R, R, R, R),
+    ),
+    "unknown device": (None, (R, R, R, R)),
+    "lost laptop": ({"status": "lost"}, (R, R, R, R)),
+}
+
+
+@pytest.mark.parametrize("row", list(ROWS), ids=list(ROWS))
+def test_device_rows_on_the_real_routes(row: str) -> None:
+    fields, expected = ROWS[row]
+    worker = make_staff()
+    case = make_case(allocated=(worker,))
+    document = services.document_upload(
+        staff=worker,
+        case=case,
+        title="Letter",
+        filename="letter.txt",
+        content=b"document text",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    user = make_user(worker)
+    device = None if fields is None else make_device(staff=worker, **fields)
+    client = sign_in(Client(), user, device=device)
+    case_url = reverse("records:case", kwargs={"case_id": case.case_id})
+    add_url = reverse("records:entry-add", kwargs={"case_id": case.case_id})
+    download_url = reverse(
+        "records:document-download", kwargs={"case_id": case.case_id, "entry_id": document.pk}
+    )
+    _, token = api_token_create(user=user, name="system", origin=ORIGIN)
+    api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if device is not None:
+        api_headers["HTTP_X_SAFEKEEP_DEVICE"] = device_token(device)
+
+    viewed = client.get(case_url)
+    added = client.post(add_url, {"kind": "note", "title": "Visit", "body": "Seen at home"})
+    downloaded = client.get(download_url)
+    api = Client().get(f"/api/v1/cases/{case.case_id}", **api_headers)
+
+    answers = (
+        viewed.status_code == 200,
+        added.status_code == 302,
+        downloaded.status_code == 200,
+        api.status_code == 200,
+    )
+    assert answers == expected, row
+    for response, allowed in zip((viewed, added, downloaded, api), expected, strict=True):
+        if not allowed:
+            assert response.status_code == 403, row
+            assert b"document text" not in b"".join(getattr(response, "streaming_content", []))
+
+
+def test_refusal_on_a_personal_phone_says_why() -> None:
+    worker = make_staff()
+    case = make_case(allocated=(worker,))
+    document = services.document_upload(
+        staff=worker,
+        case=case,
+        title="Letter",
+        filename="letter.txt",
+        content=b"document text",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    phone = make_device(staff=worker, ownership="personal", **PHONE)
+    client = sign_in(Client(), make_user(worker), device=phone)
+    response = client.get(
+        reverse(
+            "records:document-download",
+            kwargs={"case_id": case.case_id, "entry_id": document.pk},
+        )
+    )
+    assert response.status_code == 403
+    assert "Downloads need a council device; this is a personal phone" in response.content.decode()
+
+
+def test_an_unencrypted_laptop_used_off_site_raises_an_incident() -> None:
+    worker = make_staff()
+    case = make_case(allocated=(worker,))
+    laptop = make_device(staff=worker, encrypted="no", on_site=False)
+    client = sign_in(Client(), make_user(worker), device=laptop)
+    assert client.get(reverse("records:case", kwargs={"case_id": case.case_id})).status_code == 403
+    incident = DeviceIncident.objects.get(device=laptop)
+    assert incident.category == "unencrypted_device_removed"
