@@ -42,8 +42,13 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "createadmin --staff-id ID",
         "create a system administrator's sign-in",
     ),
-    ("Running the service", "backup", "backup", "write an encrypted backup"),
-    ("Running the service", "restore", "restore", "restore a backup and verify it"),
+    ("Running the service", "backup", "backup FILE", "write an encrypted, consistent backup"),
+    (
+        "Running the service",
+        "restore",
+        "restore FILE",
+        "restore into an empty database, then verify it",
+    ),
     (
         "Data exchange (all-or-nothing, idempotent; docs/data-formats.md)",
         "import_data",
@@ -65,7 +70,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     (
         "Information governance",
         "audit",
-        "audit verify | checkpoint | prove N",
+        "audit verify | checkpoint | prove N | sequence",
         "check the tamper-evident audit log",
     ),
     ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),
