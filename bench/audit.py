@@ -323,11 +323,18 @@ def _audited_read_ratio() -> dict[str, Any]:
 
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from tests.factories import make_case, make_staff, make_team, make_user
+    from tests.factories import (
+        device_token,
+        laptop_context,
+        make_case,
+        make_device,
+        make_staff,
+        make_team,
+        make_user,
+    )
 
     import safekeep.access.services as access_services
     import safekeep.api.cases as api_cases
-    from safekeep.access.context import command_context
     from safekeep.api.services import api_token_create
     from safekeep.audit.services import Origin
     from safekeep.records import services
@@ -344,12 +351,14 @@ def _audited_read_ratio() -> dict[str, Any]:
             kind="note",
             title=f"Home visit {number}",
             body="Seen at home; all well. " * 20,
-            context=command_context(),
+            context=laptop_context(),
             origin=origin,
         )
     user = make_user(worker)
     token = api_token_create(user=user, name="bench", origin=origin)[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    # The calling system's enrolled, compliant device (the device rules apply to the API).
+    device = device_token(make_device(staff=worker))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_SAFEKEEP_DEVICE=device)
     url = f"/api/v1/cases/{case.case_id}"
     real = (access_services.audit_event, api_cases.audit_event)
 
