@@ -1,0 +1,464 @@
+"""Every page a person can open passes an automated axe check in a real browser (issue 2).
+
+The table below has, for each URL route, the pages a person can GET from it: who opens it
+(signed in as a role that may see it, from an enrolled compliant council laptop) and the
+status it answers with. A route that is not a page (POST only, a file download, the API)
+says why instead. A test walks Django's URL resolver: a route with no entry fails, so a new
+page cannot be added without being checked. The world is built once; the walk then opens
+every page in one browser, runs axe on each, and checks a few key pages on a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from safekeep.accounts.models import User
+from safekeep.audit.services import Origin
+from safekeep.crypto import blind_index, envelope, keys, providers
+from safekeep.devices import services as device_services
+from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.organisation.models import RiskAssessment, StaffMember, Team
+from safekeep.records import services as record_services
+from safekeep.records.models import Case, Entry
+from tests.browser.helpers import assert_accessible
+from tests.factories import (
+    PASSWORD,
+    laptop_context,
+    make_case,
+    make_device,
+    make_staff,
+    make_team,
+    make_user,
+    sign_in,
+)
+
+ORIGIN = Origin.command("test-every-page")
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 720}
+
+
+# --- the world ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    team: Team
+    other_team: Team
+    staff: dict[str, StaffMember]
+    users: dict[str, User]
+    case: Case
+    note: Entry
+    devices: dict[str, Device] = field(default_factory=dict)
+    complaint: DeviceComplaint | None = None
+
+
+def _build() -> World:
+    """People in every role, a case with entries, and something waiting in every queue."""
+    today = timezone.localdate()
+    team = make_team("Pages Children North")
+    other_team = make_team("Pages Adults South", directorate="Adults and Health")
+    staff = {
+        "worker": make_staff(team=team),
+        "manager": make_staff(team=team, roles=("team_manager",)),
+        "receiver": make_staff(team=other_team, roles=("team_manager",)),
+        "stranger": make_staff(team=other_team),
+        "volunteer": make_staff(team=team, employment_type="volunteer"),
+        "ig": make_staff(team=other_team, roles=("ig_officer",)),
+        "it": make_staff(team=other_team, roles=("it_support",)),
+        "admin": make_staff(team=other_team, roles=("sysadmin",)),
+    }
+    users = {name: make_user(member) for name, member in staff.items()}
+    # a person part-way through signing in who has not set up an authenticator app yet
+    users["new"] = make_user(make_staff(team=team), with_totp=False)
+    RiskAssessment.objects.create(
+        staff=staff["volunteer"],
+        outcome="approved",
+        scope_team=team,
+        max_classification="OFFICIAL-SENSITIVE",
+        assessed_on=today - dt.timedelta(days=30),
+        review_due=today + dt.timedelta(days=300),
+    )
+    case = make_case(team=team, allocated=(staff["worker"], staff["volunteer"]))
+    worker = staff["worker"]
+    note = record_services.entry_add(
+        staff=worker,
+        case=case,
+        kind="note",
+        title="Home visit",
+        body="All well",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    record_services.document_upload(
+        staff=worker,
+        case=case,
+        title="Letter",
+        filename="letter.txt",
+        content=b"hello",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    # Queues with something in them, asked for by people who do not sign in here, so the
+    # stranger stays refused.
+    record_services.grant_request(
+        staff=make_staff(team=other_team),
+        case=case,
+        actions=["view"],
+        reason="Covering for a colleague this week",
+        days=5,
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    record_services.break_glass_start(
+        staff=make_staff(team=other_team),
+        case=case,
+        reason="Police called about a missing child",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    record_services.referral_create(
+        staff=staff["manager"],
+        case=make_case(team=team),
+        to_team=other_team,
+        kind="referral",
+        reason="Moving to adult services at eighteen",
+        context=laptop_context(),
+        origin=ORIGIN,
+    )
+    world = World(team, other_team, staff, users, case, note)
+    world.devices["laptop"] = make_device(staff=worker)
+    lost = make_device(staff=worker, device_type="smartphone", os_name="Android", os_version="14")
+    device_services.device_report_missing(
+        origin=ORIGIN, device=lost, status="lost", reporter=worker
+    )
+    world.devices["lost"] = lost
+    unencrypted = make_device(encrypted="no", on_site=False)
+    ITTask.objects.create(device=unencrypted, description="Recover and encrypt it")
+    world.devices["unencrypted"] = unencrypted
+    world.complaint = DeviceComplaint.objects.create(
+        staff=worker,
+        category="device_fault",
+        summary="VPN dropped at every home visit",
+        reported_on=today,
+    )
+    return world
+
+
+# --- the table ---------------------------------------------------------------------------
+
+Path_ = Callable[[World], str]
+Prepare = Callable[[Any, World], None]
+
+
+@dataclass(frozen=True)
+class Visit:
+    who: str | None  # a key of World.users, or None for a browser that is signed out
+    path: Path_
+    status: int = 200
+    phone: bool = False  # also check it on a phone: no horizontal scroll
+    prepare: Prepare | None = None  # browser steps before opening the page
+    stay: bool = False  # check the page the steps ended on (at `path`) without reloading it
+
+    def url(self, world: World) -> str:
+        return self.path(world)
+
+
+@dataclass(frozen=True)
+class NotAPage:
+    why: str
+    who: str | None = None
+    path: Path_ | None = None  # if given, a GET must be refused with 405
+
+    @property
+    def post_only(self) -> bool:
+        return self.path is not None
+
+
+def fixed(path: str) -> Path_:
+    return lambda world: path
+
+
+def case_path(suffix: str = "") -> Path_:
+    return lambda world: f"/cases/{world.case.case_id}/{suffix}"
+
+
+def device_path(name: str, suffix: str = "") -> Path_:
+    return lambda world: f"/devices/register/{world.devices[name].asset_tag}/{suffix}"
+
+
+def _password_step(who: str) -> Prepare:
+    """The first sign-in page filled in, so the next page is the code or app set-up."""
+
+    def prepare(page: Any, world: World) -> None:
+        page.goto("/account/sign-in/")
+        page.get_by_label("Email address").fill(world.users[who].email)
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+    return prepare
+
+
+def _sign_in_error(page: Any, world: World) -> None:
+    _password_step("worker")(page, world)
+    page.get_by_label("Code from your authenticator app").fill("000000")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert "The email address, password or code is not right." in page.inner_text("main")
+
+
+PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
+
+PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
+    "web:start": tuple(
+        Visit(who, fixed("/")) for who in ("worker", "manager", "volunteer", "ig", "it", "admin")
+    ),
+    "accounts:account": (Visit("worker", fixed("/account/")),),
+    "accounts:sign-in": (
+        Visit(None, fixed("/account/sign-in/")),
+        # a wrong code sends the person back to the first page, with the one message
+        Visit(None, fixed("/account/sign-in/"), prepare=_sign_in_error, stay=True),
+    ),
+    "accounts:two-factor": (
+        Visit(None, fixed("/account/sign-in/code/"), prepare=_password_step("worker")),
+    ),
+    "accounts:enrol": (
+        Visit(None, fixed("/account/sign-in/set-up-app/"), prepare=_password_step("new")),
+    ),
+    "accounts:sign-out": NotAPage("POST only", "worker", fixed("/account/sign-out/")),
+    "accounts:sign-out-everywhere": NotAPage(
+        "POST only", "worker", fixed("/account/sign-out-everywhere/")
+    ),
+    # staff directory
+    "organisation:staff-list": (Visit("admin", fixed("/staff/")),),
+    "organisation:team": (Visit("manager", fixed("/staff/team/")),),
+    "organisation:staff-add": (Visit("admin", fixed("/staff/add/")),),
+    "organisation:staff-change": (
+        Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/change/"),
+    ),
+    "organisation:staff-end": (
+        Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/"),
+    ),
+    # caseload and case pages
+    "records:caseload": (
+        Visit("worker", fixed("/cases/"), phone=True),
+        Visit("worker", fixed("/cases/?q=Number")),
+        Visit("manager", fixed("/cases/")),
+        Visit("volunteer", fixed("/cases/")),
+    ),
+    "records:case": (
+        Visit("worker", case_path(), phone=True),
+        Visit("manager", case_path()),
+        Visit("volunteer", case_path()),
+        Visit("stranger", case_path(), status=403),  # the refusal page, with its reasons
+    ),
+    "records:entry-add": (Visit("worker", case_path("entries/add/")),),
+    "records:entry-edit": (
+        Visit("worker", lambda w: f"/cases/{w.case.case_id}/entries/{w.note.pk}/edit/"),
+    ),
+    "records:document-upload": (Visit("worker", case_path("documents/add/")),),
+    "records:document-download": NotAPage("a file download, not a page"),
+    "records:allocate": (Visit("manager", case_path("allocate/")),),
+    "records:grant-request": (Visit("stranger", case_path("request-access/")),),
+    "records:grant-requests": (Visit("manager", fixed("/cases/access-requests/")),),
+    "records:refer": (Visit("manager", case_path("refer/")),),
+    "records:referrals": (Visit("receiver", fixed("/cases/referrals/")),),
+    "records:break-glass": (Visit("stranger", case_path("break-glass/")),),
+    "records:break-glass-queue": (Visit("ig", fixed("/cases/break-glass-reviews/")),),
+    "records:who-can-see": (
+        Visit("ig", case_path("who-can-see/")),
+        Visit("manager", case_path("who-can-see/")),
+    ),
+    # devices
+    "devices:this-device": (Visit("worker", fixed("/devices/this-device/"), phone=True),),
+    "devices:enrol": (Visit("worker", fixed("/devices/enrol/")),),
+    "devices:enrol-personal": (Visit("worker", fixed("/devices/enrol/personal/")),),
+    "devices:report": (
+        Visit("worker", lambda w: f"/devices/report/{w.devices['laptop'].asset_tag}/"),
+    ),
+    "devices:reported": (
+        Visit("worker", lambda w: f"/devices/report/{w.devices['lost'].asset_tag}/done/"),
+    ),
+    "devices:complaint-new": (Visit("worker", fixed("/devices/complaints/new/")),),
+    "devices:complaint-queue": (Visit("it", fixed("/devices/complaints/")),),
+    "devices:complaint-detail": (
+        Visit("it", lambda w: f"/devices/complaints/{w.complaint.pk if w.complaint else 0}/"),
+    ),
+    "devices:register": (
+        Visit("it", fixed("/devices/register/")),
+        Visit("worker", fixed("/devices/register/"), status=403),  # refused by role
+    ),
+    "devices:add": (Visit("it", fixed("/devices/register/add/")),),
+    "devices:non-compliant": (Visit("it", fixed("/devices/register/non-compliant/")),),
+    "devices:it-task-done": NotAPage("POST only", "it", fixed("/devices/register/tasks/1/done/")),
+    "devices:detail": (Visit("it", device_path("lost")), Visit("it", device_path("unencrypted"))),
+    "devices:change": (Visit("it", device_path("laptop", "change/")),),
+    "devices:enrolment-code": NotAPage("POST only", "it", device_path("laptop", "enrolment-code/")),
+    "devices:retire": (Visit("it", device_path("laptop", "retire/")),),
+    "devices:task-policy": (
+        Visit("ig", fixed("/devices/task-policy/")),
+        Visit("it", fixed("/devices/task-policy/")),
+    ),
+    "devices:task-policy-edit": (Visit("ig", fixed("/devices/task-policy/personal/tablet/")),),
+    # audit (IG)
+    "audit:dashboard": (Visit("ig", fixed("/audit/")),),
+    "audit:subject-report": (
+        Visit("ig", fixed("/audit/subject/")),
+        Visit("ig", lambda w: f"/audit/subject/?subject_id={w.case.subject.subject_id}"),
+    ),
+    "audit:staff-report": (
+        Visit("ig", fixed("/audit/staff/")),
+        Visit("ig", lambda w: f"/audit/staff/?staff_id={w.staff['worker'].staff_id}&{PERIOD}"),
+    ),
+    "audit:refusals-report": (
+        Visit("ig", fixed("/audit/refusals/")),
+        Visit("ig", fixed(f"/audit/refusals/?{PERIOD}")),
+        Visit("ig", fixed("/audit/refusals/?date_from=2026-13-01")),  # the error summary
+    ),
+    # the API tokens page (the API itself is for other systems, not people)
+    "api-tokens": (Visit("worker", fixed("/api/v1/tokens/")),),
+    "api:api-root": NotAPage("the API, for other systems"),
+    "api:openapi-json": NotAPage("the API's OpenAPI document, for other systems"),
+    "api:openapi-view": NotAPage("the API's generated reference, for developers"),
+}
+
+# Error pages that no route names.
+ERROR_PAGES: tuple[Visit, ...] = (
+    Visit(None, fixed("/no-such-page/"), status=404),
+    Visit("worker", fixed("/no-such-page/"), status=404),
+)
+
+
+# --- walking the routes ------------------------------------------------------------------
+
+
+def _is_api(pattern: URLPattern) -> bool:
+    """The API's operations and its OpenAPI views: machine interfaces, not pages."""
+    return getattr(pattern.callback, "__module__", "").startswith("ninja.")
+
+
+def _routes(patterns: list[Any], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern.url_patterns, inner)
+        elif not _is_api(pattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+
+def all_routes() -> set[str]:
+    return set(_routes(get_resolver().url_patterns))
+
+
+def test_every_route_has_an_entry() -> None:
+    routes = all_routes()
+    assert {"records:case", "accounts:sign-in", "api-tokens"} <= routes
+    assert sorted(routes - set(PAGES)) == [], "routes with no entry in PAGES: add one"
+    assert sorted(set(PAGES) - routes) == [], "entries for routes that no longer exist"
+
+
+# --- the walk ----------------------------------------------------------------------------
+
+
+def _forget_keys() -> None:
+    providers.reset_providers()
+    keys.forget_cached_keys()
+    envelope.forget_cached_data_keys()
+    blind_index._derived.clear()
+
+
+@pytest.fixture
+def _own_keys(tmp_path: Path, settings: Any) -> Iterator[None]:
+    """Keys and uploaded files in this test's own data directory."""
+    settings.DATA_DIR = tmp_path
+    _forget_keys()
+    yield
+    _forget_keys()
+
+
+class Browser:
+    """The one browser, switched between people by their session and device cookies."""
+
+    def __init__(self, page: Any, url: str, world: World) -> None:
+        self.page, self.url, self.world = page, url, world
+        self.current: str | None = "nobody yet"
+        self.sessions: dict[str, list[dict[str, Any]]] = {}
+
+    def become(self, who: str | None) -> None:
+        if who == self.current and who is not None:
+            return
+        self.page.context.clear_cookies()
+        if who is not None:
+            self.page.context.add_cookies(self._cookies(who))
+        self.current = who
+
+    def _cookies(self, who: str) -> list[dict[str, Any]]:
+        if who not in self.sessions:
+            user = self.world.users[who]
+            laptop = make_device(staff=user.staff)  # an enrolled, compliant council laptop
+            client = sign_in(Client(), user, device=laptop)
+            self.sessions[who] = [
+                {"name": name, "value": morsel.value, "url": self.url, "httpOnly": True}
+                for name, morsel in client.cookies.items()
+            ]
+        return self.sessions[who]
+
+    def check(self, visit: Visit, label: str) -> None:
+        self.become(visit.who)
+        if visit.prepare is not None:
+            visit.prepare(self.page, self.world)
+            self.current = "part-way through signing in"
+        url = visit.url(self.world)
+        if not visit.stay:
+            response = self.page.goto(url)
+            assert response is not None and response.status == visit.status, (
+                f"{label} {url} as {visit.who}: {response.status if response else None}"
+            )
+        landed = self.page.url.removeprefix(self.url)
+        assert landed == url, f"{label} {url} as {visit.who}: sent to {landed}"
+        try:
+            assert_accessible(self.page)
+            if visit.phone:
+                self.page.set_viewport_size(PHONE)
+                self.page.goto(url)
+                fits = "document.documentElement.scrollWidth <= window.innerWidth"
+                assert self.page.evaluate(fits), "scrolls sideways on a phone"
+                assert_accessible(self.page)
+        except AssertionError as exc:
+            raise AssertionError(f"{label} {url} as {visit.who}:\n{exc}") from None
+        finally:
+            self.page.set_viewport_size(DESKTOP)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_passes_axe(page: Any, live_server: Any, _own_keys: None) -> None:
+    world = _build()
+    browser = Browser(page, live_server.url, world)
+    page.set_viewport_size(DESKTOP)
+    checked = 0
+    for route, entry in sorted(PAGES.items(), key=lambda item: str(item[0])):
+        if isinstance(entry, NotAPage):
+            if entry.post_only and entry.path is not None:
+                browser.become(entry.who)
+                # the body of a 405 is empty, which a browser will not navigate to
+                response = page.request.get(entry.path(world), max_redirects=0)
+                assert response.status == 405, f"{route} is POST only"
+            continue
+        for visit in entry:
+            browser.check(visit, route)
+            checked += 1
+    for visit in ERROR_PAGES:
+        browser.check(visit, "error page")
+        checked += 1
+    assert checked == sum(len(e) for e in PAGES.values() if isinstance(e, tuple)) + 2
+    assert checked >= 60, checked
