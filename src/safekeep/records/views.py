@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -172,6 +173,40 @@ def _record(request: HttpRequest, case: Case, action: str, decision: Decision) -
     )
 
 
+def _handle_form(
+    request: HttpRequest,
+    *,
+    case: Case,
+    decision: Decision,
+    action: str,
+    form: forms.Form,
+    perform: Callable[[dict[str, Any]], object],
+    success_message: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """The shape every case form page shares, so each view keeps only what is its own.
+
+    On a valid POST, `perform` makes the change with the form's cleaned data; its service
+    records the one audit entry. A refusal answers 403; a `RecordsError` shows the form again
+    with the message. Otherwise the allowed decision from `_decide_case` is recorded here, once,
+    and the form page is shown with the case and the decision.
+    """
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except AccessRefused as refusal:
+            return refused(request, refusal.decision, case_id=case.case_id)
+        except services.RecordsError as exc:
+            error = exc
+        else:
+            messages.success(request, success_message)
+            return redirect("records:case", case_id=case.case_id)
+    _record(request, case, action, decision)
+    return _form_page(request, template, form, error, case=case, decision=decision, **context)
+
+
 # --- caseload and case page -------------------------------------------------------------
 
 
@@ -248,36 +283,29 @@ def entry_add(request: HttpRequest, case_id: str) -> HttpResponse:
         return _no_such_case(request, case_id, ADD_ENTRY)
     if not decision.allowed:
         return refused(request, decision, case_id=case_id)
-    form = record_forms.EntryForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_add(
-                staff=_staff(request),
-                case=case,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                sensitive=form.cleaned_data["sensitive"],
-                context=request_context(request),
-                origin=_origin(request),
-            )
-        except AccessRefused as refusal:
-            return refused(request, refusal.decision, case_id=case_id)
-        except services.RecordsError as exc:
-            error = exc
-        else:
-            messages.success(request, "Entry added")
-            return redirect("records:case", case_id=case.case_id)
-    _record(request, case, ADD_ENTRY, decision)
-    return _form_page(
+
+    def perform(data: dict[str, Any]) -> object:
+        return services.entry_add(
+            staff=_staff(request),
+            case=case,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            sensitive=data["sensitive"],
+            context=request_context(request),
+            origin=_origin(request),
+        )
+
+    return _handle_form(
         request,
-        "records/entry_form.html",
-        form,
-        error,
         case=case,
-        page_title="Add an entry",
         decision=decision,
+        action=ADD_ENTRY,
+        form=record_forms.EntryForm(request.POST or None),
+        perform=perform,
+        success_message="Entry added",
+        template="records/entry_form.html",
+        page_title="Add an entry",
     )
 
 
@@ -297,34 +325,28 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
     if not latest.intact:
         _record(request, case, EDIT, decision)
         raise Http404("This entry failed its integrity check and cannot be edited")
-    form = record_forms.EntryEditForm(
-        request.POST or None, initial={"title": latest.title, "body": latest.body}
-    )
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_edit(
-                staff=_staff(request),
-                entry=entry,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                context=request_context(request),
-                origin=_origin(request),
-            )
-        except AccessRefused as refusal:
-            return refused(request, refusal.decision, case_id=case_id)
-        except services.RecordsError as exc:
-            error = exc
-        else:
-            messages.success(request, "Entry updated. The previous version is kept.")
-            return redirect("records:case", case_id=case.case_id)
-    _record(request, case, EDIT, decision)
-    return _form_page(
+
+    def perform(data: dict[str, Any]) -> object:
+        return services.entry_edit(
+            staff=_staff(request),
+            entry=entry,
+            title=data["title"],
+            body=data["body"],
+            context=request_context(request),
+            origin=_origin(request),
+        )
+
+    return _handle_form(
         request,
-        "records/entry_edit.html",
-        form,
-        error,
         case=case,
+        decision=decision,
+        action=EDIT,
+        form=record_forms.EntryEditForm(
+            request.POST or None, initial={"title": latest.title, "body": latest.body}
+        ),
+        perform=perform,
+        success_message="Entry updated. The previous version is kept.",
+        template="records/entry_edit.html",
         entry=entry,
         page_title="Edit an entry",
     )
@@ -338,41 +360,32 @@ def document_upload(request: HttpRequest, case_id: str) -> HttpResponse:
         return _no_such_case(request, case_id, ADD_ENTRY)
     if not decision.allowed:
         return refused(request, decision, case_id=case_id)
-    form = record_forms.DocumentForm(request.POST or None, request.FILES or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > services.files.MAX_DOCUMENT_BYTES:
-                raise services.RecordsError(
-                    "The selected file must be smaller than 10MB", field="file"
-                )
-            services.document_upload(
-                staff=_staff(request),
-                case=case,
-                title=form.cleaned_data["title"],
-                filename=upload.name or "",
-                content=upload.read(),
-                sensitive=form.cleaned_data["sensitive"],
-                context=request_context(request),
-                origin=_origin(request),
-            )
-        except AccessRefused as refusal:
-            return refused(request, refusal.decision, case_id=case_id)
-        except services.RecordsError as exc:
-            error = exc
-        else:
-            messages.success(request, "Document uploaded")
-            return redirect("records:case", case_id=case.case_id)
-    _record(request, case, ADD_ENTRY, decision)
-    return _form_page(
+
+    def perform(data: dict[str, Any]) -> object:
+        upload = data["file"]
+        if upload.size > services.files.MAX_DOCUMENT_BYTES:
+            raise services.RecordsError("The selected file must be smaller than 10MB", field="file")
+        return services.document_upload(
+            staff=_staff(request),
+            case=case,
+            title=data["title"],
+            filename=upload.name or "",
+            content=upload.read(),
+            sensitive=data["sensitive"],
+            context=request_context(request),
+            origin=_origin(request),
+        )
+
+    return _handle_form(
         request,
-        "records/document_form.html",
-        form,
-        error,
         case=case,
-        page_title="Upload a document",
         decision=decision,
+        action=ADD_ENTRY,
+        form=record_forms.DocumentForm(request.POST or None, request.FILES or None),
+        perform=perform,
+        success_message="Document uploaded",
+        template="records/document_form.html",
+        page_title="Upload a document",
     )
 
 
@@ -431,34 +444,30 @@ def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
     if not services.may_manage_case(staff, case, today=context.today):
         _record(request, case, EDIT, ONLY_MANAGER_ALLOCATES)
         return refused(request, ONLY_MANAGER_ALLOCATES)
-    form = record_forms.AllocationForm(request.POST or None, initial={"starts_on": context.today})
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_create(
-                staff=staff,
-                case=case,
-                worker=form.cleaned_data["worker"],
-                role=form.cleaned_data["role"],
-                starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"],
-                context=context,
-                origin=_origin(request),
-            )
-        except AccessRefused as refusal:
-            return refused(request, refusal.decision, case_id=case_id)
-        except services.RecordsError as exc:
-            error = exc
-        else:
-            messages.success(request, "Allocation added")
-            return redirect("records:case", case_id=case.case_id)
-    _record(request, case, EDIT, decision)
-    return _form_page(
+
+    def perform(data: dict[str, Any]) -> object:
+        return services.allocation_create(
+            staff=staff,
+            case=case,
+            worker=data["worker"],
+            role=data["role"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            context=context,
+            origin=_origin(request),
+        )
+
+    return _handle_form(
         request,
-        "records/allocation_form.html",
-        form,
-        error,
         case=case,
+        decision=decision,
+        action=EDIT,
+        form=record_forms.AllocationForm(
+            request.POST or None, initial={"starts_on": context.today}
+        ),
+        perform=perform,
+        success_message="Allocation added",
+        template="records/allocation_form.html",
         page_title="Allocate this case",
     )
 
@@ -557,33 +566,27 @@ def referral_create(request: HttpRequest, case_id: str) -> HttpResponse:
     if not services.manages_team(_staff(request), case.owning_team_id, today=decision_day(request)):
         _record(request, case, EDIT, ONLY_MANAGER_REFERS)
         return refused(request, ONLY_MANAGER_REFERS)
-    form = record_forms.ReferralForm(request.POST or None)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_create(
-                staff=_staff(request),
-                case=case,
-                to_team=form.cleaned_data["to_team"],
-                kind=form.cleaned_data["kind"],
-                reason=form.cleaned_data["reason"],
-                context=request_context(request),
-                origin=_origin(request),
-            )
-        except AccessRefused as refusal:
-            return refused(request, refusal.decision, case_id=case_id)
-        except services.RecordsError as exc:
-            error = exc
-        else:
-            messages.success(request, "Referral sent")
-            return redirect("records:case", case_id=case.case_id)
-    _record(request, case, EDIT, decision)
-    return _form_page(
+
+    def perform(data: dict[str, Any]) -> object:
+        return services.referral_create(
+            staff=_staff(request),
+            case=case,
+            to_team=data["to_team"],
+            kind=data["kind"],
+            reason=data["reason"],
+            context=request_context(request),
+            origin=_origin(request),
+        )
+
+    return _handle_form(
         request,
-        "records/referral_form.html",
-        form,
-        error,
         case=case,
+        decision=decision,
+        action=EDIT,
+        form=record_forms.ReferralForm(request.POST or None),
+        perform=perform,
+        success_message="Referral sent",
+        template="records/referral_form.html",
         page_title="Refer or transfer this case",
     )
 
