@@ -216,6 +216,47 @@ def _sign_in_error(page: Any, world: World) -> None:
     assert "The email address, password or code is not right." in page.inner_text("main")
 
 
+def errors(who: str, path: Path_, button: str) -> Visit:
+    """The page's form sent empty: the error summary and the fields' error messages."""
+
+    def prepare(page: Any, world: World) -> None:
+        page.goto(path(world))
+        with page.expect_navigation():
+            page.locator("main").get_by_role("button", name=button).click()
+        summary = page.locator(".govuk-error-summary").inner_text()
+        assert summary.startswith("There is a problem"), f"{path(world)}: {summary}"
+
+    return Visit(who, path, prepare=prepare, stay=True)
+
+
+def _enrolment_code(page: Any, world: World) -> None:
+    page.goto(device_path("laptop")(world))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Get an enrolment code").click()
+
+
+def _grant_requested(page: Any, world: World) -> None:
+    """A request sent: the page that says who decides."""
+    page.goto(case_path("request-access/")(world))
+    page.locator("input[name=actions][value=view]").check()
+    page.locator("textarea[name=reason]").fill("Covering for a colleague this week")
+    page.locator("input[name=days]").fill("5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send request").click()
+    assert page.locator("h1").inner_text() == "Request sent"
+
+
+def _csrf_refused(page: Any, world: World) -> None:
+    """A form sent with a token that does not match the browser's: the CSRF refusal page."""
+    page.goto("/devices/complaints/new/")
+    origin = "/".join(page.url.split("/")[:3])
+    page.context.add_cookies([{"name": "csrftoken", "value": "x" * 32, "url": origin}])
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Send to IT support").click()
+    assert navigation.value.status == 403
+    assert page.locator("h1").inner_text() == "Your form could not be sent"
+
+
 PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
 
 PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
@@ -241,12 +282,16 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     # staff directory
     "organisation:staff-list": (Visit("admin", fixed("/staff/")),),
     "organisation:team": (Visit("manager", fixed("/staff/team/")),),
-    "organisation:staff-add": (Visit("admin", fixed("/staff/add/")),),
+    "organisation:staff-add": (
+        Visit("admin", fixed("/staff/add/")),
+        errors("admin", fixed("/staff/add/"), "Save"),
+    ),
     "organisation:staff-change": (
         Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/change/"),
     ),
     "organisation:staff-end": (
         Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/"),
+        errors("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/", "End their work"),
     ),
     # caseload and case pages
     "records:caseload": (
@@ -261,18 +306,37 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("volunteer", case_path()),
         Visit("stranger", case_path(), status=403),  # the refusal page, with its reasons
     ),
-    "records:entry-add": (Visit("worker", case_path("entries/add/")),),
+    "records:entry-add": (
+        Visit("worker", case_path("entries/add/")),
+        errors("worker", case_path("entries/add/"), "Save entry"),
+    ),
     "records:entry-edit": (
         Visit("worker", lambda w: f"/cases/{w.case.case_id}/entries/{w.note.pk}/edit/"),
     ),
-    "records:document-upload": (Visit("worker", case_path("documents/add/")),),
+    "records:document-upload": (
+        Visit("worker", case_path("documents/add/")),
+        errors("worker", case_path("documents/add/"), "Upload"),
+    ),
     "records:document-download": NotAPage("a file download, not a page"),
-    "records:allocate": (Visit("manager", case_path("allocate/")),),
-    "records:grant-request": (Visit("stranger", case_path("request-access/")),),
+    "records:allocate": (
+        Visit("manager", case_path("allocate/")),
+        errors("manager", case_path("allocate/"), "Allocate"),
+    ),
+    "records:grant-request": (
+        Visit("stranger", case_path("request-access/")),
+        errors("stranger", case_path("request-access/"), "Send request"),
+        Visit("stranger", case_path("request-access/"), prepare=_grant_requested, stay=True),
+    ),
     "records:grant-requests": (Visit("manager", fixed("/cases/access-requests/")),),
-    "records:refer": (Visit("manager", case_path("refer/")),),
+    "records:refer": (
+        Visit("manager", case_path("refer/")),
+        errors("manager", case_path("refer/"), "Send"),
+    ),
     "records:referrals": (Visit("receiver", fixed("/cases/referrals/")),),
-    "records:break-glass": (Visit("stranger", case_path("break-glass/")),),
+    "records:break-glass": (
+        Visit("stranger", case_path("break-glass/")),
+        errors("stranger", case_path("break-glass/"), "Open the case"),
+    ),
     "records:break-glass-queue": (Visit("ig", fixed("/cases/break-glass-reviews/")),),
     "records:who-can-see": (
         Visit("ig", case_path("who-can-see/")),
@@ -280,15 +344,24 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     ),
     # devices
     "devices:this-device": (Visit("worker", fixed("/devices/this-device/"), phone=True),),
-    "devices:enrol": (Visit("worker", fixed("/devices/enrol/")),),
-    "devices:enrol-personal": (Visit("worker", fixed("/devices/enrol/personal/")),),
+    "devices:enrol": (
+        Visit("worker", fixed("/devices/enrol/")),
+        errors("worker", fixed("/devices/enrol/"), "Enrol this device"),
+    ),
+    "devices:enrol-personal": (
+        Visit("worker", fixed("/devices/enrol/personal/")),
+        errors("worker", fixed("/devices/enrol/personal/"), "Enrol this device"),
+    ),
     "devices:report": (
         Visit("worker", lambda w: f"/devices/report/{w.devices['laptop'].asset_tag}/"),
     ),
     "devices:reported": (
         Visit("worker", lambda w: f"/devices/report/{w.devices['lost'].asset_tag}/done/"),
     ),
-    "devices:complaint-new": (Visit("worker", fixed("/devices/complaints/new/")),),
+    "devices:complaint-new": (
+        Visit("worker", fixed("/devices/complaints/new/")),
+        errors("worker", fixed("/devices/complaints/new/"), "Send to IT support"),
+    ),
     "devices:complaint-queue": (Visit("it", fixed("/devices/complaints/")),),
     "devices:complaint-detail": (
         Visit("it", lambda w: f"/devices/complaints/{w.complaint.pk if w.complaint else 0}/"),
@@ -297,12 +370,17 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("it", fixed("/devices/register/")),
         Visit("worker", fixed("/devices/register/"), status=403),  # refused by role
     ),
-    "devices:add": (Visit("it", fixed("/devices/register/add/")),),
+    "devices:add": (
+        Visit("it", fixed("/devices/register/add/")),
+        errors("it", fixed("/devices/register/add/"), "Save"),
+    ),
     "devices:non-compliant": (Visit("it", fixed("/devices/register/non-compliant/")),),
     "devices:it-task-done": NotAPage("POST only", "it", fixed("/devices/register/tasks/1/done/")),
     "devices:detail": (Visit("it", device_path("lost")), Visit("it", device_path("unencrypted"))),
     "devices:change": (Visit("it", device_path("laptop", "change/")),),
-    "devices:enrolment-code": NotAPage("POST only", "it", device_path("laptop", "enrolment-code/")),
+    "devices:enrolment-code": (  # POST only: the page the button on a device's page opens
+        Visit("it", device_path("laptop", "enrolment-code/"), prepare=_enrolment_code, stay=True),
+    ),
     "devices:retire": (Visit("it", device_path("laptop", "retire/")),),
     "devices:task-policy": (
         Visit("ig", fixed("/devices/task-policy/")),
@@ -325,7 +403,10 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("ig", fixed("/audit/refusals/?date_from=2026-13-01")),  # the error summary
     ),
     # the API tokens page (the API itself is for other systems, not people)
-    "api-tokens": (Visit("worker", fixed("/api/v1/tokens/")),),
+    "api-tokens": (
+        Visit("worker", fixed("/api/v1/tokens/")),
+        errors("worker", fixed("/api/v1/tokens/"), "Create token"),
+    ),
     "api:api-root": NotAPage("the API, for other systems"),
     "api:openapi-json": NotAPage("the API's OpenAPI document, for other systems"),
     "api:openapi-view": NotAPage("the API's generated reference, for developers"),
@@ -335,6 +416,7 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
 ERROR_PAGES: tuple[Visit, ...] = (
     Visit(None, fixed("/no-such-page/"), status=404),
     Visit("worker", fixed("/no-such-page/"), status=404),
+    Visit("worker", fixed("/devices/complaints/new/"), prepare=_csrf_refused, stay=True),
 )
 
 
@@ -460,5 +542,5 @@ def test_every_page_passes_axe(page: Any, live_server: Any, _own_keys: None) -> 
     for visit in ERROR_PAGES:
         browser.check(visit, "error page")
         checked += 1
-    assert checked == sum(len(e) for e in PAGES.values() if isinstance(e, tuple)) + 2
+    assert checked == sum(len(e) for e in PAGES.values() if isinstance(e, tuple)) + len(ERROR_PAGES)
     assert checked >= 60, checked
