@@ -31,6 +31,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_scheduled_checkpoints(settings: Any) -> None:
+    """Tests count audit entries exactly; the scheduled-checkpoint tests switch it on."""
+    settings.SAFEKEEP_AUDIT_CHECKPOINT_MINUTES = 0
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from safekeep.audit import conf
+from safekeep.audit import conf, services
 from safekeep.audit.models import AuditEntry, ChainLink, PendingEntry
 from safekeep.audit.sequencer import sequencer
 from safekeep.audit.services import Origin, audit_event
@@ -173,3 +174,27 @@ def test_the_background_sequencer_survives_an_error_and_retries(
     append(2)
     wait_until_chained(2)
     assert calls["n"] >= 2
+
+
+@pytest.mark.django_db
+def test_scheduled_checkpoints_are_signed_when_due_and_the_log_grew(settings: Any) -> None:
+    settings.SAFEKEEP_AUDIT_CHECKPOINT_MINUTES = 60
+    audit_event(origin=Origin(actor_username="t"), action="test.one", decision="done")
+    first = services.checkpoint_if_due()
+    assert first is not None
+    assert first.tree_size >= 1
+    assert services.checkpoint_if_due() is None  # signed moments ago
+    later = first.created_at + dt.timedelta(minutes=61)
+    assert services.checkpoint_if_due(now=later) is None  # only its own entry since
+    audit_event(origin=Origin(actor_username="t"), action="test.two", decision="done")
+    second = services.checkpoint_if_due(now=later)
+    assert second is not None and second.tree_size > first.tree_size
+    entry = AuditEntry.objects.filter(action="audit.checkpoint").last()
+    assert entry is not None and entry.actor_username == "system:audit-schedule"
+
+
+@pytest.mark.django_db
+def test_scheduled_checkpoints_can_be_switched_off(settings: Any) -> None:
+    settings.SAFEKEEP_AUDIT_CHECKPOINT_MINUTES = 0
+    audit_event(origin=Origin(actor_username="t"), action="test.one", decision="done")
+    assert services.checkpoint_if_due() is None

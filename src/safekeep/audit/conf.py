@@ -73,3 +73,11 @@ def sequencer_delay() -> float:
     value = getattr(settings, "SAFEKEEP_AUDIT_SEQUENCER_DELAY_MS", None)
     millis = int(value) if value is not None else env_int("SAFEKEEP_AUDIT_SEQUENCER_DELAY_MS", 50)
     return min(max(millis, 0), 100) / 1000
+
+
+def checkpoint_interval_minutes() -> int:
+    """How often the sequencer signs a checkpoint on its own (0: only `audit checkpoint`)."""
+    value = getattr(settings, "SAFEKEEP_AUDIT_CHECKPOINT_MINUTES", None)
+    if value is not None:
+        return max(int(value), 0)
+    return max(env_int("SAFEKEEP_AUDIT_CHECKPOINT_MINUTES", 60), 0)

@@ -91,6 +91,7 @@ class Sequencer:
             try:
                 self.chained += services.chain_pending()
                 self.batches += 1
+                services.checkpoint_if_due()
             except Exception:
                 logger.exception("audit sequencer: chaining failed; retrying shortly")
                 time.sleep(RETRY_SECONDS)

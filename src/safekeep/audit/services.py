@@ -9,6 +9,7 @@ in one batch under a single lock, in the way Trillian's log signer does.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safekeep.audit import canonical, merkle, sequencer
+from safekeep.audit import canonical, conf, merkle, sequencer
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
 from safekeep.audit.tree import TILE_SIZE, StoredTree
 from safekeep.crypto import signing
@@ -273,6 +274,31 @@ def checkpoint_create(*, origin: Origin) -> Checkpoint:
             reasons=[f"signed tree size {tree.size}"],
         )
     return checkpoint
+
+
+SCHEDULE_ORIGIN = Origin(actor_username="system:audit-schedule")
+
+
+def checkpoint_if_due(*, now: dt.datetime | None = None) -> Checkpoint | None:
+    """Sign a scheduled checkpoint when the last is older than the interval and the log grew.
+
+    Called by the sequencer after each batch, so checkpoints happen without a cron job.
+    Only one process signs at a time (the chain lock); the others find it not due.
+    """
+    minutes = conf.checkpoint_interval_minutes()
+    if minutes == 0:
+        return None
+    moment = now or timezone.now()
+    chain_pending()
+    with transaction.atomic():
+        if not _take_chain_lock():
+            return None
+        last = Checkpoint.objects.order_by("-id").first()
+        if last is not None and moment - last.created_at < dt.timedelta(minutes=minutes):
+            return None
+        if last is not None and StoredTree.current().size <= last.tree_size + 1:
+            return None  # nothing new to vouch for but the last checkpoint's own entry
+        return checkpoint_create(origin=SCHEDULE_ORIGIN)
 
 
 def checkpoint_export(checkpoint: Checkpoint) -> dict[str, object]:

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         try:
             while options.get("_rounds", -1) != 0:  # `_rounds` bounds the loop in tests
                 total += services.chain_pending()
+                services.checkpoint_if_due()
                 options["_rounds"] = options.get("_rounds", -1) - 1
                 time.sleep(max(options["interval"], 0.0))
         except KeyboardInterrupt:
