@@ -29,6 +29,8 @@ from safekeep.audit import conf
 logger = logging.getLogger(__name__)
 
 IDLE_POLL_SECONDS = 10.0  # also picks up entries a process left behind when it stopped
+# Scheduled checkpoints are looked for at most this often per process (not every batch).
+CHECKPOINT_LOOK_SECONDS = 30.0
 RETRY_SECONDS = 1.0
 
 
@@ -46,6 +48,7 @@ class Sequencer:
         self._thread: threading.Thread | None = None
         self.batches = 0  # chaining rounds run (for tests and the benchmark)
         self.chained = 0
+        self._checkpoint_looked_at = -CHECKPOINT_LOOK_SECONDS  # monotonic seconds
 
     def notify(self) -> None:
         """An entry has committed: chain it (and whatever joins it) within `delay` seconds."""
@@ -91,7 +94,9 @@ class Sequencer:
             try:
                 self.chained += services.chain_pending()
                 self.batches += 1
-                services.checkpoint_if_due()
+                if time.monotonic() - self._checkpoint_looked_at >= CHECKPOINT_LOOK_SECONDS:
+                    self._checkpoint_looked_at = time.monotonic()
+                    services.checkpoint_if_due()
             except Exception:
                 logger.exception("audit sequencer: chaining failed; retrying shortly")
                 time.sleep(RETRY_SECONDS)
