@@ -129,3 +129,16 @@ def test_an_unencrypted_laptop_used_off_site_raises_an_incident() -> None:
     assert client.get(reverse("records:case", kwargs={"case_id": case.case_id})).status_code == 403
     incident = DeviceIncident.objects.get(device=laptop)
     assert incident.category == "unencrypted_device_removed"
+
+
+def test_the_caseload_says_when_it_is_the_device_that_hides_the_cases() -> None:
+    worker = make_staff()
+    make_case(allocated=(worker,))
+    user = make_user(worker)
+    unknown = sign_in(Client(), user, device=None).get(reverse("records:caseload"))
+    assert unknown.status_code == 200
+    page = unknown.content.decode()
+    assert "No case content can be shown here: this device is not enrolled with Safekeep" in page
+    laptop = sign_in(Client(), user).get(reverse("records:caseload"))
+    assert "No case content can be shown here" not in laptop.content.decode()
+    assert "1 case you can see" in laptop.content.decode()

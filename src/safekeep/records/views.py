@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from safekeep.access.context import request_context
+from safekeep.access.device_policy import device_decision
 from safekeep.access.policy import (
     ADD_ENTRY,
     ASK_MANAGER,
@@ -220,6 +221,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = _staff(request).role_names()
+    context = request_context(request)
+    device = device_decision(VIEW, context.device, context.task_policy)
     # One entry for the list (as the API's): the search words are never logged.
     audit_event(
         origin=_origin(request),
@@ -240,6 +243,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "is_manager": "team_manager" in roles,
             "is_ig": "ig_officer" in roles,
+            # Why the list is empty when it is this device, not the caseload, that refuses.
+            "device_refusal": "" if device.allowed else device.reasons[0],
         },
     )
 
