@@ -26,7 +26,7 @@ from safekeep.audit.services import Origin, audit_event
 DEMO_STEPS: list[str] = [
     "safekeep.organisation.demo.load_organisation",
     "safekeep.records.demo.load_caseloads",
-    "safekeep.devices.demo.load_devices",
+    "safekeep.devices.demo.load_fleet",
     "safekeep.sites.demo.load_sites",
     "safekeep.governance.demo.load_governance",
 ]

@@ -1,7 +1,7 @@
 """The demo council's device fleet: every device type, a few non-compliant, a few personal.
 
 Runs after `organisation.demo.load_organisation` (it needs staff and sites). Listed in
-`core.demo.DEMO_STEPS` as `safekeep.devices.demo.load_devices`.
+`core.demo.DEMO_STEPS` as `safekeep.devices.demo.load_fleet`.
 """
 
 from __future__ import annotations
@@ -159,9 +159,6 @@ def load_fleet(*, rng: random.Random, today: dt.date, console: Console) -> None:
         f"Devices: {len(devices)} devices ({personal_count} personal), "
         f"{len(complaints)} complaints."
     )
-
-
-load_devices = load_fleet
 
 
 def _computer(

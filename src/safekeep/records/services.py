@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
-from django.utils import timezone
 
 from safekeep.access import policy
 from safekeep.access.facts import actor_facts, case_facts
@@ -718,7 +717,3 @@ def referral_close(
     _end_referral_grants(referral)
     _audit(origin, f"{referral.kind}.close", referral, case)
     return referral
-
-
-def now_context() -> Context:
-    return Context(now=timezone.now())
