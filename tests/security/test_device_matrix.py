@@ -15,8 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from safekeep.api.services import api_token_create
+from safekeep.audit.models import AuditEntry
 from safekeep.audit.services import Origin
 from safekeep.devices.models import DeviceIncident
+from safekeep.devices.selectors import device_recent_access
 from safekeep.records import services
 from tests.factories import (
     device_token,
@@ -142,3 +144,14 @@ def test_the_caseload_says_when_it_is_the_device_that_hides_the_cases() -> None:
     laptop = sign_in(Client(), user).get(reverse("records:caseload"))
     assert "No case content can be shown here" not in laptop.content.decode()
     assert "1 case you can see" in laptop.content.decode()
+
+
+def test_case_pages_record_the_device_so_a_lost_device_report_can_list_them() -> None:
+    worker = make_staff()
+    case = make_case(allocated=(worker,))
+    laptop = make_device(asset_tag="LAP-LOST", staff=worker)
+    client = sign_in(Client(), make_user(worker), device=laptop)
+    assert client.get(reverse("records:case", kwargs={"case_id": case.case_id})).status_code == 200
+    entry = AuditEntry.objects.filter(action="case.view").get()
+    assert (entry.device, entry.object_id) == ("LAP-LOST", case.case_id)
+    assert list(device_recent_access(laptop).values_list("object_id", flat=True)) == [case.case_id]

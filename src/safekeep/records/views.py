@@ -37,6 +37,7 @@ from safekeep.access.services import AccessRefused, authorise, evaluate, record_
 from safekeep.accounts.decorators import role_required, verified_staff_required
 from safekeep.audit.services import Origin, audit_event
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
+from safekeep.devices.context import origin_for
 from safekeep.organisation.models import StaffMember
 from safekeep.records import forms as record_forms
 from safekeep.records import selectors, services
@@ -77,7 +78,8 @@ def decision_day(request: HttpRequest) -> dt.date:
 
 
 def _origin(request: HttpRequest) -> Origin:
-    return Origin.from_request(request)
+    """Who acted, and on which enrolled device (its asset tag), as the API records it."""
+    return origin_for(request)
 
 
 def refused(request: HttpRequest, decision: Decision, *, case_id: str = "") -> HttpResponse:
