@@ -56,7 +56,7 @@ def _load() -> list[float]:
 
 
 def _append_entry(origin: Any, i: int) -> None:
-    from safekeep.audit.services import audit_event
+    from safekeep.audit.writing import audit_event
 
     audit_event(
         origin=origin,
@@ -77,7 +77,7 @@ def _appends(writers: int, each: int) -> dict[str, Any]:
 
     from safekeep.audit.models import ChainLink, PendingEntry
     from safekeep.audit.sequencer import sequencer
-    from safekeep.audit.services import Origin
+    from safekeep.audit.writing import Origin
 
     barrier = threading.Barrier(writers + 1)
     before = ChainLink.objects.count()
@@ -116,9 +116,10 @@ def _sequencer_rate(count: int) -> dict[str, Any]:
     """`chain_pending` alone: entries chained per second from a queue of `count`."""
     from django.db import transaction
 
+    from safekeep.audit.chain import chain_pending
     from safekeep.audit.models import PendingEntry
     from safekeep.audit.sequencer import sequencer
-    from safekeep.audit.services import Origin, chain_pending
+    from safekeep.audit.writing import Origin
 
     origin = Origin(actor_staff_id="S1", request_id="bench", device="LAP-1")
     from django.conf import settings
@@ -149,8 +150,8 @@ def build_log_fast(size: int) -> float:
     from django.db import connection, transaction
 
     from safekeep.audit import canonical, merkle
+    from safekeep.audit.chain import chain_pending
     from safekeep.audit.models import ChainLink
-    from safekeep.audit.services import chain_pending
     from safekeep.audit.tree import TILE_SIZE
 
     started = time.perf_counter()
@@ -269,10 +270,11 @@ def _verify_and_prove(size: int) -> dict[str, Any]:
     from django.db import connection
 
     from safekeep.audit import merkle
+    from safekeep.audit.chain import chain_pending
     from safekeep.audit.models import ChainLink
-    from safekeep.audit.services import Origin, chain_pending
     from safekeep.audit.tree import StoredTree
     from safekeep.audit.verify import verify_log
+    from safekeep.audit.writing import Origin
 
     chain_pending()
     have = ChainLink.objects.count()
@@ -336,7 +338,7 @@ def _audited_read_ratio() -> dict[str, Any]:
     import safekeep.access.services as access_services
     import safekeep.api.cases as api_cases
     from safekeep.api.services import api_token_create
-    from safekeep.audit.services import Origin
+    from safekeep.audit.writing import Origin
     from safekeep.records import services
 
     setup_test_environment()  # lets the test Client use the "testserver" host

@@ -58,7 +58,7 @@ def _worker(n: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     from django.db import connection
 
-    from safekeep.audit.services import Origin
+    from safekeep.audit.writing import Origin
     from safekeep.crypto import _aead, backup, envelope, rotation
     from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
     from safekeep.crypto.keys import current_kek

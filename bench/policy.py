@@ -309,7 +309,7 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
     from safekeep.accounts.services import account_create
     from safekeep.api import cases as api_cases
     from safekeep.api.services import api_token_create
-    from safekeep.audit.services import Origin
+    from safekeep.audit.writing import Origin
     from safekeep.devices.models import Device
     from safekeep.devices.services import enrolment_code_issue, enrolment_redeem
     from safekeep.records import selectors, services

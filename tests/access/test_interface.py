@@ -14,7 +14,7 @@ from safekeep.access.queries import visible_cases, visible_entries
 from safekeep.access.selectors import who_can_see
 from safekeep.access.services import AccessRefused, authorise, authorise_break_glass, require
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.organisation.models import RiskAssessment
 from safekeep.records.models import AccessGrant, Allocation, BreakGlass, Entry, SubjectConflict
 from tests.factories import laptop_context, make_case, make_staff, make_team

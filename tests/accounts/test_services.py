@@ -13,7 +13,7 @@ from safekeep.accounts.services import (
     account_set_password,
     account_two_factor_reset,
 )
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from tests.accounts.helpers import ENROL, actions, is_signed_in, post_password, real_sign_in
 from tests.factories import make_staff, make_user
 

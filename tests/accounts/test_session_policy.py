@@ -13,7 +13,7 @@ from safekeep.accounts.services import (
     account_set_password,
     sign_out_everywhere,
 )
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from tests.accounts.helpers import SIGN_IN, actions, is_signed_in, real_sign_in
 from tests.factories import make_staff, make_user, sign_in
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create, api_token_revoke
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.records import services
 from tests.factories import (
     device_token,

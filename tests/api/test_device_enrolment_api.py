@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from safekeep.api.services import api_token_create
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.devices.services import enrolment_code_issue
 from tests.factories import make_case, make_device, make_staff, make_user
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from safekeep.audit.services import Origin, audit_event, chain_pending
+from safekeep.audit.chain import chain_pending
+from safekeep.audit.writing import Origin, audit_event
 
 TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from safekeep.audit import alerts
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.crypto import envelope
 from safekeep.crypto.envelope import KeyRef
 from safekeep.records.models import BreakGlass

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 
 from safekeep.audit import canonical
+from safekeep.audit.chain import chain_pending, entry_fields
 from safekeep.audit.models import ChainLink
-from safekeep.audit.services import Origin, audit_event, chain_pending, entry_fields
 from safekeep.audit.verify import verify_log
+from safekeep.audit.writing import Origin, audit_event
 from tests.audit.conftest import drop_triggers, execute
 
 pytestmark = pytest.mark.django_db

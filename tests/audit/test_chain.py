@@ -9,15 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from safekeep.audit import canonical, merkle
+from safekeep.audit.chain import chain_pending, entry_fields
+from safekeep.audit.checkpoints import checkpoint_create
 from safekeep.audit.maintenance import NotATestDatabase, wiping_test_database
 from safekeep.audit.models import AuditEntry, ChainLink, MerkleTile, PendingEntry
-from safekeep.audit.services import (
-    Origin,
-    audit_event,
-    chain_pending,
-    checkpoint_create,
-    entry_fields,
-)
+from safekeep.audit.writing import Origin, audit_event
 from tests.audit.conftest import write_entries
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
+from safekeep.audit.chain import chain_pending
 from safekeep.audit.models import AuditEntry, ChainLink, PendingEntry
-from safekeep.audit.services import Origin, audit_event, chain_pending
 from safekeep.audit.verify import verify_log
+from safekeep.audit.writing import Origin, audit_event
 
 WRITERS = 8
 EACH = 60

@@ -30,7 +30,7 @@ from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask

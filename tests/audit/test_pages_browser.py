@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from tests.browser.helpers import assert_accessible, browser_sign_in
 from tests.factories import make_case, make_staff, make_user
 

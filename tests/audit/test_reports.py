@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from tests.factories import make_staff, make_user, sign_in
 
 pytestmark = pytest.mark.django_db

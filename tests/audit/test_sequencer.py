@@ -15,10 +15,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from safekeep.audit import conf, services
+from safekeep.audit import conf
+from safekeep.audit.checkpoints import checkpoint_if_due
 from safekeep.audit.models import AuditEntry, ChainLink, PendingEntry
 from safekeep.audit.sequencer import sequencer
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from tests.factories import make_staff, make_user, sign_in
 
 ORIGIN = Origin(actor_staff_id="S00001")
@@ -157,9 +158,9 @@ def test_the_background_sequencer_chains_a_burst_in_few_batches(background: None
 def test_the_background_sequencer_survives_an_error_and_retries(
     background: None, monkeypatch: Any
 ) -> None:
-    from safekeep.audit import services
+    from safekeep.audit import sequencer
 
-    real = services.chain_pending
+    real = sequencer.chain_pending
     calls = {"n": 0}
 
     def flaky(**kwargs: Any) -> int:
@@ -168,7 +169,7 @@ def test_the_background_sequencer_survives_an_error_and_retries(
             raise RuntimeError("database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "chain_pending", flaky)
+    monkeypatch.setattr(sequencer, "chain_pending", flaky)
     monkeypatch.setattr("safekeep.audit.sequencer.RETRY_SECONDS", 0.01)
     monkeypatch.setattr("safekeep.audit.sequencer.IDLE_POLL_SECONDS", 0.05)
     append(2)
@@ -180,14 +181,14 @@ def test_the_background_sequencer_survives_an_error_and_retries(
 def test_scheduled_checkpoints_are_signed_when_due_and_the_log_grew(settings: Any) -> None:
     settings.SAFEKEEP_AUDIT_CHECKPOINT_MINUTES = 60
     audit_event(origin=Origin(actor_username="t"), action="test.one", decision="done")
-    first = services.checkpoint_if_due()
+    first = checkpoint_if_due()
     assert first is not None
     assert first.tree_size >= 1
-    assert services.checkpoint_if_due() is None  # signed moments ago
+    assert checkpoint_if_due() is None  # signed moments ago
     later = first.created_at + dt.timedelta(minutes=61)
-    assert services.checkpoint_if_due(now=later) is None  # only its own entry since
+    assert checkpoint_if_due(now=later) is None  # only its own entry since
     audit_event(origin=Origin(actor_username="t"), action="test.two", decision="done")
-    second = services.checkpoint_if_due(now=later)
+    second = checkpoint_if_due(now=later)
     assert second is not None and second.tree_size > first.tree_size
     entry = AuditEntry.objects.filter(action="audit.checkpoint").last()
     assert entry is not None and entry.actor_username == "system:audit-schedule"
@@ -197,4 +198,4 @@ def test_scheduled_checkpoints_are_signed_when_due_and_the_log_grew(settings: An
 def test_scheduled_checkpoints_can_be_switched_off(settings: Any) -> None:
     settings.SAFEKEEP_AUDIT_CHECKPOINT_MINUTES = 0
     audit_event(origin=Origin(actor_username="t"), action="test.one", decision="done")
-    assert services.checkpoint_if_due() is None
+    assert checkpoint_if_due() is None

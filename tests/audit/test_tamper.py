@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from safekeep.audit import canonical
+from safekeep.audit.chain import chain_pending, entry_fields
+from safekeep.audit.checkpoints import checkpoint_create
 from safekeep.audit.models import AuditEntry, ChainLink
-from safekeep.audit.services import Origin, chain_pending, checkpoint_create, entry_fields
 from safekeep.audit.verify import verify_log
+from safekeep.audit.writing import Origin
 from tests.audit.conftest import drop_triggers, execute, write_entries
 
 pytestmark = pytest.mark.django_db

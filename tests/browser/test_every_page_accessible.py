@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from safekeep.accounts.models import User
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import (
     CellError,
     ImportCounts,

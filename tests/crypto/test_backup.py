@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.crypto import backup
 from safekeep.crypto.backup import backup_create, backup_inspect, backup_restore, files_root
 from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text

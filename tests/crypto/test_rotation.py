@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.crypto import rotation
 from safekeep.crypto.envelope import KeyRef, data_key_create, decrypt, encrypt
 from safekeep.crypto.errors import RotationError

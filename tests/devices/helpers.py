@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.devices.models import Device
 
 ORIGIN = Origin.command("test")

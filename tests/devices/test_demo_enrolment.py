@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from safekeep.accounts.services import account_create
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.devices.models import Device
 from safekeep.devices.services import enrolment_redeem
 from tests.factories import make_staff

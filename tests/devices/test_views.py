@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices import services
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.models import Device, DeviceComplaint, DeviceCredential, DeviceIncident

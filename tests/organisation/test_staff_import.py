@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import ImportFailed, ImportOptions, run_import
 from safekeep.organisation.models import Directorate, StaffMember, Team
 from tests.factories import make_team, make_user

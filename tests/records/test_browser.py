@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.records import services
 from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
 from tests.factories import laptop_context, make_case, make_device, make_staff, make_team, make_user

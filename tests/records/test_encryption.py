@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import run_import
 from safekeep.crypto import blind_index
 from safekeep.crypto.errors import DecryptionFailed

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import ImportFailed, run_import
 from safekeep.records.models import Allocation, Case, Subject
 from tests.factories import make_staff, make_team

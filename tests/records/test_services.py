@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from safekeep.access.services import AccessRefused
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.records import selectors, services
 from safekeep.records.models import AccessGrant, BreakGlass, Entry, EntryVersion, Referral
 from tests.factories import laptop_context, make_case, make_staff, make_team

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from safekeep.api.services import api_token_create
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.organisation.models import RiskAssessment, StaffMember
 from safekeep.records import services
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, SubjectConflict

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from safekeep.api.services import api_token_create
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.devices.models import DeviceIncident
 from safekeep.devices.selectors import device_recent_access
 from safekeep.records import services

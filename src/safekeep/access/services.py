@@ -13,7 +13,7 @@ from safekeep.access import policy
 from safekeep.access.device_policy import RAISE_INCIDENT
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import Context, Decision, decide
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.models import Device
 from safekeep.devices.services import unencrypted_off_site_incident_raise
 from safekeep.organisation.models import StaffMember

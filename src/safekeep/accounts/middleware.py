@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from safekeep.accounts import sessions
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 
 # Plain reasons for the audit log, one per way a session can end.
 AUDIT_REASONS = {

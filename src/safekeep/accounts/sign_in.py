@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safekeep.accounts.models import User
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
 from safekeep.accounts.services import is_locked, sign_in_failure_record
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 
 
 @dataclass(frozen=True, slots=True)

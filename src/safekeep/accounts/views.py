@@ -28,7 +28,7 @@ from safekeep.accounts.services import (
     two_factor_enrol_start,
 )
 from safekeep.accounts.sign_in import code_check, enrolment_code_check, password_check
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:

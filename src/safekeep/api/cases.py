@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from safekeep.access.context import request_context
 from safekeep.access.policy import ADD_ENTRY, NOT_ALLOCATED_REFUSAL, VIEW, Decision
 from safekeep.access.services import AccessRefused, authorise
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.context import origin_for
 from safekeep.organisation.models import StaffMember
 from safekeep.records import selectors, services

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safekeep.accounts.models import User
 from safekeep.api.models import ApiToken
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 
 TOKEN_PREFIX = "skp_"  # noqa: S105 - a marker, not a secret
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from safekeep.accounts.decorators import verified_staff_required
 from safekeep.api.models import ApiToken
 from safekeep.api.services import TokenError, api_token_create, api_token_revoke
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 
 
 @verified_staff_required

@@ -1,8 +1,9 @@
 """The sequencer: chains committed entries in batches, off the request path.
 
 `audit_event` only inserts an entry and its queue row in the caller's transaction. After
-the commit it wakes this process's sequencer thread, which waits a moment (so a burst of
-commits becomes one batch), then runs `services.chain_pending` in its own connection and
+the commit it announces `writing.entries_committed`, which wakes this process's sequencer
+thread (connected in `AuditConfig.ready`); the thread waits a moment (so a burst of
+commits becomes one batch), then runs `chain.chain_pending` in its own connection and
 closes that connection. Like Trillian's log signer: writers never wait for the chain.
 
 Modes (`conf.sequencer_mode`):
@@ -21,10 +22,13 @@ import logging
 import os
 import threading
 import time
+from typing import Any
 
 from django.db import connection
 
 from safekeep.audit import conf
+from safekeep.audit.chain import chain_pending
+from safekeep.audit.checkpoints import checkpoint_if_due
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +85,6 @@ class Sequencer:
             thread.join(timeout)
 
     def _run(self) -> None:
-        from safekeep.audit import services
-
         delay = conf.sequencer_delay()
         while not self._stop.is_set():
             woken = self._wake.wait(IDLE_POLL_SECONDS)
@@ -92,11 +94,11 @@ class Sequencer:
                 time.sleep(delay)  # let the rest of a burst commit: one batch, one lock
             self._wake.clear()  # a commit after this wakes the next round
             try:
-                self.chained += services.chain_pending()
+                self.chained += chain_pending()
                 self.batches += 1
                 if time.monotonic() - self._checkpoint_looked_at >= CHECKPOINT_LOOK_SECONDS:
                     self._checkpoint_looked_at = time.monotonic()
-                    services.checkpoint_if_due()
+                    checkpoint_if_due()
             except Exception:
                 logger.exception("audit sequencer: chaining failed; retrying shortly")
                 time.sleep(RETRY_SECONDS)
@@ -107,12 +109,10 @@ class Sequencer:
 sequencer = Sequencer()
 
 
-def after_commit() -> None:
-    """Run by `audit_event` once per committed transaction that wrote entries."""
+def after_commit(**_signal: Any) -> None:
+    """Receives `entries_committed`: once per committed transaction that wrote entries."""
     mode = conf.sequencer_mode()
     if mode == conf.SYNC:
-        from safekeep.audit.services import chain_pending
-
         chain_pending()
     elif mode == conf.BACKGROUND:
         sequencer.notify()
@@ -125,8 +125,6 @@ def _drain_at_exit() -> None:
         return
     sequencer.stop(timeout=2.0)
     try:
-        from safekeep.audit.services import chain_pending
-
         chain_pending()
     except Exception:  # the next sequencer picks the entries up anyway
         logger.warning("audit sequencer: entries left waiting at exit", exc_info=True)

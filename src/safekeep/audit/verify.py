@@ -17,8 +17,9 @@ from typing import Any
 from django.db import connection, connections
 
 from safekeep.audit import canonical, merkle
+from safekeep.audit.chain import chain_pending
+from safekeep.audit.checkpoints import checkpoint_message
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
-from safekeep.audit.services import chain_pending, checkpoint_message
 from safekeep.audit.tree import TILE_SIZE, StoredTree
 from safekeep.crypto import signing
 

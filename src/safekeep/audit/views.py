@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from safekeep.accounts.decorators import role_required
-from safekeep.audit import alerts, selectors, services
+from safekeep.audit import alerts, chain, selectors
 from safekeep.audit.forms import PeriodForm, StaffPeriodForm, SubjectForm
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 
 PAGE_ROWS = 200
 
@@ -63,7 +63,7 @@ def _report(
     entries: QuerySet[AuditEntry] | None = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        services.chain_pending()  # the report shows sequence numbers: nothing left waiting
+        chain.chain_pending()  # the report shows sequence numbers: nothing left waiting
         if name == "subject":
             entries = selectors.subject_access(subject_id=data["subject_id"])
         elif name == "staff":

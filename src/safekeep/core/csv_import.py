@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 
 if TYPE_CHECKING:
     from rich.console import Console

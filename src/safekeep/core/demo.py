@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from rich.console import Console
 
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 
 DEMO_STEPS: list[str] = [
     "safekeep.organisation.demo.load_organisation",

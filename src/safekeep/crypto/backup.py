@@ -510,7 +510,7 @@ def backup_restore(
                     + "; ".join(key_problems)
                     + "); copy them from key custody first. Nothing was restored."
                 )
-            from safekeep.audit.services import Origin, audit_event
+            from safekeep.audit.writing import Origin, audit_event
 
             audit_event(
                 origin=Origin.command("restore"),

@@ -286,7 +286,7 @@ def report_integrity_failure(*, what: str, ref: KeyRef, field: str, row: str) ->
         "integrity failure: %s for %s row %s field %s did not decrypt", what, ref, row, field
     )
     try:
-        from safekeep.audit.services import Origin, audit_event
+        from safekeep.audit.writing import Origin, audit_event
 
         with transaction.atomic():
             audit_event(

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.crypto.envelope import KeyRef, wrap_aad
 from safekeep.crypto.errors import RotationError
 from safekeep.crypto.keys import check_kek, current_kek, register_kek

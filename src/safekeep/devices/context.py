@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from safekeep.access.device_policy import DeviceFacts, os_is_supported
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.devices.conf import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,

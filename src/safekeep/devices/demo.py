@@ -12,7 +12,7 @@ import random
 from django.utils import timezone
 from rich.console import Console
 
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.devices.models import Device, DeviceComplaint, DeviceIncident, ITTask
 from safekeep.devices.services import DeviceError, enrolment_code_issue
 from safekeep.organisation.models import Site, StaffMember

@@ -25,7 +25,7 @@ from safekeep.access.device_policy import (
     TASKS,
     split_os,
 )
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.conf import ENROLMENT_CODE_HOURS
 from safekeep.devices.context import hash_secret
 from safekeep.devices.models import (

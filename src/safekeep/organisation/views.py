@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from safekeep.accounts.decorators import role_required
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.organisation import selectors
 from safekeep.organisation.forms import EndStaffForm, StaffForm
 from safekeep.organisation.models import StaffMember

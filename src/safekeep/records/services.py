@@ -25,7 +25,7 @@ from safekeep.access.services import (
     evaluate,
     require,
 )
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.records import files, sealing
 from safekeep.records.models import (

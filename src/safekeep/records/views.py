@@ -35,7 +35,7 @@ from safekeep.access.policy import (
 from safekeep.access.selectors import who_can_see
 from safekeep.access.services import AccessRefused, authorise, evaluate, record_access
 from safekeep.accounts.decorators import role_required, verified_staff_required
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.devices.context import origin_for
 from safekeep.organisation.models import StaffMember

@@ -16,7 +16,7 @@ from safekeep.access.context import command_context
 from safekeep.access.device_policy import DeviceFacts
 from safekeep.access.policy import ACTIONS, Decision
 from safekeep.access.services import evaluate
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.context import device_facts_for_asset_tag
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Case

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safekeep.accounts.models import User
 from safekeep.accounts.services import account_create, password_problems
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.organisation.models import StaffMember
 
 

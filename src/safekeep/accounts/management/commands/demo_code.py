@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
 
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
-from safekeep.audit.services import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.demo import demo_laptop_enrolment_code
 
 

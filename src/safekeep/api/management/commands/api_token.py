@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safekeep.accounts.models import User
 from safekeep.api.services import TokenError, api_token_create
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 
 
 class Command(BaseCommand):

@@ -10,10 +10,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 
-from safekeep.audit import merkle, services
+from safekeep.audit import chain, checkpoints, merkle
 from safekeep.audit.models import ChainLink
 from safekeep.audit.tree import StoredTree
 from safekeep.audit.verify import ExternalCheckpoint, verify_log
+from safekeep.audit.writing import Origin
 
 
 class Command(BaseCommand):
@@ -52,14 +53,14 @@ class Command(BaseCommand):
 
     def _sequence(self, options: dict[str, Any]) -> None:
         if not options["follow"]:
-            self.stdout.write(f"Chained {services.chain_pending()} waiting entries.")
+            self.stdout.write(f"Chained {chain.chain_pending()} waiting entries.")
             return
         self.stdout.write("Chaining audit entries as they commit; Ctrl-C to stop.")
         total = 0
         try:
             while options.get("_rounds", -1) != 0:  # `_rounds` bounds the loop in tests
-                total += services.chain_pending()
-                services.checkpoint_if_due()
+                total += chain.chain_pending()
+                checkpoints.checkpoint_if_due()
                 options["_rounds"] = options.get("_rounds", -1) - 1
                 time.sleep(max(options["interval"], 0.0))
         except KeyboardInterrupt:
@@ -67,14 +68,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Stopped after chaining {total} entries.")
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
-        checkpoint = services.checkpoint_create(origin=services.Origin.command("audit checkpoint"))
-        text = json.dumps(services.checkpoint_export(checkpoint), indent=2)
+        checkpoint = checkpoints.checkpoint_create(origin=Origin.command("audit checkpoint"))
+        text = json.dumps(checkpoints.checkpoint_export(checkpoint), indent=2)
         if options["output"]:
             Path(options["output"]).write_text(text + "\n")
         self.stdout.write(text)
 
     def _prove(self, options: dict[str, Any]) -> None:
-        services.chain_pending()
+        chain.chain_pending()
         sequence = options["entry"]
         link = ChainLink.objects.filter(sequence=sequence).first()
         if link is None:

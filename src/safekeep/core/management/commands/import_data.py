@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
-from safekeep.audit.services import Origin
+from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import (
     ImportFailed,
     ImportOptions,
