@@ -185,7 +185,7 @@ def worker(size: int) -> dict[str, Any]:
         from django.test.utils import CaptureQueriesContext
 
         from safekeep.access.context import command_context
-        from safekeep.access.device_policy import DeviceFacts
+        from safekeep.devices.vocabulary import DeviceFacts
         from safekeep.access.facts import actor_facts, case_facts
         from safekeep.access.policy import decide
         from safekeep.access.queries import visible_cases

@@ -12,7 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.access.context import command_context
-from safekeep.access.device_policy import DeviceFacts
+from safekeep.devices.vocabulary import DeviceFacts
 from safekeep.access.policy import Context
 from safekeep.accounts.models import User
 from safekeep.devices.conf import DEVICE_COOKIE

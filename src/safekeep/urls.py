@@ -1,14 +1,14 @@
-"""URL map: each part of the domain owns its own routes."""
+"""URL map: the pages (safekeep.web, one package per part of the domain) and the API."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("safekeep.web.urls")),
-    path("account/", include("safekeep.accounts.urls")),
-    path("staff/", include("safekeep.organisation.urls")),
-    path("cases/", include("safekeep.records.urls")),
-    path("devices/", include("safekeep.devices.urls")),
-    path("audit/", include("safekeep.audit.urls")),
+    path("account/", include("safekeep.web.accounts.urls")),
+    path("staff/", include("safekeep.web.organisation.urls")),
+    path("cases/", include("safekeep.web.records.urls")),
+    path("devices/", include("safekeep.web.devices.urls")),
+    path("audit/", include("safekeep.web.governance.urls")),
     path("api/v1/", include("safekeep.api.urls")),
 ]
 

@@ -12,7 +12,8 @@ from dataclasses import replace
 
 import pytest
 
-from safekeep.access.device_policy import RAISE_INCIDENT, DeviceFacts
+from safekeep.access.vocabulary import Obligation
+from safekeep.devices.vocabulary import DeviceFacts
 from safekeep.access.policy import (
     USE_ENROLLED_DEVICE,
     ActorFacts,
@@ -76,9 +77,9 @@ def test_a_device_refusal_says_why_and_what_to_do() -> None:
 
 def test_an_unencrypted_laptop_off_site_raises_an_incident() -> None:
     decision = decide(WORKER, "view", ALLOCATED, Context(now=NOW, device=UNENCRYPTED_OFF_SITE))
-    assert RAISE_INCIDENT in decision.obligations
+    assert Obligation.RAISE_INCIDENT in decision.obligations
     on_site = decide(WORKER, "view", ALLOCATED, Context(now=NOW, device=UNENCRYPTED_ON_SITE))
-    assert RAISE_INCIDENT not in on_site.obligations
+    assert Obligation.RAISE_INCIDENT not in on_site.obligations
 
 
 def test_allowed_decisions_give_both_reasons() -> None:

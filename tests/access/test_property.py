@@ -20,13 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safekeep.access.context import command_context
-from safekeep.access.device_policy import (
-    DEVICE_TYPES,
-    OWNERSHIPS,
-    STATUSES,
-    TRISTATE,
-    DeviceFacts,
-)
+from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, STATUSES, TRISTATE, DeviceFacts
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import ACTIONS, Context, decide
 from safekeep.access.queries import visible_cases

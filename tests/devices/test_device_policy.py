@@ -7,15 +7,15 @@ import dataclasses
 
 import pytest
 
-from safekeep.access.device_policy import (
-    RAISE_INCIDENT,
+from safekeep.access.vocabulary import Obligation
+from safekeep.access.device_rules import device_decision
+from safekeep.devices.vocabulary import (
     UNKNOWN_DEVICE_REFUSAL,
     DeviceFacts,
     TaskPolicySnapshot,
     TaskRule,
     compliance_problems,
     default_task_policy,
-    device_decision,
     os_is_supported,
     split_os,
     summarise_personal_policy,
@@ -199,8 +199,14 @@ def test_device_decision_table(device, action, printer, allowed, reasons):
 
 
 def test_only_unencrypted_off_site_raises_an_incident():
-    assert RAISE_INCIDENT in device_decision("view", UNENCRYPTED_OFF_SITE, POLICY).obligations
-    assert RAISE_INCIDENT not in device_decision("view", UNENCRYPTED_ON_SITE, POLICY).obligations
+    assert (
+        Obligation.RAISE_INCIDENT
+        in device_decision("view", UNENCRYPTED_OFF_SITE, POLICY).obligations
+    )
+    assert (
+        Obligation.RAISE_INCIDENT
+        not in device_decision("view", UNENCRYPTED_ON_SITE, POLICY).obligations
+    )
     off_site_ok = facts(on_site=False)
     assert device_decision("view", off_site_ok, POLICY).allowed
 
@@ -209,7 +215,7 @@ def test_unknown_encryption_is_non_compliant_and_must_stay_on_site():
     decision = device_decision("view", facts(encrypted="unknown", on_site=False), POLICY)
     assert not decision.allowed
     assert decision.reasons[0].endswith("its encryption is not known")
-    assert RAISE_INCIDENT in decision.obligations
+    assert Obligation.RAISE_INCIDENT in decision.obligations
 
 
 def test_unsupported_os_makes_a_council_device_non_compliant():

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from safekeep.access.device_policy import TaskRule, default_task_policy
+from safekeep.devices.vocabulary import TaskRule, default_task_policy
 from safekeep.devices import services
 from safekeep.devices.selectors import (
     current_task_policy,

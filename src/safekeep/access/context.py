@@ -7,10 +7,10 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safekeep.access.device_policy import DeviceFacts
 from safekeep.access.policy import Context
 from safekeep.devices.context import device_facts_for_request
 from safekeep.devices.selectors import current_task_policy
+from safekeep.devices.vocabulary import DeviceFacts
 
 _CACHE_ATTR = "_safekeep_access_context"
 

@@ -2,7 +2,8 @@
 
 `actor_facts` reads the person (one query: roles and latest risk assessment together);
 `case_facts` reads the case's subject, this person's conflict, allocations, approved
-grants and break-glass on the case (one UNION ALL query). Two queries per decision.
+grants, break-glass and any open referral they receive on the case (one UNION ALL query).
+Two queries per decision; only the door (`access.door`) calls these.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from safekeep.records.models import (
     Allocation,
     BreakGlass,
     Case,
+    Referral,
     Subject,
     SubjectConflict,
 )
@@ -40,7 +42,7 @@ def _table(model: type[Model]) -> str:
 # Hand-written SQL: these two queries run on every request, and compiling the equivalent
 # ORM expressions costs more than running them. Table names come from the models.
 _ACTOR_SQL = f"""
-SELECT s.employment_type, s.end_date, s.team_id, r.role,
+SELECT s.employment_type, s.end_date, s.team_id, r.role, s.start_date,
        ra.outcome, ra.scope_team_id, ra.max_classification, ra.review_due
 FROM {_table(StaffMember)} s
 LEFT JOIN {_table(StaffRole)} r ON r.staff_id = s.id
@@ -52,9 +54,9 @@ WHERE s.id = %s
 """  # noqa: S608 - no user input is formatted in
 
 # One row for the subject (flag = restricted, number = subject's staff id; its typed NULLs
-# fix the column types for PostgreSQL), one if this
-# person is named as a conflict, and one per allocation, grant (approved only) and
-# break-glass of this person on this case.
+# fix the column types for PostgreSQL), one if this person is named as a conflict, one per
+# allocation, grant (approved only) and break-glass of this person on this case, and one
+# per open referral of the case whose receiving access this person holds.
 _CASE_SQL = f"""
 SELECT 'subject' AS kind, CAST(NULL AS VARCHAR(200)) AS label,
        CAST(NULL AS DATE) AS day_start, CAST(NULL AS DATE) AS day_end,
@@ -75,6 +77,11 @@ WHERE g.case_id = %s AND g.grantee_id = %s AND g.status = %s
 UNION ALL
 SELECT 'break_glass', NULL, NULL, NULL, b.started_at, b.expires_at, NULL, NULL
 FROM {_table(BreakGlass)} b WHERE b.case_id = %s AND b.staff_id = %s
+UNION ALL
+SELECT 'referral', NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM {_table(Referral)} rf JOIN {_table(AccessGrant)} rg ON rg.referral_id = rf.id
+WHERE rf.case_id = %s AND rf.kind = %s AND rf.status IN (%s, %s)
+  AND rg.grantee_id = %s AND rg.status = %s
 """  # noqa: S608 - no user input is formatted in
 
 
@@ -92,7 +99,7 @@ def actor_facts(
         rows = cursor.fetchall()
     if not rows:
         raise StaffMember.DoesNotExist(f"no staff member with id {staff.pk}")
-    employment_type, end_date, team_id, _, outcome, scope, maximum, due = rows[0]
+    employment_type, end_date, team_id, _, start_date, outcome, scope, maximum, due = rows[0]
     roles = frozenset(row[3] for row in rows if row[3] is not None)
     assessment = None
     if outcome is not None:
@@ -111,6 +118,7 @@ def actor_facts(
         end_date=_as_date(end_date) if end_date is not None else None,
         disabled=not account_active,
         latest_risk_assessment=assessment,
+        start_date=_as_date(start_date),
     )
 
 
@@ -130,6 +138,12 @@ def case_facts(case: Case, actor: StaffMember) -> CaseFacts:
                 AccessGrant.Status.APPROVED.value,
                 case.pk,
                 actor.pk,
+                case.pk,
+                Referral.Kind.REFERRAL.value,
+                Referral.Status.OPEN.value,
+                Referral.Status.ACCEPTED.value,
+                actor.pk,
+                AccessGrant.Status.APPROVED.value,
             ],
         )
         rows = cursor.fetchall()
@@ -139,6 +153,7 @@ def case_facts(case: Case, actor: StaffMember) -> CaseFacts:
     allocations: list[AllocationFacts] = []
     grants: list[GrantFacts] = []
     glass: list[BreakGlassFacts] = []
+    receiving = False
     for kind, label, day_start, day_end, time_start, time_end, flag, number in rows:
         if kind == "subject":
             restricted = bool(flag)
@@ -162,6 +177,8 @@ def case_facts(case: Case, actor: StaffMember) -> CaseFacts:
                     ig_approved=bool(flag),
                 )
             )
+        elif kind == "referral":
+            receiving = True
         else:
             glass.append(
                 BreakGlassFacts(
@@ -178,6 +195,7 @@ def case_facts(case: Case, actor: StaffMember) -> CaseFacts:
         allocations=tuple(allocations),
         grants=tuple(grants),
         break_glass=tuple(glass),
+        receiving_referral=receiving,
     )
 
 

@@ -1,67 +1,42 @@
 """The access policy: one pure decision, in the order of DESIGN.md's rules.
 
-Nothing here imports Django. Callers gather the facts of one request (see `facts.py`)
-and ask `decide(actor, action, resource, context)`; the answer carries human-readable
-reasons (shown on refusals and stored in the audit log) and obligations (what must happen
-if the action goes ahead).
+Nothing here imports Django. The door (`access.door`) gathers the facts of one request and
+asks `decide(actor, action, resource, context)`; the answer carries human-readable reasons
+(shown on refusals and stored in the audit log) and obligations (what must happen if the
+action goes ahead).
 
 The decision has two stages, as DESIGN.md orders them: the relationship rules (may this
 person act on this case at all? `relationship_decision`), then the device rules (may it be
-done on this device? `device_policy.device_decision`). `queries.py` expresses the same
-rules as a database query; a property test keeps the two in agreement.
+done on this device? `device_rules.device_decision`). `queries.py` expresses the same rules
+as a database query; a property test keeps the two in agreement. The words are in
+`wording.py`, the vocabulary in `vocabulary.py`, the "who may" duties in `duties.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Final
 
-from safekeep.access.device_policy import (
-    DeviceFacts,
-    TaskPolicySnapshot,
-    default_task_policy,
-    device_decision,
+from safekeep.access import wording
+from safekeep.access.device_rules import device_decision
+from safekeep.access.vocabulary import (
+    ACTIONS,
+    ALLOCATION_ROLE_LABELS,
+    BREAK_GLASS_HOURS,
+    BREAK_GLASS_ROLES,
+    CLASSIFICATION_RANK,
+    COPYING_ACTIONS,
+    MIN_REASON_LENGTH,
+    NO_CASE_CONTENT_ROLES,
+    OFFICIAL_SENSITIVE,
+    SEES_SENSITIVE_ROLES,
+    VOLUNTEER,
+    Action,
+    Basis,
+    Obligation,
+    RoleName,
 )
-
-# --- vocabulary -------------------------------------------------------------------------
-
-VIEW: Final = "view"
-EDIT: Final = "edit"
-ADD_ENTRY: Final = "add_entry"
-DOWNLOAD: Final = "download"
-PRINT: Final = "print"
-SHARE_EXTERNAL: Final = "share_external"
-EXPORT: Final = "export"
-ACTIONS: Final[tuple[str, ...]] = (VIEW, EDIT, ADD_ENTRY, DOWNLOAD, PRINT, SHARE_EXTERNAL, EXPORT)
-
-NO_CASE_CONTENT_ROLES: Final = frozenset({"it_support", "sysadmin", "foi_officer"})
-CLASSIFICATION_RANK: Final = {"OFFICIAL": 0, "OFFICIAL-SENSITIVE": 1}
-
-ALLOCATION_ROLE_LABELS: Final = {
-    "allocated_worker": "allocated worker",
-    "co_worker": "co-worker",
-    "supervising_manager": "supervising manager",
-}
-
-
-class Basis(StrEnum):
-    """Which rule let the person in: the answer to "why can they see this?"."""
-
-    ALLOCATION = "allocation"
-    OVERSIGHT = "oversight"
-    GRANT = "grant"
-    BREAK_GLASS = "break_glass"
-    NONE = "none"
-
-
-class Obligation(StrEnum):
-    AUDIT = "audit"
-    ALERT_IG = "alert_ig"
-    IG_REVIEW = "ig_review"
-    WATERMARK = "watermark"
-
+from safekeep.devices.vocabulary import DeviceFacts, TaskPolicySnapshot, default_task_policy
 
 # --- facts ------------------------------------------------------------------------------
 
@@ -83,10 +58,11 @@ class ActorFacts:
     end_date: dt.date | None = None
     disabled: bool = False
     latest_risk_assessment: RiskAssessmentFacts | None = None
+    start_date: dt.date | None = None
 
     @property
     def is_volunteer(self) -> bool:
-        return self.employment_type == "volunteer"
+        return self.employment_type == VOLUNTEER
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +97,11 @@ class BreakGlassFacts:
 
 @dataclass(frozen=True, slots=True)
 class CaseFacts:
-    """One case, and this actor's relationships to it (approved grants only)."""
+    """One case, and this actor's relationships to it (approved grants only).
+
+    `receiving_referral`: the actor holds the access of an open referral of this case to
+    the team they manage (so they may allocate it while it is open).
+    """
 
     case_pk: int
     owning_team_id: int
@@ -132,6 +112,16 @@ class CaseFacts:
     allocations: tuple[AllocationFacts, ...] = ()
     grants: tuple[GrantFacts, ...] = ()
     break_glass: tuple[BreakGlassFacts, ...] = ()
+    receiving_referral: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFacts:
+    """The entry a change is about: who wrote it, and whether it is sensitive."""
+
+    entry_pk: int
+    author_pk: int
+    sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,74 +145,85 @@ class Context:
         return self.now.date()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
+    """The answer: allowed or not, why in words, and what must happen if it goes ahead.
+
+    `sees_sensitive_entries`: the basis gives sight of sensitive entries (the allocated
+    worker, the supervising manager, the owning team's manager). `refused_by_device`: the
+    relationship allowed it and the device rules refused, so the page says "on this device".
+    """
+
     allowed: bool
     reasons: tuple[str, ...]
-    obligations: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
     basis: Basis = Basis.NONE
-    # Allocation role or "team_manager" when the basis gives sight of sensitive entries.
     sees_sensitive_entries: bool = False
-    advice: tuple[str, ...] = field(default=())
+    advice: tuple[str, ...] = ()
+    refused_by_device: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return {
             "allowed": self.allowed,
             "reasons": list(self.reasons),
-            "obligations": list(self.obligations),
+            "obligations": [str(obligation) for obligation in self.obligations],
         }
 
 
-def _refuse(reason: str, *advice: str) -> Decision:
-    return Decision(False, (reason,), (Obligation.AUDIT.value,), Basis.NONE, False, advice)
+def refuse(reason: str, *advice: str) -> Decision:
+    return Decision(
+        allowed=False, reasons=(reason,), obligations=(Obligation.AUDIT,), advice=advice
+    )
 
 
-ASK_MANAGER = "Ask your team manager for time-limited access."
-USE_BREAK_GLASS = "In an emergency, use break-glass access and give your reason."
-CONTACT_IG = "Contact information governance if you need to see this record."
-USE_SAR = "To see records about yourself, make a subject access request."
+def allow(reason: str, *obligations: Obligation) -> Decision:
+    return Decision(allowed=True, reasons=(reason,), obligations=(Obligation.AUDIT, *obligations))
 
 
 # --- the rules --------------------------------------------------------------------------
 
-RESTRICTED_REFUSAL: Final = (
-    "this person's records are restricted to their allocated workers and people "
-    "with access approved by information governance; break-glass cannot be used"
-)
-NOT_ALLOCATED_REFUSAL: Final = (
-    "you are not allocated to this case and have no approved access to it"
-)
-SEES_SENSITIVE_ROLES: Final = frozenset({"allocated_worker", "supervising_manager"})
 
+def decide(
+    actor: ActorFacts,
+    action: str,
+    resource: CaseFacts,
+    context: Context,
+    entry: EntryFacts | None = None,
+) -> Decision:
+    """The one access decision: the relationship rules, then the device rules. Default deny.
 
-USE_ENROLLED_DEVICE = (
-    "Open Safekeep on an enrolled council device that meets the council's security rules, "
-    "or ask IT support about this device."
-)
-
-
-def decide(actor: ActorFacts, action: str, resource: CaseFacts, context: Context) -> Decision:
-    """The one access decision: the relationship rules, then the device rules. Default deny."""
-    decision = relationship_decision(actor, action, resource, context)
+    `entry` names the existing entry an `edit` changes (None: the case as a whole).
+    """
+    decision = relationship_decision(actor, action, resource, context, entry)
     if not decision.allowed:
         return decision
-    verdict = device_decision(action, context.device, context.task_policy, context.printer_secure)
+    verdict = device_decision(
+        action,
+        context.device,
+        context.task_policy,
+        context.printer_secure,
+        resource.classification,
+    )
     obligations = tuple(dict.fromkeys(decision.obligations + verdict.obligations))
     if verdict.allowed:
-        reasons = decision.reasons + verdict.reasons
-        return replace(decision, reasons=reasons, obligations=obligations)
+        return replace(
+            decision, reasons=decision.reasons + verdict.reasons, obligations=obligations
+        )
     return Decision(
-        False,
-        verdict.reasons,
-        obligations,
-        Basis.NONE,
-        False,
-        (USE_ENROLLED_DEVICE,),
+        allowed=False,
+        reasons=verdict.reasons,
+        obligations=obligations,
+        advice=(wording.USE_ENROLLED_DEVICE,),
+        refused_by_device=True,
     )
 
 
 def relationship_decision(
-    actor: ActorFacts, action: str, resource: CaseFacts, context: Context
+    actor: ActorFacts,
+    action: str,
+    resource: CaseFacts,
+    context: Context,
+    entry: EntryFacts | None = None,
 ) -> Decision:
     """Rules 1-10: may this person act on this case at all? The first rule that decides, decides.
 
@@ -230,7 +231,7 @@ def relationship_decision(
     device they later use); `decide` adds the device rules for an actual request.
     """
     if action not in ACTIONS:
-        return _refuse(f"'{action}' is not an action Safekeep knows")
+        return refuse(wording.unknown_action(action))
     refusal = _person_refusal(actor, resource, context)
     if refusal is not None:
         return refusal
@@ -245,7 +246,7 @@ def relationship_decision(
 
     # 4. Restricted subjects: allocation or an IG-approved grant only.
     if restricted and not allocations and not grants:
-        return _refuse(RESTRICTED_REFUSAL, CONTACT_IG)
+        return refuse(wording.RESTRICTED_REFUSAL, wording.ASK_IG)
 
     # 5. Volunteers: an active allocation and an approved, in-date, in-scope risk assessment.
     if actor.is_volunteer:
@@ -260,21 +261,19 @@ def relationship_decision(
         best = _strongest_allocation(allocations)
         label = ALLOCATION_ROLE_LABELS.get(best.role, best.role)
         return _allow(
-            f"{label} since {best.starts_on.isoformat()}",
+            wording.allocated_since(label, best.starts_on),
             Basis.ALLOCATION,
             action,
             resource,
+            actor,
+            entry,
             sees_sensitive=oversees or any(a.role in SEES_SENSITIVE_ROLES for a in allocations),
         )
 
     # 7. Team-manager oversight of the owning team (never enough for a restricted subject).
     if oversees:
         return _allow(
-            "team manager of the team that owns this case",
-            Basis.OVERSIGHT,
-            action,
-            resource,
-            sees_sensitive=True,
+            wording.OVERSIGHT, Basis.OVERSIGHT, action, resource, actor, entry, sees_sensitive=True
         )
 
     # 8. A time-limited grant for this action (IG-approved only, for a restricted subject).
@@ -282,56 +281,57 @@ def relationship_decision(
         if action in grant.actions:
             approver = "information governance" if grant.ig_approved else "a manager"
             return _allow(
-                f"access approved by {approver} until {_minutes(grant.expires_at)}",
+                wording.granted_until(approver, grant.expires_at),
                 Basis.GRANT,
                 action,
                 resource,
+                actor,
+                entry,
             )
 
     # 9. Break-glass: view only, IG alerted and asked to review (never for restricted subjects).
     glass = [] if restricted else [b for b in resource.break_glass if b.active_at(now)]
     if glass:
-        if action != VIEW:
-            return _refuse("break-glass access allows viewing only", ASK_MANAGER, CONTACT_IG)
-        until = max(b.expires_at for b in glass)
+        if action != Action.VIEW:
+            return refuse(wording.BREAK_GLASS_VIEW_ONLY, wording.ASK_MANAGER, wording.CONTACT_IG)
         return Decision(
-            True,
-            (f"break-glass access until {_minutes(until)}",),
-            (Obligation.AUDIT.value, Obligation.ALERT_IG.value, Obligation.IG_REVIEW.value),
-            Basis.BREAK_GLASS,
-            False,
+            allowed=True,
+            reasons=(wording.break_glass_until(max(b.expires_at for b in glass)),),
+            obligations=(Obligation.AUDIT, Obligation.ALERT_IG, Obligation.IG_REVIEW),
+            basis=Basis.BREAK_GLASS,
         )
 
     # 10. Default deny.
     if grants:
-        return _refuse(f"your time-limited access does not include '{action}'", ASK_MANAGER)
-    return _refuse(NOT_ALLOCATED_REFUSAL, ASK_MANAGER, USE_BREAK_GLASS)
+        return refuse(wording.grant_lacks(action), wording.ASK_MANAGER)
+    return refuse(wording.NOT_ALLOCATED_REFUSAL, wording.ASK_MANAGER, wording.USE_BREAK_GLASS)
 
 
 def is_overseeing_manager(actor: ActorFacts, resource: CaseFacts) -> bool:
     """Rule 7's relationship: a team manager of the team that owns the case."""
-    return "team_manager" in actor.roles and resource.owning_team_id in actor.managed_team_ids
+    return (
+        RoleName.TEAM_MANAGER in actor.roles and resource.owning_team_id in actor.managed_team_ids
+    )
 
 
 def _person_refusal(actor: ActorFacts, resource: CaseFacts, context: Context) -> Decision | None:
     """Rules 1-3: who the person is, before any relationship to the case counts."""
     # 1. Leavers and disabled accounts.
     if actor.end_date is not None and actor.end_date < context.today:
-        return _refuse(f"your work with the council ended on {actor.end_date.isoformat()}")
+        return refuse(wording.left_on(actor.end_date))
     if actor.disabled:
-        return _refuse("your account is disabled")
+        return refuse(wording.ACCOUNT_DISABLED)
 
     # 2. Roles that never see case content.
     barred = sorted(actor.roles & NO_CASE_CONTENT_ROLES)
     if barred:
-        label = barred[0].replace("_", " ")
-        return _refuse(f"the {label} role never sees case content", CONTACT_IG)
+        return refuse(wording.role_never_sees_content(barred[0]), wording.CONTACT_IG)
 
     # 3. One's own record, or a named conflict.
     if resource.subject_staff_pk == actor.staff_pk:
-        return _refuse("this is a record about you", USE_SAR)
+        return refuse(wording.OWN_RECORD, wording.USE_SAR)
     if actor.staff_pk in resource.conflict_staff_pks:
-        return _refuse("you are named as having a conflict with this person", CONTACT_IG)
+        return refuse(wording.CONFLICT, wording.CONTACT_IG)
     return None
 
 
@@ -342,22 +342,19 @@ def _volunteer_refusal(
     today: dt.date,
 ) -> Decision | None:
     if not allocations:
-        return _refuse("volunteers see only the cases they are allocated to", ASK_MANAGER)
+        return refuse(wording.VOLUNTEER_NOT_ALLOCATED, wording.ASK_MANAGER)
     assessment = actor.latest_risk_assessment
     if assessment is None:
-        return _refuse("volunteers need an approved risk assessment before seeing records")
+        return refuse(wording.VOLUNTEER_NO_ASSESSMENT)
     if assessment.outcome != "approved":
-        return _refuse("your latest risk assessment did not approve access to records")
+        return refuse(wording.VOLUNTEER_NOT_APPROVED)
     if assessment.review_due < today:
-        return _refuse(
-            f"your risk assessment was due for review on {assessment.review_due.isoformat()}"
-        )
+        return refuse(wording.assessment_review_due(assessment.review_due))
     if assessment.scope_team_id != resource.owning_team_id:
-        return _refuse("your risk assessment does not cover this team's records")
+        return refuse(wording.VOLUNTEER_OTHER_TEAM)
     if not classification_covers(assessment.max_classification, resource.classification):
-        return _refuse(
-            f"your risk assessment covers {assessment.max_classification} records only; "
-            f"this record is {resource.classification}"
+        return refuse(
+            wording.assessment_below(assessment.max_classification, resource.classification)
         )
     return None
 
@@ -367,33 +364,49 @@ def classification_covers(maximum: str, classification: str) -> bool:
     return CLASSIFICATION_RANK.get(maximum, -1) >= CLASSIFICATION_RANK.get(classification, 99)
 
 
-_ALLOCATION_STRENGTH: Final = {"allocated_worker": 0, "supervising_manager": 1, "co_worker": 2}
+_ALLOCATION_STRENGTH = {"allocated_worker": 0, "supervising_manager": 1, "co_worker": 2}
 
 
 def _strongest_allocation(allocations: list[AllocationFacts]) -> AllocationFacts:
     return min(allocations, key=lambda a: (_ALLOCATION_STRENGTH.get(a.role, 9), a.starts_on))
 
 
-def _minutes(moment: dt.datetime) -> str:
-    return moment.isoformat(" ", "minutes")
-
-
 def _allow(
-    reason: str, basis: Basis, action: str, resource: CaseFacts, *, sees_sensitive: bool = False
+    reason: str,
+    basis: Basis,
+    action: str,
+    resource: CaseFacts,
+    actor: ActorFacts,
+    entry: EntryFacts | None,
+    *,
+    sees_sensitive: bool = False,
 ) -> Decision:
-    obligations = [Obligation.AUDIT.value]
+    """Rules 6-8 allow: with the obligations of the record, and rule 6's word on changing an
+    existing entry (its author, or the owning team's manager correcting it with a reason)."""
+    obligations = [Obligation.AUDIT]
     if resource.subject_restricted and basis is not Basis.ALLOCATION:
-        obligations.append(Obligation.ALERT_IG.value)
-    if action in {DOWNLOAD, PRINT, EXPORT} and resource.classification == "OFFICIAL-SENSITIVE":
-        obligations.append(Obligation.WATERMARK.value)
-    return Decision(True, (reason,), tuple(obligations), basis, sees_sensitive)
+        obligations.append(Obligation.ALERT_IG)
+    if action in COPYING_ACTIONS and resource.classification == OFFICIAL_SENSITIVE:
+        obligations.append(Obligation.WATERMARK)
+    reasons = [reason]
+    if action == Action.EDIT and entry is not None:
+        if entry.author_pk == actor.staff_pk:
+            reasons.append(wording.AUTHOR)
+        elif is_overseeing_manager(actor, resource):
+            reasons.append(wording.MANAGER_CORRECTS)
+            obligations.append(Obligation.RECORD_REASON)
+        else:
+            return refuse(wording.ONLY_AUTHOR_CHANGES, wording.ADD_AN_ENTRY)
+    return Decision(
+        allowed=True,
+        reasons=tuple(reasons),
+        obligations=tuple(obligations),
+        basis=basis,
+        sees_sensitive_entries=sees_sensitive,
+    )
 
 
 # --- break-glass --------------------------------------------------------------------------
-
-BREAK_GLASS_HOURS: Final = 4
-BREAK_GLASS_MIN_REASON: Final = 20
-BREAK_GLASS_ROLES: Final = frozenset({"practitioner", "team_manager", "centre_manager"})
 
 
 def may_break_glass(
@@ -403,35 +416,24 @@ def may_break_glass(
 
     The person rules (1-3) apply first; then restricted subjects are refused outright
     (rule 4), volunteers and non-practitioner roles cannot use it, a reason of at least
-    20 characters is required (`None`: the caller has checked it), and someone who can
-    already view the case does not need it.
+    `MIN_REASON_LENGTH` characters is required (`None`: the caller has checked it), and
+    someone who can already view the case does not need it.
     Allowed: IG is alerted and must review the use.
     """
     refusal = _person_refusal(actor, resource, context)
     if refusal is not None:
         return refusal
     if resource.subject_restricted:
-        return _refuse(
-            "break-glass cannot be used for a restricted person's records; "
-            "contact information governance",
-            CONTACT_IG,
-        )
+        return refuse(wording.BREAK_GLASS_RESTRICTED, wording.ASK_IG)
     if actor.is_volunteer or not actor.roles & BREAK_GLASS_ROLES:
-        return _refuse("only practitioners and managers can use break-glass access", ASK_MANAGER)
-    if reason is not None and len(reason.strip()) < BREAK_GLASS_MIN_REASON:
-        return _refuse(
-            f"give a reason of at least {BREAK_GLASS_MIN_REASON} characters for break-glass access"
-        )
-    current = relationship_decision(actor, VIEW, resource, context)
-    if current.allowed:
-        return _refuse("you can already view this case; break-glass is not needed")
+        return refuse(wording.BREAK_GLASS_ROLES_ONLY, wording.ASK_MANAGER)
+    if reason is not None and len(reason.strip()) < MIN_REASON_LENGTH:
+        return refuse(wording.BREAK_GLASS_SHORT_REASON)
+    if relationship_decision(actor, Action.VIEW, resource, context).allowed:
+        return refuse(wording.BREAK_GLASS_NOT_NEEDED)
     return Decision(
-        True,
-        (
-            f"break-glass access for {BREAK_GLASS_HOURS} hours, view only; information governance "
-            "will review it",
-        ),
-        (Obligation.AUDIT.value, Obligation.ALERT_IG.value, Obligation.IG_REVIEW.value),
-        Basis.BREAK_GLASS,
-        False,
+        allowed=True,
+        reasons=(wording.break_glass_opened(BREAK_GLASS_HOURS),),
+        obligations=(Obligation.AUDIT, Obligation.ALERT_IG, Obligation.IG_REVIEW),
+        basis=Basis.BREAK_GLASS,
     )

@@ -10,16 +10,15 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
-from safekeep.access.device_policy import device_decision
+from safekeep.access.device_rules import device_decision
 from safekeep.access.facts import actor_facts
-from safekeep.access.policy import (
+from safekeep.access.policy import ActorFacts, Context, Decision
+from safekeep.access.vocabulary import (
     ACTIONS,
     CLASSIFICATION_RANK,
     NO_CASE_CONTENT_ROLES,
-    VIEW,
-    ActorFacts,
-    Context,
-    Decision,
+    Action,
+    RoleName,
 )
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import (
@@ -33,7 +32,7 @@ from safekeep.records.models import (
 
 
 def visible_cases(
-    actor: StaffMember, context: Context, action: str = VIEW, *, account_active: bool = True
+    actor: StaffMember, context: Context, action: str = Action.VIEW, *, account_active: bool = True
 ) -> QuerySet[Case]:
     """Every case on which `actor` may do `action` now, as a QuerySet (no per-row Python)."""
     facts = actor_facts(actor, account_active=account_active, today=context.today)
@@ -49,8 +48,15 @@ def visible_condition(facts: ActorFacts, context: Context, action: str) -> Q | N
     # Rules 1 and 2 depend on the person alone; the device rules on the device alone.
     if action not in ACTIONS:
         return None
-    device = device_decision(action, context.device, context.task_policy, context.printer_secure)
-    if not device.allowed:
+    # The device rules depend on the device and the case's classification alone.
+    shown = [
+        classification
+        for classification in CLASSIFICATION_RANK
+        if device_decision(
+            action, context.device, context.task_policy, context.printer_secure, classification
+        ).allowed
+    ]
+    if not shown:
         return None
     if facts.end_date is not None and facts.end_date < today:
         return None
@@ -58,10 +64,14 @@ def visible_condition(facts: ActorFacts, context: Context, action: str) -> Q | N
         return None
 
     staff_pk = facts.staff_pk
-    # Rule 3: never one's own record, never a named conflict.
-    person = ~Q(subject__staff_id=staff_pk) & ~Exists(
-        SubjectConflict.objects.filter(subject_id=OuterRef("subject_id"), staff_id=staff_pk)
+    # Rule 3: never one's own record, never a named conflict; and only what the device shows.
+    person = ~Q(subject__staff_id=staff_pk) & ~Q(
+        Exists(
+            SubjectConflict.objects.filter(subject_id=OuterRef("subject_id"), staff_id=staff_pk)
+        )
     )
+    if len(shown) < len(CLASSIFICATION_RANK):
+        person &= Q(classification__in=shown)
     allocated = Exists(
         Allocation.objects.filter(
             case_id=OuterRef("pk"), staff_id=staff_pk, starts_on__lte=today
@@ -105,12 +115,13 @@ def visible_condition(facts: ActorFacts, context: Context, action: str) -> Q | N
     # Rules 4 and 6-9, driven from the person's own links (and managed teams) so that the
     # database starts from a handful of cases instead of testing every case in the council.
     linked = Q(pk__in=linked_case_ids(staff_pk))
-    if "team_manager" in facts.roles and facts.managed_team_ids:
+    manages = RoleName.TEAM_MANAGER in facts.roles and bool(facts.managed_team_ids)
+    if manages:
         linked |= Q(owning_team_id__in=facts.managed_team_ids)
     open_ways = Q(allocated) | Q(granted)
-    if "team_manager" in facts.roles and facts.managed_team_ids:
+    if manages:
         open_ways |= Q(owning_team_id__in=facts.managed_team_ids)
-    if action == VIEW:
+    if action == Action.VIEW:
         open_ways |= Q(glass)
     restricted_ways = Q(allocated) | Q(ig_granted)
     return (

@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safekeep.access.facts import actor_facts, case_facts
-from safekeep.access.policy import VIEW, Basis, Context, relationship_decision
-from safekeep.organisation.models import Role, StaffMember
+from safekeep.access.policy import Context, relationship_decision
+from safekeep.access.vocabulary import Action, Basis, RoleName
+from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Case
 
 
@@ -39,7 +40,7 @@ def who_can_see(case: Case, *, now: dt.datetime | None = None) -> list[Viewer]:
             Q(allocations__case=case)
             | Q(grants__case=case)
             | Q(break_glass__case=case)
-            | Q(team_id=case.owning_team_id, roles__role=Role.TEAM_MANAGER)
+            | Q(team_id=case.owning_team_id, roles__role=RoleName.TEAM_MANAGER)
         )
         .distinct()
         .select_related("user")
@@ -51,7 +52,7 @@ def who_can_see(case: Case, *, now: dt.datetime | None = None) -> list[Viewer]:
         active = user.is_active if user is not None else True
         decision = relationship_decision(
             actor_facts(staff, account_active=active, today=context.today),
-            VIEW,
+            Action.VIEW,
             case_facts(case, staff),
             context,
         )

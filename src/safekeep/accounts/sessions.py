@@ -30,12 +30,6 @@ FAILED = "failed"
 PENDING_EXPIRED = "pending_expired"
 
 
-def is_verified(user: object) -> bool:
-    """Signed in with both password and code (django-otp adds is_verified to request.user)."""
-    check = getattr(user, "is_verified", None)
-    return bool(getattr(user, "is_authenticated", False) and check is not None and check())
-
-
 def notice_text(key: str) -> str:
     """The sentence the sign-in page shows for a notice key."""
     idle_minutes = settings.SAFEKEEP_IDLE_TIMEOUT_SECONDS // 60

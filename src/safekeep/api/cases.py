@@ -13,14 +13,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from safekeep.access import door
 from safekeep.access.context import request_context
-from safekeep.access.policy import ADD_ENTRY, NOT_ALLOCATED_REFUSAL, VIEW, Decision
-from safekeep.access.services import AccessRefused, authorise
-from safekeep.audit.writing import Origin, audit_event
-from safekeep.devices.context import origin_for
-from safekeep.organisation.models import StaffMember
+from safekeep.access.door import AccessRefused
+from safekeep.access.vocabulary import Action
 from safekeep.records import selectors, services
 from safekeep.records.models import Case, Entry
+from safekeep.web.pages import origin_of, staff_of
 
 router = Router(tags=["cases"])
 
@@ -103,32 +102,10 @@ class PageParams(Schema):
     page_size: int = Field(50, ge=1, le=100)
 
 
-def _staff(request: HttpRequest) -> StaffMember:
-    staff = request.user.staff  # type: ignore[union-attr]
-    assert staff is not None  # guaranteed by TokenAuth
-    return staff
-
-
-def _origin(request: HttpRequest) -> Origin:
-    """Who called, from which enrolled device (its asset tag; empty for an unknown one)."""
-    return origin_for(request)
-
-
-def _refusal(decision: Decision) -> Status[dict[str, Any]]:
-    reasons = [r[:1].upper() + r[1:] for r in decision.reasons]
-    return Status(403, {"detail": "You cannot see this record.", "reasons": reasons})
-
-
-def _missing(request: HttpRequest, case_id: str, action: str) -> Status[dict[str, Any]]:
-    audit_event(
-        origin=_origin(request),
-        action=f"case.{action}",
-        decision="refused",
-        object_type="case",
-        object_id=case_id[:80],
-        reasons=["no such case"],
-    )
-    return _refusal(Decision(False, (NOT_ALLOCATED_REFUSAL,)))
+def _refusal(refusal: AccessRefused) -> Status[dict[str, Any]]:
+    """403 with what was refused and why, as the refusal page says it."""
+    reasons = [r[:1].upper() + r[1:] for r in refusal.decision.reasons]
+    return Status(403, {"detail": f"{refusal.title}.", "reasons": reasons})
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -181,26 +158,33 @@ def _entry_out(view: selectors.EntryView) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response=CasePage, summary="List the cases you may see")
-def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
-    """Paginated, from the same rules as the web caseload (never a per-row check)."""
-    cases = selectors.caseload(staff=_staff(request), context=request_context(request))
-    paginator = Paginator(cases, params.page_size)
+@router.get(
+    "/cases",
+    response={200: CasePage, 403: Refusal},
+    summary="List the cases you may see",
+)
+def list_cases(request: HttpRequest, params: Query[PageParams]) -> Any:
+    """Paginated, from the same rules as the web caseload (never a per-row check). A device
+    that may show no case answers 403 with the reasons, not an empty list."""
+    try:
+        listing = door.case_list(
+            staff=staff_of(request), context=request_context(request), origin=origin_of(request)
+        )
+    except AccessRefused as refusal:
+        return _refusal(refusal)
+    paginator = Paginator(selectors.caseload(listing.cases), params.page_size)
     page = paginator.get_page(params.page)
-    audit_event(
-        origin=_origin(request),
-        action="case.list",
-        decision="allowed",
-        object_type="case",
-        reasons=[f"page {page.number}"],
+    door.record_list(listing, page=page.number, searched=False)
+    return Status(
+        200,
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "page_size": params.page_size,
+            "pages": paginator.num_pages,
+            "results": [_case_out(case) for case in page.object_list],
+        },
     )
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "page_size": params.page_size,
-        "pages": paginator.num_pages,
-        "results": [_case_out(case) for case in page.object_list],
-    }
 
 
 @router.get(
@@ -209,24 +193,22 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
     summary="Read one case and its entries",
 )
 def read_case(request: HttpRequest, case_id: str) -> Any:
-    case = selectors.case_by_id(case_id)
-    if case is None:
-        return _missing(request, case_id, VIEW)
-    decision = authorise(
-        staff=_staff(request),
-        case=case,
-        action=VIEW,
-        context=request_context(request),
-        origin=_origin(request),
-    )
-    if not decision.allowed:
-        return _refusal(decision)
-    entries = selectors.entry_views(case=case, decision=decision)
+    try:
+        access = door.case_access(
+            staff=staff_of(request),
+            case_id=case_id,
+            action=Action.VIEW,
+            context=request_context(request),
+            origin=origin_of(request),
+        )
+    except AccessRefused as refusal:
+        return _refusal(refusal)
+    entries = selectors.entry_views(access=access)
     return Status(
         200,
         {
-            **_case_out(case),
-            "access": list(decision.reasons),
+            **_case_out(access.case),
+            "access": list(access.decision.reasons),
             "entries": [_entry_out(entry) for entry in entries],
         },
     )
@@ -238,23 +220,26 @@ def read_case(request: HttpRequest, case_id: str) -> Any:
     summary="Add a case note or assessment",
 )
 def add_entry(request: HttpRequest, case_id: str, payload: EntryIn) -> Any:
-    case = selectors.case_by_id(case_id)
-    if case is None:
-        return _missing(request, case_id, ADD_ENTRY)
     try:
+        access = door.case_access(
+            staff=staff_of(request),
+            case_id=case_id,
+            action=Action.ADD_ENTRY,
+            context=request_context(request),
+            origin=origin_of(request),
+            change=True,
+        )
         entry = services.entry_add(
-            staff=_staff(request),
-            case=case,
+            access=access,
             kind=payload.kind,
             title=payload.title,
             body=payload.body,
             sensitive=payload.sensitive,
-            context=request_context(request),
-            origin=_origin(request),
         )
     except AccessRefused as refusal:
-        return _refusal(refusal.decision)
+        return _refusal(refusal)
     except services.RecordsError as error:
+        door.record_unchanged(access)
         return Status(400, {"detail": error.message, "field": error.field})
     entry = (
         Entry.objects.select_related("author")

@@ -29,7 +29,7 @@ class EnrolmentRefused(Schema):
     response={201: EnrolmentOut, 400: EnrolmentRefused},
     summary="Exchange a one-time enrolment code from IT for this system's device credential",
 )
-def enrol(request: HttpRequest, payload: EnrolmentIn) -> Status:
+def enrol(request: HttpRequest, payload: EnrolmentIn) -> Status[EnrolmentOut | EnrolmentRefused]:
     """Send the credential as `X-Safekeep-Device` on every later call; it is shown once."""
     try:
         device, credential = enrolment_redeem(origin=origin_for(request), code=payload.code)

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from safekeep.accounts.decorators import verified_staff_required
 from safekeep.api.models import ApiToken
 from safekeep.api.services import TokenError, api_token_create, api_token_revoke
 from safekeep.audit.writing import Origin
+from safekeep.web.decorators import verified_staff_required
 
 
 @verified_staff_required

@@ -14,9 +14,9 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils import timezone
@@ -110,17 +110,10 @@ def audit_event(
     return entry
 
 
-class Audited(Protocol):
-    """A changed object as the log names it: `audit_key` names its natural key field
-    (e.g. "case_id", "asset_tag"); without one the primary key is used."""
-
-    pk: object
-
-
 def audit_change(
     origin: Origin,
     action: str,
-    obj: Audited,
+    obj: Model,
     *,
     subject_id: str = "",
     reasons: Sequence[str] = (),
@@ -129,7 +122,7 @@ def audit_change(
     """The one entry of a change that was made: `obj` is what changed, named by its key.
 
     The object type is the model's name ("entry", "accessgrant", "device"); the object id
-    its `audit_key` field, or its primary key.
+    the field its class names as `audit_key` (e.g. "case_id", "asset_tag"), or its pk.
     """
     key = getattr(obj, "audit_key", "pk")
     return audit_event(

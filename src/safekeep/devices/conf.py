@@ -2,7 +2,7 @@
 
 `SAFEKEEP_OS_MINIMUMS` (environment), e.g. ``windows=11,android=14,ios=17``, overrides the
 minimum supported operating-system release per platform; the defaults are in
-`access.device_policy.DEFAULT_OS_MINIMUMS`. Tests may set ``settings.SAFEKEEP_OS_MINIMUMS``.
+`devices.vocabulary.DEFAULT_OS_MINIMUMS`. Tests may set ``settings.SAFEKEEP_OS_MINIMUMS``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import os
 
 from django.conf import settings
 
-from safekeep.access.device_policy import DEFAULT_OS_MINIMUMS, platform_key
 from safekeep.config import ConfigurationError
+from safekeep.devices.vocabulary import DEFAULT_OS_MINIMUMS, platform_key
 
 ENROLMENT_CODE_HOURS = 24
 DEVICE_COOKIE = "safekeep_device"

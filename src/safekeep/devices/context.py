@@ -14,7 +14,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from safekeep.access.device_policy import DeviceFacts, os_is_supported
 from safekeep.audit.writing import Origin
 from safekeep.devices.conf import (
     DEVICE_COOKIE,
@@ -24,6 +23,7 @@ from safekeep.devices.conf import (
     os_minimums,
 )
 from safekeep.devices.models import Device, DeviceCredential
+from safekeep.devices.vocabulary import DeviceFacts, os_is_supported
 
 _CACHE_ATTR = "_safekeep_device"
 
@@ -50,7 +50,8 @@ def device_facts(device: Device) -> DeviceFacts:
 def device_for_request(request: HttpRequest) -> Device | None:
     """The enrolled device this request carries a valid credential for (once per request)."""
     if hasattr(request, _CACHE_ATTR):
-        return getattr(request, _CACHE_ATTR)
+        cached: Device | None = getattr(request, _CACHE_ATTR)
+        return cached
     device: Device | None = None
     # Browsers carry the credential in a cookie; API clients send it in a header.
     token = request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE, "")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
-from safekeep.access.device_policy import CONDITIONS, TASK_LABELS, TASKS
 from safekeep.devices.models import DeviceComplaint, DeviceType, Ownership, TriState
+from safekeep.devices.vocabulary import CONDITIONS, TASK_LABELS, TASKS
 from safekeep.organisation.models import Site, StaffMember
 
 TRISTATE_CHOICES = TriState.choices

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from safekeep.access.device_policy import DEVICE_TYPES, OWNERSHIPS, TRISTATE, split_os
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
 from safekeep.devices.models import Device, DeviceComplaint
+from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, TRISTATE, split_os
 from safekeep.organisation.models import Site, StaffMember
 
 REGISTER_FIELDS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from safekeep.access.device_policy import (
+from safekeep.devices.vocabulary import (
     CONDITIONS,
     DEVICE_TYPES,
     TASK_LABELS,

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safekeep.access.device_policy import (
+from safekeep.audit.models import AuditEntry
+from safekeep.devices.conf import os_minimums
+from safekeep.devices.models import (
+    Device,
+    DeviceComplaint,
+    DeviceStatus,
+    ITTask,
+    Ownership,
+    TaskPolicyVersion,
+)
+from safekeep.devices.vocabulary import (
     ALLOWED,
     CONDITIONAL,
     TASKS,
@@ -19,16 +29,6 @@ from safekeep.access.device_policy import (
     must_stay_on_site,
     os_is_supported,
     summarise_personal_policy,
-)
-from safekeep.audit.models import AuditEntry
-from safekeep.devices.conf import os_minimums
-from safekeep.devices.models import (
-    Device,
-    DeviceComplaint,
-    DeviceStatus,
-    ITTask,
-    Ownership,
-    TaskPolicyVersion,
 )
 from safekeep.organisation.models import StaffMember
 

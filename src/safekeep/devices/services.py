@@ -15,16 +15,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safekeep.access.device_policy import (
-    CONDITIONAL,
-    CONDITIONS,
-    DEVICE_TYPES,
-    OWNERSHIPS,
-    TASK_LABELS,
-    TASK_STATUSES,
-    TASKS,
-    split_os,
-)
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.conf import ENROLMENT_CODE_HOURS
 from safekeep.devices.context import hash_secret
@@ -45,6 +35,16 @@ from safekeep.devices.selectors import (
     current_task_policy,
     device_must_stay_on_site,
     device_problems,
+)
+from safekeep.devices.vocabulary import (
+    CONDITIONAL,
+    CONDITIONS,
+    DEVICE_TYPES,
+    OWNERSHIPS,
+    TASK_LABELS,
+    TASK_STATUSES,
+    TASKS,
+    split_os,
 )
 from safekeep.organisation.models import Site, StaffMember
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -26,7 +26,13 @@ def _date(label: str, *, required: bool, missing: str) -> forms.DateField:
     )
 
 
-class TeamChoiceField(forms.ModelChoiceField):
+if TYPE_CHECKING:
+    _TeamField = forms.ModelChoiceField[Team]
+else:
+    _TeamField = forms.ModelChoiceField
+
+
+class TeamChoiceField(_TeamField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.directorate.name})"
 

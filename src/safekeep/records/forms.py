@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from safekeep.access.policy import ACTIONS
+from safekeep.access.vocabulary import ACTIONS
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.records.models import Allocation, Entry, Referral
+from safekeep.records.services.grants import GRANT_MAX_DAYS
 
 ACTION_LABELS = {
     "view": "View the record",
@@ -35,6 +36,26 @@ class EntryForm(forms.Form):
 class EntryEditForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
     body = forms.CharField(required=False, widget=forms.Textarea, max_length=100_000)
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        label="Why are you correcting this entry?",
+        error_messages={"required": "Give the reason for correcting an entry someone else wrote"},
+    )
+
+    def __init__(self, *args: object, needs_reason: bool = False, **kwargs: object) -> None:
+        """A manager correcting someone else's entry must give a reason; its author need not."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if needs_reason:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        data.setdefault("reason", "")
+        return data
 
 
 class DocumentForm(forms.Form):
@@ -78,12 +99,12 @@ class GrantRequestForm(forms.Form):
     )
     days = forms.IntegerField(
         min_value=1,
-        max_value=90,
+        max_value=GRANT_MAX_DAYS,
         error_messages={
             "required": "Enter how many days you need access for",
             "invalid": "Enter a whole number of days",
-            "min_value": "Access can last between 1 and 90 days",
-            "max_value": "Access can last between 1 and 90 days",
+            "min_value": f"Access can last between 1 and {GRANT_MAX_DAYS} days",
+            "max_value": f"Access can last between 1 and {GRANT_MAX_DAYS} days",
         },
     )
 

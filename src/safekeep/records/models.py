@@ -55,6 +55,7 @@ class SubjectConflict(models.Model):
 
 
 class Case(models.Model):
+    audit_key = "case_id"  # the audit log names a case by its case id
     case_id = models.CharField(max_length=40, unique=True)
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="cases")
     owning_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
@@ -212,6 +213,8 @@ class EntryVersion(models.Model):
     number = models.PositiveIntegerField()
     title = models.TextField()
     body = models.TextField(blank=True)
+    # Why someone other than the author changed it (a manager's correction), sealed likewise.
+    change_reason = models.TextField(blank=True, default="")
     edited_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField()
 

@@ -82,19 +82,31 @@ def open_subject(subject: Subject) -> tuple[str, str, dt.date | None]:
     return given, family, born
 
 
-def seal_version(version: EntryVersion, *, case_pk: int, title: str, body: str) -> None:
-    """Set the sealed title and body on an unsaved version (its entry and number set)."""
+def seal_version(
+    version: EntryVersion, *, case_pk: int, title: str, body: str, change_reason: str = ""
+) -> None:
+    """Set the sealed title, body and any reason for the change on an unsaved version (its
+    entry and number set)."""
     ref, row = case_key(case_pk), version_row(version.entry_id, version.number)
     version.title = encrypt_text(ref, field="title", value=title, row=row)
     version.body = encrypt_text(ref, field="body", value=body, row=row)
+    version.change_reason = (
+        encrypt_text(ref, field="change_reason", value=change_reason, row=row)
+        if change_reason
+        else ""
+    )
 
 
-def open_version(version: EntryVersion, *, case_pk: int) -> tuple[str, str]:
-    """(title, body); raises DecryptionFailed if tampered or moved."""
+def open_version(version: EntryVersion, *, case_pk: int) -> tuple[str, str, str]:
+    """(title, body, reason for the change); raises DecryptionFailed if tampered or moved."""
     ref, row = case_key(case_pk), version_row(version.entry_id, version.number)
+    reason = ""
+    if version.change_reason:
+        reason = decrypt_text(ref, field="change_reason", text=version.change_reason, row=row)
     return (
         decrypt_text(ref, field="title", text=version.title, row=row),
         decrypt_text(ref, field="body", text=version.body, row=row),
+        reason,
     )
 
 

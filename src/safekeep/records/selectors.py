@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from safekeep.access.policy import VIEW, Context, Decision
-from safekeep.access.queries import visible_cases
+from safekeep.access.door import CaseAccess
 from safekeep.crypto import blind_index
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.organisation.models import StaffMember
@@ -69,6 +68,7 @@ class VersionView:
     edited_by: StaffMember
     edited_at: dt.datetime
     intact: bool = True
+    change_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +112,18 @@ def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
 
 def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
     try:
-        title, body = sealing.open_version(version, case_pk=case_pk)
+        title, body, reason = sealing.open_version(version, case_pk=case_pk)
         intact = True
     except (DecryptionFailed, KeyMissing):
-        title, body, intact = WITHHELD, "", False
+        title, body, reason, intact = WITHHELD, "", "", False
     return VersionView(
-        version.number, title, body, version.edited_by, version.edited_at, intact=intact
+        version.number,
+        title,
+        body,
+        version.edited_by,
+        version.edited_at,
+        intact=intact,
+        change_reason=reason,
     )
 
 
@@ -136,9 +142,9 @@ def entry_view(entry: Entry) -> EntryView:
     return EntryView(entry, [_version_view(v, case_pk=entry.case_id) for v in versions], document)
 
 
-def entry_views(*, case: Case, decision: Decision) -> list[EntryView]:
+def entry_views(*, access: CaseAccess) -> list[EntryView]:
     """The entries the decision lets this person see, opened, newest first."""
-    return [entry_view(entry) for entry in case_entries(case=case, decision=decision)]
+    return [entry_view(entry) for entry in case_entries(access=access)]
 
 
 def document_filename(document: Document) -> str:
@@ -186,33 +192,25 @@ def subject_match(search: str) -> Q:
     return Q(**{lookup: index})
 
 
-def caseload(
-    *, staff: StaffMember, context: Context, search: str = "", action: str = VIEW
-) -> QuerySet[Case]:
-    """The cases this person may see, optionally narrowed by an exact match on the subject's
-    name or date of birth (through blind indexes: names are stored sealed).
+def caseload(visible: QuerySet[Case], *, search: str = "") -> QuerySet[Case]:
+    """The cases the door says this person may see (`access.door.case_list`), optionally
+    narrowed by an exact match on the subject's name or date of birth (through blind
+    indexes: names are stored sealed).
 
     Ordered by case id: sealed names cannot be sorted by the database.
     """
-    cases = visible_cases(staff, context, action).select_related("subject", "owning_team")
+    cases = visible.select_related("subject", "owning_team")
     if search.strip():
         cases = cases.filter(subject_match(search))
     return cases.order_by("case_id")
 
 
-def case_by_id(case_id: str) -> Case | None:
-    """The case, for an access decision; shown to nobody until the decision allows it."""
-    return (
-        Case.objects.select_related("subject", "owning_team", "owning_team__directorate")
-        .filter(case_id=case_id)
-        .first()
-    )
-
-
-def case_entries(*, case: Case, decision: Decision) -> QuerySet[Entry]:
-    """Entries the decision lets this person see, newest first, with every version."""
-    entries = Entry.objects.filter(case=case).select_related("author")
-    if not decision.sees_sensitive_entries:
+def case_entries(*, access: CaseAccess) -> QuerySet[Entry]:
+    """Entries the decision lets this person see, newest first, with every version:
+    sensitive ones need the allocated worker, the supervising manager or the owning
+    team's manager."""
+    entries = Entry.objects.filter(case=access.case).select_related("author")
+    if not access.decision.sees_sensitive_entries:
         entries = entries.filter(sensitive=False)
     return entries.prefetch_related(
         Prefetch(
@@ -223,12 +221,13 @@ def case_entries(*, case: Case, decision: Decision) -> QuerySet[Entry]:
     )
 
 
-def entry_for_case(*, case: Case, entry_id: int, decision: Decision) -> Entry | None:
-    return case_entries(case=case, decision=decision).filter(pk=entry_id).first()
+def entry_for_case(*, access: CaseAccess, entry_id: int) -> Entry | None:
+    return case_entries(access=access).filter(pk=entry_id).first()
 
 
-def document_for_case(*, case: Case, entry_id: int, decision: Decision) -> Document | None:
-    entry = entry_for_case(case=case, entry_id=entry_id, decision=decision)
+def document_for_case(*, access: CaseAccess, entry_id: int) -> Document | None:
+    """The document of a visible entry of the case (None: no such document, or hidden)."""
+    entry = entry_for_case(access=access, entry_id=entry_id)
     if entry is None:
         return None
     return Document.objects.filter(entry=entry).select_related("entry__case__subject").first()

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from safekeep.accounts.sessions import is_verified
+from safekeep.organisation.models import StaffMember
+
+from safekeep.web.decorators import is_verified
 
 SERVICE_NAME = "Safekeep"
 
@@ -39,7 +41,7 @@ def person_roles(request: HttpRequest) -> set[str]:
     user = getattr(request, "user", None)  # absent when an error page is shown very early
     if not is_verified(user):
         return set()
-    staff = getattr(user, "staff", None)
+    staff: StaffMember | None = getattr(user, "staff", None)
     if staff is None:
         return set()
     roles = staff.role_names()

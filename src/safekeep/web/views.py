@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
-from safekeep.accounts.decorators import verified_staff_required
 from safekeep.web.context_processors import person_roles
+from safekeep.web.decorators import verified_staff_required
 from safekeep.web.errors import Refused
 from safekeep.web.start_pages import start_sections
 

@@ -1,6 +1,6 @@
 """`safekeep access explain`: the decision the system would take, and why.
 
-Decides through the same `access.services.evaluate` as the web pages and the API, and is
+Decides through the same door (`access.door.explain`) as the web pages and the API, and is
 itself recorded in the audit log (origin: command).
 """
 
@@ -12,12 +12,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from safekeep.access import door
 from safekeep.access.context import command_context
-from safekeep.access.device_policy import DeviceFacts
-from safekeep.access.policy import ACTIONS, Decision
-from safekeep.access.services import evaluate
-from safekeep.audit.writing import Origin, audit_event
+from safekeep.access.policy import Decision
+from safekeep.access.vocabulary import ACTIONS, Action
+from safekeep.audit.writing import Origin
 from safekeep.devices.context import device_facts_for_asset_tag
+from safekeep.devices.vocabulary import DeviceFacts
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Case
 
@@ -60,21 +61,13 @@ class Command(BaseCommand):
         if options["device"]:
             device = _registered_device(options["device"])
             device_label = f"{device.label} ({options['device']})"
-        context = command_context(device=device)
-        user = getattr(staff, "user", None)
-        active = user.is_active if user is not None else True
-        action = options["action"]
-        decision = evaluate(
-            staff=staff, case=case, action=action, context=context, account_active=active
-        )
-        audit_event(
+        action = Action(options["action"])
+        decision = door.explain(
+            staff=staff,
+            case=case,
+            action=action,
+            context=command_context(device=device),
             origin=Origin.command("access explain"),
-            action="access.explain",
-            decision="allowed" if decision.allowed else "refused",
-            object_type="case",
-            object_id=case.case_id,
-            subject_id=case.subject.subject_id,
-            reasons=[f"explained for staff {staff.staff_id}, action {action}", *decision.reasons],
         )
         if options["json"]:
             self.stdout.write(json.dumps(decision.as_dict()))

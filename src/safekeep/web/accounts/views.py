@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from safekeep.accounts import sessions
-from safekeep.accounts.decorators import verified_staff_required
 from safekeep.accounts.forms import CodeForm, SignInForm
 from safekeep.accounts.models import User
 from safekeep.accounts.selectors import confirmed_devices
@@ -29,6 +28,7 @@ from safekeep.accounts.services import (
 )
 from safekeep.accounts.sign_in import code_check, enrolment_code_check, password_check
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.web.decorators import is_verified, verified_staff_required
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -40,7 +40,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _is_verified(request: HttpRequest) -> bool:
-    return sessions.is_verified(request.user)
+    return is_verified(request.user)
 
 
 def _origin_for(request: HttpRequest, user: User | None) -> Origin:

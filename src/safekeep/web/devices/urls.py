@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safekeep.devices import views
+from safekeep.web.devices import views
 
 app_name = "devices"
 urlpatterns = [

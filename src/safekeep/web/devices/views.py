@@ -12,15 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safekeep.access.device_policy import (
-    DEVICE_TYPES,
-    OWNERSHIPS,
-    TASK_LABELS,
-    TASKS,
-    TYPE_WORDS,
-    task_verdicts,
-)
-from safekeep.accounts.decorators import role_required, verified_staff_required
 from safekeep.devices import selectors, services
 from safekeep.devices.context import (
     device_facts,
@@ -39,7 +30,16 @@ from safekeep.devices.forms import (
 )
 from safekeep.devices.models import Device, DeviceComplaint, DeviceStatus, ITTask
 from safekeep.devices.services import DeviceError, format_code
+from safekeep.devices.vocabulary import (
+    DEVICE_TYPES,
+    OWNERSHIPS,
+    TASK_LABELS,
+    TASKS,
+    TYPE_WORDS,
+    task_verdicts,
+)
 from safekeep.organisation.models import StaffMember
+from safekeep.web.decorators import role_required, verified_staff_required
 
 IT = "it_support"
 IG = "ig_officer"

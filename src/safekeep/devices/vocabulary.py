@@ -1,16 +1,8 @@
-"""The device rules of the access decision, and device compliance: pure, no Django.
+"""The words of the device register and the task policy, and device compliance: pure, no Django.
 
-Once the relationship rules (``policy.decide``) allow an action on a case, this module says
-whether it may be done *on this device*, in the order of DESIGN.md's "Device" rules:
-
-1. no enrolled device: a personal, unmanaged device -- case content refused;
-2. a lost, stolen or retired device -- everything refused;
-3. a council device that is not compliant -- case content refused (an unencrypted laptop or
-   desktop reported off site also carries the obligation to raise an incident);
-4. printing -- only on a council device, to a printer with coded release or in a secure place;
-5. otherwise the task policy decides, with actions mapped to the eight FOI tasks.
-
-Inputs and outputs are plain values so the decision can be read, tested and benchmarked alone.
+Both the devices app (the register, enrolment, the "This device" page) and the access
+decision's device rules (`access.device_rules`) speak this vocabulary, so it lives in one
+module that imports nothing but the standard library.
 """
 
 from __future__ import annotations
@@ -18,9 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
-
-# --- vocabulary -------------------------------------------------------------------------
+from typing import Final
 
 DEVICE_TYPES: Final = ("basic_phone", "smartphone", "tablet", "laptop", "desktop")
 COMPUTER_TYPES: Final = frozenset({"laptop", "desktop"})
@@ -62,27 +52,6 @@ CONDITIONS: Final = {
     "passcode_and_encrypted": "a passcode and encryption on the device",
 }
 
-# DESIGN.md: how the access decision's actions map to tasks. `print` has its own rule.
-ACTION_TASKS: Final = {
-    "view": "access_central_records",
-    "edit": "save_to_central_storage",
-    "add_entry": "save_to_central_storage",
-    "download": "save_to_device",
-    "export": "save_to_device",
-    "share_external": "contact_external_partners",
-}
-PRINT: Final = "print"
-# (phrase, plural?) so that reasons read "downloads need ..." and "viewing records needs ...".
-ACTION_PHRASES: Final = {
-    "view": ("viewing records", False),
-    "edit": ("editing records", False),
-    "add_entry": ("adding entries", False),
-    "download": ("downloads", True),
-    "export": ("exports", True),
-    "share_external": ("sharing with external partners", False),
-    "print": ("printing", False),
-}
-
 TYPE_WORDS: Final = {
     "basic_phone": "basic phone",
     "smartphone": "phone",
@@ -90,10 +59,6 @@ TYPE_WORDS: Final = {
     "laptop": "laptop",
     "desktop": "desktop",
 }
-
-AUDIT: Final = "audit"
-# The caller records a governance incident of this category and an IT task.
-RAISE_INCIDENT: Final = "incident:unencrypted_device_removed"
 
 
 # --- facts ------------------------------------------------------------------------------
@@ -142,12 +107,6 @@ class TaskPolicySnapshot:
 
     def rule(self, ownership: str, device_type: str, task: str) -> TaskRule:
         return self.rules.get((ownership, device_type, task), TaskRule(PREVENTED))
-
-
-class DeviceDecision(NamedTuple):
-    allowed: bool
-    reasons: tuple[str, ...]
-    obligations: tuple[str, ...]
 
 
 def default_task_policy() -> TaskPolicySnapshot:
@@ -253,89 +212,7 @@ def facts_problems(device: DeviceFacts) -> tuple[str, ...]:
     )
 
 
-# --- the decision -----------------------------------------------------------------------
-
-UNKNOWN_DEVICE_REFUSAL: Final = (
-    "this device is not enrolled with Safekeep, so it is treated as a personal, unmanaged "
-    "device and case content cannot be opened on it"
-)
-
-
-def device_decision(
-    action: str,
-    device: DeviceFacts | None,
-    task_policy: TaskPolicySnapshot,
-    printer_secure: bool | None = None,
-) -> DeviceDecision:
-    """May `action` on case content be done on `device`? Applied after the relationship rules.
-
-    `printer_secure` is True when the chosen printer has coded release or is in a secure
-    location, False when it has neither, None when no printer is known.
-    """
-    if device is None or not device.enrolled:
-        return _refuse(UNKNOWN_DEVICE_REFUSAL)
-    if device.status != "active":
-        return _refuse(f"{device.label} is reported {device.status}; nothing can be done on it")
-    if device.ownership == "council":
-        problems = facts_problems(device)
-        if problems:
-            reasons = [
-                f"case content cannot be opened on {device.label} because it is not compliant: "
-                + "; ".join(problems)
-            ]
-            obligations = [AUDIT]
-            if not device.on_site and must_stay_on_site(
-                device_type=device.device_type, encrypted=device.encrypted
-            ):
-                reasons.append(
-                    f"{device.label} is unencrypted and must not leave site, but is reported "
-                    "off site; an incident has been raised"
-                )
-                obligations.append(RAISE_INCIDENT)
-            return DeviceDecision(False, tuple(reasons), tuple(obligations))
-    if action == PRINT:
-        return _print_decision(device, printer_secure)
-    task = ACTION_TASKS.get(action)
-    if task is None:
-        return _refuse(f"'{action}' is not an action Safekeep knows")
-    rule = task_policy.rule(device.ownership, device.device_type, task)
-    phrase, plural = ACTION_PHRASES[action]
-    need, are = ("need", "are") if plural else ("needs", "is")
-    kind = f"{device.ownership} {TYPE_WORDS.get(device.device_type, device.device_type)}"
-    version = f"task policy version {task_policy.version}"
-    if rule.status == ALLOWED:
-        return _allow(f"{phrase} {are} allowed on a {kind} ({version})")
-    if rule.status == CONDITIONAL:
-        unmet = _unmet_condition(rule.condition, device)
-        if unmet is None:
-            return _allow(
-                f"{phrase} {are} allowed on a {kind} with {rule.condition_text} ({version})"
-            )
-        return _refuse(f"{phrase} {need} {rule.condition_text}; {device.label} {unmet}")
-    council = task_policy.rule("council", device.device_type, task)
-    if device.ownership != "council" and council.status != PREVENTED:
-        extra = " that is encrypted" if device.device_type in COMPUTER_TYPES else ""
-        return _refuse(f"{phrase} {need} a council device{extra}; this is a {kind} ({version})")
-    return _refuse(f"{phrase} {are} not allowed on a {kind} ({version})")
-
-
-def _print_decision(device: DeviceFacts, printer_secure: bool | None) -> DeviceDecision:
-    if device.ownership != "council":
-        return _refuse(f"printing needs a council device; this is {_article(device.label)}")
-    if printer_secure is None:
-        return _refuse(
-            "printing needs a printer with coded release or in a secure location, "
-            "and no printer was chosen"
-        )
-    if not printer_secure:
-        return _refuse(
-            "printing needs a printer with coded release or in a secure location; "
-            "this printer has neither"
-        )
-    return _allow(f"printing from {device.label} to a secure printer")
-
-
-def _unmet_condition(condition: str, device: DeviceFacts) -> str | None:
+def unmet_condition(condition: str, device: DeviceFacts) -> str | None:
     """Why the device fails a condition, or None if it meets it (unknown conditions fail)."""
     needs_passcode = condition in {"passcode", "passcode_and_encrypted"}
     needs_encryption = condition in {"encrypted", "passcode_and_encrypted"}
@@ -346,18 +223,6 @@ def _unmet_condition(condition: str, device: DeviceFacts) -> str | None:
     if needs_encryption and device.encrypted != "yes":
         return "is not encrypted" if device.encrypted == "no" else "is not known to be encrypted"
     return None
-
-
-def _article(label: str) -> str:
-    return f"an {label}" if label[:1].lower() in "aeiou" else f"a {label}"
-
-
-def _allow(reason: str) -> DeviceDecision:
-    return DeviceDecision(True, (reason,), (AUDIT,))
-
-
-def _refuse(reason: str) -> DeviceDecision:
-    return DeviceDecision(False, (reason,), (AUDIT,))
 
 
 # --- what a device may do, task by task (for the "This device" page) --------------------
@@ -394,7 +259,7 @@ def task_verdicts(device: DeviceFacts | None, policy: TaskPolicySnapshot) -> lis
         if rule.status == ALLOWED:
             verdicts.append(TaskVerdict(task, label, ALLOWED, True, "allowed"))
         elif rule.status == CONDITIONAL:
-            unmet = _unmet_condition(rule.condition, device)
+            unmet = unmet_condition(rule.condition, device)
             text = f"needs {rule.condition_text}"
             if unmet is None:
                 verdicts.append(TaskVerdict(task, label, CONDITIONAL, True, f"{text}: met"))

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from safekeep.accounts.decorators import role_required
 from safekeep.audit.writing import Origin
 from safekeep.organisation import selectors
 from safekeep.organisation.forms import EndStaffForm, StaffForm
 from safekeep.organisation.models import StaffMember
 from safekeep.organisation.services import StaffInvalid, staff_create, staff_end, staff_update
+from safekeep.web.decorators import role_required
 from safekeep.web.errors import Refused
 
 PAGE_SIZE = 50

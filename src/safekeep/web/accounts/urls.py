@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safekeep.accounts import views
+from safekeep.web.accounts import views
 
 app_name = "accounts"
 urlpatterns = [

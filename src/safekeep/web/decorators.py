@@ -16,13 +16,19 @@ View = Callable[..., HttpResponse]
 ROLE_REFUSAL = "Your role does not allow this."
 
 
+def is_verified(user: object) -> bool:
+    """Signed in with both password and code (django-otp adds is_verified to request.user)."""
+    check = getattr(user, "is_verified", None)
+    return bool(getattr(user, "is_authenticated", False) and check is not None and check())
+
+
 def verified_staff_required(view: View) -> View:
     """Signed in, second factor verified, and linked to a staff member; otherwise sign in again."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
+        if not is_verified(user):
             return redirect_to_login(request.get_full_path())
         if getattr(user, "staff", None) is None:
             raise Refused("This account is not linked to a member of staff.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safekeep.audit import views
+from safekeep.web.governance import views
 
 app_name = "audit"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safekeep.records import views
+from safekeep.web import records as views
 
 app_name = "records"
 urlpatterns = [

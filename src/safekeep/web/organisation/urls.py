@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safekeep.organisation import views
+from safekeep.web.organisation import views
 
 app_name = "organisation"
 urlpatterns = [

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from safekeep.accounts.decorators import role_required
 from safekeep.audit import alerts, chain, selectors
 from safekeep.audit.forms import PeriodForm, StaffPeriodForm, SubjectForm
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.web.decorators import role_required
 
 PAGE_ROWS = 200
 

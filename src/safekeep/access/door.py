@@ -1,0 +1,472 @@
+"""The one door: the only ways anything in Safekeep reaches a protected case or request.
+
+In the manner of zulip's `access_*` functions, each door function gathers the facts once
+(`facts.py`: two queries), decides once (the pure `policy` and `duties`), records the
+decision once in the audit log, carries out what a refusal obliges (an incident for an
+unencrypted device off site), and raises one `AccessRefused` -- the same way for a case
+that does not exist as for one the person may not open. What it returns (`CaseAccess`,
+`EntryAccess`, `DutyAccess`) is what services take: they never decide again.
+
+One request, one audit entry: a page that only shows something has its allowed decision
+recorded here; a request that makes a change (`change=True`) has it recorded by the
+change's own entry, which carries the decision's reasons (`records.services`); and if the
+change does not happen after all (a form error), the page calls `record_unchanged`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+from django.db.models import QuerySet
+
+from safekeep.access import duties, wording
+from safekeep.access.device_rules import device_decision
+from safekeep.access.facts import actor_facts, case_facts
+from safekeep.access.policy import (
+    ActorFacts,
+    CaseFacts,
+    Context,
+    Decision,
+    EntryFacts,
+    decide,
+    may_break_glass,
+    refuse,
+)
+from safekeep.access.queries import visible_condition
+from safekeep.access.vocabulary import Action, Duty, Obligation
+from safekeep.audit.writing import Origin, audit_event
+from safekeep.devices.models import Device
+from safekeep.devices.services import unencrypted_off_site_incident_raise
+from safekeep.organisation.models import StaffMember
+from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, Referral
+
+# A case id that does not exist is answered exactly as a case one has no relationship with.
+NO_SUCH_CASE = refuse(wording.NOT_ALLOCATED_REFUSAL, wording.ASK_MANAGER, wording.USE_BREAK_GLASS)
+
+
+class AccessRefused(Exception):
+    """The door refused (and recorded it): the decision, and what was asked for."""
+
+    def __init__(self, decision: Decision, *, action: str, case_id: str = "") -> None:
+        super().__init__("; ".join(decision.reasons))
+        self.decision = decision
+        self.action = action
+        self.case_id = case_id
+
+    @property
+    def title(self) -> str:
+        return wording.refusal_title(self.action, by_device=self.decision.refused_by_device)
+
+
+class EntryMissing(Exception):
+    """The entry does not exist on this case, or is sensitive and hidden from this person."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAccess:
+    """One person's allowed access to one case for one action, and the facts behind it."""
+
+    staff: StaffMember
+    case: Case
+    action: str
+    decision: Decision
+    actor: ActorFacts
+    facts: CaseFacts
+    context: Context
+    origin: Origin
+
+    def allows(self, action: Action) -> bool:
+        """Whether `action` would be allowed too, from the same facts (no query)."""
+        return decide(self.actor, action, self.facts, self.context).allowed
+
+    def may_change(self, *, entry_pk: int, author_pk: int, sensitive: bool) -> bool:
+        """Whether this person could change that entry of this case (no query)."""
+        entry = EntryFacts(entry_pk=entry_pk, author_pk=author_pk, sensitive=sensitive)
+        return decide(self.actor, Action.EDIT, self.facts, self.context, entry).allowed
+
+    def may(self, duty: Duty) -> bool:
+        """Whether this person may do a manager's or IG's duty on this case (no query)."""
+        return _duty_decision(self.actor, self.facts, self.context, duty).allowed
+
+    def offers(self) -> frozenset[str]:
+        """What the case page may offer this person, on this device: every name is an action
+        or duty the door would allow."""
+        offered = {str(a) for a in (Action.ADD_ENTRY, Action.DOWNLOAD) if self.allows(a)}
+        offered |= {
+            str(d) for d in (Duty.ALLOCATE, Duty.REFER, Duty.SEE_WHO_CAN_SEE) if self.may(d)
+        }
+        return frozenset(offered)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryAccess:
+    """Allowed access to change one existing entry of a case."""
+
+    case_access: CaseAccess
+    entry: Entry
+
+    @property
+    def decision(self) -> Decision:
+        return self.case_access.decision
+
+
+@dataclass(frozen=True, slots=True)
+class DutyAccess:
+    """Allowed access to decide something that is not case content (a request, a review)."""
+
+    staff: StaffMember
+    decision: Decision
+    actor: ActorFacts
+    context: Context
+    origin: Origin
+
+    @property
+    def by_information_governance(self) -> bool:
+        return duties.is_ig_officer(self.actor, self.context.today)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseList:
+    """The cases a person may see on this device, as one query (never a per-row check)."""
+
+    staff: StaffMember
+    cases: QuerySet[Case]
+    origin: Origin
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+def case_access(
+    *,
+    staff: StaffMember,
+    case_id: str,
+    action: Action,
+    context: Context,
+    origin: Origin,
+    change: bool = False,
+) -> CaseAccess:
+    """May `staff` do `action` on case `case_id` now, on this device? Raises `AccessRefused`."""
+    access = _decided(staff, case_id, action, context, origin)
+    _settle(access, change=change)
+    return access
+
+
+def entry_access(
+    *,
+    staff: StaffMember,
+    case_id: str,
+    entry_id: int,
+    context: Context,
+    origin: Origin,
+    change: bool = False,
+) -> EntryAccess:
+    """May `staff` change entry `entry_id` of case `case_id`? Its author may; the owning
+    team's manager may correct it with a reason; nobody else (DESIGN.md rule 6).
+
+    Raises `AccessRefused`, or `EntryMissing` for an entry that is not there (or is
+    sensitive and hidden from this person, or is a document, which is never edited).
+    """
+    case, actor, facts, origin = _gather(staff, case_id, context, origin, Action.EDIT)
+    entry = Entry.objects.filter(case=case, pk=entry_id).exclude(kind=Entry.Kind.DOCUMENT).first()
+    # First the case: a hidden (sensitive) entry is missing, whoever wrote it.
+    decision = decide(actor, Action.EDIT, facts, context)
+    access = CaseAccess(staff, case, str(Action.EDIT), decision, actor, facts, context, origin)
+    if not decision.allowed:
+        _refused(access)
+    if entry is None or (entry.sensitive and not decision.sees_sensitive_entries):
+        _record(origin, case, Action.EDIT, decision)
+        raise EntryMissing("There is no such entry on this case")
+    about = EntryFacts(entry_pk=entry.pk, author_pk=entry.author_id, sensitive=entry.sensitive)
+    access = dataclasses.replace(access, decision=decide(actor, Action.EDIT, facts, context, about))
+    if not access.decision.allowed:
+        _refused(access)
+    _settle(access, change=change)
+    return EntryAccess(case_access=access, entry=entry)
+
+
+def case_duty_access(
+    *,
+    staff: StaffMember,
+    case_id: str,
+    duty: Duty,
+    context: Context,
+    origin: Origin,
+    change: bool = False,
+) -> CaseAccess:
+    """May `staff` allocate, refer, or see who can see case `case_id`? Raises `AccessRefused`.
+
+    Allocating and referring need the right to change the case and the manager's duty;
+    seeing who has access is information governance's, or the owning manager's who can view.
+    """
+    case, actor, facts, origin = _gather(staff, case_id, context, origin, duty)
+    decision = _duty_decision(actor, facts, context, duty)
+    access = CaseAccess(staff, case, str(duty), decision, actor, facts, context, origin)
+    if not decision.allowed:
+        _refused(access)
+    _settle(access, change=change)
+    return access
+
+
+def break_glass_access(
+    *, staff: StaffMember, case_id: str, reason: str, context: Context, origin: Origin
+) -> CaseAccess:
+    """May `staff` open emergency, view-only access to the case now, for `reason`?
+
+    Always for a change: an allowed decision is recorded by the break-glass entry itself.
+    """
+    case, actor, facts, origin = _gather(staff, case_id, context, origin, Duty.BREAK_GLASS)
+    decision = may_break_glass(actor, facts, context, reason=reason)
+    access = CaseAccess(staff, case, str(Duty.BREAK_GLASS), decision, actor, facts, context, origin)
+    if not decision.allowed:
+        _refused(access)
+    return access
+
+
+def case_list(*, staff: StaffMember, context: Context, origin: Origin) -> CaseList:
+    """The cases `staff` may view here. Raises `AccessRefused` when this device hides them all
+    (so a page or the API says so, instead of showing an empty list)."""
+    actor = _actor(staff, context)
+    origin = _named(origin, staff)
+    condition = visible_condition(actor, context, Action.VIEW)
+    if condition is None:
+        device = _device_refusal(context)
+        if device is not None:
+            _record_list(origin, allowed=False, reasons=device.reasons)
+            raise AccessRefused(device, action="list")
+        return CaseList(staff, Case.objects.none(), origin)
+    return CaseList(staff, Case.objects.filter(condition), origin)
+
+
+def record_list(listing: CaseList, *, page: int, searched: bool) -> None:
+    """Record that a page of the list was shown (never the search words)."""
+    reasons = [f"page {page}", *(["search"] if searched else [])]
+    _record_list(listing.origin, allowed=True, reasons=reasons)
+
+
+def record_unchanged(access: CaseAccess | EntryAccess) -> None:
+    """A request that was to change the case did not (a form error): record its decision."""
+    case_access = access.case_access if isinstance(access, EntryAccess) else access
+    _record(case_access.origin, case_access.case, case_access.action, case_access.decision)
+
+
+def explain(
+    *, staff: StaffMember, case: Case, action: Action, context: Context, origin: Origin
+) -> Decision:
+    """The decision the door would take, recorded as an explanation (IG's "why?")."""
+    decision = decide(_actor(staff, context), action, case_facts(case, staff), context)
+    audit_event(
+        origin=origin,
+        action="access.explain",
+        decision="allowed" if decision.allowed else "refused",
+        object_type="case",
+        object_id=case.case_id,
+        subject_id=case.subject.subject_id,
+        reasons=[f"explained for staff {staff.staff_id}, action {action}", *decision.reasons],
+    )
+    return decision
+
+
+# --- requests and reviews -------------------------------------------------------------------
+
+
+def grant_access(
+    *, staff: StaffMember, grant: AccessGrant, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` approve, refuse or revoke this request for access? Raises `AccessRefused`."""
+    case = grant.case
+    facts = duties.GrantRequestFacts(
+        grantee_pk=grant.grantee_id,
+        owning_team_id=case.owning_team_id,
+        subject_restricted=case.subject.restricted,
+    )
+    return _duty(staff, context, origin, Duty.DECIDE_GRANT, grant, case, facts)
+
+
+def referral_access(
+    *, staff: StaffMember, referral: Referral, duty: Duty, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` decide (or close) this referral or transfer? Raises `AccessRefused`."""
+    case = referral.case
+    facts = duties.ReferralFacts(owning_team_id=case.owning_team_id, to_team_id=referral.to_team_id)
+    return _duty(staff, context, origin, duty, referral, case, facts)
+
+
+def break_glass_review_access(
+    *, staff: StaffMember, glass: BreakGlass, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` review this use of break-glass? Raises `AccessRefused`."""
+    facts = duties.BreakGlassUseFacts(user_pk=glass.staff_id)
+    return _duty(staff, context, origin, Duty.REVIEW_BREAK_GLASS, glass, glass.case, facts)
+
+
+# --- the inside of the door -------------------------------------------------------------------
+
+
+def _device_refusal(context: Context) -> Decision | None:
+    """The device's refusal to show any case here, or None when it would show some."""
+    verdict = device_decision(Action.VIEW, context.device, context.task_policy)
+    if verdict.allowed:
+        return None
+    return Decision(
+        allowed=False,
+        reasons=verdict.reasons,
+        obligations=verdict.obligations,
+        advice=(wording.USE_ENROLLED_DEVICE,),
+        refused_by_device=True,
+    )
+
+
+def _case(case_id: str) -> Case | None:
+    return (
+        Case.objects.select_related("subject", "owning_team", "owning_team__directorate")
+        .filter(case_id=case_id)
+        .first()
+    )
+
+
+def _actor(staff: StaffMember, context: Context) -> ActorFacts:
+    user = getattr(staff, "user", None)
+    active = user.is_active if user is not None else True
+    return actor_facts(staff, account_active=active, today=context.today)
+
+
+def _named(origin: Origin, staff: StaffMember) -> Origin:
+    if origin.actor_staff_id:
+        return origin
+    return dataclasses.replace(origin, actor_staff_id=staff.staff_id)
+
+
+def _gather(
+    staff: StaffMember,
+    case_id: str,
+    context: Context,
+    origin: Origin,
+    action: str,
+) -> tuple[Case, ActorFacts, CaseFacts, Origin]:
+    """The case and the facts of one request, in three queries; a missing case is refused."""
+    case = _case(case_id)
+    if case is None:
+        _missing(origin, staff, case_id, action)
+    return case, _actor(staff, context), case_facts(case, staff), _named(origin, staff)
+
+
+def _decided(
+    staff: StaffMember, case_id: str, action: Action, context: Context, origin: Origin
+) -> CaseAccess:
+    """Facts once, decision once; a refusal is recorded and raised."""
+    case, actor, facts, origin = _gather(staff, case_id, context, origin, action)
+    decision = decide(actor, action, facts, context)
+    access = CaseAccess(staff, case, str(action), decision, actor, facts, context, origin)
+    if not decision.allowed:
+        _refused(access)
+    return access
+
+
+def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: Duty) -> Decision:
+    """Allocating and referring: the right to change the case, then the manager's duty.
+    Seeing who has access: information governance, or the owning manager who can view it."""
+    today = context.today
+    if duty is Duty.SEE_WHO_CAN_SEE:
+        view = decide(actor, Action.VIEW, facts, context)
+        return duties.may_see_who_can_see(actor, facts, today, view=view)
+    if duty is Duty.ALLOCATE:
+        rule = duties.may_allocate(actor, facts, today)
+    elif duty is Duty.REFER:
+        rule = duties.may_refer(actor, facts, today)
+    else:
+        raise ValueError(f"{duty} is not a duty on a case")
+    base = decide(actor, Action.EDIT, facts, context)
+    if not base.allowed:
+        return base
+    if not rule.allowed:
+        return rule
+    return dataclasses.replace(base, reasons=base.reasons + rule.reasons)
+
+
+def _duty(
+    staff: StaffMember,
+    context: Context,
+    origin: Origin,
+    duty: Duty,
+    obj: AccessGrant | Referral | BreakGlass,
+    case: Case,
+    facts: duties.GrantRequestFacts | duties.ReferralFacts | duties.BreakGlassUseFacts,
+) -> DutyAccess:
+    actor = _actor(staff, context)
+    today = context.today
+    if isinstance(facts, duties.GrantRequestFacts):
+        decision = duties.may_decide_grant(actor, facts, today)
+    elif isinstance(facts, duties.ReferralFacts):
+        rule = (
+            duties.may_close_referral if duty is Duty.CLOSE_REFERRAL else duties.may_decide_referral
+        )
+        decision = rule(actor, facts, today)
+    else:
+        decision = duties.may_review_break_glass(actor, facts, today)
+    origin = _named(origin, staff)
+    if not decision.allowed:
+        audit_event(
+            origin=origin,
+            action=f"{type(obj).__name__.lower()}.{duty}",
+            decision="refused",
+            object_type=type(obj).__name__.lower(),
+            object_id=str(obj.pk),
+            subject_id=case.subject.subject_id,
+            reasons=decision.reasons,
+        )
+        raise AccessRefused(decision, action=str(duty), case_id=case.case_id)
+    return DutyAccess(staff, decision, actor, context, origin)
+
+
+def _settle(access: CaseAccess, *, change: bool) -> None:
+    """Record an allowed decision now, unless a change is to record it."""
+    if not change:
+        _record(access.origin, access.case, access.action, access.decision)
+
+
+def _refused(access: CaseAccess) -> NoReturn:
+    _record(access.origin, access.case, access.action, access.decision)
+    if Obligation.RAISE_INCIDENT in access.decision.obligations and access.context.device:
+        device = Device.objects.get(asset_tag=access.context.device.asset_tag)
+        unencrypted_off_site_incident_raise(origin=access.origin, device=device)
+    raise AccessRefused(access.decision, action=access.action, case_id=access.case.case_id)
+
+
+def _missing(origin: Origin, staff: StaffMember, case_id: str, action: str) -> NoReturn:
+    audit_event(
+        origin=_named(origin, staff),
+        action=f"case.{action}",
+        decision="refused",
+        object_type="case",
+        object_id=case_id[:80],
+        reasons=["no such case"],
+    )
+    raise AccessRefused(NO_SUCH_CASE, action=action, case_id=case_id)
+
+
+def _record(origin: Origin, case: Case, action: str, decision: Decision) -> None:
+    """One decision in the audit log: ids, the decision and its reasons, never content."""
+    audit_event(
+        origin=origin,
+        action=f"case.{action}",
+        decision="allowed" if decision.allowed else "refused",
+        object_type="case",
+        object_id=case.case_id,
+        subject_id=case.subject.subject_id,
+        reasons=decision.reasons,
+        obligations=decision.obligations,
+    )
+
+
+def _record_list(origin: Origin, *, allowed: bool, reasons: Sequence[str]) -> None:
+    audit_event(
+        origin=origin,
+        action="case.list",
+        decision="allowed" if allowed else "refused",
+        object_type="case",
+        reasons=reasons,
+    )

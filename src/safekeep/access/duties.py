@@ -1,0 +1,128 @@
+"""Who may act as manager or information governance: the "who may" rules beside the policy.
+
+Pure functions over the same facts the policy reads (`ActorFacts`, `CaseFacts`) and a few
+small facts about the request being decided. Each answers with a `Decision`, so a refusal
+carries its reason and advice exactly as a refused case action does, and the door records
+both alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from safekeep.access import wording
+from safekeep.access.policy import ActorFacts, CaseFacts, Decision, allow, refuse
+from safekeep.access.vocabulary import RoleName
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRequestFacts:
+    """A request for time-limited access, as the person deciding it needs to know it."""
+
+    grantee_pk: int
+    owning_team_id: int
+    subject_restricted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralFacts:
+    """A referral or transfer: the team that owns the case now, and the receiving team."""
+
+    owning_team_id: int
+    to_team_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassUseFacts:
+    """One use of break-glass waiting for review: who used it."""
+
+    user_pk: int
+
+
+def is_active(actor: ActorFacts, today: dt.date) -> bool:
+    """Working for the council today: started, not left, account not disabled."""
+    started = actor.start_date is None or actor.start_date <= today
+    ended = actor.end_date is not None and actor.end_date < today
+    return started and not ended and not actor.disabled
+
+
+def manages_team(actor: ActorFacts, team_id: int, today: dt.date) -> bool:
+    """A team manager manages the team on their own staff row (DESIGN.md, staff import)."""
+    return (
+        is_active(actor, today)
+        and RoleName.TEAM_MANAGER in actor.roles
+        and team_id in actor.managed_team_ids
+    )
+
+
+def is_ig_officer(actor: ActorFacts, today: dt.date) -> bool:
+    return is_active(actor, today) and RoleName.IG_OFFICER in actor.roles
+
+
+def may_allocate(actor: ActorFacts, case: CaseFacts, today: dt.date) -> Decision:
+    """The owning team's manager, or the manager receiving the case on an open referral."""
+    if manages_team(actor, case.owning_team_id, today):
+        return allow(wording.OVERSIGHT)
+    if case.receiving_referral and any(
+        manages_team(actor, t, today) for t in actor.managed_team_ids
+    ):
+        return allow("manager of the team this case is referred to")
+    return refuse(wording.ONLY_MANAGER_ALLOCATES, wording.ASK_MANAGER)
+
+
+def may_refer(actor: ActorFacts, case: CaseFacts, today: dt.date) -> Decision:
+    if manages_team(actor, case.owning_team_id, today):
+        return allow(wording.OVERSIGHT)
+    return refuse(wording.ONLY_MANAGER_REFERS, wording.ASK_MANAGER)
+
+
+def may_see_who_can_see(
+    actor: ActorFacts, case: CaseFacts, today: dt.date, *, view: Decision
+) -> Decision:
+    """Information governance always; otherwise the owning team's manager, who can view it."""
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    if not view.allowed:
+        return view
+    if manages_team(actor, case.owning_team_id, today):
+        return view
+    return refuse(wording.ONLY_IG_OR_MANAGER_SEES_WHO, wording.ASK_MANAGER)
+
+
+def may_decide_grant(actor: ActorFacts, grant: GrantRequestFacts, today: dt.date) -> Decision:
+    """The owning team's manager decides; for a restricted subject, only an IG officer.
+
+    Nobody decides their own request. Revoking an approved grant follows the same rule.
+    """
+    if grant.grantee_pk == actor.staff_pk:
+        return refuse(wording.OWN_REQUEST)
+    if grant.subject_restricted:
+        if is_ig_officer(actor, today):
+            return allow(wording.INFORMATION_GOVERNANCE)
+        return refuse(wording.ONLY_IG_DECIDES_RESTRICTED_GRANT)
+    if manages_team(actor, grant.owning_team_id, today):
+        return allow(wording.OVERSIGHT)
+    return refuse(wording.ONLY_MANAGER_DECIDES_GRANT)
+
+
+def may_decide_referral(actor: ActorFacts, referral: ReferralFacts, today: dt.date) -> Decision:
+    if manages_team(actor, referral.to_team_id, today):
+        return allow("manager of the receiving team")
+    return refuse(wording.ONLY_RECEIVING_MANAGER)
+
+
+def may_close_referral(actor: ActorFacts, referral: ReferralFacts, today: dt.date) -> Decision:
+    if manages_team(actor, referral.to_team_id, today) or manages_team(
+        actor, referral.owning_team_id, today
+    ):
+        return allow("manager of one of the two teams")
+    return refuse(wording.ONLY_MANAGERS_CLOSE)
+
+
+def may_review_break_glass(actor: ActorFacts, use: BreakGlassUseFacts, today: dt.date) -> Decision:
+    if not is_ig_officer(actor, today):
+        return refuse(wording.ONLY_IG_REVIEWS)
+    if use.user_pk == actor.staff_pk:
+        return refuse(wording.OWN_BREAK_GLASS)
+    return allow(wording.INFORMATION_GOVERNANCE)

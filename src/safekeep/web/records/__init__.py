@@ -1,0 +1,27 @@
+"""The case-record pages, one module per subject; every one opens through `access.door`."""
+
+from safekeep.web.records.allocations import allocate
+from safekeep.web.records.break_glass import break_glass, break_glass_queue
+from safekeep.web.records.caseload import case_detail, caseload
+from safekeep.web.records.documents import document_download, document_upload
+from safekeep.web.records.entries import entry_add, entry_edit
+from safekeep.web.records.grants import grant_request, grant_requests
+from safekeep.web.records.referrals import referral_create, referrals
+from safekeep.web.records.who_can_see import who_can_see_case
+
+__all__ = [
+    "allocate",
+    "break_glass",
+    "break_glass_queue",
+    "case_detail",
+    "caseload",
+    "document_download",
+    "document_upload",
+    "entry_add",
+    "entry_edit",
+    "grant_request",
+    "grant_requests",
+    "referral_create",
+    "referrals",
+    "who_can_see_case",
+]

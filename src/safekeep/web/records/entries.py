@@ -1,0 +1,85 @@
+"""Adding an entry, and changing one (its author, or a manager correcting it with a reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from safekeep.access import door
+from safekeep.access.context import request_context
+from safekeep.access.door import AccessRefused, CaseAccess, EntryMissing
+from safekeep.access.vocabulary import Action, Obligation
+from safekeep.records import forms as record_forms
+from safekeep.records import selectors, services
+from safekeep.web.decorators import verified_staff_required
+from safekeep.web.pages import origin_of, refusal_page, staff_of
+from safekeep.web.records.opening import case_form, case_page
+
+
+@case_page(Action.ADD_ENTRY)
+def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    def perform(data: dict[str, Any]) -> object:
+        return services.entry_add(
+            access=access,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            sensitive=data["sensitive"],
+        )
+
+    return case_form(
+        request,
+        access,
+        form=record_forms.EntryForm(request.POST or None),
+        perform=perform,
+        success_message="Entry added",
+        template="records/entry_form.html",
+        page_title="Add an entry",
+    )
+
+
+@verified_staff_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpResponse:
+    try:
+        access = door.entry_access(
+            staff=staff_of(request),
+            case_id=case_id,
+            entry_id=entry_id,
+            context=request_context(request),
+            origin=origin_of(request),
+            change=request.method == "POST",
+        )
+    except AccessRefused as refusal:
+        return refusal_page(request, refusal)
+    except EntryMissing as missing:
+        raise Http404(str(missing)) from None
+    latest = selectors.entry_view(access.entry).latest
+    if not latest.intact:
+        if request.method == "POST":
+            door.record_unchanged(access)
+        raise Http404("This entry failed its integrity check and cannot be edited")
+    needs_reason = Obligation.RECORD_REASON in access.decision.obligations
+
+    def perform(data: dict[str, Any]) -> object:
+        return services.entry_edit(
+            access=access, title=data["title"], body=data["body"], reason=data["reason"]
+        )
+
+    return case_form(
+        request,
+        access,
+        form=record_forms.EntryEditForm(
+            request.POST or None,
+            initial={"title": latest.title, "body": latest.body},
+            needs_reason=needs_reason,
+        ),
+        perform=perform,
+        success_message="Entry updated. The previous version is kept.",
+        template="records/entry_edit.html",
+        entry=access.entry,
+        needs_reason=needs_reason,
+        page_title="Edit an entry",
+    )
