@@ -22,6 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.factories import case_access
+
+from safekeep.access.vocabulary import Action
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "audit.json"
 PG_ADMIN_URL = os.environ.get(
@@ -323,11 +327,11 @@ def _audited_read_ratio() -> dict[str, Any]:
     interleaved in one run, median of each."""
     import statistics
 
+    import safekeep.access.services as access_services
     from django.test import Client
     from django.test.utils import setup_test_environment
     from tests.factories import (
         device_token,
-        laptop_context,
         make_case,
         make_device,
         make_staff,
@@ -335,7 +339,6 @@ def _audited_read_ratio() -> dict[str, Any]:
         make_user,
     )
 
-    import safekeep.access.services as access_services
     import safekeep.api.cases as api_cases
     from safekeep.api.services import api_token_create
     from safekeep.audit.writing import Origin
@@ -348,13 +351,10 @@ def _audited_read_ratio() -> dict[str, Any]:
     origin = Origin(actor_username="bench")
     for number in range(ENTRIES_PER_CASE):
         services.entry_add(
-            staff=worker,
-            case=case,
+            access=case_access(worker, case, Action.ADD_ENTRY),
             kind="note",
             title=f"Home visit {number}",
             body="Seen at home; all well. " * 20,
-            context=laptop_context(),
-            origin=origin,
         )
     user = make_user(worker)
     token = api_token_create(user=user, name="bench", origin=origin)[1]

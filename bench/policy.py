@@ -28,6 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.factories import case_access
+
+from safekeep.access.vocabulary import Action
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
     "SAFEKEEP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -185,10 +189,10 @@ def worker(size: int) -> dict[str, Any]:
         from django.test.utils import CaptureQueriesContext
 
         from safekeep.access.context import command_context
-        from safekeep.devices.vocabulary import DeviceFacts
         from safekeep.access.facts import actor_facts, case_facts
         from safekeep.access.policy import decide
         from safekeep.access.queries import visible_cases
+        from safekeep.devices.vocabulary import DeviceFacts
         from safekeep.organisation.models import StaffMember
         from safekeep.records.models import Allocation, Case, Entry
 
@@ -320,13 +324,10 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
     origin = Origin(actor_username="bench")
     for n in range(ENTRIES_PER_CASE):
         services.entry_add(
-            staff=practitioner,
-            case=case,
+            access=case_access(practitioner, case, Action.ADD_ENTRY, context=context),
             kind="note",
             title=f"Visit {n}",
             body="Home visit notes. " * 40,
-            context=context,
-            origin=origin,
         )
     user = account_create(staff=practitioner, password=None)
     _, token = api_token_create(user=user, name="bench", origin=origin)

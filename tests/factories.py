@@ -11,15 +11,19 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safekeep.access import door
 from safekeep.access.context import command_context
-from safekeep.devices.vocabulary import DeviceFacts
+from safekeep.access.door import CaseAccess, DutyAccess, EntryAccess
 from safekeep.access.policy import Context
+from safekeep.access.vocabulary import Action, Duty
 from safekeep.accounts.models import User
+from safekeep.audit.writing import Origin
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import hash_secret
 from safekeep.devices.models import Device, DeviceCredential
+from safekeep.devices.vocabulary import DeviceFacts
 from safekeep.organisation.models import Directorate, StaffMember, StaffRole, Team
-from safekeep.records.models import Allocation, Case
+from safekeep.records.models import AccessGrant, Allocation, BreakGlass, Case, Entry, Referral
 from safekeep.records.services import subject_create
 
 _ids = itertools.count(1)
@@ -189,3 +193,71 @@ def make_case(
             case=case, staff=staff, role="allocated_worker", starts_on=dt.date(2025, 1, 1)
         )
     return case
+
+
+# --- asking the door, as a page or the API would, for services called directly ------------
+
+TEST_ORIGIN = Origin(actor_username="test")
+
+
+def case_access(
+    staff: StaffMember,
+    case: Case,
+    action: Action | Duty = Action.VIEW,
+    *,
+    context: Context | None = None,
+    origin: Origin = TEST_ORIGIN,
+    change: bool = True,
+) -> CaseAccess:
+    """The door's answer for `staff` doing `action` on `case` (raises `AccessRefused`)."""
+    asks = {"staff": staff, "case_id": case.case_id, "origin": origin, "change": change}
+    if isinstance(action, Duty):
+        return door.case_duty_access(duty=action, context=context or laptop_context(), **asks)
+    return door.case_access(action=action, context=context or laptop_context(), **asks)
+
+
+def entry_access(
+    staff: StaffMember, entry: Entry, *, context: Context | None = None, change: bool = True
+) -> EntryAccess:
+    return door.entry_access(
+        staff=staff,
+        case_id=entry.case.case_id,
+        entry_id=entry.pk,
+        context=context or laptop_context(),
+        origin=TEST_ORIGIN,
+        change=change,
+    )
+
+
+def break_glass_access(
+    staff: StaffMember, case: Case, reason: str, *, context: Context | None = None
+) -> CaseAccess:
+    return door.break_glass_access(
+        staff=staff,
+        case_id=case.case_id,
+        reason=reason,
+        context=context or laptop_context(),
+        origin=TEST_ORIGIN,
+    )
+
+
+def duty_access(
+    staff: StaffMember,
+    item: AccessGrant | Referral | BreakGlass,
+    duty: Duty | None = None,
+    *,
+    context: Context | None = None,
+) -> DutyAccess:
+    """The door's answer for deciding a request, a referral or a break-glass review."""
+    ctx = context or laptop_context()
+    if isinstance(item, AccessGrant):
+        return door.grant_access(staff=staff, grant=item, context=ctx, origin=TEST_ORIGIN)
+    if isinstance(item, Referral):
+        return door.referral_access(
+            staff=staff,
+            referral=item,
+            duty=duty or Duty.DECIDE_REFERRAL,
+            context=ctx,
+            origin=TEST_ORIGIN,
+        )
+    return door.break_glass_review_access(staff=staff, glass=item, context=ctx, origin=TEST_ORIGIN)

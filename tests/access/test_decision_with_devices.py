@@ -12,16 +12,10 @@ from dataclasses import replace
 
 import pytest
 
+from safekeep.access.policy import ActorFacts, AllocationFacts, CaseFacts, Context, decide
 from safekeep.access.vocabulary import Obligation
+from safekeep.access.wording import USE_ENROLLED_DEVICE
 from safekeep.devices.vocabulary import DeviceFacts
-from safekeep.access.policy import (
-    USE_ENROLLED_DEVICE,
-    ActorFacts,
-    AllocationFacts,
-    CaseFacts,
-    Context,
-    decide,
-)
 from tests.factories import LAPTOP_FACTS
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)

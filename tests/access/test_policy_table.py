@@ -18,10 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safekeep.access.policy import (
-    ACTIONS,
     ActorFacts,
     AllocationFacts,
-    Basis,
     BreakGlassFacts,
     CaseFacts,
     Context,
@@ -30,6 +28,7 @@ from safekeep.access.policy import (
     may_break_glass,
     relationship_decision,
 )
+from safekeep.access.vocabulary import ACTIONS, Basis
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -46,7 +45,9 @@ RESTRICTED = (
 )
 ASK_MANAGER = "Ask your team manager for time-limited access."
 USE_BREAK_GLASS = "In an emergency, use break-glass access and give your reason."
-CONTACT_IG = "Contact information governance if you need to see this record."
+ASK_IG = (
+    "Ask information governance for access: they decide who may see a restricted person's records."
+)
 
 
 def person(*roles: str, **fields: object) -> ActorFacts:
@@ -544,7 +545,7 @@ def test_refusal_advice_says_what_to_do() -> None:
         USE_BREAK_GLASS,
     )
     restricted = relationship_decision(person(), "view", case(subject_restricted=True), CTX)
-    assert restricted.advice == (CONTACT_IG,)
+    assert restricted.advice == (ASK_IG,)
     own = relationship_decision(person(), "view", case(subject_staff_pk=ME), CTX)
     assert own.advice == ("To see records about yourself, make a subject access request.",)
 

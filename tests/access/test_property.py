@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safekeep.access.context import command_context
-from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, STATUSES, TRISTATE, DeviceFacts
 from safekeep.access.facts import actor_facts, case_facts
-from safekeep.access.policy import ACTIONS, Context, decide
+from safekeep.access.policy import Context, decide
 from safekeep.access.queries import visible_cases
+from safekeep.access.vocabulary import ACTIONS
+from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, STATUSES, TRISTATE, DeviceFacts
 from safekeep.organisation.models import (
     Directorate,
     RiskAssessment,

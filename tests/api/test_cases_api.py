@@ -8,14 +8,15 @@ import io
 import pytest
 from django.core.management import call_command
 
+from safekeep.access.vocabulary import Action
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create, api_token_revoke
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.records import services
 from tests.factories import (
+    case_access,
     device_token,
-    laptop_context,
     make_case,
     make_device,
     make_staff,
@@ -92,13 +93,10 @@ def test_list_is_paginated_and_only_visible(client, world):
 
 def test_read_case_with_entries(client, world):
     services.entry_add(
-        staff=world["worker"],
-        case=world["case"],
+        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
         kind="note",
         title="Visit",
         body="Fine",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     data = client.get(
         f"/api/v1/cases/{world['case'].case_id}", **auth(world["tokens"]["worker"])

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safekeep.access.vocabulary import Action, Duty
 from safekeep.accounts.models import User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
@@ -40,6 +41,8 @@ from safekeep.records.models import Case, Entry
 from tests.browser.helpers import device_code
 from tests.factories import (
     PASSWORD,
+    break_glass_access,
+    case_access,
     device_token,
     laptop_context,
     make_case,
@@ -96,22 +99,16 @@ def _build() -> World:
     case = make_case(team=team, allocated=(staff["worker"],))
     worker = staff["worker"]
     note = record_services.entry_add(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         kind="note",
         title="Home visit",
         body="All well",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     document = record_services.document_upload(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         title="Letter",
         filename="letter.txt",
         content=b"hello",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     world = World(team, other_team, staff, users, case, note, document)
     world.tokens["worker"] = api_token_create(user=users["worker"], name="t", origin=ORIGIN)[1]
@@ -358,13 +355,10 @@ def _grant_decision(world: World, client: Client) -> Call:
 def _referral(kind: str) -> Prepare:
     def prepare(world: World, client: Client) -> Call:
         referral = record_services.referral_create(
-            staff=world.staff["manager"],
-            case=world.case,
+            access=case_access(world.staff["manager"], world.case, Duty.REFER),
             to_team=world.other_team,
             kind=kind,
             reason="Moving to adult services at eighteen",
-            context=laptop_context(),
-            origin=ORIGIN,
         )
         signed_in(client, world, "receiver")
         return Call(
@@ -376,11 +370,10 @@ def _referral(kind: str) -> Prepare:
 
 def _glass_review(world: World, client: Client) -> Call:
     glass = record_services.break_glass_start(
-        staff=world.staff["stranger"],
-        case=world.case,
+        access=break_glass_access(
+            world.staff["stranger"], world.case, "Police called about a missing child"
+        ),
         reason="Police called about a missing child",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     signed_in(client, world, "ig")
     return Call(
@@ -725,14 +718,14 @@ ROWS: list[Row] = [
         "form",
         get("manager", case_path("allocate/")),
         200,
-        one("case.edit", ALLOWED),
+        one("case.allocate", ALLOWED),
     ),
     Row(
         "records:allocate",
         "not the manager",
         get("worker", case_path("allocate/")),
         403,
-        one("case.edit", REFUSED),
+        one("case.allocate", REFUSED),
     ),
     Row(
         "records:allocate",
@@ -775,7 +768,11 @@ ROWS: list[Row] = [
     ),
     Row("records:grant-requests", "approve", _grant_decision, 302, one("grant.approve", DONE)),
     Row(
-        "records:refer", "form", get("manager", case_path("refer/")), 200, one("case.edit", ALLOWED)
+        "records:refer",
+        "form",
+        get("manager", case_path("refer/")),
+        200,
+        one("case.refer", ALLOWED),
     ),
     Row(
         "records:refer",

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from safekeep.access.vocabulary import Action, Duty
 from safekeep.accounts.models import User
 from safekeep.audit.writing import Origin
 from safekeep.crypto import blind_index, envelope, keys, providers
@@ -32,6 +33,8 @@ from safekeep.records.models import Case, Entry
 from tests.browser.helpers import assert_accessible
 from tests.factories import (
     PASSWORD,
+    break_glass_access,
+    case_access,
     laptop_context,
     make_case,
     make_device,
@@ -90,22 +93,16 @@ def _build() -> World:
     case = make_case(team=team, allocated=(staff["worker"], staff["volunteer"]))
     worker = staff["worker"]
     note = record_services.entry_add(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         kind="note",
         title="Home visit",
         body="All well",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     record_services.document_upload(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         title="Letter",
         filename="letter.txt",
         content=b"hello",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     # Queues with something in them, asked for by people who do not sign in here, so the
     # stranger stays refused.
@@ -119,20 +116,16 @@ def _build() -> World:
         origin=ORIGIN,
     )
     record_services.break_glass_start(
-        staff=make_staff(team=other_team),
-        case=case,
+        access=break_glass_access(
+            make_staff(team=other_team), case, "Police called about a missing child"
+        ),
         reason="Police called about a missing child",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     record_services.referral_create(
-        staff=staff["manager"],
-        case=make_case(team=team),
+        access=case_access(staff["manager"], make_case(team=team), Duty.REFER),
         to_team=other_team,
         kind="referral",
         reason="Moving to adult services at eighteen",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     world = World(team, other_team, staff, users, case, note)
     world.devices["laptop"] = make_device(staff=worker)

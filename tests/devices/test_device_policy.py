@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
-from safekeep.access.vocabulary import Obligation
 from safekeep.access.device_rules import device_decision
+from safekeep.access.vocabulary import Obligation
+from safekeep.access.wording import UNKNOWN_DEVICE_REFUSAL
 from safekeep.devices.vocabulary import (
-    UNKNOWN_DEVICE_REFUSAL,
     DeviceFacts,
     TaskPolicySnapshot,
     TaskRule,

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from safekeep.devices.vocabulary import TaskRule, default_task_policy
 from safekeep.devices import services
 from safekeep.devices.selectors import (
     current_task_policy,
@@ -16,6 +15,7 @@ from safekeep.devices.selectors import (
     foi_q1d,
     foi_q1f,
 )
+from safekeep.devices.vocabulary import TaskRule, default_task_policy
 from tests.devices.helpers import ORIGIN, make_device
 from tests.factories import make_staff
 

@@ -14,7 +14,8 @@ def family_name(case: Case) -> str:
 
 def text(version: EntryVersion) -> tuple[str, str]:
     """(title, body) of a stored version."""
-    return sealing.open_version(version, case_pk=version.entry.case_id)
+    title, body, _ = sealing.open_version(version, case_pk=version.entry.case_id)
+    return title, body
 
 
 def body_bytes(response: Any) -> bytes:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from safekeep.audit.writing import Origin
+from safekeep.access.vocabulary import Action
 from safekeep.records import services
 from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
-from tests.factories import laptop_context, make_case, make_device, make_staff, make_team, make_user
+from tests.factories import (
+    case_access,
+    make_case,
+    make_device,
+    make_staff,
+    make_team,
+    make_user,
+)
 
 
 @pytest.mark.browser
@@ -18,13 +25,10 @@ def test_case_pages_are_accessible_on_a_phone(page, live_server):
     case = make_case(team=team, allocated=(worker,))
     hidden = make_case(team=make_team("Browser Other"))
     services.entry_add(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         kind="note",
         title="Home visit",
         body="Fine",
-        context=laptop_context(),
-        origin=Origin(actor_username="test"),
     )
     page.set_viewport_size({"width": 375, "height": 740})
     phone = make_device(device_type="smartphone", staff=worker, os_name="Android", os_version="14")

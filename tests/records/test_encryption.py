@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from safekeep.access.vocabulary import Action
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import run_import
@@ -22,7 +23,14 @@ from safekeep.crypto.errors import DecryptionFailed
 from safekeep.records import sealing, selectors, services
 from safekeep.records.models import Case, Document, Entry, EntryVersion, Subject
 from safekeep.records.uploads import MemoryOnlyUploadHandler
-from tests.factories import laptop_context, make_case, make_staff, make_team, make_user, sign_in
+from tests.factories import (
+    case_access,
+    make_case,
+    make_staff,
+    make_team,
+    make_user,
+    sign_in,
+)
 from tests.records.opened import body_bytes
 
 ORIGIN = Origin(actor_username="test")
@@ -52,22 +60,16 @@ def _seed() -> tuple[Case, Entry]:
     run_import("cases", csv.encode(), origin=Origin.command("test"))
     case = Case.objects.select_related("subject").get(case_id="C1")
     services.entry_add(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         kind="note",
         title=SECRETS["title"],
         body=SECRETS["body"],
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     document = services.document_upload(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         title="Letter",
         filename=SECRETS["filename"],
         content=SECRETS["document"].encode(),
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     return case, document
 
@@ -168,13 +170,10 @@ def test_swapped_date_of_birth_between_fields_does_not_open() -> None:
 
 def _note(case: Case, title: str) -> Entry:
     return services.entry_add(
-        staff=case.allocations.get().staff,
-        case=case,
+        access=case_access(case.allocations.get().staff, case, Action.ADD_ENTRY),
         kind="note",
         title=title,
         body=f"{title} body",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
 
 
@@ -217,13 +216,10 @@ def test_document_moved_to_another_case_is_refused(client: Any, settings: Any) -
     for case, content in ((first, b"first file"), (second, b"second file")):
         uploads.append(
             services.document_upload(
-                staff=worker,
-                case=case,
+                access=case_access(worker, case, Action.ADD_ENTRY),
                 title="Letter",
                 filename="a.txt",
                 content=content,
-                context=laptop_context(),
-                origin=ORIGIN,
             )
         )
     files = Path(settings.DATA_DIR) / "files"

@@ -16,6 +16,7 @@ from safekeep.records.models import Document, EntryVersion, Subject
 
 BEFORE = [("records", "0001_initial")]
 AFTER = [("records", "0002_sealed_content")]
+LATEST = [("records", "0003_entry_change_reason")]
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:
@@ -67,6 +68,7 @@ def test_existing_plaintext_rows_and_files_are_sealed(settings: Any) -> None:
     )  # fmt: skip
 
     _migrate(AFTER)
+    _migrate(LATEST)  # the models below are today's
 
     sealed = Subject.objects.get(subject_id="P1")
     assert selectors.subject_person(sealed) == selectors.Person(
@@ -74,7 +76,7 @@ def test_existing_plaintext_rows_and_files_are_sealed(settings: Any) -> None:
     )
     assert "Oldname" not in sealed.given_name
     version = EntryVersion.objects.get(entry_id=entry.pk)
-    assert sealing.open_version(version, case_pk=case.pk) == ("Plain title", "Plain body")
+    assert sealing.open_version(version, case_pk=case.pk) == ("Plain title", "Plain body", "")
     document = Document.objects.get(entry_id=entry.pk)
     assert selectors.document_filename(document) == "plain.txt"
     assert not (files / "oldname0001").exists()

@@ -7,12 +7,22 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from safekeep.access.services import AccessRefused
+from safekeep.access.door import AccessRefused, EntryMissing
+from safekeep.access.vocabulary import Action, Duty
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
-from safekeep.records import selectors, services
+from safekeep.records import files, selectors, services
 from safekeep.records.models import AccessGrant, BreakGlass, Entry, EntryVersion, Referral
-from tests.factories import laptop_context, make_case, make_staff, make_team
+from tests.factories import (
+    break_glass_access,
+    case_access,
+    duty_access,
+    entry_access,
+    laptop_context,
+    make_case,
+    make_staff,
+    make_team,
+)
 from tests.records.opened import text
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +61,10 @@ def world():
 
 def test_entry_add_creates_first_version_and_audits(world):
     entry = services.entry_add(
-        staff=world["worker"],
-        case=world["case"],
+        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
         kind="note",
         title=" Visit ",
         body="Saw the family.",
-        context=ctx(),
-        origin=ORIGIN,
     )
     version = entry.versions.get()
     assert (version.number, *text(version)) == (1, "Visit", "Saw the family.")
@@ -70,13 +77,10 @@ def test_entry_add_creates_first_version_and_audits(world):
 def test_entry_add_refused_is_audited_and_writes_nothing(world):
     with pytest.raises(AccessRefused) as refused:
         services.entry_add(
-            staff=world["colleague"],
-            case=world["case"],
+            access=case_access(world["colleague"], world["case"], Action.ADD_ENTRY),
             kind="note",
             title="Visit",
             body="",
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert refused.value.decision.reasons == (
         "you are not allocated to this case and have no approved access to it",
@@ -88,13 +92,10 @@ def test_entry_add_refused_is_audited_and_writes_nothing(world):
 def test_entry_add_needs_a_title(world):
     with pytest.raises(services.RecordsError) as error:
         services.entry_add(
-            staff=world["worker"],
-            case=world["case"],
+            access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
             kind="note",
             title="  ",
             body="x",
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert (error.value.message, error.value.field) == ("Enter a title", "title")
 
@@ -104,14 +105,11 @@ def test_co_worker_cannot_mark_an_entry_sensitive(world):
     world["case"].allocations.create(staff=co, role="co_worker", starts_on=dt.date(2025, 1, 1))
     with pytest.raises(services.RecordsError) as error:
         services.entry_add(
-            staff=co,
-            case=world["case"],
+            access=case_access(co, world["case"], Action.ADD_ENTRY),
             kind="note",
             title="x",
             body="",
             sensitive=True,
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert error.value.message == (
         "Only the allocated worker and managers can mark an entry as sensitive"
@@ -120,22 +118,12 @@ def test_co_worker_cannot_mark_an_entry_sensitive(world):
 
 def test_entry_edit_adds_a_version_and_keeps_the_old_one(world):
     entry = services.entry_add(
-        staff=world["worker"],
-        case=world["case"],
+        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
         kind="assessment",
         title="First",
         body="one",
-        context=ctx(),
-        origin=ORIGIN,
     )
-    services.entry_edit(
-        staff=world["manager"],
-        entry=entry,
-        title="Second",
-        body="two",
-        context=ctx(),
-        origin=ORIGIN,
-    )
+    services.entry_edit(access=entry_access(world["worker"], entry), title="Second", body="two")
     assert [(v.number, *text(v)) for v in entry.versions.order_by("number")] == [
         (1, "First", "one"),
         (2, "Second", "two"),
@@ -143,22 +131,43 @@ def test_entry_edit_adds_a_version_and_keeps_the_old_one(world):
     assert ("entry.edit", "done") in actions()
 
 
+def test_a_manager_corrects_someone_elses_entry_only_with_a_reason(world):
+    entry = services.entry_add(
+        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
+        kind="note",
+        title="Visit",
+        body="Seen on 3 May",
+    )
+    with pytest.raises(services.RecordsError) as error:
+        services.entry_edit(access=entry_access(world["manager"], entry), title="Visit", body="x")
+    assert (error.value.message, error.value.field) == (
+        "Give the reason for correcting an entry someone else wrote",
+        "reason",
+    )
+    version = services.entry_edit(
+        access=entry_access(world["manager"], entry),
+        title="Visit",
+        body="Seen on 4 May",
+        reason="The visit was on the 4th",
+    )
+    viewed = selectors.entry_view(Entry.objects.get(pk=entry.pk)).latest
+    assert (viewed.number, viewed.change_reason) == (version.number, "The visit was on the 4th")
+    assert "The visit was on the 4th" not in version.change_reason  # sealed at rest
+
+
 def test_sensitive_entry_is_hidden_from_a_co_worker_edit(world):
     entry = services.entry_add(
-        staff=world["worker"],
-        case=world["case"],
+        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
         kind="note",
         title="Private",
         body="",
         sensitive=True,
-        context=ctx(),
-        origin=ORIGIN,
     )
     co = make_staff(team=world["team"])
     world["case"].allocations.create(staff=co, role="co_worker", starts_on=dt.date(2025, 1, 1))
-    with pytest.raises(services.EntryNotFound) as error:
-        services.entry_edit(staff=co, entry=entry, title="x", body="", context=ctx(), origin=ORIGIN)
-    assert error.value.message == "There is no such entry on this case"
+    with pytest.raises(EntryMissing) as error:
+        services.entry_edit(access=entry_access(co, entry), title="x", body="")
+    assert str(error.value) == "There is no such entry on this case"
     assert EntryVersion.objects.filter(entry=entry).count() == 1
 
 
@@ -179,13 +188,10 @@ def test_sensitive_entry_is_hidden_from_a_co_worker_edit(world):
 def test_document_upload_checks_type_and_size(world, filename, content, message):
     with pytest.raises(services.RecordsError) as error:
         services.document_upload(
-            staff=world["worker"],
-            case=world["case"],
+            access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
             title="Letter",
             filename=filename,
             content=content,
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert (error.value.message, error.value.field) == (message, "file")
     assert Entry.objects.count() == 0
@@ -193,13 +199,10 @@ def test_document_upload_checks_type_and_size(world, filename, content, message)
 
 def test_document_upload_and_download(world, settings):
     entry = services.document_upload(
-        staff=world["worker"],
-        case=world["case"],
+        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
         title="Letter",
         filename="C:\\x\\letter.pdf",
         content=b"%PDF-1.7 hello",
-        context=ctx(),
-        origin=ORIGIN,
     )
     document = entry.document
     assert (selectors.document_filename(document), document.content_type, document.size) == (
@@ -211,68 +214,48 @@ def test_document_upload_and_download(world, settings):
     stored = (settings.DATA_DIR / "files" / document.storage_name).read_bytes()
     assert b"hello" not in stored and stored.startswith(b"SKF\x01")
     assert "letter" not in document.filename
-    assert (
-        b"".join(
-            services.document_download(
-                staff=world["manager"], document=document, context=ctx(), origin=ORIGIN
-            )
-        )
-        == b"%PDF-1.7 hello"
-    )
+    download = case_access(world["manager"], world["case"], Action.DOWNLOAD)
+    found = selectors.document_for_case(access=download, entry_id=entry.pk)
+    assert found is not None
+    plain = files.read(case_id=world["case"].pk, storage_name=found.storage_name)
+    assert b"".join(plain) == b"%PDF-1.7 hello"
     with pytest.raises(AccessRefused):
-        services.document_download(
-            staff=world["colleague"], document=document, context=ctx(), origin=ORIGIN
-        )
+        case_access(world["colleague"], world["case"], Action.DOWNLOAD)
 
 
 def test_allocation_by_owning_manager_only(world):
     allocation = services.allocation_create(
-        staff=world["manager"],
-        case=world["case"],
+        access=case_access(world["manager"], world["case"], Duty.ALLOCATE),
         worker=world["colleague"],
         role="co_worker",
         starts_on=dt.date(2026, 1, 1),
-        context=ctx(),
-        origin=ORIGIN,
     )
     assert allocation.created_by == world["manager"]
     assert ("allocation.create", "done") in actions()
-    with pytest.raises(services.RecordsError) as error:
-        services.allocation_create(
-            staff=world["worker"],
-            case=world["case"],
-            worker=world["colleague"],
-            role="co_worker",
-            starts_on=dt.date(2026, 1, 1),
-            context=ctx(),
-            origin=ORIGIN,
-        )
-    assert error.value.message == "Only the manager of the team that owns this case can allocate it"
+    with pytest.raises(AccessRefused) as refused:
+        case_access(world["worker"], world["case"], Duty.ALLOCATE)
+    assert refused.value.decision.reasons == (
+        "only the manager of the team that owns this case can allocate it",
+    )
 
 
 def test_allocation_refuses_leaver_and_bad_dates(world):
     leaver = make_staff(team=world["team"], end_date=dt.date(2024, 1, 1))
     with pytest.raises(services.RecordsError) as error:
         services.allocation_create(
-            staff=world["manager"],
-            case=world["case"],
+            access=case_access(world["manager"], world["case"], Duty.ALLOCATE),
             worker=leaver,
             role="co_worker",
             starts_on=dt.date(2026, 1, 1),
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert error.value.message == "That person no longer works for the council"
     with pytest.raises(services.RecordsError) as error:
         services.allocation_create(
-            staff=world["manager"],
-            case=world["case"],
+            access=case_access(world["manager"], world["case"], Duty.ALLOCATE),
             worker=world["colleague"],
             role="co_worker",
             starts_on=dt.date(2026, 1, 2),
             ends_on=dt.date(2026, 1, 1),
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert error.value.message == "The end date must be on or after the start date"
 
@@ -292,13 +275,13 @@ def request_grant(world, staff=None, case=None):
 def test_grant_request_and_approval_by_owning_manager(world):
     grant = request_grant(world)
     assert grant.status == "requested"
-    with pytest.raises(services.RecordsError) as error:
-        services.grant_decide(
-            staff=world["other_manager"], grant=grant, approve=True, context=ctx(), origin=ORIGIN
-        )
-    assert error.value.message == "Only the manager of the team that owns this case can decide this"
+    with pytest.raises(AccessRefused) as refused:
+        duty_access(world["other_manager"], grant)
+    assert refused.value.decision.reasons == (
+        "only the manager of the team that owns this case can decide this",
+    )
     grant = services.grant_decide(
-        staff=world["manager"], grant=grant, approve=True, context=ctx(), origin=ORIGIN
+        access=duty_access(world["manager"], grant), grant=grant, approve=True
     )
     assert (grant.status, grant.decided_by, grant.ig_approved) == (
         "approved",
@@ -326,55 +309,42 @@ def test_grant_reason_must_be_20_characters(world):
 def test_restricted_grant_needs_ig(world):
     case = make_case(team=world["team"], restricted=True)
     grant = request_grant(world, case=case)
-    with pytest.raises(services.RecordsError) as error:
-        services.grant_decide(
-            staff=world["manager"], grant=grant, approve=True, context=ctx(), origin=ORIGIN
-        )
-    assert error.value.message == (
-        "Access to a restricted person's records can only be approved by information governance"
+    with pytest.raises(AccessRefused) as refused:
+        duty_access(world["manager"], grant)
+    assert refused.value.decision.reasons == (
+        "access to a restricted person's records can only be approved by information governance",
     )
-    grant = services.grant_decide(
-        staff=world["ig"], grant=grant, approve=True, context=ctx(), origin=ORIGIN
-    )
+    grant = services.grant_decide(access=duty_access(world["ig"], grant), grant=grant, approve=True)
     assert (grant.status, grant.ig_approved) == ("approved", True)
 
 
 def test_break_glass_view_only_and_reviewed(world):
     with pytest.raises(services.RecordsError) as error:
-        services.break_glass_start(
-            staff=world["colleague"],
-            case=world["case"],
-            reason="urgent",
-            context=ctx(),
-            origin=ORIGIN,
-        )
+        services.check_break_glass_reason("urgent")
     assert error.value.message == "Give the reason for emergency access in at least 20 characters"
+    with pytest.raises(AccessRefused) as refused:  # the door checks it too
+        break_glass_access(world["colleague"], world["case"], "urgent")
+    assert refused.value.decision.reasons == (
+        "give a reason of at least 20 characters for break-glass access",
+    )
     glass = services.break_glass_start(
-        staff=world["colleague"],
-        case=world["case"],
+        access=break_glass_access(
+            world["colleague"], world["case"], "Child reported missing tonight"
+        ),
         reason="Child reported missing tonight",
-        context=ctx(),
-        origin=ORIGIN,
     )
     assert glass.expires_at - glass.started_at == dt.timedelta(hours=4)
     assert ("break_glass.start", "done") in actions()
-    with pytest.raises(services.RecordsError) as error:
-        services.break_glass_review(
-            staff=world["manager"],
-            glass=glass,
-            justified=True,
-            note="",
-            context=ctx(),
-            origin=ORIGIN,
-        )
-    assert error.value.message == "Only information governance can review break-glass use"
+    with pytest.raises(AccessRefused) as refused:
+        duty_access(world["manager"], glass)
+    assert refused.value.decision.reasons == (
+        "only information governance can review break-glass use",
+    )
     glass = services.break_glass_review(
-        staff=world["ig"],
+        access=duty_access(world["ig"], glass),
         glass=glass,
         justified=False,
         note="Not an emergency",
-        context=ctx(),
-        origin=ORIGIN,
     )
     assert glass.outcome == BreakGlass.Outcome.NOT_JUSTIFIED
 
@@ -383,11 +353,8 @@ def test_break_glass_refused_for_restricted_subject(world):
     case = make_case(team=world["team"], restricted=True)
     with pytest.raises(AccessRefused) as refused:
         services.break_glass_start(
-            staff=world["colleague"],
-            case=case,
+            access=break_glass_access(world["colleague"], case, "Child reported missing tonight"),
             reason="Child reported missing tonight",
-            context=ctx(),
-            origin=ORIGIN,
         )
     assert "break-glass cannot be used" in refused.value.decision.reasons[0]
     assert BreakGlass.objects.count() == 0
@@ -395,45 +362,41 @@ def test_break_glass_refused_for_restricted_subject(world):
 
 def test_referral_grants_receiving_manager_until_closed(world):
     referral = services.referral_create(
-        staff=world["manager"],
-        case=world["case"],
+        access=case_access(world["manager"], world["case"], Duty.REFER),
         to_team=world["other"],
         kind="referral",
         reason="Turning 18 next month, moving to adults",
-        context=ctx(),
-        origin=ORIGIN,
     )
     grant = referral.grants.get()
     assert (grant.grantee, grant.status) == (world["other_manager"], "approved")
     services.referral_decide(
-        staff=world["other_manager"], referral=referral, accept=True, context=ctx(), origin=ORIGIN
+        access=duty_access(world["other_manager"], referral), referral=referral, accept=True
     )
     grant.refresh_from_db()
     assert grant.status == "approved"
-    services.referral_close(staff=world["manager"], referral=referral, context=ctx(), origin=ORIGIN)
+    services.referral_close(
+        access=duty_access(world["manager"], referral, Duty.CLOSE_REFERRAL), referral=referral
+    )
     grant.refresh_from_db()
     assert grant.status == AccessGrant.Status.REVOKED
 
 
 def test_transfer_moves_ownership_once_accepted(world):
     referral = services.referral_create(
-        staff=world["manager"],
-        case=world["case"],
+        access=case_access(world["manager"], world["case"], Duty.REFER),
         to_team=world["other"],
         kind="transfer",
         reason="Turning 18 next month, moving to adults",
-        context=ctx(),
-        origin=ORIGIN,
     )
     world["case"].refresh_from_db()
     assert world["case"].owning_team == world["team"]
-    with pytest.raises(services.RecordsError) as error:
-        services.referral_decide(
-            staff=world["manager"], referral=referral, accept=True, context=ctx(), origin=ORIGIN
-        )
-    assert error.value.message == "Only the manager of the receiving team can decide this"
+    with pytest.raises(AccessRefused) as refused:
+        duty_access(world["manager"], referral)
+    assert refused.value.decision.reasons == (
+        "only the manager of the receiving team can decide this",
+    )
     services.referral_decide(
-        staff=world["other_manager"], referral=referral, accept=True, context=ctx(), origin=ORIGIN
+        access=duty_access(world["other_manager"], referral), referral=referral, accept=True
     )
     world["case"].refresh_from_db()
     assert world["case"].owning_team == world["other"]

@@ -13,12 +13,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from safekeep.access.vocabulary import Action
 from safekeep.api.services import api_token_create
 from safekeep.audit.writing import Origin
 from safekeep.organisation.models import RiskAssessment, StaffMember
 from safekeep.records import services
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, SubjectConflict
 from tests.factories import (
+    case_access,
     device_token,
     laptop_context,
     make_case,
@@ -34,12 +36,14 @@ pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="matrix")
 FILE_BYTES = b"MATRIX-FILE-CONTENT"
 
-# What each relationship may do. "manage": allocate and refer; "who": who-can-see page.
+# What each relationship may do. "edit": change an entry they wrote; "correct": change one
+# the allocated worker wrote, giving a reason (DESIGN.md rule 6: the owning team's manager
+# only); "manage": allocate and refer; "who": who-can-see page.
 ALL = {"view", "add_entry", "edit", "download"}
 EXPECTED: dict[str, set[str]] = {
     "allocated worker": ALL,
     "co-worker": ALL,
-    "manager of owning team": ALL | {"manage", "who"},
+    "manager of owning team": ALL | {"correct", "manage", "who"},
     "manager of another team": set(),
     "same team, not allocated": set(),
     "other team": set(),
@@ -69,6 +73,7 @@ class Pair:
     case: Case
     entry: Entry
     document: Entry
+    own_entry: Entry
 
 
 def _version(entry: Entry, writer: StaffMember, title: str, body: str) -> None:
@@ -135,7 +140,9 @@ def build_world() -> dict[str, Pair]:
         if allocate:
             case.allocations.create(staff=staff, role=allocate, starts_on=start)
         entry, doc = _content(case, staff)
-        pairs[name] = Pair(name, staff, case, entry, doc)
+        own = Entry.objects.create(case=case, kind="note", author=staff, created_at=now)
+        _version(own, staff, "Their own note", "")
+        pairs[name] = Pair(name, staff, case, entry, doc, own)
         return case
 
     add("allocated worker", make_staff(team=team), allocate="allocated_worker")
@@ -302,13 +309,18 @@ def _post_entry(users, pair):
     return response, response.status_code == 302 and Entry.objects.count() == before + 1
 
 
-def _post_edit(users, pair):
-    url = reverse(
-        "records:entry-edit", kwargs={"case_id": pair.case.case_id, "entry_id": pair.entry.pk}
-    )
-    before = pair.entry.versions.count()
-    response = web(users, pair).post(url, {"title": "Edited", "body": "y"})
-    return response, response.status_code == 302 and pair.entry.versions.count() == before + 1
+def _post_edit(entry: str):
+    def call(users, pair):
+        target = getattr(pair, entry)
+        url = reverse(
+            "records:entry-edit", kwargs={"case_id": pair.case.case_id, "entry_id": target.pk}
+        )
+        before = target.versions.count()
+        form = {"title": "Edited", "body": "y", "reason": "Correcting the date of the visit"}
+        response = web(users, pair).post(url, form)
+        return response, response.status_code == 302 and target.versions.count() == before + 1
+
+    return call
 
 
 def _post_upload(users, pair):
@@ -359,8 +371,10 @@ ROUTES = {
         ("add_entry", _post_entry),
     ],
     "records:entry-edit": [
-        ("edit", _get("records:entry-edit", "edit", entry="entry")),
-        ("edit", _post_edit),
+        ("edit", _get("records:entry-edit", "edit", entry="own_entry")),
+        ("edit", _post_edit("own_entry")),
+        ("correct", _get("records:entry-edit", "correct", entry="entry")),
+        ("correct", _post_edit("entry")),
     ],
     "records:document-upload": [
         ("add_entry", _get("records:document-upload", "add_entry")),
@@ -479,14 +493,11 @@ def test_sensitive_entries_only_for_allocated_worker_and_managers(world):
     ):
         pair = pairs[name]
         services.entry_add(
-            staff=pair.case.allocations.first().staff,
-            case=pair.case,
+            access=case_access(pair.case.allocations.first().staff, pair.case, Action.ADD_ENTRY),
             kind="note",
             title="HIDDEN-SENSITIVE",
             body="",
             sensitive=True,
-            context=laptop_context(),
-            origin=ORIGIN,
         )
         page = web(users, pair).get(f"/cases/{pair.case.case_id}/").content
         api = Client().get(f"/api/v1/cases/{pair.case.case_id}", **token(users, pair)).content

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safekeep.access.vocabulary import Action
 from safekeep.api.services import api_token_create
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
@@ -21,8 +22,8 @@ from safekeep.devices.models import DeviceIncident
 from safekeep.devices.selectors import device_recent_access
 from safekeep.records import services
 from tests.factories import (
+    case_access,
     device_token,
-    laptop_context,
     make_case,
     make_device,
     make_staff,
@@ -35,7 +36,9 @@ pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="test")
 A, R = True, False
 PHONE = {"device_type": "smartphone", "os_name": "Android", "os_version": "14"}
+SENSITIVE = "OFFICIAL-SENSITIVE"
 # name: (device fields, or None for a device Safekeep does not know) -> view, add, download, API
+# (an OFFICIAL case unless the name says OFFICIAL-SENSITIVE)
 ROWS: dict[str, tuple[dict[str, Any] | None, tuple[bool, bool, bool, bool]]] = {
     "compliant council laptop": ({}, (A, A, A, A)),
     "unencrypted laptop on site": ({"encrypted": "no"}, (R, R, R, R)),
@@ -51,6 +54,12 @@ ROWS: dict[str, tuple[dict[str, Any] | None, tuple[bool, bool, bool, bool]]] = {
     ),
     "unknown device": (None, (R, R, R, R)),
     "lost laptop": ({"status": "lost"}, (R, R, R, R)),
+    # DESIGN.md: OFFICIAL-SENSITIVE content is never shown on, or saved to, a personal device.
+    "personal phone with passcode, OFFICIAL-SENSITIVE": (
+        {**PHONE, "ownership": "personal"},
+        (R, R, R, R),
+    ),
+    "compliant council laptop, OFFICIAL-SENSITIVE": ({}, (A, A, A, A)),
 }
 
 
@@ -58,15 +67,13 @@ ROWS: dict[str, tuple[dict[str, Any] | None, tuple[bool, bool, bool, bool]]] = {
 def test_device_rows_on_the_real_routes(row: str) -> None:
     fields, expected = ROWS[row]
     worker = make_staff()
-    case = make_case(allocated=(worker,))
+    classification = SENSITIVE if row.endswith(SENSITIVE) else "OFFICIAL"
+    case = make_case(allocated=(worker,), classification=classification)
     document = services.document_upload(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         title="Letter",
         filename="letter.txt",
         content=b"document text",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     user = make_user(worker)
     device = None if fields is None else make_device(staff=worker, **fields)
@@ -103,13 +110,10 @@ def test_refusal_on_a_personal_phone_says_why() -> None:
     worker = make_staff()
     case = make_case(allocated=(worker,))
     document = services.document_upload(
-        staff=worker,
-        case=case,
+        access=case_access(worker, case, Action.ADD_ENTRY),
         title="Letter",
         filename="letter.txt",
         content=b"document text",
-        context=laptop_context(),
-        origin=ORIGIN,
     )
     phone = make_device(staff=worker, ownership="personal", **PHONE)
     client = sign_in(Client(), make_user(worker), device=phone)
@@ -140,10 +144,36 @@ def test_the_caseload_says_when_it_is_the_device_that_hides_the_cases() -> None:
     unknown = sign_in(Client(), user, device=None).get(reverse("records:caseload"))
     assert unknown.status_code == 200
     page = unknown.content.decode()
-    assert "No case content can be shown here: this device is not enrolled with Safekeep" in page
+    assert "This device hides your cases: this device is not enrolled with Safekeep" in page
+    assert "You have no cases to see" not in page
     laptop = sign_in(Client(), user).get(reverse("records:caseload"))
-    assert "No case content can be shown here" not in laptop.content.decode()
+    assert "This device hides your cases" not in laptop.content.decode()
     assert "1 case you can see" in laptop.content.decode()
+
+
+def test_the_api_list_on_a_refused_device_is_403_with_the_reasons() -> None:
+    worker = make_staff()
+    make_case(allocated=(worker,))
+    _, token = api_token_create(user=make_user(worker), name="system", origin=ORIGIN)
+    response = Client().get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Your cases cannot be shown on this device.",
+        "reasons": [
+            "This device is not enrolled with Safekeep, so it is treated as a personal, "
+            "unmanaged device and case content cannot be opened on it"
+        ],
+    }
+
+
+def test_a_personal_phone_lists_no_official_sensitive_case() -> None:
+    worker = make_staff()
+    plain = make_case(allocated=(worker,))
+    sensitive = make_case(allocated=(worker,), classification=SENSITIVE)
+    phone = make_device(staff=worker, ownership="personal", **PHONE)
+    page = sign_in(Client(), make_user(worker), device=phone).get(reverse("records:caseload"))
+    body = page.content.decode()
+    assert plain.case_id in body and sensitive.case_id not in body
 
 
 def test_case_pages_record_the_device_so_a_lost_device_report_can_list_them() -> None:

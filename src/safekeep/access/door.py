@@ -199,8 +199,8 @@ def case_duty_access(
 ) -> CaseAccess:
     """May `staff` allocate, refer, or see who can see case `case_id`? Raises `AccessRefused`.
 
-    Allocating and referring need the right to change the case and the manager's duty;
-    seeing who has access is information governance's, or the owning manager's who can view.
+    Each needs the right to see the case on this device and a manager's duty; seeing who has
+    access is information governance's, or the owning manager's who can view it.
     """
     case, actor, facts, origin = _gather(staff, case_id, context, origin, duty)
     decision = _duty_decision(actor, facts, context, duty)
@@ -367,8 +367,9 @@ def _decided(
 
 
 def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: Duty) -> Decision:
-    """Allocating and referring: the right to change the case, then the manager's duty.
-    Seeing who has access: information governance, or the owning manager who can view it."""
+    """Allocating and referring: the right to see the case here, then the manager's duty
+    (the owning team's manager, or for allocating the manager it is referred to). Seeing who
+    has access: information governance, or the owning manager who can view it."""
     today = context.today
     if duty is Duty.SEE_WHO_CAN_SEE:
         view = decide(actor, Action.VIEW, facts, context)
@@ -379,7 +380,7 @@ def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: 
         rule = duties.may_refer(actor, facts, today)
     else:
         raise ValueError(f"{duty} is not a duty on a case")
-    base = decide(actor, Action.EDIT, facts, context)
+    base = decide(actor, Action.VIEW, facts, context)
     if not base.allowed:
         return base
     if not rule.allowed:

@@ -66,9 +66,7 @@ def visible_condition(facts: ActorFacts, context: Context, action: str) -> Q | N
     staff_pk = facts.staff_pk
     # Rule 3: never one's own record, never a named conflict; and only what the device shows.
     person = ~Q(subject__staff_id=staff_pk) & ~Q(
-        Exists(
-            SubjectConflict.objects.filter(subject_id=OuterRef("subject_id"), staff_id=staff_pk)
-        )
+        Exists(SubjectConflict.objects.filter(subject_id=OuterRef("subject_id"), staff_id=staff_pk))
     )
     if len(shown) < len(CLASSIFICATION_RANK):
         person &= Q(classification__in=shown)

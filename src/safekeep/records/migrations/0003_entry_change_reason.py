@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0002_sealed_content'),
+        ("records", "0002_sealed_content"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='entryversion',
-            name='change_reason',
-            field=models.TextField(blank=True, default=''),
+            model_name="entryversion",
+            name="change_reason",
+            field=models.TextField(blank=True, default=""),
         ),
     ]
