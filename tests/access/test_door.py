@@ -372,3 +372,55 @@ def test_nobody_decides_their_own_request_and_the_refusal_is_recorded() -> None:
         door.grant_access(staff=manager, grant=grant, context=laptop_context(NOW), origin=ORIGIN)
     assert refused.value.decision.reasons == ("you cannot decide your own request for access",)
     assert entries() == [("accessgrant.decide_grant", "refused")]
+
+
+def test_each_queue_lists_exactly_what_the_door_lets_that_person_decide() -> None:
+    north, south = make_team(), make_team()
+    manager_north = make_staff(team=north, roles=("team_manager",))
+    manager_south = make_staff(team=south, roles=("team_manager",))
+    ig = make_staff(team=south, roles=("ig_officer",))
+    left = make_staff(team=north, roles=("team_manager",), end_date=dt.date(2026, 1, 1))
+    worker = make_staff(team=north)
+    people = [manager_north, manager_south, ig, left, worker]
+    plain, restricted = make_case(team=north), make_case(team=north, restricted=True)
+    for case in (plain, restricted):
+        for grantee in (worker, manager_north, ig):
+            AccessGrant.objects.create(
+                case=case,
+                grantee=grantee,
+                actions="view",
+                reason="r" * 20,
+                starts_at=NOW,
+                expires_at=NOW + dt.timedelta(days=1),
+            )
+    Referral.objects.create(
+        case=plain, kind="referral", from_team=north, to_team=south, reason="r" * 20,
+        created_by=manager_north,
+    )  # fmt: skip
+    for user in (worker, ig):
+        BreakGlass.objects.create(
+            case=plain, staff=user, reason="r" * 20, started_at=NOW, expires_at=NOW
+        )
+    context = laptop_context(NOW)
+    items = [
+        (Duty.DECIDE_GRANT, AccessGrant.objects.all(), door.grant_access, "grant"),
+        (Duty.DECIDE_REFERRAL, Referral.objects.all(), door.referral_access, "referral"),
+        (
+            Duty.REVIEW_BREAK_GLASS,
+            BreakGlass.objects.all(),
+            door.break_glass_review_access,
+            "glass",
+        ),
+    ]
+    for person in people:
+        for duty, every, ask_door, name in items:
+            allowed = set()
+            for item in every:
+                extra = {"duty": duty} if duty is Duty.DECIDE_REFERRAL else {}
+                try:
+                    ask_door(staff=person, context=context, origin=ORIGIN, **{name: item}, **extra)
+                except AccessRefused:
+                    continue
+                allowed.add(item.pk)
+            listed = {item.pk for item in door.queue(staff=person, duty=duty, context=context)}
+            assert listed == allowed, (person.staff_id, duty)

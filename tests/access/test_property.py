@@ -1,4 +1,4 @@
-"""The per-case decision and the list query agree, on random worlds in the real database.
+"""The per-case decision, the list query and the pages agree, on random worlds in the database.
 
 Hypothesis builds small councils (staff with roles, leavers, disabled accounts and
 volunteers with risk assessments; cases with restricted subjects, staff subjects and
@@ -11,7 +11,9 @@ action, `decide()` on loaded facts must allow exactly the cases that
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,11 +21,14 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safekeep.access import door
 from safekeep.access.context import command_context
+from safekeep.access.door import AccessRefused, EntryMissing
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import Context, decide
 from safekeep.access.queries import visible_cases
-from safekeep.access.vocabulary import ACTIONS
+from safekeep.access.vocabulary import ACTIONS, Action, Duty
+from safekeep.audit.writing import Origin
 from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, STATUSES, TRISTATE, DeviceFacts
 from safekeep.organisation.models import (
     Directorate,
@@ -37,6 +42,7 @@ from safekeep.records.models import (
     Allocation,
     BreakGlass,
     Case,
+    Entry,
     Subject,
     SubjectConflict,
 )
@@ -147,6 +153,10 @@ world_strategy = st.fixed_dictionaries(
         "staff": st.lists(staff_strategy, min_size=N_STAFF, max_size=N_STAFF),
         "cases": st.lists(case_strategy, min_size=N_CASES, max_size=N_CASES),
         "links": st.lists(link_strategy, min_size=N_STAFF * N_CASES, max_size=N_STAFF * N_CASES),
+        # One entry per case: who wrote it, and whether it is sensitive.
+        "entries": st.lists(
+            st.tuples(staff_index, st.booleans()), min_size=N_CASES, max_size=N_CASES
+        ),
     }
 )
 
@@ -193,15 +203,22 @@ def build(world: dict[str, Any]) -> tuple[list[tuple[StaffMember, bool]], list[C
         )
         for staff_n in spec["conflicts"]:
             SubjectConflict.objects.create(subject=subject, staff=people[staff_n][0])
-        cases.append(
-            Case.objects.create(
-                case_id=f"C{n}",
-                subject=subject,
-                owning_team=teams[spec["team"]],
-                classification=spec["classification"],
-                opened_on=dt.date(2025, 1, 1),
-            )
+        case = Case.objects.create(
+            case_id=f"C{n}",
+            subject=subject,
+            owning_team=teams[spec["team"]],
+            classification=spec["classification"],
+            opened_on=dt.date(2025, 1, 1),
         )
+        author, sensitive = world["entries"][n]
+        Entry.objects.create(
+            case=case,
+            kind="note",
+            sensitive=sensitive,
+            author=people[author][0],
+            created_at=NOW - DAY,
+        )
+        cases.append(case)
     for n, link in enumerate(world["links"]):
         staff, case = people[n // N_CASES][0], cases[n % N_CASES]
         if link["allocation"] is not None:
@@ -253,6 +270,45 @@ def check_agreement(
             assert decided == listed, (staff.staff_id, action)
 
 
+def _opens(ask: Callable[[], object]) -> bool:
+    try:
+        ask()
+    except (AccessRefused, EntryMissing):
+        return False
+    return True
+
+
+def check_offers(
+    people: list[tuple[StaffMember, bool]], cases: list[Case], context: Context
+) -> None:
+    """A case page offers exactly what the door then allows: each action, each duty, and
+    changing each entry (DESIGN.md rule 6) -- for every person with a sign-in that works."""
+    origin = Origin.command("property")
+    for staff, active in people:
+        if not active:
+            continue  # the door reads a disabled account from the sign-in; these have none
+        for case in cases:
+            asks = {"staff": staff, "case_id": case.case_id, "context": context, "origin": origin}
+            try:
+                page = door.case_access(action=Action.VIEW, **asks)
+            except AccessRefused:
+                continue
+            offers = page.offers()
+            for action in (Action.ADD_ENTRY, Action.DOWNLOAD):
+                opens = _opens(partial(door.case_access, action=action, change=True, **asks))
+                assert (action in offers) == opens, (staff.staff_id, case.case_id, action)
+            for duty in (Duty.ALLOCATE, Duty.REFER, Duty.SEE_WHO_CAN_SEE):
+                opens = _opens(partial(door.case_duty_access, duty=duty, change=True, **asks))
+                assert (duty in offers) == opens, (staff.staff_id, case.case_id, duty)
+            for entry in Entry.objects.filter(case=case):
+                visible = not entry.sensitive or page.decision.sees_sensitive_entries
+                offered = visible and page.may_change(
+                    entry_pk=entry.pk, author_pk=entry.author_id, sensitive=entry.sensitive
+                )
+                opens = _opens(partial(door.entry_access, entry_id=entry.pk, change=True, **asks))
+                assert offered == opens, (staff.staff_id, case.case_id, "edit", entry.pk)
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=200,
@@ -267,7 +323,9 @@ def test_decide_and_visible_cases_agree(world: dict[str, Any]) -> None:
                 command_context(NOW, device=world["device"]),
                 printer_secure=world["printer_secure"],
             )
-            check_agreement(*build(world), context)
+            people, cases = build(world)
+            check_agreement(people, cases, context)
+            check_offers(people, cases, context)
             raise Rollback
     except Rollback:
         pass

@@ -6,6 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from safekeep.access.device_rules import device_decision
 from safekeep.audit.models import AuditEntry
 from safekeep.devices import services
 from safekeep.devices.conf import DEVICE_COOKIE
@@ -133,15 +134,28 @@ def test_reporting_lost_revokes_the_credential_and_records_an_incident():
         services.device_report_missing(origin=ORIGIN, device=device, status="lost", reporter=staff)
 
 
-def test_personal_enrolment_declares_type_and_passcode():
+def test_a_declared_passcode_counts_only_once_it_confirms_it():
     staff = make_staff()
     device, token = services.personal_device_enrol(
         origin=ORIGIN, staff=staff, device_type="smartphone", passcode="yes", os="iOS 17.5"
     )
     facts = device_facts_for_request(request_with(token))
     assert facts is not None
-    assert (facts.ownership, facts.device_type, facts.passcode) == ("personal", "smartphone", "yes")
+    # DESIGN.md: what a person says of their own phone is "unknown" until IT confirms it.
+    assert (facts.ownership, facts.device_type, facts.passcode) == (
+        "personal",
+        "smartphone",
+        "unknown",
+    )
     assert facts.label == f"personal phone {device.asset_tag}"
+    assert not device_decision("view", facts, current_task_policy()).allowed
+    entry = AuditEntry.objects.get(action="device.enrol_personal")
+    assert entry.reasons[0] == "personal smartphone, passcode declared yes"
+    services.device_update(origin=ORIGIN, device=device, passcode="yes")  # IT confirms
+    confirmed = device_facts_for_request(request_with(token))
+    assert (
+        confirmed is not None and device_decision("view", confirmed, current_task_policy()).allowed
+    )
 
 
 def test_retire_stops_the_credential():

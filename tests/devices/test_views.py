@@ -108,10 +108,10 @@ def test_personal_device_enrolment_and_what_it_may_do():
     )
     assert response.status_code == 302
     device = Device.objects.get(assigned_staff=staff)
-    assert (device.ownership, device.passcode) == ("personal", "no")
+    assert (device.ownership, device.passcode) == ("personal", "unknown")
     page = client.get(reverse("devices:this-device")).content.decode()
     assert f"personal phone {device.asset_tag}" in page
-    assert "Needs a passcode on the device: this device has no passcode" in page
+    assert "Needs a passcode on the device: this device has no passcode we know of" in page
     assert "Prevented by the task policy" in page
 
 

@@ -14,11 +14,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from safekeep.access.vocabulary import Action
-from safekeep.records import selectors, services
+from safekeep.access import door
+from safekeep.access.vocabulary import Action, Duty
+from safekeep.records import services
 from safekeep.records.models import BreakGlass, Entry
 from tests.factories import (
     case_access,
+    laptop_context,
     make_case,
     make_device,
     make_staff,
@@ -157,9 +159,8 @@ def test_a_restricted_refusal_offers_a_request_that_lands_with_ig(team_world):
         {"actions": ["view"], "reason": "I am the new allocated worker from Monday", "days": "7"},
     )
     assert "Request sent" in sent.content.decode()
-    assert list(selectors.grant_requests_for(staff=ig, today=dt.date.today())) == list(
-        case.grants.all()
-    )
+    queue = door.queue(staff=ig, duty=Duty.DECIDE_GRANT, context=laptop_context())
+    assert list(queue) == list(case.grants.all())
 
 
 # --- the door's query budget ---------------------------------------------------------------

@@ -18,11 +18,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.db.models import QuerySet
 
-from safekeep.access import duties, wording
+from safekeep.access import duties, queries, wording
 from safekeep.access.device_rules import device_decision
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import (
@@ -35,7 +35,6 @@ from safekeep.access.policy import (
     may_break_glass,
     refuse,
 )
-from safekeep.access.queries import visible_condition
 from safekeep.access.vocabulary import Action, Duty, Obligation
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.models import Device
@@ -231,7 +230,7 @@ def case_list(*, staff: StaffMember, context: Context, origin: Origin) -> CaseLi
     (so a page or the API says so, instead of showing an empty list)."""
     actor = _actor(staff, context)
     origin = _named(origin, staff)
-    condition = visible_condition(actor, context, Action.VIEW)
+    condition = queries.visible_condition(actor, context, Action.VIEW)
     if condition is None:
         device = _device_refusal(context)
         if device is not None:
@@ -301,6 +300,19 @@ def break_glass_review_access(
     """May `staff` review this use of break-glass? Raises `AccessRefused`."""
     facts = duties.BreakGlassUseFacts(user_pk=glass.staff_id)
     return _duty(staff, context, origin, Duty.REVIEW_BREAK_GLASS, glass, glass.case, facts)
+
+
+def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
+    """What waits for this person's decision: requests for access, referrals to their team,
+    or uses of break-glass to review. Only what the door would let them decide."""
+    actor = _actor(staff, context)
+    if duty is Duty.DECIDE_GRANT:
+        return queries.grant_requests_to_decide(actor, context.today)
+    if duty is Duty.DECIDE_REFERRAL:
+        return queries.referrals_to_decide(actor, context.today)
+    if duty is Duty.REVIEW_BREAK_GLASS:
+        return queries.break_glass_to_review(actor, context.today)
+    raise ValueError(f"{duty} has no queue")
 
 
 # --- the inside of the door -------------------------------------------------------------------

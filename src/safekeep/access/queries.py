@@ -7,12 +7,15 @@ run a per-row Python check.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
+from safekeep.access import duties
 from safekeep.access.device_rules import device_decision
 from safekeep.access.facts import actor_facts
-from safekeep.access.policy import ActorFacts, Context, Decision
+from safekeep.access.policy import ActorFacts, Context
 from safekeep.access.vocabulary import (
     ACTIONS,
     CLASSIFICATION_RANK,
@@ -26,7 +29,7 @@ from safekeep.records.models import (
     Allocation,
     BreakGlass,
     Case,
-    Entry,
+    Referral,
     SubjectConflict,
 )
 
@@ -144,12 +147,47 @@ def linked_case_ids(staff_pk: int) -> list[int]:
     return sorted(set(allocations.union(grants, glass)))
 
 
-def visible_entries(case: Case, decision: Decision) -> QuerySet[Entry]:
-    """The entries of `case` the decision lets the person see: sensitive ones need the
-    allocated worker, the supervising manager or the owning team's manager."""
-    if not decision.allowed:
-        return Entry.objects.none()
-    entries = Entry.objects.filter(case=case)
-    if decision.sees_sensitive_entries:
-        return entries
-    return entries.filter(sensitive=False)
+# --- the decision queues: the duties (`duties.py`) as queries ------------------------------
+
+
+def grant_requests_to_decide(actor: ActorFacts, today: dt.date) -> QuerySet[AccessGrant]:
+    """Requests for access this person may decide (`duties.may_decide_grant`, as a query)."""
+    ways = Q(pk__in=[])
+    if duties.is_ig_officer(actor, today):
+        ways |= Q(case__subject__restricted=True)
+    managed = _managed_teams(actor, today)
+    if managed:
+        ways |= Q(case__owning_team_id__in=managed, case__subject__restricted=False)
+    return (
+        AccessGrant.objects.filter(ways, status=AccessGrant.Status.REQUESTED)
+        .exclude(grantee_id=actor.staff_pk)
+        .select_related("case", "grantee")
+        .order_by("created_at", "id")
+    )
+
+
+def referrals_to_decide(actor: ActorFacts, today: dt.date) -> QuerySet[Referral]:
+    """Open referrals and transfers to a team this person manages (`may_decide_referral`)."""
+    return (
+        Referral.objects.filter(
+            to_team_id__in=_managed_teams(actor, today), status=Referral.Status.OPEN
+        )
+        .select_related("case", "from_team", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def break_glass_to_review(actor: ActorFacts, today: dt.date) -> QuerySet[BreakGlass]:
+    """Uses of break-glass this person may review (`may_review_break_glass`), oldest first."""
+    if not duties.is_ig_officer(actor, today):
+        return BreakGlass.objects.none()
+    return (
+        BreakGlass.objects.filter(outcome=BreakGlass.Outcome.PENDING)
+        .exclude(staff_id=actor.staff_pk)
+        .select_related("case", "staff")
+        .order_by("started_at", "id")
+    )
+
+
+def _managed_teams(actor: ActorFacts, today: dt.date) -> list[int]:
+    return sorted(t for t in actor.managed_team_ids if duties.manages_team(actor, t, today))

@@ -394,7 +394,12 @@ def enrolment_redeem(*, origin: Origin, code: str) -> tuple[Device, str]:
 def personal_device_enrol(
     *, origin: Origin, staff: StaffMember, device_type: str, passcode: str, os: str = ""
 ) -> tuple[Device, str]:
-    """A member of staff enrols their own device, declaring its type and passcode."""
+    """A member of staff enrols their own device, declaring its type and passcode.
+
+    What a person says of their own device does not count (DESIGN.md): the passcode is
+    recorded as "unknown" until IT confirms it in the register, so no task conditional on
+    a passcode is allowed before then. What they declared is kept in the audit entry.
+    """
     if device_type not in DEVICE_TYPES:
         raise DeviceError("Choose the kind of device")
     if passcode not in {TriState.YES, TriState.NO}:
@@ -406,7 +411,7 @@ def personal_device_enrol(
         ownership=Ownership.PERSONAL,
         assigned_staff=staff,
         encrypted=TriState.UNKNOWN,
-        passcode=passcode,
+        passcode=TriState.UNKNOWN,
         os_name=os_name,
         os_version=os_version,
         on_site=False,
@@ -418,7 +423,10 @@ def personal_device_enrol(
         decision="done",
         object_type="device",
         object_id=device.asset_tag,
-        reasons=[f"personal {device_type}, passcode declared {passcode}"],
+        reasons=[
+            f"personal {device_type}, passcode declared {passcode}",
+            "passcode recorded as unknown until IT confirms it",
+        ],
     )
     return device, token
 

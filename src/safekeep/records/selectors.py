@@ -24,7 +24,6 @@ from safekeep.records import sealing
 from safekeep.records.models import (
     AccessGrant,
     Allocation,
-    BreakGlass,
     Case,
     Document,
     Entry,
@@ -254,40 +253,4 @@ def case_referrals(*, case: Case) -> QuerySet[Referral]:
         Referral.objects.filter(case=case)
         .select_related("from_team", "to_team", "created_by", "decided_by")
         .order_by("-created_at", "-id")
-    )
-
-
-def grant_requests_for(*, staff: StaffMember, today: dt.date) -> QuerySet[AccessGrant]:
-    """Requests waiting for this person: their team's cases, or restricted ones for IG."""
-    roles = staff.role_names()
-    query = Q(pk__in=[])
-    if "team_manager" in roles:
-        query |= Q(case__owning_team_id=staff.team_id, case__subject__restricted=False)
-    if "ig_officer" in roles:
-        query |= Q(case__subject__restricted=True)
-    return (
-        AccessGrant.objects.filter(query, status=AccessGrant.Status.REQUESTED)
-        .exclude(grantee=staff)
-        .select_related("case", "grantee")
-        .order_by("created_at", "id")
-    )
-
-
-def referrals_for(*, staff: StaffMember) -> QuerySet[Referral]:
-    """Open referrals and transfers waiting for this person's team, if they manage it."""
-    if "team_manager" not in staff.role_names():
-        return Referral.objects.none()
-    return (
-        Referral.objects.filter(to_team_id=staff.team_id, status=Referral.Status.OPEN)
-        .select_related("case", "from_team", "created_by")
-        .order_by("created_at", "id")
-    )
-
-
-def break_glass_review_queue() -> QuerySet[BreakGlass]:
-    """Every use of break-glass IG has not yet reviewed, oldest first."""
-    return (
-        BreakGlass.objects.filter(outcome=BreakGlass.Outcome.PENDING)
-        .select_related("case", "staff")
-        .order_by("started_at", "id")
     )

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from safekeep.organisation.models import StaffMember
-
 from safekeep.web.decorators import is_verified
 
 SERVICE_NAME = "Safekeep"

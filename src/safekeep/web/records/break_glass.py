@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused
-from safekeep.access.vocabulary import BREAK_GLASS_HOURS, RoleName
+from safekeep.access.vocabulary import BREAK_GLASS_HOURS, Duty, RoleName
 from safekeep.records import forms as record_forms
-from safekeep.records import selectors, services
+from safekeep.records import services
 from safekeep.records.models import BreakGlass
 from safekeep.web.decorators import role_required, verified_staff_required
 from safekeep.web.pages import form_page, origin_of, refusal_page, staff_of
@@ -84,5 +84,7 @@ def break_glass_queue(request: HttpRequest) -> HttpResponse:
         done="Review recorded",
         template="records/break_glass_queue.html",
         page_title="Break-glass reviews",
-        queue=selectors.break_glass_review_queue(),
+        queue=door.queue(
+            staff=staff_of(request), duty=Duty.REVIEW_BREAK_GLASS, context=request_context(request)
+        ),
     )

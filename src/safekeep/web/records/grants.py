@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods
 
 from safekeep.access import door
 from safekeep.access.context import request_context
+from safekeep.access.vocabulary import Duty
 from safekeep.audit.writing import audit_event
 from safekeep.records import forms as record_forms
-from safekeep.records import selectors, services
+from safekeep.records import services
 from safekeep.records.models import AccessGrant, Case
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import form_page, origin_of, staff_of
@@ -87,7 +88,7 @@ def grant_requests(request: HttpRequest) -> HttpResponse:
         done="Decision recorded",
         template="records/grant_requests.html",
         page_title="Access requests",
-        pending=selectors.grant_requests_for(
-            staff=staff_of(request), today=request_context(request).today
+        pending=door.queue(
+            staff=staff_of(request), duty=Duty.DECIDE_GRANT, context=request_context(request)
         ),
     )

@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from safekeep.access import door
+from safekeep.access.context import request_context
 from safekeep.access.door import CaseAccess
 from safekeep.access.vocabulary import Duty
 from safekeep.records import forms as record_forms
-from safekeep.records import selectors, services
+from safekeep.records import services
 from safekeep.records.models import Referral
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import staff_of
@@ -59,5 +60,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
         done="Decision recorded",
         template="records/referrals.html",
         page_title="Referrals and transfers",
-        pending=selectors.referrals_for(staff=staff_of(request)),
+        pending=door.queue(
+            staff=staff_of(request), duty=Duty.DECIDE_REFERRAL, context=request_context(request)
+        ),
     )
