@@ -28,10 +28,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.factories import case_access
-
-from safekeep.access.vocabulary import Action
-
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
     "SAFEKEEP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -307,9 +303,10 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
     from django.test import Client
     from django.test.utils import override_settings
     from django.urls import path
+    from tests.factories import case_access
 
     import safekeep.urls
-    from safekeep.access.policy import Decision
+    from safekeep.access.vocabulary import Action
     from safekeep.accounts.services import account_create
     from safekeep.api import cases as api_cases
     from safekeep.api.services import api_token_create
@@ -343,12 +340,12 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
     )
     code = enrolment_code_issue(origin=origin, device=device, issued_by=None)
     _, credential = enrolment_redeem(origin=origin, code=code)
-    all_entries = Decision(True, (), sees_sensitive_entries=True)
 
     def bare(request: HttpRequest, case_id: str) -> JsonResponse:
-        found = selectors.case_by_id(case_id)
-        assert found is not None
-        entries = selectors.entry_views(case=found, decision=all_entries)
+        found = Case.objects.select_related("subject", "owning_team").get(case_id=case_id)
+        entries = [
+            selectors.entry_view(e) for e in selectors.entries_of(found, with_sensitive=True)
+        ]
         body = {**api_cases._case_out(found), "entries": [api_cases._entry_out(e) for e in entries]}
         return JsonResponse(body, json_dumps_params={"default": str})
 

@@ -23,12 +23,13 @@ from safekeep.access.policy import (
     BreakGlassFacts,
     CaseFacts,
     Context,
+    EntryFacts,
     GrantFacts,
     RiskAssessmentFacts,
     may_break_glass,
     relationship_decision,
 )
-from safekeep.access.vocabulary import ACTIONS, Basis
+from safekeep.access.vocabulary import ACTIONS, Basis, Obligation
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -777,3 +778,70 @@ def test_policy_imports_nothing_of_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- changing an existing entry (rule 6): its author, or the owning manager correcting it ---
+
+MINE = EntryFacts(entry_pk=1, author_pk=ME)
+THEIRS = EntryFacts(entry_pk=2, author_pk=3)
+CORRECTS = "manager of the team that owns this case, correcting an entry someone else wrote"
+ONLY_AUTHOR = (
+    "only the person who wrote an entry, or a manager of the team that owns the case "
+    "correcting it, can change it"
+)
+# (name, actor, case, entry, allowed, last reason)
+EDITS: list[tuple[str, ActorFacts, CaseFacts, EntryFacts, bool, str]] = [
+    ("author, allocated", person(), ALLOCATED, MINE, True, "you wrote this entry"),
+    ("co-worker, not the author", person(), case(allocations=(allocation("co_worker"),)),
+     THEIRS, False, ONLY_AUTHOR),
+    ("allocated worker, not the author", person(), ALLOCATED, THEIRS, False, ONLY_AUTHOR),
+    ("owning manager corrects", person("team_manager"), case(), THEIRS, True,
+     CORRECTS + " (the reason is recorded)"),
+    ("manager of another team", person("team_manager", managed_team_ids=frozenset({OTHER_TEAM})),
+     ALLOCATED, THEIRS, False, ONLY_AUTHOR),
+    ("volunteer, someone else's", VOLUNTEER, ALLOCATED, THEIRS, False, ONLY_AUTHOR),
+    ("volunteer, own", VOLUNTEER, ALLOCATED, MINE, True, "you wrote this entry"),
+    ("grant naming edit, not the author", person(), case(grants=(grant("view edit"),)),
+     THEIRS, False, ONLY_AUTHOR),
+    ("grant naming edit, the author", person(), case(grants=(grant("view edit"),)), MINE,
+     True, "you wrote this entry"),
+    ("break-glass, the author", person(), case(break_glass=(GLASS,)), MINE, False,
+     "break-glass access allows viewing only"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "actor", "resource", "entry", "allowed", "reason"),
+    EDITS,
+    ids=[row[0] for row in EDITS],
+)
+def test_changing_an_entry(
+    name: str,
+    actor: ActorFacts,
+    resource: CaseFacts,
+    entry: EntryFacts,
+    allowed: bool,
+    reason: str,
+) -> None:
+    decision = relationship_decision(actor, "edit", resource, CTX, entry)
+    assert (decision.allowed, decision.reasons[-1]) == (allowed, reason), name
+    corrects = reason.startswith(CORRECTS)
+    assert (Obligation.RECORD_REASON in decision.obligations) is corrects, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(actor=actors, resource=cases, author=st.sampled_from([ME, 3]))
+def test_only_the_author_or_the_owning_manager_changes_an_entry(
+    actor: ActorFacts, resource: CaseFacts, author: int
+) -> None:
+    entry = EntryFacts(entry_pk=1, author_pk=author)
+    decision = relationship_decision(actor, "edit", resource, CTX, entry)
+    if not decision.allowed:
+        return
+    # Never more than editing the case at all allows...
+    assert relationship_decision(actor, "edit", resource, CTX).allowed
+    # ...and only the author, or a manager of the owning team (who must give a reason).
+    manager = "team_manager" in actor.roles and resource.owning_team_id in actor.managed_team_ids
+    assert author == actor.staff_pk or manager
+    assert (Obligation.RECORD_REASON in decision.obligations) is (author != actor.staff_pk)
+    assert not (actor.is_volunteer and author != actor.staff_pk) or manager

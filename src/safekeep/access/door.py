@@ -84,7 +84,7 @@ class CaseAccess:
     def may_change(self, *, entry_pk: int, author_pk: int, sensitive: bool) -> bool:
         """Whether this person could change that entry of this case (no query)."""
         entry = EntryFacts(entry_pk=entry_pk, author_pk=author_pk, sensitive=sensitive)
-        return decide(self.actor, Action.EDIT, self.facts, self.context, entry).allowed
+        return decide(self.actor, Action.EDIT, self.facts, self.context, entry=entry).allowed
 
     def may(self, duty: Duty) -> bool:
         """Whether this person may do a manager's or IG's duty on this case (no query)."""
@@ -180,7 +180,9 @@ def entry_access(
         _record(origin, case, Action.EDIT, decision)
         raise EntryMissing("There is no such entry on this case")
     about = EntryFacts(entry_pk=entry.pk, author_pk=entry.author_id, sensitive=entry.sensitive)
-    access = dataclasses.replace(access, decision=decide(actor, Action.EDIT, facts, context, about))
+    access = dataclasses.replace(
+        access, decision=decide(actor, Action.EDIT, facts, context, entry=about)
+    )
     if not access.decision.allowed:
         _refused(access)
     _settle(access, change=change)

@@ -188,6 +188,7 @@ def decide(
     action: str,
     resource: CaseFacts,
     context: Context,
+    *,
     entry: EntryFacts | None = None,
 ) -> Decision:
     """The one access decision: the relationship rules, then the device rules. Default deny.

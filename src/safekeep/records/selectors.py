@@ -208,8 +208,13 @@ def case_entries(*, access: CaseAccess) -> QuerySet[Entry]:
     """Entries the decision lets this person see, newest first, with every version:
     sensitive ones need the allocated worker, the supervising manager or the owning
     team's manager."""
-    entries = Entry.objects.filter(case=access.case).select_related("author")
-    if not access.decision.sees_sensitive_entries:
+    return entries_of(access.case, with_sensitive=access.decision.sees_sensitive_entries)
+
+
+def entries_of(case: Case, *, with_sensitive: bool) -> QuerySet[Entry]:
+    """A case's entries with their versions and documents, ready to open."""
+    entries = Entry.objects.filter(case=case).select_related("author")
+    if not with_sensitive:
         entries = entries.filter(sensitive=False)
     return entries.prefetch_related(
         Prefetch(
