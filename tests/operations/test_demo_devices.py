@@ -7,7 +7,8 @@ import pytest
 from rich.console import Console
 
 from safekeep.devices.models import Device, DeviceComplaint
-from safekeep.devices.selectors import devices_non_compliant, foi_population, foi_q1c
+from safekeep.devices.selectors import devices_non_compliant
+from safekeep.governance.foi import foi_population, foi_q1c
 from safekeep.operations.demo.council import load_organisation
 from safekeep.operations.demo.devices import load_fleet
 
