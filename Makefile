@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-smoke clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,6 +45,12 @@ lint: $(VENV)/.installed
 
 bench: install
 	$(PY) bench/run.py
+
+# Every benchmark at a small size (about two minutes): proves they run; figures are not kept.
+bench-smoke: install
+	SAFEKEEP_BENCH_POLICY_SIZE=500 SAFEKEEP_BENCH_AUDIT_VERIFY_SIZE=2000 \
+	SAFEKEEP_BENCH_AUDIT_SQLITE_VERIFY_SIZE=2000 SAFEKEEP_BENCH_AUDIT_READS=50 \
+	SAFEKEEP_BENCH_CRYPTO_KEYS=500 $(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

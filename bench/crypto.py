@@ -58,12 +58,12 @@ def _worker(n: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     from django.db import connection
 
-    from safekeep.audit.writing import Origin
-    from safekeep.crypto import _aead, backup, envelope, rotation
+    from safekeep.crypto import _aead, envelope, rotation
     from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
     from safekeep.crypto.keys import current_kek
     from safekeep.crypto.models import DataKey
     from safekeep.crypto.providers import get_provider
+    from safekeep.operations import backup
     from safekeep.records.models import Subject
 
     results: dict[str, Any] = {"engine": connection.vendor, "data_keys": n}
@@ -160,10 +160,9 @@ def _worker(n: int) -> dict[str, Any]:
             batch = []
     DataKey.objects.bulk_create(batch)
     results["data_keys_created_per_second"] = round(n / (time.perf_counter() - start))
-    origin = Origin.command("bench")
-    run, _ = rotation.rotation_start(origin=origin)
+    run, _ = rotation.rotation_start(actor="command:bench")
     start = time.perf_counter()
-    done = rotation.rotation_run(run, origin=origin)
+    done = rotation.rotation_run(run, actor="command:bench")
     elapsed = time.perf_counter() - start
     results["rotation_rewrapped"] = done
     results["rotation_seconds"] = round(elapsed, 2)
@@ -187,7 +186,7 @@ def _restore_worker(backup_file: str) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
 
-    from safekeep.crypto import backup
+    from safekeep.operations import backup
 
     call_command("migrate", verbosity=0)
     start = time.perf_counter()

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "safekeep.records",
     "safekeep.crypto",
     "safekeep.devices",
+    "safekeep.governance",
+    "safekeep.operations",
     "safekeep.api",
     "safekeep.access",
     "safekeep.web",

@@ -1,4 +1,4 @@
-"""`safekeep createadmin` and `safekeep demo-code`."""
+"""`safekeep createadmin`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts.models import User
-from safekeep.accounts.services import account_create
 from tests.accounts.helpers import actions
-from tests.browser.helpers import totp_code
 from tests.factories import make_staff, make_user
 
 pytestmark = pytest.mark.django_db
@@ -70,25 +68,3 @@ def test_createadmin_refusals(tmp_path: Path, setup: str, password: str, message
     with pytest.raises(CommandError) as error:
         call_command("createadmin", "--staff-id=A0001", f"--password-file={path}")
     assert str(error.value) == message.format(file=path)
-
-
-def test_demo_code_prints_the_current_code_for_demo_accounts_only() -> None:
-    key = "3132333435363738393031323334353637383930"
-    demo = account_create(
-        staff=make_staff(),
-        password="a long demo passphrase",
-        totp_key_hex=key,
-        is_demo_account=True,
-    )
-    out = io.StringIO()
-    call_command("demo_code", demo.email, stdout=out)
-    assert out.getvalue().strip() == totp_code(bytes.fromhex(key))
-
-    ordinary = make_user(make_staff())
-    for email in (ordinary.email, "nobody@council.example"):
-        with pytest.raises(CommandError) as error:
-            call_command("demo_code", email)
-        assert str(error.value) == (
-            f"{email} is not a demo account. demo-code only prints codes for the accounts "
-            "that `safekeep demo` created."
-        )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from safekeep.audit.models import AuditEntry
-from safekeep.crypto import _aead, envelope
+from safekeep.crypto import _aead, envelope, signals
 from safekeep.crypto.envelope import KeyRef, decrypt, decrypt_text, encrypt, encrypt_text
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.crypto.models import DataKey, KeyEncryptionKey
@@ -196,6 +196,47 @@ def test_a_tampered_value_is_audited_and_logged_without_content(caplog) -> None:
     assert "integrity failure: a sealed value for case 1 row 1 field body" in caplog.text
     assert "secret" not in caplog.text
     assert "secret" not in str(entry.reasons)
+
+
+def test_an_integrity_failure_is_announced_with_ids_only() -> None:
+    """crypto never imports audit: it sends a signal with plain data, and audit records it."""
+    heard: list[dict[str, object]] = []
+
+    def listen(sender: object, **kwargs: object) -> None:
+        heard.append(kwargs)
+
+    signals.integrity_failure.connect(listen)
+    try:
+        sealed = encrypt(CASE_A, field="body", plaintext=b"the secret note")
+        with pytest.raises(DecryptionFailed):
+            decrypt(CASE_A, field="body", ciphertext=_flip(sealed, 20))
+    finally:
+        signals.integrity_failure.disconnect(listen)
+    assert heard == [
+        {
+            "signal": signals.integrity_failure,
+            "scope": "case",
+            "object_id": "1",
+            "row": "1",
+            "field": "body",
+            "what": "a sealed value",
+        }
+    ]
+
+
+def test_the_refusal_stands_when_the_failure_cannot_be_recorded(caplog) -> None:
+    def broken(sender: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit database is down")
+
+    signals.integrity_failure.connect(broken)
+    try:
+        sealed = encrypt(CASE_A, field="body", plaintext=b"the secret note")
+        with pytest.raises(DecryptionFailed):
+            decrypt(CASE_A, field="body", ciphertext=_flip(sealed, 20))
+    finally:
+        signals.integrity_failure.disconnect(broken)
+    assert "could not record an integrity failure for case 1" in caplog.text
+    assert AuditEntry.objects.filter(action="crypto.integrity_failure").count() == 1
 
 
 def test_key_refs_need_a_scope_and_an_id() -> None:

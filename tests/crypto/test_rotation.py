@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.writing import Origin
 from safekeep.crypto import rotation
 from safekeep.crypto.envelope import KeyRef, data_key_create, decrypt, encrypt
 from safekeep.crypto.errors import RotationError
@@ -18,7 +17,7 @@ from safekeep.crypto.models import DataKey, KeyEncryptionKey, KeyRotation
 from safekeep.crypto.providers import FileKeyProvider, get_provider
 
 pytestmark = pytest.mark.django_db
-ORIGIN = Origin.command("test")
+ACTOR = "command:test"
 
 
 def _seed(count: int) -> dict[KeyRef, bytes]:
@@ -55,7 +54,7 @@ def test_rotate_rewraps_every_data_key_and_data_still_opens(forget) -> None:
 
 def test_new_data_keys_use_the_newest_version_while_rotation_runs() -> None:
     _seed(2)
-    run, resumed = rotation.rotation_start(origin=ORIGIN)
+    run, resumed = rotation.rotation_start(actor=ACTOR)
     assert not resumed
     data_key_create(KeyRef.of("case", 99))
     assert DataKey.objects.get(object_id="99").kek_id == run.target_id
@@ -64,7 +63,7 @@ def test_new_data_keys_use_the_newest_version_while_rotation_runs() -> None:
 
 def test_an_interrupted_rotation_resumes_where_it_stopped(monkeypatch, forget) -> None:
     sealed = _seed(25)
-    run, _ = rotation.rotation_start(origin=ORIGIN)
+    run, _ = rotation.rotation_start(actor=ACTOR)
     real_wrap = FileKeyProvider.wrap
     calls = {"n": 0}
 
@@ -76,7 +75,7 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(monkeypatch, forget) -
 
     monkeypatch.setattr(FileKeyProvider, "wrap", failing_wrap)
     with pytest.raises(RuntimeError, match="power cut"):
-        rotation.rotation_run(run, origin=ORIGIN, batch_size=10)
+        rotation.rotation_run(run, actor=ACTOR, batch_size=10)
     monkeypatch.setattr(FileKeyProvider, "wrap", real_wrap)
 
     # The first batch committed; the interrupted one rolled back as a whole.
@@ -110,7 +109,7 @@ def test_rotation_refuses_to_start_from_a_key_it_cannot_open(data_dir: Path, for
 
 def test_retire_refuses_while_data_keys_use_the_version(forget) -> None:
     _seed(3)
-    rotation.rotation_start(origin=ORIGIN)
+    rotation.rotation_start(actor=ACTOR)
     with pytest.raises(CommandError) as caught:
         call_command("keys", "retire", "1")
     assert str(caught.value) == (
@@ -118,7 +117,7 @@ def test_retire_refuses_while_data_keys_use_the_version(forget) -> None:
     )
     KeyRotation.objects.update(finished_at="2026-01-01T00:00:00Z")  # pretend it stopped early
     with pytest.raises(RotationError) as caught_error:
-        rotation.kek_retire(version=1, origin=ORIGIN)
+        rotation.kek_retire(version=1, actor=ACTOR)
     assert str(caught_error.value) == (
         "3 data keys are still wrapped by version 1; run `safekeep keys rotate` to re-wrap them "
         "first"
@@ -137,7 +136,7 @@ def test_retire_refuses_while_data_keys_use_the_version(forget) -> None:
 def test_retire_refuses_unknown_and_current_versions(version: int, message: str) -> None:
     _seed(1)
     with pytest.raises(RotationError) as caught:
-        rotation.kek_retire(version=version, origin=ORIGIN)
+        rotation.kek_retire(version=version, actor=ACTOR)
     assert str(caught.value) == message
 
 
@@ -151,7 +150,7 @@ def test_retire_after_rotation_forgets_the_old_key(forget) -> None:
     assert KeyEncryptionKey.objects.get(version=1).retired_at is not None
     _all_open(sealed, forget)
     with pytest.raises(RotationError, match="version 1 is already retired"):
-        rotation.kek_retire(version=1, origin=ORIGIN)
+        rotation.kek_retire(version=1, actor=ACTOR)
     from safekeep.crypto import checks
 
     assert checks.problems() == []  # a retired key is not needed at start-up

@@ -5,3 +5,9 @@ class AccountsConfig(AppConfig):
     name = "safekeep.accounts"
     label = "accounts"
     verbose_name = "Accounts and sign-in"
+
+    def ready(self) -> None:
+        """End leavers' sessions when organisation announces them (accounts/receivers.py)."""
+        from safekeep.accounts import receivers
+
+        receivers.connect()

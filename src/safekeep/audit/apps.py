@@ -11,11 +11,13 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from safekeep.audit import receivers
         from safekeep.audit.sequencer import after_commit
         from safekeep.audit.writing import entries_committed
 
         connection_created.connect(_register_sqlite_guard, dispatch_uid="safekeep-audit-guard")
         entries_committed.connect(after_commit, dispatch_uid="safekeep-audit-sequencer")
+        receivers.connect()
 
 
 def _register_sqlite_guard(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ data key, wrapped by the current key-encryption key. A sealed value is
 and its associated data names the record, the row, the field and the data-key version, so
 a value copied to another record, row or field does not open. Every failure raises
 `DecryptionFailed` or `KeyMissing` (never returns a flag), is logged without content, and is
-written to the audit log as `crypto.integrity_failure` for the IG dashboard.
+announced as `signals.integrity_failure` (the audit log records it for the IG dashboard).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from safekeep.crypto import _aead
+from safekeep.crypto import _aead, signals
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.crypto.keys import current_kek
 from safekeep.crypto.models import DataKey
@@ -281,24 +281,16 @@ def _current_key(ref: KeyRef) -> tuple[int, bytes]:
 
 # --- reporting -----------------------------------------------------------------------------
 def report_integrity_failure(*, what: str, ref: KeyRef, field: str, row: str) -> None:
-    """Log and audit a failed decryption by ids only; never lets the report itself fail."""
+    """Log a failed decryption by ids only and announce it; never lets the report itself fail."""
     logger.warning(
         "integrity failure: %s for %s row %s field %s did not decrypt", what, ref, row, field
     )
-    try:
-        from safekeep.audit.writing import Origin, audit_event
-
-        with transaction.atomic():
-            audit_event(
-                origin=Origin(actor_username="system:crypto"),
-                action="crypto.integrity_failure",
-                decision="failed",
-                object_type=ref.scope,
-                object_id=ref.object_id,
-                reasons=[f"{what} for row {row} field {field} failed its integrity check"],
-            )
-    except Exception:  # the refusal stands even when the audit write cannot be made
-        logger.exception("could not audit an integrity failure for %s", ref)
+    responses = signals.integrity_failure.send_robust(
+        sender=KeyRef, scope=ref.scope, object_id=ref.object_id, row=row, field=field, what=what
+    )
+    for _, response in responses:
+        if isinstance(response, Exception):  # the refusal stands even when it cannot be recorded
+            logger.error("could not record an integrity failure for %s", ref, exc_info=response)
 
 
 # --- fields --------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ its own transaction, so an interrupted run loses at most one batch of work and t
 `safekeep keys rotate` carries on. Data keys themselves never change, so nothing encrypted
 with them is touched, and a reader sees either the old or the new wrapping, both valid
 until the old KEK is retired.
+
+Each step is announced (`signals.py`) with `actor`, the username of whoever ran it, inside
+the step's transaction, so the audit log records it together with the change.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from safekeep.audit.writing import Origin, audit_event
+from safekeep.crypto import signals
 from safekeep.crypto.envelope import KeyRef, wrap_aad
 from safekeep.crypto.errors import RotationError
 from safekeep.crypto.keys import check_kek, current_kek, register_kek
@@ -31,17 +34,12 @@ def rotation_unfinished() -> KeyRotation | None:
     return KeyRotation.objects.filter(finished_at__isnull=True).select_related("target").first()
 
 
-def rotation_start(*, origin: Origin) -> tuple[KeyRotation, bool]:
+def rotation_start(*, actor: str) -> tuple[KeyRotation, bool]:
     """The rotation to run and whether it is resumed; a new one adds a KEK version first."""
     unfinished = rotation_unfinished()
     if unfinished is not None:
-        audit_event(
-            origin=origin,
-            action="keys.rotation_resumed",
-            decision="done",
-            object_type="kek",
-            object_id=str(unfinished.target_id),
-            reasons=[f"resuming re-wrap to key-encryption key version {unfinished.target_id}"],
+        signals.key_rotation_started.send(
+            sender=KeyRotation, version=unfinished.target_id, resumed=True, actor=actor
         )
         return unfinished, True
     current_kek()  # first run: make sure there is a version to rotate from
@@ -52,13 +50,8 @@ def rotation_start(*, origin: Origin) -> tuple[KeyRotation, bool]:
     with transaction.atomic():
         target = register_kek(version, provider=provider)
         rotation = KeyRotation.objects.create(target=target, started_at=timezone.now())
-        audit_event(
-            origin=origin,
-            action="keys.rotation_started",
-            decision="done",
-            object_type="kek",
-            object_id=str(version),
-            reasons=[f"new key-encryption key version {version}; re-wrapping every data key"],
+        signals.key_rotation_started.send(
+            sender=KeyRotation, version=version, resumed=False, actor=actor
         )
     return rotation, False
 
@@ -104,7 +97,7 @@ def _rewrap_batch(rotation: KeyRotation, batch_size: int) -> int:
 def rotation_run(
     rotation: KeyRotation,
     *,
-    origin: Origin,
+    actor: str,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> int:
@@ -119,21 +112,14 @@ def rotation_run(
             progress(count)
     with transaction.atomic():
         KeyRotation.objects.filter(pk=rotation.pk).update(finished_at=timezone.now())
-        audit_event(
-            origin=origin,
-            action="keys.rotation_finished",
-            decision="done",
-            object_type="kek",
-            object_id=str(rotation.target_id),
-            reasons=[
-                f"every data key is wrapped by key-encryption key version {rotation.target_id}"
-            ],
+        signals.key_rotation_finished.send(
+            sender=KeyRotation, version=rotation.target_id, actor=actor
         )
     rotation.refresh_from_db()
     return done
 
 
-def kek_retire(*, version: int, origin: Origin) -> None:
+def kek_retire(*, version: int, actor: str) -> None:
     """Retire a KEK no data key uses any more, and ask the provider to forget it."""
     kek = KeyEncryptionKey.objects.filter(version=version).first()
     reason = ""
@@ -157,26 +143,14 @@ def kek_retire(*, version: int, origin: Origin) -> None:
             f"{version}; run `safekeep keys rotate` to re-wrap them first"
         )
     if reason:
-        audit_event(
-            origin=origin,
-            action="keys.retire",
-            decision="refused",
-            object_type="kek",
-            object_id=str(version),
-            reasons=[reason],
+        signals.key_retirement_refused.send(
+            sender=KeyEncryptionKey, version=version, reason=reason, actor=actor
         )
         raise RotationError(reason)
     assert kek is not None
     with transaction.atomic():
         KeyEncryptionKey.objects.filter(pk=version).update(retired_at=timezone.now())
-        audit_event(
-            origin=origin,
-            action="keys.retire",
-            decision="done",
-            object_type="kek",
-            object_id=str(version),
-            reasons=[f"key-encryption key version {version} retired; no data key used it"],
-        )
+        signals.key_retired.send(sender=KeyEncryptionKey, version=version, actor=actor)
     get_provider().destroy_version(version)
 
 

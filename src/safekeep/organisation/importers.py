@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
+from safekeep.organisation import signals
 from safekeep.organisation.models import (
     Classification,
     Directorate,
@@ -25,7 +26,6 @@ from safekeep.organisation.models import (
     Team,
     WorkPattern,
 )
-from safekeep.organisation.services import end_sessions_of_leavers
 
 STAFF_FIELDS = (
     "given_name",
@@ -245,7 +245,7 @@ class StaffImporter(Importer[StaffRow]):
             [StaffRole(staff_id=pks[staff_id], role=role) for staff_id, role in roles_to_add],
             batch_size=1000,
         )
-        end_sessions_of_leavers(staff_pks=newly_left)
+        signals.staff_left.send(sender=StaffMember, staff_pks=newly_left)
         return counts
 
     def _ensure_places(self, items: list[StaffRow]) -> dict[str, Team]:

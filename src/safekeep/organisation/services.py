@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.organisation import signals
 from safekeep.organisation.models import Role, StaffMember, StaffRole, Team
 
 
@@ -36,21 +35,6 @@ class StaffDetails:
     work_pattern: str
     start_date: dt.date
     end_date: dt.date | None = None
-
-
-def end_sessions_of_leavers(*, staff_pks: Iterable[int]) -> int:
-    """Sign out, everywhere and at once, the accounts of people who have just left.
-
-    Bumping `session_generation` ends every session made before it on its next request.
-    """
-    from safekeep.accounts.models import User
-
-    pks = list(staff_pks)
-    if not pks:
-        return 0
-    return User.objects.filter(staff_id__in=pks).update(
-        session_generation=F("session_generation") + 1
-    )
 
 
 def _check(details: StaffDetails, *, staff: StaffMember | None) -> dict[str, str]:
@@ -126,7 +110,7 @@ def staff_update(
     staff.save()
     _set_roles(staff, details.roles)
     if not was_leaver and details.end_date is not None and details.end_date <= day:
-        end_sessions_of_leavers(staff_pks=[staff.pk])
+        signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
     audit_event(
         origin=origin,
         action="staff.update",
@@ -153,7 +137,7 @@ def staff_end(
     staff.end_date = end_date
     staff.save(update_fields=["end_date", "updated_at"])
     if end_date <= day:
-        end_sessions_of_leavers(staff_pks=[staff.pk])
+        signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
     audit_event(
         origin=origin,
         action="staff.end",

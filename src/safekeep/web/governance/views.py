@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from safekeep.audit import alerts, chain, selectors
+from safekeep.audit import chain, selectors
 from safekeep.audit.forms import PeriodForm, StaffPeriodForm, SubjectForm
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.governance import alerts
 from safekeep.web.decorators import role_required
 
 PAGE_ROWS = 200

@@ -1,4 +1,4 @@
-"""The demo council's caseloads: a `core.demo` step (`load_caseloads`).
+"""The demo council's caseloads: a step of `safekeep demo` (`load_caseloads`).
 
 Every active practitioner holds 15-30 cases of their own team, each with a history of
 notes and assessments (some edited, some sensitive). Around them: co-workers and

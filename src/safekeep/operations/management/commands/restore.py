@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safekeep.crypto.backup import backup_inspect, backup_restore
 from safekeep.crypto.errors import CryptoError
-from safekeep.crypto.management.commands.backup import progress_bar
+from safekeep.operations.backup import backup_inspect, backup_restore
+from safekeep.operations.management.commands.backup import progress_bar
 
 
 class Command(BaseCommand):

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from safekeep.audit import alerts
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.crypto import envelope
 from safekeep.crypto.envelope import KeyRef
+from safekeep.governance import alerts, conf
 from safekeep.records.models import BreakGlass
 from tests.factories import make_case, make_staff
 
@@ -120,8 +120,6 @@ def test_sign_in_failure_spike(settings: Any) -> None:
 
 
 def test_thresholds_come_from_the_environment(monkeypatch: Any, settings: Any) -> None:
-    from safekeep.audit import conf
-
     monkeypatch.setenv("SAFEKEEP_ALERT_BREAK_GLASS_PER_WEEK", "7")
     assert conf.setting("SAFEKEEP_ALERT_BREAK_GLASS_PER_WEEK") == 7
     monkeypatch.delenv("SAFEKEEP_ALERT_BREAK_GLASS_PER_WEEK")

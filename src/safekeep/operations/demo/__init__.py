@@ -2,8 +2,9 @@
 
 A step is a function `step(*, rng: random.Random, today: datetime.date, console: Console)`
 that writes its part with bulk inserts. Steps run in order inside one transaction, so a
-failing step leaves nothing behind. A step whose module does not exist yet is skipped, so
-each app can add its part (records, devices, governance, ...) without editing this file.
+failing step leaves nothing behind. Each part is a module of this package (`council`,
+`casework`, `devices`); a step whose module does not exist yet is skipped, so the parts
+still to come (sites, governance) are listed already.
 
 Everything is generated from one seed (`safekeep demo --seed N`): the same seed gives the
 same council. Names are made up (faker, en_GB) and every email address ends in `.example`.
@@ -24,11 +25,11 @@ from rich.console import Console
 from safekeep.audit.writing import Origin, audit_event
 
 DEMO_STEPS: list[str] = [
-    "safekeep.organisation.demo.load_organisation",
-    "safekeep.records.demo.load_caseloads",
-    "safekeep.devices.demo.load_fleet",
-    "safekeep.sites.demo.load_sites",
-    "safekeep.governance.demo.load_governance",
+    "safekeep.operations.demo.council.load_organisation",
+    "safekeep.operations.demo.casework.load_caseloads",
+    "safekeep.operations.demo.devices.load_fleet",
+    "safekeep.operations.demo.sites.load_sites",
+    "safekeep.operations.demo.governance.load_governance",
 ]
 
 DEFAULT_SEED = 2020

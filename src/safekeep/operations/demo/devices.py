@@ -1,7 +1,7 @@
 """The demo council's device fleet: every device type, a few non-compliant, a few personal.
 
-Runs after `organisation.demo.load_organisation` (it needs staff and sites). Listed in
-`core.demo.DEMO_STEPS` as `safekeep.devices.demo.load_fleet`.
+Runs after `council.load_organisation` (it needs staff and sites). Listed in
+`operations.demo.DEMO_STEPS` as `safekeep.operations.demo.devices.load_fleet`.
 """
 
 from __future__ import annotations

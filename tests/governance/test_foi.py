@@ -8,14 +8,9 @@ import datetime as dt
 import pytest
 
 from safekeep.devices import services
-from safekeep.devices.selectors import (
-    current_task_policy,
-    foi_population,
-    foi_q1c,
-    foi_q1d,
-    foi_q1f,
-)
+from safekeep.devices.selectors import current_task_policy
 from safekeep.devices.vocabulary import TaskRule, default_task_policy
+from safekeep.governance.foi import foi_population, foi_q1c, foi_q1d, foi_q1f
 from tests.devices.helpers import ORIGIN, make_device
 from tests.factories import make_staff
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from faker import Faker
 from rich.console import Console
 
+from safekeep.accounts.models import User
+from safekeep.accounts.services import account_create
 from safekeep.organisation.models import (
     Classification,
     Directorate,
@@ -92,8 +94,6 @@ DEMO_ACCOUNTS: dict[str, str] = {
 
 def demo_sign_ins() -> list[DemoSignIn]:
     """The demo accounts that exist in this database, in role order."""
-    from safekeep.accounts.models import User
-
     present = set(User.objects.filter(is_demo_account=True).values_list("username", flat=True))
     return [
         DemoSignIn(role, email, DEMO_PASSWORD)
@@ -265,8 +265,6 @@ def _slug(text: str) -> str:
 
 def load_organisation(*, rng: random.Random, today: dt.date, console: Console) -> None:
     """Directorates, teams, sites, staff, roles, volunteers' risk assessments, demo sign-ins."""
-    from safekeep.accounts.services import account_create
-
     fake = Faker("en_GB")
     fake.seed_instance(rng.randrange(2**32))
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
-from safekeep.core.demo import DEFAULT_SEED, demo_load
-from safekeep.devices.demo import CASEWORK_DEMO_ROLES, demo_laptop_enrolment_code
-from safekeep.organisation.demo import demo_sign_ins
+from safekeep.operations.demo import DEFAULT_SEED, demo_load
+from safekeep.operations.demo.council import demo_sign_ins
+from safekeep.operations.demo.devices import CASEWORK_DEMO_ROLES, demo_laptop_enrolment_code
 from safekeep.organisation.models import StaffMember
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from rich.console import Console
 
-from safekeep.core.demo import demo_load
+from safekeep.operations.demo import demo_load
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Allocation, Case, Entry, SubjectConflict
 
@@ -21,8 +21,8 @@ def test_demo_caseloads():
         today=dt.date(2026, 11, 23),
         console=Console(file=io.StringIO()),
         steps=[
-            "safekeep.organisation.demo.load_organisation",
-            "safekeep.records.demo.load_caseloads",
+            "safekeep.operations.demo.council.load_organisation",
+            "safekeep.operations.demo.casework.load_caseloads",
         ],
     )
     held = Counter(

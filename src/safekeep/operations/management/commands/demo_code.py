@@ -13,7 +13,7 @@ from django_otp.oath import TOTP
 
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
 from safekeep.audit.writing import Origin, audit_event
-from safekeep.devices.demo import demo_laptop_enrolment_code
+from safekeep.operations.demo.devices import demo_laptop_enrolment_code
 
 
 class Command(BaseCommand):

@@ -16,12 +16,12 @@ from django.db import connection
 
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
-from safekeep.crypto import backup
-from safekeep.crypto.backup import backup_create, backup_inspect, backup_restore, files_root
 from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
 from safekeep.crypto.errors import BackupError
 from safekeep.crypto.models import DataKey
 from safekeep.crypto.streams import read_encrypted_file, write_encrypted_file
+from safekeep.operations import backup
+from safekeep.operations.backup import backup_create, backup_inspect, backup_restore, files_root
 from safekeep.records.models import Allocation, Case, Subject
 from tests.factories import make_case, make_staff, make_team
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from safekeep.audit import conf
 from safekeep.audit.models import AuditEntry
+from safekeep.governance import conf
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Allocation, BreakGlass, Subject
 

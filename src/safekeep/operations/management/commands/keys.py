@@ -81,7 +81,7 @@ class Command(BaseCommand):
         console.print(f"Blind-index key: {'in use' if status.blind_index_key else 'not yet made'}")
 
     def _rotate(self, origin: Origin, options: dict[str, Any]) -> None:
-        rotation, resumed = rotation_start(origin=origin)
+        rotation, resumed = rotation_start(actor=origin.actor_username)
         verb = "Resuming" if resumed else "Started"
         self.stdout.write(f"{verb} rotation to key-encryption key version {rotation.target_id}.")
         total = rotation_remaining(rotation)
@@ -96,7 +96,7 @@ class Command(BaseCommand):
             task = progress.add_task("rewrap", total=total)
             done = rotation_run(
                 rotation,
-                origin=origin,
+                actor=origin.actor_username,
                 batch_size=options["batch_size"],
                 progress=lambda n: progress.advance(task, n),
             )
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         )
 
     def _retire(self, origin: Origin, options: dict[str, Any]) -> None:
-        kek_retire(version=options["version"], origin=origin)
+        kek_retire(version=options["version"], actor=origin.actor_username)
         self.stdout.write(f"Key-encryption key version {options['version']} retired.")
 
     def _generate(self, origin: Origin, options: dict[str, Any]) -> None:

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from safekeep.accounts.models import User
 from safekeep.audit.models import AuditEntry
-from safekeep.core.demo import resolve_steps
-from safekeep.organisation.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from safekeep.operations.demo import resolve_steps
+from safekeep.operations.demo.council import DEMO_ACCOUNTS, DEMO_PASSWORD
 from safekeep.organisation.models import RiskAssessment, Site, StaffMember
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +109,9 @@ def _demo_refuses_a_database_with_staff_and_if_empty_skips_quietly() -> None:
 
 def test_missing_step_modules_are_skipped_but_broken_ones_are_not() -> None:
     steps = resolve_steps(
-        ["safekeep.nothing_here.demo.load", "safekeep.organisation.demo.load_organisation"]
+        ["safekeep.nothing_here.demo.load", "safekeep.operations.demo.council.load_organisation"]
     )
     assert steps[0] == ("safekeep.nothing_here.demo.load", None)
     assert steps[1][1] is not None
     with pytest.raises(ImportError):
-        resolve_steps(["safekeep.organisation.demo.no_such_step"])
+        resolve_steps(["safekeep.operations.demo.council.no_such_step"])

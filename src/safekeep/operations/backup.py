@@ -1,16 +1,14 @@
 """Encrypted, consistent backups and verified restores, the same on SQLite and PostgreSQL.
 
-A backup is one file:
+A backup is one file, sealed by `crypto.backup_stream` under the backup key (held apart
+from the KEKs), holding a tar archive:
 
-    "SKBACKUP" | format 0x01 | salt (16) | backup-key id (8)      <- outer header (the AAD)
-    then a segmented AES-256-GCM stream (streams.py) of a tar archive:
-      db/<app>.<model>/<part>.jsonl   every row, Django's JSON-lines serialisation
-      files/<path>                    uploaded files (already encrypted with their record keys)
-      manifest.json                   counts, migrations, SHA-256 of every member (last)
+    db/<app>.<model>/<part>.jsonl   every row, Django's JSON-lines serialisation
+    files/<path>                    uploaded files (already encrypted with their record keys)
+    manifest.json                   counts, migrations, SHA-256 of every member (last)
 
-The stream key is HKDF(backup key, salt), so each backup has its own key. The backup key is
-not a KEK: it is held apart (docs/operations.md), and the backup holds no KEK, blind-index
-key or signing key — restoring needs those from key custody as well.
+The backup holds no KEK, blind-index key or signing key: restoring needs those from key
+custody as well.
 
 The rows are read inside one snapshot (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: a
 deferred read transaction on the WAL), so the service keeps writing while a backup runs.
@@ -46,17 +44,14 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from safekeep.crypto import _aead
-from safekeep.crypto.errors import BackupError, DecryptionFailed, KeyConfigurationError
-from safekeep.crypto.providers import _decode_key, generate_key_text
-from safekeep.crypto.streams import SegmentWriter, open_segments, read_header
+from safekeep.audit.verify import verify_log
+from safekeep.audit.writing import Origin, audit_event
+from safekeep.crypto import envelope, keys, providers
+from safekeep.crypto.backup_stream import BackupKey, backup_key, sealed_reader, sealed_writer
+from safekeep.crypto.errors import BackupError, DecryptionFailed
 
-MAGIC = b"SKBACKUP"
-FORMAT_VERSION = 1
-_OUTER = len(MAGIC) + 1 + 16 + 8
+FORMAT_VERSION = 1  # of the manifest
 PART_ROWS = 5000
-BACKUP_KEY_FILE = "backup.key"
-BACKUP_KEY_VARIABLE = "SAFEKEEP_BACKUP_KEY"
 # Rows `migrate` itself creates: replaced by the backup's rows rather than counted as data.
 SEEDED_MODELS = {"contenttypes.contenttype", "auth.permission"}
 # Never backed up or restored: live sign-in sessions end with the server they belong to.
@@ -65,41 +60,11 @@ SKIPPED_MODELS = {"sessions.session"}
 Progress = Callable[[int], None]
 
 
-# --- keys and files ------------------------------------------------------------------------
+# --- files -------------------------------------------------------------------------------
 def files_root() -> Path:
     """Where uploaded files live (records/files.py writes there)."""
     configured = getattr(settings, "SAFEKEEP_FILES_DIR", None)
     return Path(configured) if configured else Path(settings.DATA_DIR) / "files"
-
-
-def default_backup_key_path() -> Path:
-    return Path(settings.DATA_DIR) / "keys" / BACKUP_KEY_FILE
-
-
-def backup_key(key_file: Path | None = None, *, create: bool = False) -> bytes:
-    """The backup key: --key-file, else SAFEKEEP_BACKUP_KEY, else <DATA_DIR>/keys/backup.key."""
-    if key_file is None and os.environ.get(BACKUP_KEY_VARIABLE):
-        return _decode_key(os.environ[BACKUP_KEY_VARIABLE], where=BACKUP_KEY_VARIABLE)
-    path = key_file or default_backup_key_path()
-    if not path.exists():
-        if not create or key_file is not None:
-            raise BackupError(f"the backup key file {path} is missing (see docs/operations.md)")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(generate_key_text() + "\n")
-    if path.stat().st_mode & 0o077:
-        raise KeyConfigurationError(f"{path} can be read by other users; run: chmod 600 {path}")
-    return _decode_key(path.read_text(), where=str(path))
-
-
-def backup_key_id(key: bytes) -> bytes:
-    return _aead.mac(key, b"safekeep backup key id")[:8]
-
-
-def _stream_key(key: bytes, salt: bytes) -> bytes:
-    return _aead.derive_key(key, salt=salt, info=b"safekeep backup v1")
 
 
 # --- what is in the database ---------------------------------------------------------------
@@ -199,19 +164,16 @@ def backup_create(
     if destination.exists():
         raise BackupError(f"{destination} already exists; choose a new file name")
     key = backup_key(key_file, create=True)
-    salt = _aead.random_bytes(16)
-    outer = MAGIC + bytes([FORMAT_VERSION]) + salt + backup_key_id(key)
     partial = destination.with_name(f".{destination.name}.partial")
     counts: dict[str, int] = {}
     digests: dict[str, str] = {}
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(outer)
-            writer = SegmentWriter(
-                key=_stream_key(key, salt), key_version=FORMAT_VERSION, aad=outer, sink=handle
-            )
-            with tarfile.open(fileobj=writer, mode="w|") as archive:  # type: ignore[call-overload]
+            with (
+                sealed_writer(handle, key) as sealed,
+                tarfile.open(fileobj=sealed, mode="w|") as archive,  # type: ignore[call-overload]
+            ):
                 with _snapshot():
                     migrations = _applied_migrations()
                     for model in backed_up_models():
@@ -246,65 +208,21 @@ def backup_create(
                     "members": digests,
                 }
                 _add(archive, "manifest.json", json.dumps(manifest, indent=1).encode(), {})
-            writer.close()
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, destination)
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
-    return BackupSummary(
-        destination, counts, file_count, destination.stat().st_size, backup_key_id(key).hex()
-    )
+    return BackupSummary(destination, counts, file_count, destination.stat().st_size, key.key_id)
 
 
 # --- reading -------------------------------------------------------------------------------
-class _PlainReader(io.RawIOBase):
-    """A read-only file over the decrypted stream, for tarfile's streaming mode."""
-
-    def __init__(self, segments: Iterator[bytes]) -> None:
-        self._segments = segments
-        self._buffer = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            try:
-                self._buffer += next(self._segments)
-            except StopIteration:
-                break
-        if size < 0:
-            size = len(self._buffer)
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
-
-
 @contextlib.contextmanager
-def _open_archive(path: Path, key: bytes) -> Iterator[tarfile.TarFile]:
-    with path.open("rb") as handle:
-        outer = handle.read(_OUTER)
-        if len(outer) < _OUTER or not outer.startswith(MAGIC):
-            raise BackupError(f"{path.name} is not a Safekeep backup")
-        if outer[len(MAGIC)] != FORMAT_VERSION:
-            raise BackupError(f"{path.name} has unknown backup format {outer[len(MAGIC)]}")
-        salt, key_id = outer[len(MAGIC) + 1 : len(MAGIC) + 17], outer[len(MAGIC) + 17 :]
-        if key_id != backup_key_id(key):
-            raise BackupError(
-                f"{path.name} was made with another backup key (key id {key_id.hex()}, "
-                f"this key is {backup_key_id(key).hex()})"
-            )
-        header, header_bytes = read_header(handle)
-        segments = open_segments(
-            key=_stream_key(key, salt),
-            header=header,
-            header_bytes=header_bytes,
-            aad=outer,
-            source=handle,
-        )
+def _open_archive(path: Path, key: BackupKey) -> Iterator[tarfile.TarFile]:
+    with sealed_reader(path, key) as plain:
         try:
-            with tarfile.open(fileobj=_PlainReader(segments), mode="r|") as archive:
+            with tarfile.open(fileobj=plain, mode="r|") as archive:
                 yield archive
         except tarfile.TarError as exc:
             raise BackupError(f"{path.name} is damaged: {exc}") from exc
@@ -423,10 +341,6 @@ def _raw_timestamps(model: type[models.Model]) -> Iterator[None]:
 
 
 def _audit_problems() -> list[str]:
-    try:
-        from safekeep.audit.verify import verify_log
-    except ImportError:  # pragma: no cover - the audit app always has it
-        return []
     report = verify_log()
     return [message for _, message in report.problems]
 
@@ -441,8 +355,6 @@ def backup_restore(
     path: Path, *, key_file: Path | None = None, progress: Progress | None = None
 ) -> RestoreSummary:
     """Restore a backup into an empty database and file storage, verified before commit."""
-    from safekeep.crypto import envelope, keys, providers
-
     inspection = backup_inspect(path, key_file=key_file)
     reasons = _refusals_for_target(inspection)
     if reasons:
@@ -510,8 +422,6 @@ def backup_restore(
                     + "; ".join(key_problems)
                     + "); copy them from key custody first. Nothing was restored."
                 )
-            from safekeep.audit.writing import Origin, audit_event
-
             audit_event(
                 origin=Origin.command("restore"),
                 action="backup.restored",

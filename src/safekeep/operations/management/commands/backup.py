@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from safekeep.audit.writing import Origin, audit_event
-from safekeep.crypto.backup import backup_create, default_backup_key_path, row_total
+from safekeep.crypto.backup_stream import default_backup_key_path
 from safekeep.crypto.errors import CryptoError
+from safekeep.operations.backup import backup_create, row_total
 
 
 def progress_bar(label: str) -> Progress:

@@ -6,10 +6,11 @@ import random
 import pytest
 from rich.console import Console
 
-from safekeep.devices.demo import load_fleet
 from safekeep.devices.models import Device, DeviceComplaint
-from safekeep.devices.selectors import devices_non_compliant, foi_population, foi_q1c
-from safekeep.organisation.demo import load_organisation
+from safekeep.devices.selectors import devices_non_compliant
+from safekeep.governance.foi import foi_population, foi_q1c
+from safekeep.operations.demo.council import load_organisation
+from safekeep.operations.demo.devices import load_fleet
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)

@@ -1,0 +1,14 @@
+"""What the organisation app announces, so apps above it can act without organisation
+importing them (accounts ends a leaver's sessions).
+
+Receivers run synchronously inside the change's transaction, so what they do commits or
+rolls back with it.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# People whose last working day has just been set to today or earlier: from now on they are
+# leavers. Sent with `staff_pks` (StaffMember primary keys).
+staff_left = Signal()
