@@ -224,12 +224,13 @@ def relationship_decision(
     action: str,
     resource: CaseFacts,
     context: Context,
-    entry: EntryFacts | None = None,
+    changing: EntryFacts | None = None,
 ) -> Decision:
     """Rules 1-10: may this person act on this case at all? The first rule that decides, decides.
 
     This alone answers "who can see this case, and why?" (which is about people, whatever
     device they later use); `decide` adds the device rules for an actual request.
+    `changing` is the existing entry an `edit` would change (None: the case as a whole).
     """
     if action not in ACTIONS:
         return refuse(wording.unknown_action(action))
@@ -267,14 +268,20 @@ def relationship_decision(
             action,
             resource,
             actor,
-            entry,
+            changing,
             sees_sensitive=oversees or any(a.role in SEES_SENSITIVE_ROLES for a in allocations),
         )
 
     # 7. Team-manager oversight of the owning team (never enough for a restricted subject).
     if oversees:
         return _allow(
-            wording.OVERSIGHT, Basis.OVERSIGHT, action, resource, actor, entry, sees_sensitive=True
+            wording.OVERSIGHT,
+            Basis.OVERSIGHT,
+            action,
+            resource,
+            actor,
+            changing,
+            sees_sensitive=True,
         )
 
     # 8. A time-limited grant for this action (IG-approved only, for a restricted subject).
@@ -287,7 +294,7 @@ def relationship_decision(
                 action,
                 resource,
                 actor,
-                entry,
+                changing,
             )
 
     # 9. Break-glass: view only, IG alerted and asked to review (never for restricted subjects).

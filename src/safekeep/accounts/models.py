@@ -15,6 +15,8 @@ class User(AbstractUser):
     disabled): a session created under an older generation is ended on its next request.
     """
 
+    audit_type = "account"  # how the audit log names a sign-in account
+
     staff = models.OneToOneField(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="user"
     )

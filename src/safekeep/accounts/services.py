@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts.models import User
-from safekeep.audit.writing import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_change, audit_event
 from safekeep.organisation.models import StaffMember
 
 
@@ -80,12 +80,10 @@ def account_set_password(*, user: User, password: str, origin: Origin) -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["password", "failed_sign_ins", "locked_until", "session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_event(
-        origin=origin,
-        action="account.password_set",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
+    audit_change(
+        origin,
+        "account.password_set",
+        user,
     )
     return user
 
@@ -97,12 +95,10 @@ def account_disable(*, user: User, origin: Origin, reason: str = "") -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["is_active", "session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_event(
-        origin=origin,
-        action="account.disable",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
+    audit_change(
+        origin,
+        "account.disable",
+        user,
         reasons=[reason] if reason else [],
     )
     return user
@@ -115,12 +111,10 @@ def account_enable(*, user: User, origin: Origin) -> User:
     user.failed_sign_ins = 0
     user.locked_until = None
     user.save(update_fields=["is_active", "failed_sign_ins", "locked_until"])
-    audit_event(
-        origin=origin,
-        action="account.enable",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
+    audit_change(
+        origin,
+        "account.enable",
+        user,
     )
     return user
 
@@ -132,12 +126,10 @@ def account_two_factor_reset(*, user: User, origin: Origin) -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_event(
-        origin=origin,
-        action="account.two_factor_reset",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
+    audit_change(
+        origin,
+        "account.two_factor_reset",
+        user,
     )
     return user
 
@@ -148,12 +140,10 @@ def sign_out_everywhere(*, user: User, origin: Origin) -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_event(
-        origin=origin,
-        action="auth.sign_out_everywhere",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
+    audit_change(
+        origin,
+        "auth.sign_out_everywhere",
+        user,
     )
     return user
 
@@ -218,12 +208,10 @@ def sign_in_success_record(*, user: User, origin: Origin, reasons: Sequence[str]
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
     user.failed_sign_ins = 0
     user.locked_until = None
-    audit_event(
-        origin=origin,
-        action="auth.sign_in",
-        decision="done",
-        object_type="account",
-        object_id=str(user.pk),
+    audit_change(
+        origin,
+        "auth.sign_in",
+        user,
         reasons=reasons,
     )
 

@@ -7,6 +7,8 @@ from django.db import models
 
 
 class ApiToken(models.Model):
+    audit_type = "api_token"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
     )

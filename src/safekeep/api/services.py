@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safekeep.accounts.models import User
 from safekeep.api.models import ApiToken
-from safekeep.audit.writing import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_change
 
 TOKEN_PREFIX = "skp_"  # noqa: S105 - a marker, not a secret
 
@@ -44,12 +44,10 @@ def api_token_create(*, user: User, name: str, origin: Origin) -> tuple[ApiToken
         prefix=plain[:12],
         created_at=timezone.now(),
     )
-    audit_event(
-        origin=origin,
-        action="api_token.create",
-        decision="done",
-        object_type="api_token",
-        object_id=str(token.pk),
+    audit_change(
+        origin,
+        "api_token.create",
+        token,
     )
     return token, plain
 
@@ -62,12 +60,10 @@ def api_token_revoke(*, user: User, token: ApiToken, origin: Origin) -> ApiToken
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_event(
-            origin=origin,
-            action="api_token.revoke",
-            decision="done",
-            object_type="api_token",
-            object_id=str(token.pk),
+        audit_change(
+            origin,
+            "api_token.revoke",
+            token,
         )
     return token
 

@@ -121,15 +121,16 @@ def audit_change(
 ) -> AuditEntry:
     """The one entry of a change that was made: `obj` is what changed, named by its key.
 
-    The object type is the model's name ("entry", "accessgrant", "device"); the object id
-    the field its class names as `audit_key` (e.g. "case_id", "asset_tag"), or its pk.
+    The object type is the model's `audit_type`, or its name ("entry", "device"); the
+    object id the field its class names as `audit_key` (e.g. "case_id", "asset_tag"), or
+    its pk.
     """
     key = getattr(obj, "audit_key", "pk")
     return audit_event(
         origin=origin,
         action=action,
         decision=AuditEntry.Decision.DONE,
-        object_type=type(obj).__name__.lower(),
+        object_type=getattr(obj, "audit_type", type(obj).__name__.lower()),
         object_id=str(getattr(obj, key)),
         subject_id=subject_id,
         reasons=reasons,

@@ -50,6 +50,8 @@ class DeviceStatus(models.TextChoices):
 class Device(models.Model):
     """One device, council-owned or a member of staff's own, keyed by its asset tag."""
 
+    audit_key = "asset_tag"  # the audit log names a device by its asset tag
+
     asset_tag = models.CharField(max_length=60, unique=True)
     device_type = models.CharField(max_length=20, choices=DeviceType.choices)
     ownership = models.CharField(max_length=10, choices=Ownership.choices)
@@ -160,6 +162,8 @@ class ITTask(models.Model):
 class TaskPolicyVersion(models.Model):
     """One version of the task policy; the highest number is in force. Never edited."""
 
+    audit_type, audit_key = "task_policy", "number"
+
     number = models.PositiveIntegerField(unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -191,6 +195,8 @@ class TaskPolicyRule(models.Model):
 
 class DeviceComplaint(models.Model):
     """ "I could not do my work on my council device": what FOI question 1e counts."""
+
+    audit_type = "complaint"
 
     class Category(models.TextChoices):
         DEVICE_FAULT = "device_fault", "Device fault"

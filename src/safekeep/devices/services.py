@@ -15,7 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from safekeep.audit.writing import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_change, audit_event
 from safekeep.devices.conf import ENROLMENT_CODE_HOURS
 from safekeep.devices.context import hash_secret
 from safekeep.devices.models import (
@@ -150,12 +150,10 @@ def device_retire(*, origin: Origin, device: Device) -> Device:
     device.status = DeviceStatus.RETIRED
     device.save(update_fields=["status", "updated_at"])
     revoked = _revoke_credentials(device)
-    audit_event(
-        origin=origin,
-        action="device.retire",
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        origin,
+        "device.retire",
+        device,
         reasons=[f"credentials revoked: {revoked}"],
     )
     return device
@@ -195,12 +193,10 @@ def device_report_missing(
         incident=incident,
         description=f"{device.asset_tag} reported {status}: wipe it remotely if it is managed",
     )
-    audit_event(
-        origin=origin,
-        action=f"device.report_{status}",
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        origin,
+        f"device.report_{status}",
+        device,
         reasons=[f"credentials revoked: {revoked}", f"incident {incident.pk} recorded"],
     )
     return incident
@@ -236,12 +232,10 @@ def unencrypted_off_site_incident_raise(*, origin: Origin, device: Device) -> De
         incident=incident,
         description=f"Bring {device.asset_tag} back on site and encrypt it before it leaves again",
     )
-    audit_event(
-        origin=origin,
-        action="device.incident",
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        origin,
+        "device.incident",
+        device,
         reasons=[
             "unencrypted_device_removed",
             f"{device.label} must not leave site",
@@ -255,12 +249,10 @@ def unencrypted_off_site_incident_raise(*, origin: Origin, device: Device) -> De
 def it_task_close(*, origin: Origin, task: ITTask) -> ITTask:
     task.status = ITTask.Status.DONE
     task.save(update_fields=["status"])
-    audit_event(
-        origin=origin,
-        action="device.it_task_done",
-        decision="done",
-        object_type="device",
-        object_id=task.device.asset_tag,
+    audit_change(
+        origin,
+        "device.it_task_done",
+        task.device,
         reasons=[f"IT task {task.pk} done"],
     )
     return task
@@ -280,12 +272,10 @@ def _audit_change(
             reasons.append("not compliant: " + "; ".join(problems))
         else:
             reasons.append("compliant")
-    audit_event(
-        origin=origin,
-        action=action,
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        origin,
+        action,
+        device,
         reasons=reasons,
     )
 
@@ -327,12 +317,10 @@ def enrolment_code_issue(*, origin: Origin, device: Device, issued_by: StaffMemb
         expires_at=now + dt.timedelta(hours=ENROLMENT_CODE_HOURS),
         created_by=issued_by,
     )
-    audit_event(
-        origin=origin,
-        action="device.enrolment_code",
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        origin,
+        "device.enrolment_code",
+        device,
         reasons=[f"valid for {ENROLMENT_CODE_HOURS} hours"],
     )
     return code
@@ -369,12 +357,10 @@ def enrolment_redeem(*, origin: Origin, code: str) -> tuple[Device, str]:
             entry.used_at = now
             entry.save(update_fields=["used_at"])
             token = _issue_credential(device)
-            audit_event(
-                origin=replace(origin, device=device.asset_tag),
-                action="device.enrol",
-                decision="done",
-                object_type="device",
-                object_id=device.asset_tag,
+            audit_change(
+                replace(origin, device=device.asset_tag),
+                "device.enrol",
+                device,
                 reasons=["device credential issued"],
             )
             return device, token
@@ -417,12 +403,10 @@ def personal_device_enrol(
         on_site=False,
     )
     token = _issue_credential(device)
-    audit_event(
-        origin=replace(origin, device=device.asset_tag),
-        action="device.enrol_personal",
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        replace(origin, device=device.asset_tag),
+        "device.enrol_personal",
+        device,
         reasons=[
             f"personal {device_type}, passcode declared {passcode}",
             "passcode recorded as unknown until IT confirms it",
@@ -434,12 +418,10 @@ def personal_device_enrol(
 @transaction.atomic
 def device_credentials_revoke(*, origin: Origin, device: Device) -> int:
     revoked = _revoke_credentials(device)
-    audit_event(
-        origin=origin,
-        action="device.revoke",
-        decision="done",
-        object_type="device",
-        object_id=device.asset_tag,
+    audit_change(
+        origin,
+        "device.revoke",
+        device,
         reasons=[f"credentials revoked: {revoked}"],
     )
     return revoked
@@ -511,12 +493,10 @@ def task_policy_change(
         )
         for key, rule in new_rules.items()
     )
-    audit_event(
-        origin=origin,
-        action="task_policy.change",
-        decision="done",
-        object_type="task_policy",
-        object_id=str(version.number),
+    audit_change(
+        origin,
+        "task_policy.change",
+        version,
         reasons=[f"why: {why}", *changes],
     )
     return version
@@ -551,12 +531,10 @@ def complaint_log(
         summary=summary.strip(),
         device=device,
     )
-    audit_event(
-        origin=origin,
-        action="device.complaint",
-        decision="done",
-        object_type="complaint",
-        object_id=str(complaint.pk),
+    audit_change(
+        origin,
+        "device.complaint",
+        complaint,
         reasons=[category],
     )
     return complaint
@@ -573,12 +551,10 @@ def complaint_update(
     complaint.status = status
     complaint.resolution = resolution.strip()
     complaint.save(update_fields=["status", "resolution", "updated_at"])
-    audit_event(
-        origin=origin,
-        action="device.complaint_update",
-        decision="done",
-        object_type="complaint",
-        object_id=str(complaint.pk),
+    audit_change(
+        origin,
+        "device.complaint_update",
+        complaint,
         reasons=[status],
     )
     return complaint

@@ -96,6 +96,8 @@ class StaffMember(models.Model):
     are a leaver and have no access at all.
     """
 
+    audit_type, audit_key = "staff", "staff_id"  # the audit log names staff by staff id
+
     staff_id = models.CharField(max_length=40, unique=True)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from safekeep.audit.writing import Origin, audit_event
+from safekeep.audit.writing import Origin, audit_change
 from safekeep.organisation import signals
 from safekeep.organisation.models import Role, StaffMember, StaffRole, Team
 
@@ -86,12 +86,10 @@ def staff_create(*, origin: Origin, staff_id: str, details: StaffDetails) -> Sta
     _apply(staff, details)
     staff.save()
     _set_roles(staff, details.roles)
-    audit_event(
-        origin=origin,
-        action="staff.create",
-        decision="done",
-        object_type="staff",
-        object_id=staff.staff_id,
+    audit_change(
+        origin,
+        "staff.create",
+        staff,
     )
     return staff
 
@@ -111,12 +109,10 @@ def staff_update(
     _set_roles(staff, details.roles)
     if not was_leaver and details.end_date is not None and details.end_date <= day:
         signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
-    audit_event(
-        origin=origin,
-        action="staff.update",
-        decision="done",
-        object_type="staff",
-        object_id=staff.staff_id,
+    audit_change(
+        origin,
+        "staff.update",
+        staff,
     )
     return staff
 
@@ -138,12 +134,10 @@ def staff_end(
     staff.save(update_fields=["end_date", "updated_at"])
     if end_date <= day:
         signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
-    audit_event(
-        origin=origin,
-        action="staff.end",
-        decision="done",
-        object_type="staff",
-        object_id=staff.staff_id,
+    audit_change(
+        origin,
+        "staff.end",
+        staff,
         reasons=[f"last working day {end_date.isoformat()}"],
     )
     return staff
