@@ -80,11 +80,7 @@ def account_set_password(*, user: User, password: str, origin: Origin) -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["password", "failed_sign_ins", "locked_until", "session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_change(
-        origin,
-        "account.password_set",
-        user,
-    )
+    audit_change(origin, "account.password_set", user)
     return user
 
 
@@ -111,11 +107,7 @@ def account_enable(*, user: User, origin: Origin) -> User:
     user.failed_sign_ins = 0
     user.locked_until = None
     user.save(update_fields=["is_active", "failed_sign_ins", "locked_until"])
-    audit_change(
-        origin,
-        "account.enable",
-        user,
-    )
+    audit_change(origin, "account.enable", user)
     return user
 
 
@@ -126,11 +118,7 @@ def account_two_factor_reset(*, user: User, origin: Origin) -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_change(
-        origin,
-        "account.two_factor_reset",
-        user,
-    )
+    audit_change(origin, "account.two_factor_reset", user)
     return user
 
 
@@ -140,11 +128,7 @@ def sign_out_everywhere(*, user: User, origin: Origin) -> User:
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["session_generation"])
     user.refresh_from_db(fields=["session_generation"])
-    audit_change(
-        origin,
-        "auth.sign_out_everywhere",
-        user,
-    )
+    audit_change(origin, "auth.sign_out_everywhere", user)
     return user
 
 

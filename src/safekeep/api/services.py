@@ -44,11 +44,7 @@ def api_token_create(*, user: User, name: str, origin: Origin) -> tuple[ApiToken
         prefix=plain[:12],
         created_at=timezone.now(),
     )
-    audit_change(
-        origin,
-        "api_token.create",
-        token,
-    )
+    audit_change(origin, "api_token.create", token)
     return token, plain
 
 
@@ -60,11 +56,7 @@ def api_token_revoke(*, user: User, token: ApiToken, origin: Origin) -> ApiToken
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_change(
-            origin,
-            "api_token.revoke",
-            token,
-        )
+        audit_change(origin, "api_token.revoke", token)
     return token
 
 

@@ -86,11 +86,7 @@ def staff_create(*, origin: Origin, staff_id: str, details: StaffDetails) -> Sta
     _apply(staff, details)
     staff.save()
     _set_roles(staff, details.roles)
-    audit_change(
-        origin,
-        "staff.create",
-        staff,
-    )
+    audit_change(origin, "staff.create", staff)
     return staff
 
 
@@ -109,11 +105,7 @@ def staff_update(
     _set_roles(staff, details.roles)
     if not was_leaver and details.end_date is not None and details.end_date <= day:
         signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
-    audit_change(
-        origin,
-        "staff.update",
-        staff,
-    )
+    audit_change(origin, "staff.update", staff)
     return staff
 
 
