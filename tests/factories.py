@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
-from typing import Any
+from typing import Any, TypedDict
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -152,11 +152,11 @@ def sign_in(client: Client, user: User, *, device: Device | str | None = COUNCIL
     if isinstance(device, Device):
         use_device(client, device)
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if app is None:
+        app = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[DEVICE_ID_SESSION_KEY] = app.persistent_id
     session.save()
     return client
 
@@ -200,6 +200,16 @@ def make_case(
 TEST_ORIGIN = Origin(actor_username="test")
 
 
+class CaseQuestion(TypedDict):
+    """The keyword arguments the door's questions about one case share: typed, so that
+    `**question` is checked against each question's signature."""
+
+    staff: StaffMember
+    case_id: str
+    context: Context
+    origin: Origin
+
+
 def case_access(
     staff: StaffMember,
     case: Case,
@@ -210,10 +220,15 @@ def case_access(
     change: bool = True,
 ) -> CaseAccess:
     """The door's answer for `staff` doing `action` on `case` (raises `AccessRefused`)."""
-    asks = {"staff": staff, "case_id": case.case_id, "origin": origin, "change": change}
+    question: CaseQuestion = {
+        "staff": staff,
+        "case_id": case.case_id,
+        "context": context or laptop_context(),
+        "origin": origin,
+    }
     if isinstance(action, Duty):
-        return door.case_duty_access(duty=action, context=context or laptop_context(), **asks)
-    return door.case_access(action=action, context=context or laptop_context(), **asks)
+        return door.case_duty_access(duty=action, change=change, **question)
+    return door.case_access(action=action, change=change, **question)
 
 
 def entry_access(
