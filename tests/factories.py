@@ -22,7 +22,13 @@ from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import hash_secret
 from safekeep.devices.models import Device, DeviceCredential
 from safekeep.devices.vocabulary import DeviceFacts
-from safekeep.organisation.models import Directorate, StaffMember, StaffRole, Team
+from safekeep.organisation.models import (
+    Directorate,
+    RiskAssessment,
+    StaffMember,
+    StaffRole,
+    Team,
+)
 from safekeep.records.models import AccessGrant, Allocation, BreakGlass, Case, Entry, Referral
 from safekeep.records.services import subject_create
 
@@ -67,6 +73,26 @@ def make_staff(
     for role in roles:
         StaffRole.objects.create(staff=staff, role=role)
     return staff
+
+
+def make_risk_assessment(
+    staff: StaffMember,
+    *,
+    team: Team,
+    outcome: str = "approved",
+    max_classification: str = "OFFICIAL",
+    assessed_on: dt.date = dt.date(2026, 1, 1),
+    review_due: dt.date = dt.date(2027, 1, 1),
+) -> RiskAssessment:
+    """A volunteer's risk assessment for work with `team`: by default approved, up to OFFICIAL."""
+    return RiskAssessment.objects.create(
+        staff=staff,
+        outcome=outcome,
+        scope_team=team,
+        max_classification=max_classification,
+        assessed_on=assessed_on,
+        review_due=review_due,
+    )
 
 
 def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool = True) -> User:
@@ -193,6 +219,30 @@ def make_case(
             case=case, staff=staff, role="allocated_worker", starts_on=dt.date(2025, 1, 1)
         )
     return case
+
+
+def make_grant(
+    case: Case,
+    grantee: StaffMember,
+    *,
+    starts_at: dt.datetime,
+    expires_at: dt.datetime,
+    actions: str = "view",
+    status: str = "requested",
+    reason: str = "r" * 20,
+    **fields: Any,
+) -> AccessGrant:
+    """A grant of `actions` on `case` stored as it stands, without a request through the door."""
+    return AccessGrant.objects.create(
+        case=case,
+        grantee=grantee,
+        actions=actions,
+        reason=reason,
+        status=status,
+        starts_at=starts_at,
+        expires_at=expires_at,
+        **fields,
+    )
 
 
 # --- asking the door, as a page or the API would, for services called directly ------------

@@ -16,15 +16,17 @@ from django.utils import timezone
 from safekeep.access.vocabulary import Action
 from safekeep.api.services import api_token_create
 from safekeep.audit.writing import Origin
-from safekeep.organisation.models import RiskAssessment, StaffMember
+from safekeep.organisation.models import StaffMember
 from safekeep.records import services
-from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, SubjectConflict
+from safekeep.records.models import BreakGlass, Case, Entry, SubjectConflict
 from tests.factories import (
     case_access,
     device_token,
     laptop_context,
     make_case,
     make_device,
+    make_grant,
+    make_risk_assessment,
     make_staff,
     make_team,
     make_user,
@@ -152,24 +154,11 @@ def build_world() -> dict[str, Pair]:
     add("same team, not allocated", make_staff(team=team))
     add("other team", make_staff(team=other))
     volunteer = make_staff(team=team, employment_type="volunteer", roles=())
-    RiskAssessment.objects.create(
-        staff=volunteer,
-        outcome="approved",
-        scope_team=team,
-        max_classification="OFFICIAL",
-        assessed_on=start,
-        review_due=dt.date(2099, 1, 1),
-    )
+    until = dt.date(2099, 1, 1)
+    make_risk_assessment(volunteer, team=team, assessed_on=start, review_due=until)
     add("volunteer, valid assessment", volunteer, allocate="allocated_worker")
     refused = make_staff(team=team, employment_type="volunteer", roles=())
-    RiskAssessment.objects.create(
-        staff=refused,
-        outcome="refused",
-        scope_team=team,
-        max_classification="OFFICIAL",
-        assessed_on=start,
-        review_due=dt.date(2099, 1, 1),
-    )
+    make_risk_assessment(refused, team=team, outcome="refused", assessed_on=start, review_due=until)
     add("volunteer, no valid assessment", refused, allocate="allocated_worker")
     add(
         "restricted subject, allocated",
@@ -218,9 +207,9 @@ def build_world() -> dict[str, Pair]:
     ):
         grantee = make_staff(team=other)
         case = add(name, grantee)
-        AccessGrant.objects.create(
-            case=case,
-            grantee=grantee,
+        make_grant(
+            case,
+            grantee,
             actions="view download",
             reason="cover",
             status="approved",
