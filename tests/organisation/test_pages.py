@@ -24,7 +24,7 @@ def admin_client(client: Client) -> Client:
     return sign_in(client, make_user(admin))
 
 
-def _form(**overrides: str) -> dict[str, object]:
+def _form(**overrides: object) -> dict[str, object]:
     team = make_team("Early Help", "Family Services")
     data: dict[str, object] = {
         "staff_id": "S900",
