@@ -75,6 +75,25 @@ def make_staff(
     return staff
 
 
+def staff_form(team: Team, **overrides: object) -> dict[str, object]:
+    """What the staff add and change pages post: a remote practitioner in `team`."""
+    data: dict[str, object] = {
+        "staff_id": "S900",
+        "given_name": "Ann",
+        "family_name": "Example",
+        "email": "ann.example@council.example",
+        "team": str(team.pk),
+        "roles": ["practitioner"],
+        "employment_type": "employee",
+        "works_with_vulnerable_people": "yes",
+        "work_pattern": "remote",
+        "start_date": "2024-01-08",
+        "end_date": "",
+    }
+    data.update(overrides)
+    return data
+
+
 def make_risk_assessment(
     staff: StaffMember,
     *,

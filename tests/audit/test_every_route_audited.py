@@ -47,6 +47,7 @@ from tests.factories import (
     make_staff,
     make_user,
     sign_in,
+    staff_form,
 )
 from tests.routes import (
     Council,
@@ -260,32 +261,15 @@ def _two_factor_page(world: World, client: Client) -> Call:
 # --- staff -------------------------------------------------------------------------------
 
 
-def _staff_form(world: World, **overrides: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "staff_id": "S990001",
-        "given_name": "Ann",
-        "family_name": "Example",
-        "email": "ann.routes@council.example",
-        "team": str(world.team.pk),
-        "roles": ["practitioner"],
-        "employment_type": "employee",
-        "works_with_vulnerable_people": "yes",
-        "work_pattern": "remote",
-        "start_date": "2024-01-08",
-        "end_date": "",
-    }
-    data.update(overrides)
-    return data
+def _staff_add(world: World) -> dict[str, object]:
+    return staff_form(world.team)
 
 
-def _staff_change(world: World) -> dict[str, Any]:
+def _staff_change(world: World) -> dict[str, object]:
     member = world.staff["stranger"]
-    return _staff_form(
-        world,
-        staff_id=member.staff_id,
-        email=member.email,
-        team=str(world.other_team.pk),
-        given_name="Renamed",
+    """The stranger renamed, in their own team."""
+    return staff_form(
+        world.other_team, staff_id=member.staff_id, email=member.email, given_name="Renamed"
     )
 
 
@@ -543,7 +527,7 @@ ROWS: list[Row] = [
     Row(
         "organisation:staff-add",
         "add",
-        post("admin", fixed("/staff/add/"), _staff_form),
+        post("admin", fixed("/staff/add/"), _staff_add),
         302,
         one("staff.create", DONE),
     ),
