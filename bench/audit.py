@@ -22,11 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import PG_ADMIN_URL, ROOT, WORKER_PYTHONPATH, pg_admin, setup_django
+
 RESULTS = ROOT / "bench" / "results" / "audit.json"
-PG_ADMIN_URL = os.environ.get(
-    "SAFEKEEP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
 PG_DB = "safekeep_bench_audit"
 VERIFY_SIZE = int(os.environ.get("SAFEKEEP_BENCH_AUDIT_VERIFY_SIZE", "1000000"))
 SQLITE_VERIFY_SIZE = int(os.environ.get("SAFEKEEP_BENCH_AUDIT_SQLITE_VERIFY_SIZE", "200000"))
@@ -38,17 +36,6 @@ ENTRIES_PER_CASE = 10
 
 
 # --- worker side (inside a configured Django) ---------------------------------------------
-
-
-def _setup(data_dir: str) -> None:
-    import django
-
-    os.environ["SAFEKEEP_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _load() -> list[float]:
@@ -144,7 +131,6 @@ def build_log_fast(size: int) -> float:
     computed here in one pass, so a 1,000,000-entry log takes about a minute, not an hour.
     """
     import datetime as dt
-    import hashlib
     import json
 
     from django.db import connection, transaction
@@ -166,7 +152,6 @@ def build_log_fast(size: int) -> float:
     base = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
     chunk = 50_000
     block: list[bytes] = []
-    sha = hashlib.sha256
     pg = connection.vendor == "postgresql"
     done = 0
     while done < size:
@@ -192,31 +177,14 @@ def build_log_fast(size: int) -> float:
                 else ["not allocated to this case", "device is personal"],
                 "obligations": ["audit"],
             }
-            digest = sha(
-                canonical.entry_bytes(sequence=sequence, previous_hash=previous, **fields)
-            ).hexdigest()
+            digest = canonical.entry_hash(sequence=sequence, previous_hash=previous, **fields)
             entry_id = next_id + i
             entries.append(
                 (
                     entry_id,
                     when if pg else when.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                    *(
-                        fields[k]
-                        for k in (
-                            "actor_staff_id",
-                            "actor_username",
-                            "device",
-                            "request_id",
-                            "source_address",
-                            "action",
-                            "object_type",
-                            "object_id",
-                            "subject_id",
-                            "decision",
-                        )
-                    ),
-                    json.dumps(fields["reasons"]),
-                    json.dumps(fields["obligations"]),
+                    *(fields[name] for name in canonical.STRING_FIELDS),
+                    *(json.dumps(fields[name]) for name in canonical.LIST_FIELDS),
                 )
             )
             links.append((sequence, entry_id, previous, digest))
@@ -225,11 +193,7 @@ def build_log_fast(size: int) -> float:
             if len(block) == TILE_SIZE:
                 tiles.append((sequence // TILE_SIZE - 1, merkle.root_of(block).hex()))
                 block = []
-        columns = (
-            "id, occurred_at, actor_staff_id, actor_username, device, request_id, "
-            "source_address, action, object_type, object_id, subject_id, decision, reasons, "
-            "obligations"
-        )
+        columns = ", ".join(("id", "occurred_at", *canonical.STRING_FIELDS, *canonical.LIST_FIELDS))
         with transaction.atomic(), connection.cursor() as cursor:
             if pg:
                 raw = cursor.cursor
@@ -325,15 +289,7 @@ def _audited_read_ratio() -> dict[str, Any]:
 
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from tests.factories import (
-        case_access,
-        device_token,
-        make_case,
-        make_device,
-        make_staff,
-        make_team,
-        make_user,
-    )
+    from tests import factories
 
     import safekeep.access.door as door
     from safekeep.access.vocabulary import Action
@@ -342,21 +298,21 @@ def _audited_read_ratio() -> dict[str, Any]:
     from safekeep.records import services
 
     setup_test_environment()  # lets the test Client use the "testserver" host
-    team = make_team("Bench team")
-    worker = make_staff(team=team)
-    case = make_case(team=team, allocated=(worker,))
+    team = factories.make_team("Bench team")
+    worker = factories.make_staff(team=team)
+    case = factories.make_case(team=team, allocated=(worker,))
     origin = Origin(actor_username="bench")
     for number in range(ENTRIES_PER_CASE):
         services.entry_add(
-            access=case_access(worker, case, Action.ADD_ENTRY),
+            access=factories.case_access(worker, case, Action.ADD_ENTRY),
             kind="note",
             title=f"Home visit {number}",
             body="Seen at home; all well. " * 20,
         )
-    user = make_user(worker)
+    user = factories.make_user(worker)
     token = api_token_create(user=user, name="bench", origin=origin)[1]
     # The calling system's enrolled, compliant device (the device rules apply to the API).
-    device = device_token(make_device(staff=worker))
+    device = factories.device_token(factories.make_device(staff=worker))
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_SAFEKEEP_DEVICE=device)
     url = f"/api/v1/cases/{case.case_id}"
     real = door.audit_event  # the door records the read: the one audit write of the request
@@ -365,6 +321,7 @@ def _audited_read_ratio() -> dict[str, Any]:
         return None
 
     def one(audited: bool) -> float:
+        # the stand-in records nothing and returns no entry; the door ignores what it returns
         door.audit_event = real if audited else noop  # type: ignore[assignment]
         t0 = time.perf_counter()
         response = client.get(url)
@@ -383,7 +340,7 @@ def _audited_read_ratio() -> dict[str, Any]:
         else:
             plain.append(one(False))
             audited.append(one(True))
-    door.audit_event = real  # type: ignore[assignment]
+    door.audit_event = real
     a, p = statistics.median(audited), statistics.median(plain)
     return {
         "read": f"GET {url.replace(case.case_id, '{case_id}')} with {ENTRIES_PER_CASE} entries",
@@ -409,7 +366,7 @@ def _commit_ms() -> float:
 
 def worker(engine: str, verify_size: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="safekeep-bench-audit-") as data_dir:
-        _setup(data_dir)
+        setup_django(data_dir)
         from django.db import connection
 
         from safekeep.audit import conf
@@ -430,18 +387,6 @@ def worker(engine: str, verify_size: int) -> dict[str, Any]:
 # --- driver side --------------------------------------------------------------------------
 
 
-def _pg_admin(sql: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(sql)
-        return True
-    except Exception as exc:
-        print(f"audit bench: PostgreSQL unavailable ({exc})", file=sys.stderr)
-        return False
-
-
 def _run(engine: str, env: dict[str, str], verify_size: int) -> dict[str, Any]:
     args = [sys.executable, str(Path(__file__).resolve()), "--worker", engine, str(verify_size)]
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
@@ -452,7 +397,7 @@ def _run(engine: str, env: dict[str, str], verify_size: int) -> dict[str, Any]:
 
 def main() -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + str(ROOT)
+    env["PYTHONPATH"] = WORKER_PYTHONPATH
     env["SAFEKEEP_AUDIT_SEQUENCER"] = "background"
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "load_average_start": _load()},
@@ -463,13 +408,13 @@ def main() -> dict[str, Any]:
         },
     }
     results["sqlite"] = _run("sqlite", env, SQLITE_VERIFY_SIZE)
-    if _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)") and _pg_admin(
+    if pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)") and pg_admin(
         f"CREATE DATABASE {PG_DB}"
     ):
         base = PG_ADMIN_URL.rsplit("/", 1)[0]
         pg_env = {**env, "DATABASE_URL": f"{base}/{PG_DB}"}
         results["postgresql"] = _run("postgresql", pg_env, VERIFY_SIZE)
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     results["machine"]["load_average_end"] = _load()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -28,13 +28,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import PG_ADMIN_URL, ROOT, WORKER_PYTHONPATH, pg_admin
+
 RESULTS = ROOT / "bench" / "results" / "crypto.json"
 KEYS = int(os.environ.get("SAFEKEEP_BENCH_CRYPTO_KEYS", "100000"))
 READS = 2000
-PG_ADMIN_URL = os.environ.get(
-    "SAFEKEEP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
 PG_DB = "safekeep_bench_crypto"
 FIELD_OPS = 20000
 
@@ -197,19 +195,8 @@ def _restore_worker(backup_file: str) -> dict[str, Any]:
     }
 
 
-def _pg_admin(sql: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
-        return True
-    except Exception:
-        return False
-
-
 def _run(args: list[str], data_dir: str, database_url: str = "") -> dict[str, Any]:
-    env = {**os.environ, "SAFEKEEP_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "SAFEKEEP_DATA_DIR": data_dir, "PYTHONPATH": WORKER_PYTHONPATH}
     for name in ("DATABASE_URL", "SAFEKEEP_KEY_PROVIDER", "SAFEKEEP_BACKUP_KEY"):
         env.pop(name, None)
     if database_url:
@@ -245,15 +232,15 @@ def main() -> dict[str, Any]:
     }
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     databases = (PG_DB, f"{PG_DB}_drill")
-    if all(_pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)") for db in databases) and all(
-        _pg_admin(f"CREATE DATABASE {db}") for db in databases
+    if all(pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)") for db in databases) and all(
+        pg_admin(f"CREATE DATABASE {db}") for db in databases
     ):
         try:
             result["postgresql"] = _engine(f"{base}/{databases[0]}", f"{base}/{databases[1]}")
             result["postgresql"]["engine"] = "postgresql"
         finally:
             for db in databases:
-                _pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+                pg_admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     else:
         result["postgresql"] = {"skipped": f"PostgreSQL not reachable at {PG_ADMIN_URL}"}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -25,13 +25,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get(
-    "SAFEKEEP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
+from _common import PG_ADMIN_URL, WORKER_PYTHONPATH, pg_admin, setup_django
+
 PG_DB = "safekeep_bench_policy"
 DEFAULT_SIZE = int(os.environ.get("SAFEKEEP_BENCH_POLICY_SIZE", "30000"))
 STAFF = 600
@@ -48,17 +47,6 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 # --- worker side (inside a configured Django) ---------------------------------------------
-
-
-def _setup(data_dir: str) -> None:
-    import django
-
-    os.environ["SAFEKEEP_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safekeep.settings")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _generate(size: int, rng: random.Random) -> dict[str, Any]:
@@ -180,15 +168,15 @@ def _generate(size: int, rng: random.Random) -> dict[str, Any]:
 def worker(size: int) -> dict[str, Any]:
     rng = random.Random(3)
     with tempfile.TemporaryDirectory(prefix="safekeep-bench-policy-") as data_dir:
-        _setup(data_dir)
+        setup_django(data_dir)
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
+        from tests.factories import LAPTOP_FACTS
 
         from safekeep.access.context import command_context
         from safekeep.access.facts import actor_facts, case_facts
         from safekeep.access.policy import decide
         from safekeep.access.queries import visible_cases
-        from safekeep.devices.vocabulary import DeviceFacts
         from safekeep.organisation.models import StaffMember
         from safekeep.records.models import Allocation, Case, Entry
 
@@ -198,17 +186,7 @@ def worker(size: int) -> dict[str, Any]:
             cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
         generate_s = time.perf_counter() - started
         # Requests from an enrolled, compliant council laptop: the device rules allow content.
-        laptop = DeviceFacts(
-            enrolled=True,
-            ownership="council",
-            device_type="laptop",
-            status="active",
-            encrypted="yes",
-            passcode="yes",
-            on_site=True,
-            os_supported=True,
-            label="council laptop LAP-BENCH",
-        )
+        laptop = replace(LAPTOP_FACTS, label="council laptop LAP-BENCH", asset_tag="")
         context = command_context(NOW, device=laptop)
         practitioner, manager = world["the_practitioner"], world["manager"]
 
@@ -224,9 +202,9 @@ def worker(size: int) -> dict[str, Any]:
         clock = time.perf_counter_ns
         for n in range(100_000):
             resource = facts if n % 2 else refused_facts
-            t0 = clock()
+            start_ns = clock()
             decide(actor, "view", resource, context)
-            timings.append((clock() - t0) / 1000)
+            timings.append((clock() - start_ns) / 1000)
 
         # Load the facts and decide, for random people and cases.
         staff_ids = list(StaffMember.objects.values_list("pk", flat=True))
@@ -352,7 +330,7 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
     urls = types.ModuleType("bench_policy_urls")
     urls.urlpatterns = [path("bare/<str:case_id>", bare), *safekeep.urls.urlpatterns]  # type: ignore[attr-defined]
     sys.modules[urls.__name__] = urls
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_SAFEKEEP_DEVICE": credential}
+    headers = {"Authorization": f"Bearer {token}", "X-Safekeep-Device": credential}
     client = Client()
     timings: dict[str, list[float]] = {"api": [], "bare": []}
     with override_settings(ROOT_URLCONF=urls.__name__, ALLOWED_HOSTS=["testserver"]):
@@ -362,7 +340,7 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
                 ("bare", f"/bare/{case.case_id}"),
             ):
                 t0 = time.perf_counter()
-                response = client.get(url, **headers)
+                response = client.get(url, headers=headers)
                 elapsed = (time.perf_counter() - t0) * 1000
                 assert response.status_code == 200, (name, response.status_code)
                 if round_ >= 100:  # warm-up
@@ -381,21 +359,10 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
 # --- driver side --------------------------------------------------------------------------
 
 
-def _pg_admin(sql: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
-        return True
-    except Exception:
-        return False
-
-
 def _run_worker(env: dict[str, str], size: int) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--worker", "--size", str(size)],
-        env={**env, "PYTHONPATH": str(ROOT / "src")},
+        env={**env, "PYTHONPATH": WORKER_PYTHONPATH},
         capture_output=True,
         text=True,
         check=False,
@@ -416,14 +383,14 @@ def main(size: int | None = None) -> dict[str, Any]:
         ),
         "sqlite": _run_worker(env, size),
     }
-    if _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)") and _pg_admin(
+    if pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)") and pg_admin(
         f"CREATE DATABASE {PG_DB}"
     ):
         base = PG_ADMIN_URL.rsplit("/", 1)[0]
         try:
             results["postgresql"] = _run_worker({**env, "DATABASE_URL": f"{base}/{PG_DB}"}, size)
         finally:
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     else:
         results["postgresql"] = {"skipped": f"PostgreSQL not reachable at {PG_ADMIN_URL}"}
     return results

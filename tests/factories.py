@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
-from typing import Any
+from typing import Any, TypedDict
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -22,7 +22,13 @@ from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import hash_secret
 from safekeep.devices.models import Device, DeviceCredential
 from safekeep.devices.vocabulary import DeviceFacts
-from safekeep.organisation.models import Directorate, StaffMember, StaffRole, Team
+from safekeep.organisation.models import (
+    Directorate,
+    RiskAssessment,
+    StaffMember,
+    StaffRole,
+    Team,
+)
 from safekeep.records.models import AccessGrant, Allocation, BreakGlass, Case, Entry, Referral
 from safekeep.records.services import subject_create
 
@@ -67,6 +73,45 @@ def make_staff(
     for role in roles:
         StaffRole.objects.create(staff=staff, role=role)
     return staff
+
+
+def staff_form(team: Team, **overrides: object) -> dict[str, object]:
+    """What the staff add and change pages post: a remote practitioner in `team`."""
+    data: dict[str, object] = {
+        "staff_id": "S900",
+        "given_name": "Ann",
+        "family_name": "Example",
+        "email": "ann.example@council.example",
+        "team": str(team.pk),
+        "roles": ["practitioner"],
+        "employment_type": "employee",
+        "works_with_vulnerable_people": "yes",
+        "work_pattern": "remote",
+        "start_date": "2024-01-08",
+        "end_date": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_risk_assessment(
+    staff: StaffMember,
+    *,
+    team: Team,
+    outcome: str = "approved",
+    max_classification: str = "OFFICIAL",
+    assessed_on: dt.date = dt.date(2026, 1, 1),
+    review_due: dt.date = dt.date(2027, 1, 1),
+) -> RiskAssessment:
+    """A volunteer's risk assessment for work with `team`: by default approved, up to OFFICIAL."""
+    return RiskAssessment.objects.create(
+        staff=staff,
+        outcome=outcome,
+        scope_team=team,
+        max_classification=max_classification,
+        assessed_on=assessed_on,
+        review_due=review_due,
+    )
 
 
 def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool = True) -> User:
@@ -152,11 +197,11 @@ def sign_in(client: Client, user: User, *, device: Device | str | None = COUNCIL
     if isinstance(device, Device):
         use_device(client, device)
     client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if app is None:
+        app = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[DEVICE_ID_SESSION_KEY] = app.persistent_id
     session.save()
     return client
 
@@ -195,9 +240,43 @@ def make_case(
     return case
 
 
+def make_grant(
+    case: Case,
+    grantee: StaffMember,
+    *,
+    starts_at: dt.datetime,
+    expires_at: dt.datetime,
+    actions: str = "view",
+    status: str = "requested",
+    reason: str = "r" * 20,
+    **fields: Any,
+) -> AccessGrant:
+    """A grant of `actions` on `case` stored as it stands, without a request through the door."""
+    return AccessGrant.objects.create(
+        case=case,
+        grantee=grantee,
+        actions=actions,
+        reason=reason,
+        status=status,
+        starts_at=starts_at,
+        expires_at=expires_at,
+        **fields,
+    )
+
+
 # --- asking the door, as a page or the API would, for services called directly ------------
 
 TEST_ORIGIN = Origin(actor_username="test")
+
+
+class CaseQuestion(TypedDict):
+    """The keyword arguments the door's questions about one case share: typed, so that
+    `**question` is checked against each question's signature."""
+
+    staff: StaffMember
+    case_id: str
+    context: Context
+    origin: Origin
 
 
 def case_access(
@@ -210,10 +289,15 @@ def case_access(
     change: bool = True,
 ) -> CaseAccess:
     """The door's answer for `staff` doing `action` on `case` (raises `AccessRefused`)."""
-    asks = {"staff": staff, "case_id": case.case_id, "origin": origin, "change": change}
+    question: CaseQuestion = {
+        "staff": staff,
+        "case_id": case.case_id,
+        "context": context or laptop_context(),
+        "origin": origin,
+    }
     if isinstance(action, Duty):
-        return door.case_duty_access(duty=action, context=context or laptop_context(), **asks)
-    return door.case_access(action=action, context=context or laptop_context(), **asks)
+        return door.case_duty_access(duty=action, change=change, **question)
+    return door.case_access(action=action, change=change, **question)
 
 
 def entry_access(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from safekeep.access import door
-from safekeep.access.door import AccessRefused, EntryMissing
+from safekeep.access.door import AccessRefused, DutyAccess, EntryMissing
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.queries import visible_cases
 from safekeep.access.selectors import who_can_see
@@ -19,7 +22,6 @@ from safekeep.access.wording import ASK_MANAGER, USE_BREAK_GLASS
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.devices.models import DeviceIncident
-from safekeep.organisation.models import RiskAssessment
 from safekeep.records import selectors
 from safekeep.records.models import (
     AccessGrant,
@@ -34,6 +36,8 @@ from tests.factories import (
     laptop_context,
     make_case,
     make_device,
+    make_grant,
+    make_risk_assessment,
     make_staff,
     make_team,
 )
@@ -57,6 +61,20 @@ def ask(staff, case_id, action=Action.VIEW, *, context=None, change=False):
 
 def entries():
     return list(AuditEntry.objects.values_list("action", "decision"))
+
+
+def _approved_around_now(case, grantee, **fields):
+    """Approved access to view and add entries, from a day before NOW to a day after."""
+    return make_grant(
+        case,
+        grantee,
+        actions="view add_entry",
+        reason="r",
+        status="approved",
+        starts_at=NOW - dt.timedelta(days=1),
+        expires_at=NOW + dt.timedelta(days=1),
+        **fields,
+    )
 
 
 def test_an_allowed_decision_is_recorded_once_with_its_reasons() -> None:
@@ -91,7 +109,9 @@ def test_a_missing_case_is_refused_exactly_as_a_forbidden_one() -> None:
         assert refusal.decision.advice == (ASK_MANAGER, USE_BREAK_GLASS)
         assert refusal.title == "You cannot change this entry"
     assert entries() == [("case.edit", "refused"), ("case.edit", "refused")]
-    assert AuditEntry.objects.last().reasons == ["no such case"]  # only IG sees the difference
+    assert AuditEntry.objects.latest("id").reasons == [
+        "no such case"
+    ]  # only IG sees the difference
 
 
 def test_a_change_is_recorded_by_the_change_or_else_once_by_the_page() -> None:
@@ -118,25 +138,9 @@ def test_the_door_gathers_the_facts_once() -> None:
 def test_facts_take_two_queries() -> None:
     team = make_team()
     volunteer = make_staff(team=team, employment_type="volunteer")
-    RiskAssessment.objects.create(
-        staff=volunteer,
-        outcome="approved",
-        scope_team=team,
-        max_classification="OFFICIAL",
-        assessed_on=dt.date(2026, 1, 1),
-        review_due=dt.date(2027, 1, 1),
-    )
+    make_risk_assessment(volunteer, team=team)
     case = make_case(team=team, allocated=(volunteer,))
-    AccessGrant.objects.create(
-        case=case,
-        grantee=volunteer,
-        actions="view add_entry",
-        reason="r",
-        status="approved",
-        starts_at=NOW - dt.timedelta(days=1),
-        expires_at=NOW + dt.timedelta(days=1),
-        ig_approved=True,
-    )
+    _approved_around_now(case, volunteer, ig_approved=True)
     BreakGlass.objects.create(
         case=case, staff=volunteer, reason="r" * 20, started_at=NOW, expires_at=NOW
     )
@@ -166,16 +170,7 @@ def test_the_receiving_manager_of_an_open_referral_is_a_fact_of_the_case() -> No
         reason="r" * 20,
         created_by=receiver,
     )
-    AccessGrant.objects.create(
-        case=case,
-        grantee=receiver,
-        actions="view add_entry",
-        reason="r",
-        status="approved",
-        starts_at=NOW - dt.timedelta(days=1),
-        expires_at=NOW + dt.timedelta(days=1),
-        referral=referral,
-    )
+    _approved_around_now(case, receiver, referral=referral)
     assert case_facts(case, receiver).receiving_referral is True
     assert ask(receiver, case.case_id).may(Duty.ALLOCATE)
     referral.status = "closed"
@@ -281,14 +276,7 @@ def test_a_volunteer_never_changes_someone_elses_entry() -> None:
     team = make_team()
     worker = make_staff(team=team)
     volunteer = make_staff(team=team, employment_type="volunteer")
-    RiskAssessment.objects.create(
-        staff=volunteer,
-        outcome="approved",
-        scope_team=team,
-        max_classification="OFFICIAL",
-        assessed_on=dt.date(2026, 1, 1),
-        review_due=dt.date(2027, 1, 1),
-    )
+    make_risk_assessment(volunteer, team=team)
     case = make_case(team=team, allocated=(worker, volunteer))
     theirs = Entry.objects.create(case=case, kind="note", author=worker, created_at=NOW)
     own = Entry.objects.create(case=case, kind="note", author=volunteer, created_at=NOW)
@@ -360,14 +348,7 @@ def test_offers_are_what_the_door_would_allow_here() -> None:
 def test_nobody_decides_their_own_request_and_the_refusal_is_recorded() -> None:
     manager = make_staff(roles=("team_manager",))
     case = make_case(team=manager.team)
-    grant = AccessGrant.objects.create(
-        case=case,
-        grantee=manager,
-        actions="view",
-        reason="r" * 20,
-        starts_at=NOW,
-        expires_at=NOW + dt.timedelta(days=1),
-    )
+    grant = make_grant(case, manager, starts_at=NOW, expires_at=NOW + dt.timedelta(days=1))
     with pytest.raises(AccessRefused) as refused:
         door.grant_access(staff=manager, grant=grant, context=laptop_context(NOW), origin=ORIGIN)
     assert refused.value.decision.reasons == ("you cannot decide your own request for access",)
@@ -385,14 +366,7 @@ def test_each_queue_lists_exactly_what_the_door_lets_that_person_decide() -> Non
     plain, restricted = make_case(team=north), make_case(team=north, restricted=True)
     for case in (plain, restricted):
         for grantee in (worker, manager_north, ig):
-            AccessGrant.objects.create(
-                case=case,
-                grantee=grantee,
-                actions="view",
-                reason="r" * 20,
-                starts_at=NOW,
-                expires_at=NOW + dt.timedelta(days=1),
-            )
+            make_grant(case, grantee, starts_at=NOW, expires_at=NOW + dt.timedelta(days=1))
     Referral.objects.create(
         case=plain, kind="referral", from_team=north, to_team=south, reason="r" * 20,
         created_by=manager_north,
@@ -402,7 +376,8 @@ def test_each_queue_lists_exactly_what_the_door_lets_that_person_decide() -> Non
             case=plain, staff=user, reason="r" * 20, started_at=NOW, expires_at=NOW
         )
     context = laptop_context(NOW)
-    items = [
+    # Each queue's duty, what may wait in it, and the door's question for one item.
+    items: list[tuple[Duty, QuerySet[Any], Callable[..., DutyAccess], str]] = [
         (Duty.DECIDE_GRANT, AccessGrant.objects.all(), door.grant_access, "grant"),
         (Duty.DECIDE_REFERRAL, Referral.objects.all(), door.referral_access, "referral"),
         (

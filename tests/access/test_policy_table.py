@@ -12,6 +12,7 @@ import datetime as dt
 import subprocess
 import sys
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -51,7 +52,7 @@ ASK_IG = (
 )
 
 
-def person(*roles: str, **fields: object) -> ActorFacts:
+def person(*roles: str, **fields: Any) -> ActorFacts:
     managed = frozenset({TEAM}) if "team_manager" in roles else frozenset()
     base = ActorFacts(
         staff_pk=ME,
@@ -59,24 +60,24 @@ def person(*roles: str, **fields: object) -> ActorFacts:
         employment_type="employee",
         managed_team_ids=managed,
     )
-    return replace(base, **fields)  # type: ignore[arg-type]
+    return replace(base, **fields)
 
 
-def allocation(role: str = "allocated_worker", **fields: object) -> AllocationFacts:
-    return replace(AllocationFacts(role, dt.date(2026, 3, 1), None), **fields)  # type: ignore[arg-type]
+def allocation(role: str = "allocated_worker", **fields: Any) -> AllocationFacts:
+    return replace(AllocationFacts(role, dt.date(2026, 3, 1), None), **fields)
 
 
-def grant(actions: str = "view", *, ig: bool = False, **fields: object) -> GrantFacts:
+def grant(actions: str = "view", *, ig: bool = False, **fields: Any) -> GrantFacts:
     base = GrantFacts(frozenset(actions.split()), NOW - HOUR, NOW + HOUR, ig)
-    return replace(base, **fields)  # type: ignore[arg-type]
+    return replace(base, **fields)
 
 
 GLASS = BreakGlassFacts(NOW - HOUR, NOW + 3 * HOUR)
 ASSESSMENT = RiskAssessmentFacts("approved", TEAM, "OFFICIAL", dt.date(2027, 1, 1))
 
 
-def case(**fields: object) -> CaseFacts:
-    return replace(CaseFacts(100, TEAM, "OFFICIAL", False), **fields)  # type: ignore[arg-type]
+def case(**fields: Any) -> CaseFacts:
+    return replace(CaseFacts(100, TEAM, "OFFICIAL", False), **fields)
 
 
 ALLOCATED = case(allocations=(allocation(),))

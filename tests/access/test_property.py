@@ -46,7 +46,7 @@ from safekeep.records.models import (
     Subject,
     SubjectConflict,
 )
-from tests.factories import LAPTOP_FACTS
+from tests.factories import LAPTOP_FACTS, CaseQuestion
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -288,7 +288,12 @@ def check_offers(
         if not active:
             continue  # the door reads a disabled account from the sign-in; these have none
         for case in cases:
-            asks = {"staff": staff, "case_id": case.case_id, "context": context, "origin": origin}
+            asks: CaseQuestion = {
+                "staff": staff,
+                "case_id": case.case_id,
+                "context": context,
+                "origin": origin,
+            }
             try:
                 page = door.case_access(action=Action.VIEW, **asks)
             except AccessRefused:

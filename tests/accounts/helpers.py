@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse as Response
+from typing import TYPE_CHECKING
+
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -10,6 +11,9 @@ from safekeep.accounts.models import User
 from safekeep.audit.models import AuditEntry
 from tests.browser.helpers import device_code
 from tests.factories import PASSWORD
+
+if TYPE_CHECKING:  # the test client's response, as django-stubs names it (not at run time)
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 SIGN_IN = "/account/sign-in/"
 CODE = "/account/sign-in/code/"

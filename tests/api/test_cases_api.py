@@ -14,16 +14,7 @@ from safekeep.api.services import api_token_create, api_token_revoke
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.records import services
-from tests.factories import (
-    case_access,
-    device_token,
-    make_case,
-    make_device,
-    make_staff,
-    make_team,
-    make_user,
-    sign_in,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 ORIGIN = Origin(actor_username="test")
@@ -31,18 +22,19 @@ ORIGIN = Origin(actor_username="test")
 
 @pytest.fixture
 def world():
-    team = make_team("Children API")
-    worker = make_staff(team=team)
-    stranger = make_staff(team=make_team("Other API"))
-    case = make_case(team=team, allocated=(worker,))
-    hidden = make_case(team=team)
-    users = {name: make_user(staff) for name, staff in (("worker", worker), ("stranger", stranger))}
+    team = factories.make_team("Children API")
+    worker = factories.make_staff(team=team)
+    stranger = factories.make_staff(team=factories.make_team("Other API"))
+    case = factories.make_case(team=team, allocated=(worker,))
+    hidden = factories.make_case(team=team)
+    users = {"worker": factories.make_user(worker), "stranger": factories.make_user(stranger)}
     tokens = {
         name: api_token_create(user=u, name="t", origin=ORIGIN)[1] for name, u in users.items()
     }
     for name, token in tokens.items():
         # Each calling system presents an enrolled device credential with its API token.
-        DEVICE_FOR_TOKEN[token] = device_token(make_device(staff=users[name].staff))
+        laptop = factories.make_device(staff=users[name].staff)
+        DEVICE_FOR_TOKEN[token] = factories.device_token(laptop)
     return {
         "worker": worker,
         "stranger": stranger,
@@ -93,7 +85,7 @@ def test_list_is_paginated_and_only_visible(client, world):
 
 def test_read_case_with_entries(client, world):
     services.entry_add(
-        access=case_access(world["worker"], world["case"], Action.ADD_ENTRY),
+        access=factories.case_access(world["worker"], world["case"], Action.ADD_ENTRY),
         kind="note",
         title="Visit",
         body="Fine",
@@ -160,7 +152,7 @@ def test_openapi_document(client):
 
 
 def test_tokens_page_creates_and_revokes(client, world):
-    sign_in(client, world["users"]["worker"])
+    factories.sign_in(client, world["users"]["worker"])
     created = client.post("/api/v1/tokens/", {"name": "Case system"})
     body = created.content.decode()
     assert "it will not be shown again" in body

@@ -17,26 +17,28 @@ def test_enrol_then_read_a_case_with_the_device_credential(client: Client) -> No
     worker = make_staff()
     case = make_case(allocated=(worker,))
     _, token = api_token_create(user=make_user(worker), name="system", origin=Origin())
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    bearer = {"Authorization": f"Bearer {token}"}
     desktop = make_device(device_type="desktop", asset_tag="SYS-1", staff=worker)
     code = enrolment_code_issue(origin=Origin(), device=desktop, issued_by=None)
 
-    unknown = client.get(f"/api/v1/cases/{case.case_id}", **bearer)
+    unknown = client.get(f"/api/v1/cases/{case.case_id}", headers=bearer)
     assert unknown.status_code == 403
     assert "not enrolled" in unknown.json()["reasons"][0]
 
     enrolled = client.post(
-        "/api/v1/devices/enrol", {"code": code}, content_type="application/json", **bearer
+        "/api/v1/devices/enrol", {"code": code}, content_type="application/json", headers=bearer
     )
     assert enrolled.status_code == 201
     credential = enrolled.json()["credential"]
     assert enrolled.json()["asset_tag"] == "SYS-1"
 
-    read = client.get(f"/api/v1/cases/{case.case_id}", HTTP_X_SAFEKEEP_DEVICE=credential, **bearer)
+    read = client.get(
+        f"/api/v1/cases/{case.case_id}", headers={**bearer, "X-Safekeep-Device": credential}
+    )
     assert read.status_code == 200
 
     again = client.post(
-        "/api/v1/devices/enrol", {"code": code}, content_type="application/json", **bearer
+        "/api/v1/devices/enrol", {"code": code}, content_type="application/json", headers=bearer
     )
     assert again.status_code == 400
     assert again.json()["detail"].startswith("This enrolment code is not valid")

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from safekeep.audit.chain import chain_pending
+from safekeep.audit import canonical
+from safekeep.audit.chain import chain_pending, entry_fields
+from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 
 TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
@@ -47,6 +49,13 @@ def drop_triggers() -> None:
                 cursor.execute(f"DROP TRIGGER {table}_no_delete")
 
 
-def execute(sql: str, params: list[object] | None = None) -> None:
+def stored_entry_bytes(entry: AuditEntry, sequence: int, previous_hash: str) -> bytes:
+    """`canonical.entry_bytes` of a stored entry at its place in the chain."""
+    fields = entry_fields(entry, sequence, previous_hash)
+    # entry_fields types its values as object; they are the model's str, datetime and lists
+    return canonical.entry_bytes(**fields)  # type: ignore[arg-type]
+
+
+def execute(sql: str, params: list[Any] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])

@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 
 from safekeep.audit import canonical
-from safekeep.audit.chain import chain_pending, entry_fields
+from safekeep.audit.chain import chain_pending
 from safekeep.audit.models import ChainLink
 from safekeep.audit.verify import verify_log
 from safekeep.audit.writing import Origin, audit_event
-from tests.audit.conftest import drop_triggers, execute
+from tests.audit.conftest import drop_triggers, execute, stored_entry_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_database_encoding_equals_the_python_encoding() -> None:
     assert len(rows) == len(AWKWARD)
     for sequence, previous, stored, document in rows:
         link = ChainLink.objects.select_related("entry").get(sequence=sequence)
-        expected = canonical.entry_bytes(**entry_fields(link.entry, sequence, previous))  # type: ignore[arg-type]
+        expected = stored_entry_bytes(link.entry, sequence, previous)
         assert document is not None and document.encode() == expected
         assert hashlib.sha256(expected).hexdigest() == stored
     assert verify_log().ok
@@ -72,7 +72,8 @@ def test_a_time_with_no_fraction_of_a_second_is_spelled_with_six_zeros() -> None
     (row,) = sql_rows()
     assert entry.occurred_at.microsecond == 0
     assert canonical.format_time(entry.occurred_at).endswith(".000000Z")
-    assert row[3].encode() == canonical.entry_bytes(**entry_fields(entry, 1, row[1]))  # type: ignore[arg-type]
+    document = row[3]
+    assert document is not None and document.encode() == stored_entry_bytes(entry, 1, row[1])
 
 
 @pytest.mark.parametrize("stored", ['["1", 2]', '{"a": "b"}', '"audit"'])

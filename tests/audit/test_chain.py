@@ -9,12 +9,12 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from safekeep.audit import canonical, merkle
-from safekeep.audit.chain import chain_pending, entry_fields
+from safekeep.audit.chain import chain_pending
 from safekeep.audit.checkpoints import checkpoint_create
 from safekeep.audit.maintenance import NotATestDatabase, wiping_test_database
 from safekeep.audit.models import AuditEntry, ChainLink, MerkleTile, PendingEntry
 from safekeep.audit.writing import Origin, audit_event
-from tests.audit.conftest import write_entries
+from tests.audit.conftest import stored_entry_bytes, write_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_an_entry_waits_in_the_callers_transaction_until_chained() -> None:
         action="case.view",
         decision="refused",
         object_type="case",
-        object_id=7,
+        object_id="7",
         subject_id="P1",
         reasons=["device is an unencrypted laptop off site"],
         obligations=["audit"],
@@ -48,8 +48,8 @@ def test_the_chain_has_no_gaps_and_each_hash_covers_the_canonical_encoding() -> 
     previous = canonical.GENESIS_HASH
     for link in links:
         assert link.previous_hash == previous
-        fields = entry_fields(link.entry, link.sequence, previous)
-        assert link.entry_hash == hashlib.sha256(canonical.entry_bytes(**fields)).hexdigest()  # type: ignore[arg-type]
+        encoded = stored_entry_bytes(link.entry, link.sequence, previous)
+        assert link.entry_hash == hashlib.sha256(encoded).hexdigest()
         previous = link.entry_hash
     # One complete 256-leaf tile, with the RFC 6962 root of its leaves.
     tile = MerkleTile.objects.get()
@@ -65,7 +65,7 @@ def test_canonical_encoding_is_lengths_then_values() -> None:
         reasons=["Zoë's allocated worker", 'a "quoted"\nline'],
     )
     entry.refresh_from_db()
-    encoded = canonical.entry_bytes(**entry_fields(entry, 1, canonical.GENESIS_HASH))  # type: ignore[arg-type]
+    encoded = stored_entry_bytes(entry, 1, canonical.GENESIS_HASH)
     header, lengths, values = encoded.split(b"\n", 2)
     assert header == b"safekeep-audit/v2"
     sizes = [int(n) for n in lengths.split(b" ")]

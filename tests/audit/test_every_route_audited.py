@@ -14,30 +14,28 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.http import StreamingHttpResponse
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.access.vocabulary import Action, Duty
+from safekeep.access.vocabulary import Duty
 from safekeep.accounts.models import User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
-from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
-from safekeep.organisation.models import StaffMember, Team
 from safekeep.records import services as record_services
-from safekeep.records.models import Case, Entry
 from tests.browser.helpers import device_code
 from tests.factories import (
     PASSWORD,
@@ -45,13 +43,24 @@ from tests.factories import (
     case_access,
     device_token,
     laptop_context,
-    make_case,
     make_device,
     make_staff,
-    make_team,
     make_user,
     sign_in,
+    staff_form,
 )
+from tests.routes import (
+    Council,
+    build_council,
+    case_path,
+    fixed,
+    forget_keys,
+    is_api_operation,
+    route_names,
+)
+
+if TYPE_CHECKING:  # the test client's response, as django-stubs names it (not at run time)
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -64,55 +73,18 @@ Expected = tuple[tuple[str, str], ...]
 
 
 @dataclass
-class World:
-    team: Team
-    other_team: Team
-    staff: dict[str, StaffMember]
-    users: dict[str, User]
-    case: Case
-    note: Entry
-    document: Entry
+class World(Council):
+    """The council, and the worker's API token and enrolled device credential."""
+
     tokens: dict[str, str] = field(default_factory=dict)
     api_devices: dict[str, str] = field(default_factory=dict)
 
 
-def _forget_keys() -> None:
-    providers.reset_providers()
-    keys.forget_cached_keys()
-    envelope.forget_cached_data_keys()
-    blind_index._derived.clear()
-
-
 def _build() -> World:
-    team = make_team("Routes Children North")
-    other_team = make_team("Routes Adults South", directorate="Adults and Health")
-    staff = {
-        "worker": make_staff(team=team),
-        "manager": make_staff(team=team, roles=("team_manager",)),
-        "receiver": make_staff(team=other_team, roles=("team_manager",)),
-        "stranger": make_staff(team=other_team),
-        "ig": make_staff(team=other_team, roles=("ig_officer",)),
-        "it": make_staff(team=other_team, roles=("it_support",)),
-        "admin": make_staff(team=other_team, roles=("sysadmin",)),
-    }
-    users = {name: make_user(member) for name, member in staff.items()}
-    case = make_case(team=team, allocated=(staff["worker"],))
-    worker = staff["worker"]
-    note = record_services.entry_add(
-        access=case_access(worker, case, Action.ADD_ENTRY),
-        kind="note",
-        title="Home visit",
-        body="All well",
-    )
-    document = record_services.document_upload(
-        access=case_access(worker, case, Action.ADD_ENTRY),
-        title="Letter",
-        filename="letter.txt",
-        content=b"hello",
-    )
-    world = World(team, other_team, staff, users, case, note, document)
-    world.tokens["worker"] = api_token_create(user=users["worker"], name="t", origin=ORIGIN)[1]
-    world.api_devices["worker"] = device_token(make_device(staff=worker))
+    world = build_council(World, "Routes")
+    account = world.users["worker"]
+    world.tokens["worker"] = api_token_create(user=account, name="t", origin=ORIGIN)[1]
+    world.api_devices["worker"] = device_token(make_device(staff=world.staff["worker"]))
     return world
 
 
@@ -126,7 +98,7 @@ def world(
         PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"],
     )
     settings.enable()
-    _forget_keys()
+    forget_keys()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -135,7 +107,7 @@ def world(
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-            _forget_keys()
+            forget_keys()
             settings.disable()
 
 
@@ -156,16 +128,16 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
     json: bool = False
 
-    def send(self) -> Any:
+    def send(self) -> TestResponse:
         if self.method == "GET":
-            response = self.client.get(self.path, self.data, **self.headers)
+            response = self.client.get(self.path, self.data, headers=self.headers)
         elif self.json:
             response = self.client.post(
-                self.path, self.data, content_type="application/json", **self.headers
+                self.path, self.data, content_type="application/json", headers=self.headers
             )
         else:
-            response = self.client.post(self.path, self.data or {}, **self.headers)
-        if getattr(response, "streaming", False):
+            response = self.client.post(self.path, self.data or {}, headers=self.headers)
+        if isinstance(response, StreamingHttpResponse):
             b"".join(response.streaming_content)  # the whole download, as a browser would
         return response
 
@@ -212,14 +184,6 @@ def post(
         return Call(client, "POST", path(world), data(world) if data else {})
 
     return prepare
-
-
-def case_path(suffix: str = "") -> Callable[[World], str]:
-    return lambda world: f"/cases/{world.case.case_id}/{suffix}"
-
-
-def fixed(path: str) -> Callable[[World], str]:
-    return lambda world: path
 
 
 ALLOWED = "allowed"
@@ -297,32 +261,15 @@ def _two_factor_page(world: World, client: Client) -> Call:
 # --- staff -------------------------------------------------------------------------------
 
 
-def _staff_form(world: World, **overrides: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "staff_id": "S990001",
-        "given_name": "Ann",
-        "family_name": "Example",
-        "email": "ann.routes@council.example",
-        "team": str(world.team.pk),
-        "roles": ["practitioner"],
-        "employment_type": "employee",
-        "works_with_vulnerable_people": "yes",
-        "work_pattern": "remote",
-        "start_date": "2024-01-08",
-        "end_date": "",
-    }
-    data.update(overrides)
-    return data
+def _staff_add(world: World) -> dict[str, object]:
+    return staff_form(world.team)
 
 
-def _staff_change(world: World) -> dict[str, Any]:
+def _staff_change(world: World) -> dict[str, object]:
     member = world.staff["stranger"]
-    return _staff_form(
-        world,
-        staff_id=member.staff_id,
-        email=member.email,
-        team=str(world.other_team.pk),
-        given_name="Renamed",
+    """The stranger renamed, in their own team."""
+    return staff_form(
+        world.other_team, staff_id=member.staff_id, email=member.email, given_name="Renamed"
     )
 
 
@@ -508,8 +455,8 @@ def _task_policy_edit(world: World, client: Client) -> Call:
 def _api(method: str, path: Callable[[World], str], body: dict[str, Any] | None = None) -> Prepare:
     def prepare(world: World, client: Client) -> Call:
         headers = {
-            "HTTP_AUTHORIZATION": f"Bearer {world.tokens['worker']}",
-            "HTTP_X_SAFEKEEP_DEVICE": world.api_devices["worker"],
+            "Authorization": f"Bearer {world.tokens['worker']}",
+            "X-Safekeep-Device": world.api_devices["worker"],
         }
         return Call(client, method, path(world), body, headers, json=method == "POST")
 
@@ -520,7 +467,7 @@ def _api_enrol(world: World, client: Client) -> Call:
     code = device_services.enrolment_code_issue(
         origin=ORIGIN, device=make_device(), issued_by=world.staff["it"]
     )
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['worker']}"}
+    headers = {"Authorization": f"Bearer {world.tokens['worker']}"}
     return Call(client, "POST", f"{API}/devices/enrol", {"code": code}, headers, json=True)
 
 
@@ -580,7 +527,7 @@ ROWS: list[Row] = [
     Row(
         "organisation:staff-add",
         "add",
-        post("admin", fixed("/staff/add/"), _staff_form),
+        post("admin", fixed("/staff/add/"), _staff_add),
         302,
         one("staff.create", DONE),
     ),
@@ -1072,22 +1019,9 @@ ROWS: list[Row] = [
 # --- walking the routes ------------------------------------------------------------------
 
 
-def _is_api_operation(pattern: URLPattern) -> bool:
-    return getattr(pattern.callback, "__module__", "") == "ninja.operation"
-
-
-def _patterns(patterns: list[Any], namespace: str = "") -> Iterator[URLPattern | str]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _patterns(pattern.url_patterns, inner)
-        elif not _is_api_operation(pattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
-
-
 def all_routes() -> set[str]:
     """Every page route by its URL name, and every API operation as "METHOD /api/v1/path"."""
-    routes = {str(route) for route in _patterns(get_resolver().url_patterns)}
+    routes = route_names(leave_out=is_api_operation)
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:

@@ -107,7 +107,7 @@ def test_an_inserted_entry_is_caught() -> None:
 def test_an_entry_slipped_into_the_table_without_the_chain_is_caught() -> None:
     write_entries(5)
     forged = AuditEntry.objects.create(
-        occurred_at=AuditEntry.objects.first().occurred_at,  # type: ignore[union-attr]
+        occurred_at=AuditEntry.objects.earliest("id").occurred_at,
         action="case.view",
         decision="allowed",
     )

@@ -10,7 +10,6 @@ every page in one browser, runs axe on each, and checks a few key pages on a pho
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +17,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from safekeep.access.vocabulary import Action, Duty
-from safekeep.accounts.models import User
+from safekeep.access.vocabulary import Duty
 from safekeep.audit.writing import Origin
-from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
-from safekeep.organisation.models import RiskAssessment, StaffMember, Team
 from safekeep.records import services as record_services
-from safekeep.records.models import Case, Entry
 from tests.browser.helpers import assert_accessible
 from tests.factories import (
     PASSWORD,
@@ -39,10 +33,10 @@ from tests.factories import (
     make_case,
     make_device,
     make_staff,
-    make_team,
     make_user,
     sign_in,
 )
+from tests.routes import Council, build_council, case_path, fixed, forget_keys, is_api, route_names
 
 ORIGIN = Origin.command("test-every-page")
 PHONE = {"width": 375, "height": 740}
@@ -53,57 +47,20 @@ DESKTOP = {"width": 1280, "height": 720}
 
 
 @dataclass
-class World:
-    team: Team
-    other_team: Team
-    staff: dict[str, StaffMember]
-    users: dict[str, User]
-    case: Case
-    note: Entry
+class World(Council):
+    """The council, with devices by name and a complaint waiting for IT."""
+
     devices: dict[str, Device] = field(default_factory=dict)
     complaint: DeviceComplaint | None = None
 
 
 def _build() -> World:
     """People in every role, a case with entries, and something waiting in every queue."""
-    today = timezone.localdate()
-    team = make_team("Pages Children North")
-    other_team = make_team("Pages Adults South", directorate="Adults and Health")
-    staff = {
-        "worker": make_staff(team=team),
-        "manager": make_staff(team=team, roles=("team_manager",)),
-        "receiver": make_staff(team=other_team, roles=("team_manager",)),
-        "stranger": make_staff(team=other_team),
-        "volunteer": make_staff(team=team, employment_type="volunteer"),
-        "ig": make_staff(team=other_team, roles=("ig_officer",)),
-        "it": make_staff(team=other_team, roles=("it_support",)),
-        "admin": make_staff(team=other_team, roles=("sysadmin",)),
-    }
-    users = {name: make_user(member) for name, member in staff.items()}
+    world = build_council(World, "Pages", volunteer=True)
+    team, other_team, case = world.team, world.other_team, world.case
+    worker = world.staff["worker"]
     # a person part-way through signing in who has not set up an authenticator app yet
-    users["new"] = make_user(make_staff(team=team), with_totp=False)
-    RiskAssessment.objects.create(
-        staff=staff["volunteer"],
-        outcome="approved",
-        scope_team=team,
-        max_classification="OFFICIAL-SENSITIVE",
-        assessed_on=today - dt.timedelta(days=30),
-        review_due=today + dt.timedelta(days=300),
-    )
-    case = make_case(team=team, allocated=(staff["worker"], staff["volunteer"]))
-    worker = staff["worker"]
-    note = record_services.entry_add(
-        access=case_access(worker, case, Action.ADD_ENTRY),
-        kind="note",
-        title="Home visit",
-        body="All well",
-    )
-    record_services.document_upload(
-        access=case_access(worker, case, Action.ADD_ENTRY),
-        title="Letter",
-        filename="letter.txt",
-        content=b"hello",
-    )
+    world.users["new"] = make_user(make_staff(team=team), with_totp=False)
     # Queues with something in them, asked for by people who do not sign in here, so the
     # stranger stays refused.
     record_services.grant_request(
@@ -122,12 +79,11 @@ def _build() -> World:
         reason="Police called about a missing child",
     )
     record_services.referral_create(
-        access=case_access(staff["manager"], make_case(team=team), Duty.REFER),
+        access=case_access(world.staff["manager"], make_case(team=team), Duty.REFER),
         to_team=other_team,
         kind="referral",
         reason="Moving to adult services at eighteen",
     )
-    world = World(team, other_team, staff, users, case, note)
     world.devices["laptop"] = make_device(staff=worker)
     lost = make_device(staff=worker, device_type="smartphone", os_name="Android", os_version="14")
     device_services.device_report_missing(
@@ -141,7 +97,7 @@ def _build() -> World:
         staff=worker,
         category="device_fault",
         summary="VPN dropped at every home visit",
-        reported_on=today,
+        reported_on=timezone.localdate(),
     )
     return world
 
@@ -174,14 +130,6 @@ class NotAPage:
     @property
     def post_only(self) -> bool:
         return self.path is not None
-
-
-def fixed(path: str) -> Path_:
-    return lambda world: path
-
-
-def case_path(suffix: str = "") -> Path_:
-    return lambda world: f"/cases/{world.case.case_id}/{suffix}"
 
 
 def device_path(name: str, suffix: str = "") -> Path_:
@@ -416,26 +364,8 @@ ERROR_PAGES: tuple[Visit, ...] = (
 # --- walking the routes ------------------------------------------------------------------
 
 
-def _is_api(pattern: URLPattern) -> bool:
-    """The API's operations and its OpenAPI views: machine interfaces, not pages."""
-    return getattr(pattern.callback, "__module__", "").startswith("ninja.")
-
-
-def _routes(patterns: list[Any], namespace: str = "") -> Iterator[str]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _routes(pattern.url_patterns, inner)
-        elif not _is_api(pattern):
-            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
-
-
-def all_routes() -> set[str]:
-    return set(_routes(get_resolver().url_patterns))
-
-
 def test_every_route_has_an_entry() -> None:
-    routes = all_routes()
+    routes = route_names(leave_out=is_api)
     assert {"records:case", "accounts:sign-in", "api-tokens"} <= routes
     assert sorted(routes - set(PAGES)) == [], "routes with no entry in PAGES: add one"
     assert sorted(set(PAGES) - routes) == [], "entries for routes that no longer exist"
@@ -444,20 +374,13 @@ def test_every_route_has_an_entry() -> None:
 # --- the walk ----------------------------------------------------------------------------
 
 
-def _forget_keys() -> None:
-    providers.reset_providers()
-    keys.forget_cached_keys()
-    envelope.forget_cached_data_keys()
-    blind_index._derived.clear()
-
-
 @pytest.fixture
 def _own_keys(tmp_path: Path, settings: Any) -> Iterator[None]:
     """Keys and uploaded files in this test's own data directory."""
     settings.DATA_DIR = tmp_path
-    _forget_keys()
+    forget_keys()
     yield
-    _forget_keys()
+    forget_keys()
 
 
 class Browser:

@@ -40,7 +40,9 @@ def test_associated_data_layout_is_stable() -> None:
 def test_a_known_sealed_value_opens(forget) -> None:
     """A value built by hand with the documented layout opens: the format is what docs say."""
     encrypt(CASE_A, field="name", plaintext=b"warm up")  # creates the data key
-    key = envelope._load(CASE_A, 1)[1]
+    loaded = envelope._load(CASE_A, 1)
+    assert loaded is not None
+    key = loaded[1]
     aad = envelope.field_aad(CASE_A, row="1", field="name", key_version=1)
     sealed = b"\x01\x00\x00\x00\x01" + _aead.seal(key, b"Ada", aad, nonce=bytes(12))
     forget()
@@ -168,7 +170,7 @@ def test_a_record_without_a_data_key_is_a_missing_key() -> None:
 
 def test_non_bytes_are_refused() -> None:
     with pytest.raises(DecryptionFailed) as caught:
-        decrypt(CASE_A, field="f", ciphertext="not bytes")  # type: ignore[arg-type]
+        decrypt(CASE_A, field="f", ciphertext="not bytes")  # type: ignore[arg-type]  # on purpose
     assert str(caught.value) == "a sealed value must be bytes"
 
 

@@ -37,7 +37,7 @@ def test_a_missing_key_file_is_named_at_start_up(data_dir: Path, forget) -> None
     assert checks.problems() == [message]
     [error] = checks.check_keys()
     assert (error.id, error.msg) == ("safekeep.crypto.E001", message)
-    assert "key custody" in error.hint
+    assert error.hint is not None and "key custody" in error.hint
     with pytest.raises(ImproperlyConfigured) as caught:
         checks.require_keys()
     assert str(caught.value).startswith(f"Safekeep cannot start: {message}. Restore the key")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -26,8 +27,8 @@ from tests.factories import LAPTOP_FACTS
 POLICY = default_task_policy()
 
 
-def facts(**changes: object) -> DeviceFacts:
-    return dataclasses.replace(LAPTOP_FACTS, **changes)  # type: ignore[arg-type]
+def facts(**changes: Any) -> DeviceFacts:
+    return dataclasses.replace(LAPTOP_FACTS, **changes)
 
 
 COUNCIL_LAPTOP = facts()

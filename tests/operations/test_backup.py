@@ -34,7 +34,7 @@ SECRETS = {
 }
 
 
-def _seed() -> dict[str, object]:
+def _seed() -> Case:
     """A small council whose subject names and document are encrypted as records will be."""
     team = make_team("Northern Family Support")
     worker = make_staff(team=team, given_name="Priya", family_name="Worker")
@@ -53,7 +53,7 @@ def _seed() -> dict[str, object]:
         path=files / "f00d",
     )
     audit_event(origin=Origin.command("test"), action="case.view", decision="allowed")
-    return {"case": case, "subject": subject}
+    return case
 
 
 def _wipe() -> None:
@@ -71,7 +71,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_round_trip(tmp_path: Path, forget) -> None:
-    seeded = _seed()
+    seeded = _seed()  # the case, its subject and its allocation
     before = _counts()
     target = tmp_path / "council.skb"
     out = StringIO()
@@ -100,13 +100,11 @@ def test_round_trip(tmp_path: Path, forget) -> None:
         k: v for k, v in before.items() if not k.startswith("audit.")
     }
     assert chained["audit.auditentry"] == before["audit.auditentry"]
-    subject = Subject.objects.get(pk=seeded["subject"].pk)
+    subject = Subject.objects.get(pk=seeded.subject.pk)
     ref = KeyRef.of("subject", subject.pk)
     assert decrypt_text(ref, field="given_name", text=subject.given_name) == SECRETS["given"]
-    case = Case.objects.get(pk=seeded["case"].pk)
-    assert (
-        Allocation.objects.get(case=case).created_at == seeded["case"].allocations.get().created_at
-    )
+    case = Case.objects.get(pk=seeded.pk)
+    assert Allocation.objects.get(case=case).created_at == seeded.allocations.get().created_at
     document = b"".join(
         read_encrypted_file(KeyRef.of("case", case.pk), row="f00d", path=files_root() / "f00d")
     )
@@ -303,6 +301,7 @@ def test_the_snapshot_is_read_only_and_does_not_block_writers(tmp_path: Path) ->
     statements = [q["sql"] for q in queries.captured_queries]
     if connection.vendor == "sqlite":
         assert "BEGIN DEFERRED" in statements
-        assert connection.transaction_mode == "IMMEDIATE"  # restored for everything else
+        # restored for everything else (SQLite's own attribute, which django-stubs lacks)
+        assert connection.transaction_mode == "IMMEDIATE"  # type: ignore[attr-defined]
     else:
         assert "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY" in statements

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts.models import User
 from safekeep.audit.models import AuditEntry
@@ -72,21 +73,27 @@ def _every_team_has_a_manager() -> None:
     )
 
 
+def _staff_of(user: User) -> StaffMember:
+    """The staff member a demo account belongs to (every account belongs to one)."""
+    assert user.staff is not None, user.username
+    return user.staff
+
+
 def _one_demo_sign_in_per_role_and_the_table(demo_output: str) -> None:
     users = User.objects.filter(is_demo_account=True).select_related("staff")
     assert sorted(u.username for u in users) == sorted(DEMO_ACCOUNTS.values())
-    roles = {u.username: u.staff.role_names() for u in users}
+    roles = {u.username: _staff_of(u).role_names() for u in users}
     assert "practitioner" in roles[DEMO_ACCOUNTS["practitioner"]]
     assert "team_manager" in roles[DEMO_ACCOUNTS["team manager"]]
     assert "it_support" in roles[DEMO_ACCOUNTS["IT support"]]
     assert "ig_officer" in roles[DEMO_ACCOUNTS["IG officer"]]
     assert "foi_officer" in roles[DEMO_ACCOUNTS["FOI officer"]]
     assert "sysadmin" in roles[DEMO_ACCOUNTS["system administrator"]]
-    volunteer = users.get(username=DEMO_ACCOUNTS["volunteer"]).staff
+    volunteer = _staff_of(users.get(username=DEMO_ACCOUNTS["volunteer"]))
     assert volunteer.employment_type == "volunteer"
     assert volunteer.risk_assessments.get().outcome == "approved"
     assert all(u.check_password(DEMO_PASSWORD) for u in users)
-    assert all(u.totpdevice_set.filter(confirmed=True).exists() for u in users)
+    assert all(TOTPDevice.objects.filter(user=u, confirmed=True).exists() for u in users)
     for email in DEMO_ACCOUNTS.values():
         assert email in demo_output
     assert "safekeep demo-code EMAIL" in demo_output

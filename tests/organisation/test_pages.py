@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.organisation.models import StaffMember
-from tests.factories import make_staff, make_team, make_user, sign_in
+from tests.factories import make_staff, make_team, make_user, sign_in, staff_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +24,8 @@ def admin_client(client: Client) -> Client:
     return sign_in(client, make_user(admin))
 
 
-def _form(**overrides: str) -> dict[str, object]:
-    team = make_team("Early Help", "Family Services")
-    data: dict[str, object] = {
-        "staff_id": "S900",
-        "given_name": "Ann",
-        "family_name": "Example",
-        "email": "ann.example@council.example",
-        "team": str(team.pk),
-        "roles": ["practitioner"],
-        "employment_type": "employee",
-        "works_with_vulnerable_people": "yes",
-        "work_pattern": "remote",
-        "start_date": "2024-01-08",
-        "end_date": "",
-    }
-    data.update(overrides)
-    return data
+def _form(**overrides: object) -> dict[str, object]:
+    return staff_form(make_team("Early Help", "Family Services"), **overrides)
 
 
 @pytest.mark.parametrize(

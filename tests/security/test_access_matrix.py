@@ -16,20 +16,11 @@ from django.utils import timezone
 from safekeep.access.vocabulary import Action
 from safekeep.api.services import api_token_create
 from safekeep.audit.writing import Origin
-from safekeep.organisation.models import RiskAssessment, StaffMember
+from safekeep.organisation.models import StaffMember
 from safekeep.records import services
-from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, SubjectConflict
-from tests.factories import (
-    case_access,
-    device_token,
-    laptop_context,
-    make_case,
-    make_device,
-    make_staff,
-    make_team,
-    make_user,
-    sign_in,
-)
+from safekeep.records.models import BreakGlass, Case, Entry, SubjectConflict
+from tests import factories
+from tests.factories import make_staff
 from tests.records.opened import body_bytes, family_name
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +78,7 @@ def _version(entry: Entry, writer: StaffMember, title: str, body: str) -> None:
 
 
 def _content(case: Case, staff: StaffMember) -> tuple[Entry, Entry]:
-    ctx = laptop_context()
+    ctx = factories.laptop_context()
     author = case.allocations.first()
     writer = author.staff if author else staff
     entry = Entry.objects.create(case=case, kind="note", author=writer, created_at=ctx.now)
@@ -114,8 +105,8 @@ def _content(case: Case, staff: StaffMember) -> tuple[Entry, Entry]:
 
 
 def build_world() -> dict[str, Pair]:
-    team = make_team("Matrix Team")
-    other = make_team("Matrix Other")
+    team = factories.make_team("Matrix Team")
+    other = factories.make_team("Matrix Other")
     manager = make_staff(team=team, roles=("team_manager",))
     anchor = make_staff(team=team)  # the allocated worker on every case
     now = timezone.now()
@@ -130,7 +121,7 @@ def build_world() -> dict[str, Pair]:
         allocate: str = "",
         subject_staff: StaffMember | None = None,
     ) -> Case:
-        case = make_case(
+        case = factories.make_case(
             team=team,
             restricted=restricted,
             subject_staff=subject_staff,
@@ -152,23 +143,12 @@ def build_world() -> dict[str, Pair]:
     add("same team, not allocated", make_staff(team=team))
     add("other team", make_staff(team=other))
     volunteer = make_staff(team=team, employment_type="volunteer", roles=())
-    RiskAssessment.objects.create(
-        staff=volunteer,
-        outcome="approved",
-        scope_team=team,
-        max_classification="OFFICIAL",
-        assessed_on=start,
-        review_due=dt.date(2099, 1, 1),
-    )
+    until = dt.date(2099, 1, 1)
+    factories.make_risk_assessment(volunteer, team=team, assessed_on=start, review_due=until)
     add("volunteer, valid assessment", volunteer, allocate="allocated_worker")
     refused = make_staff(team=team, employment_type="volunteer", roles=())
-    RiskAssessment.objects.create(
-        staff=refused,
-        outcome="refused",
-        scope_team=team,
-        max_classification="OFFICIAL",
-        assessed_on=start,
-        review_due=dt.date(2099, 1, 1),
+    factories.make_risk_assessment(
+        refused, team=team, outcome="refused", assessed_on=start, review_due=until
     )
     add("volunteer, no valid assessment", refused, allocate="allocated_worker")
     add(
@@ -218,9 +198,9 @@ def build_world() -> dict[str, Pair]:
     ):
         grantee = make_staff(team=other)
         case = add(name, grantee)
-        AccessGrant.objects.create(
-            case=case,
-            grantee=grantee,
+        factories.make_grant(
+            case,
+            grantee,
             actions="view download",
             reason="cover",
             status="approved",
@@ -238,7 +218,7 @@ def world():
     users = {}
     for pair in pairs.values():
         if pair.staff.pk not in users:
-            users[pair.staff.pk] = make_user(pair.staff)
+            users[pair.staff.pk] = factories.make_user(pair.staff)
     return pairs, users
 
 
@@ -255,16 +235,17 @@ def _fresh_sessions():
 
 def web(users, pair: Pair) -> Client:
     if pair.staff.pk not in _clients:
-        _clients[pair.staff.pk] = sign_in(Client(), users[pair.staff.pk])
+        _clients[pair.staff.pk] = factories.sign_in(Client(), users[pair.staff.pk])
     return _clients[pair.staff.pk]
 
 
 def token(users, pair: Pair) -> dict[str, str]:
     if pair.staff.pk not in _tokens:
         _, plain = api_token_create(user=users[pair.staff.pk], name="m", origin=ORIGIN)
+        laptop = factories.make_device(staff=pair.staff)
         _tokens[pair.staff.pk] = {
             "HTTP_AUTHORIZATION": f"Bearer {plain}",
-            "HTTP_X_SAFEKEEP_DEVICE": device_token(make_device(staff=pair.staff)),
+            "HTTP_X_SAFEKEEP_DEVICE": factories.device_token(laptop),
         }
     return _tokens[pair.staff.pk]
 
@@ -492,8 +473,9 @@ def test_sensitive_entries_only_for_allocated_worker_and_managers(world):
         ("grant active", False),
     ):
         pair = pairs[name]
+        writer = pair.case.allocations.first().staff
         services.entry_add(
-            access=case_access(pair.case.allocations.first().staff, pair.case, Action.ADD_ENTRY),
+            access=factories.case_access(writer, pair.case, Action.ADD_ENTRY),
             kind="note",
             title="HIDDEN-SENSITIVE",
             body="",

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 ORIGIN = Origin(actor_username="test")
 A, R = True, False
-PHONE = {"device_type": "smartphone", "os_name": "Android", "os_version": "14"}
+PHONE: dict[str, Any] = {"device_type": "smartphone", "os_name": "Android", "os_version": "14"}
 SENSITIVE = "OFFICIAL-SENSITIVE"
 # name: (device fields, or None for a device Safekeep does not know) -> view, add, download, API
 # (an OFFICIAL case unless the name says OFFICIAL-SENSITIVE)
@@ -84,14 +84,14 @@ def test_device_rows_on_the_real_routes(row: str) -> None:
         "records:document-download", kwargs={"case_id": case.case_id, "entry_id": document.pk}
     )
     _, token = api_token_create(user=user, name="system", origin=ORIGIN)
-    api_headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    api_headers = {"Authorization": f"Bearer {token}"}
     if device is not None:
-        api_headers["HTTP_X_SAFEKEEP_DEVICE"] = device_token(device)
+        api_headers["X-Safekeep-Device"] = device_token(device)
 
     viewed = client.get(case_url)
     added = client.post(add_url, {"kind": "note", "title": "Visit", "body": "Seen at home"})
     downloaded = client.get(download_url)
-    api = Client().get(f"/api/v1/cases/{case.case_id}", **api_headers)
+    api = Client().get(f"/api/v1/cases/{case.case_id}", headers=api_headers)
 
     answers = (
         viewed.status_code == 200,

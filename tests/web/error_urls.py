@@ -2,9 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-from safekeep.urls import handler400, handler403, handler404, handler500, urlpatterns
+from safekeep.urls import handler400, handler403, handler404, handler500
+from safekeep.urls import urlpatterns as safekeep_urlpatterns
 from safekeep.web.errors import Refused
 
 SECRET = "Subject Jane Doe, disclosed at home visit"
@@ -22,8 +23,8 @@ def refuse(request: HttpRequest) -> HttpResponse:
     raise Refused("You are not allocated to this case.", "Ask your team manager for access.")
 
 
-urlpatterns = [
-    *urlpatterns,
+urlpatterns: list[URLPattern | URLResolver] = [
+    *safekeep_urlpatterns,
     path("test/explode/", explode),
     path("test/deny/", deny),
     path("test/refuse/", refuse),

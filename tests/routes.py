@@ -1,0 +1,135 @@
+"""What the two tests that walk every URL route share: the walk, and a council to walk it as.
+
+tests/audit/test_every_route_audited.py (what each route records) and
+tests/browser/test_every_page_accessible.py (that each page passes axe) each keep a table
+with a row for every route and fail on a route with none; both build the same people and
+case first, once, with keys of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from safekeep.access.vocabulary import Action
+from safekeep.accounts.models import User
+from safekeep.crypto import blind_index, envelope, keys, providers
+from safekeep.organisation.models import StaffMember, Team
+from safekeep.records import services as record_services
+from safekeep.records.models import Case, Entry
+from tests import factories
+
+# --- the walk ----------------------------------------------------------------------------
+
+
+def is_api_operation(pattern: URLPattern) -> bool:
+    """One of the API's operations (the OpenAPI document and docs page are not)."""
+    return getattr(pattern.callback, "__module__", "") == "ninja.operation"
+
+
+def is_api(pattern: URLPattern) -> bool:
+    """The API's operations and its OpenAPI views: machine interfaces, not pages."""
+    return getattr(pattern.callback, "__module__", "").startswith("ninja.")
+
+
+def route_names(*, leave_out: Callable[[URLPattern], bool]) -> set[str]:
+    """Every URL route by its name ("namespace:name"), but those `leave_out` picks."""
+    return set(_names(get_resolver().url_patterns, "", leave_out))
+
+
+def _names(
+    patterns: list[Any], namespace: str, leave_out: Callable[[URLPattern], bool]
+) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern.url_patterns, inner, leave_out)
+        elif not leave_out(pattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+
+# --- the council -------------------------------------------------------------------------
+
+
+@dataclass
+class Council:
+    """Two teams, someone in every role, and one case with a note and a document."""
+
+    team: Team
+    other_team: Team
+    staff: dict[str, StaffMember]  # by role in the story: "worker", "manager", "ig" ...
+    users: dict[str, User]  # the same keys
+    case: Case  # owned by `team`, allocated to the worker (and the volunteer, if any)
+    note: Entry
+    document: Entry
+
+
+AnyCouncil = TypeVar("AnyCouncil", bound=Council)
+
+
+def build_council(kind: type[AnyCouncil], place: str, *, volunteer: bool = False) -> AnyCouncil:
+    """A council whose team names start with `place`; with `volunteer`, also a volunteer
+    with an approved risk assessment, allocated to the case."""
+    team = factories.make_team(f"{place} Children North")
+    other_team = factories.make_team(f"{place} Adults South", directorate="Adults and Health")
+    staff = {
+        "worker": factories.make_staff(team=team),
+        "manager": factories.make_staff(team=team, roles=("team_manager",)),
+        "receiver": factories.make_staff(team=other_team, roles=("team_manager",)),
+        "stranger": factories.make_staff(team=other_team),
+        "ig": factories.make_staff(team=other_team, roles=("ig_officer",)),
+        "it": factories.make_staff(team=other_team, roles=("it_support",)),
+        "admin": factories.make_staff(team=other_team, roles=("sysadmin",)),
+    }
+    if volunteer:
+        staff["volunteer"] = factories.make_staff(team=team, employment_type="volunteer")
+        today = timezone.localdate()
+        factories.make_risk_assessment(
+            staff["volunteer"],
+            team=team,
+            max_classification="OFFICIAL-SENSITIVE",
+            assessed_on=today - dt.timedelta(days=30),
+            review_due=today + dt.timedelta(days=300),
+        )
+    users = {name: factories.make_user(member) for name, member in staff.items()}
+    allocated = tuple(staff[name] for name in ("worker", "volunteer") if name in staff)
+    case = factories.make_case(team=team, allocated=allocated)
+    worker = staff["worker"]
+    note = record_services.entry_add(
+        access=factories.case_access(worker, case, Action.ADD_ENTRY),
+        kind="note",
+        title="Home visit",
+        body="All well",
+    )
+    document = record_services.document_upload(
+        access=factories.case_access(worker, case, Action.ADD_ENTRY),
+        title="Letter",
+        filename="letter.txt",
+        content=b"hello",
+    )
+    return kind(team, other_team, staff, users, case, note, document)
+
+
+def forget_keys() -> None:
+    """Empty every key cache, so that the next keys come from the data directory now set."""
+    providers.reset_providers()
+    keys.forget_cached_keys()
+    envelope.forget_cached_data_keys()
+    blind_index._derived.clear()
+
+
+# --- paths in the tables -----------------------------------------------------------------
+
+
+def fixed(path: str) -> Callable[[Council], str]:
+    return lambda council: path
+
+
+def case_path(suffix: str = "") -> Callable[[Council], str]:
+    """A page of the council's case: `case_path("allocate/")`."""
+    return lambda council: f"/cases/{council.case.case_id}/{suffix}"
