@@ -20,7 +20,7 @@ CODE = "/account/sign-in/code/"
 ENROL = "/account/sign-in/set-up-app/"
 FAILURE = (
     "The email address, password or code is not right. After 5 attempts that are not right, "
-    "you will need to wait 15 minutes before you try again."
+    "you will need to wait before you try again, a little longer each time."
 )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.access.vocabulary import Duty
-from safekeep.accounts.models import User
+from safekeep.accounts.models import SignInThrottle, User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
@@ -217,12 +218,37 @@ def _code_wrong(world: World, client: Client) -> Call:
     return Call(client, "POST", "/account/sign-in/code/", {"code": "000000"})
 
 
-def _code_locks(world: World, client: Client) -> Call:
+def _code_slows_the_account(world: World, client: Client) -> Call:
+    """The account has had as many failures as go unslowed: one more wrong code slows it."""
     user = _pending(world, client)
-    from django.conf import settings
-
-    User.objects.filter(pk=user.pk).update(failed_sign_ins=settings.SAFEKEEP_LOCKOUT_THRESHOLD - 1)
+    SignInThrottle.objects.create(
+        scope="account",
+        key=str(user.pk),
+        attempts=settings.SAFEKEEP_SIGN_IN_FREE_ATTEMPTS,
+        counted_at=timezone.now(),
+    )
     return Call(client, "POST", "/account/sign-in/code/", {"code": "000000"})
+
+
+def _address_attempts(world: World, client: Client, attempts: int, *, waiting: bool) -> Call:
+    """A wrong password from an address with `attempts` already counted."""
+    SignInThrottle.objects.create(
+        scope="address",
+        key="127.0.0.1",
+        attempts=attempts,
+        counted_at=timezone.now(),
+        wait_until=timezone.now() + dt.timedelta(minutes=1) if waiting else None,
+    )
+    email = world.users["worker"].email
+    return Call(client, "POST", "/account/sign-in/", {"email": email, "password": "guess"})
+
+
+def _address_slowed(world: World, client: Client) -> Call:
+    return _address_attempts(world, client, settings.SAFEKEEP_SIGN_IN_FREE_ATTEMPTS, waiting=False)
+
+
+def _address_waits(world: World, client: Client) -> Call:
+    return _address_attempts(world, client, 1, waiting=True)
 
 
 def _new_person(world: World) -> User:
@@ -499,10 +525,24 @@ ROWS: list[Row] = [
     Row("accounts:two-factor", "wrong code", _code_wrong, 302, one("auth.sign_in", REFUSED)),
     Row(
         "accounts:two-factor",
-        "wrong code that locks the account",
-        _code_locks,
+        "wrong code that slows the account",
+        _code_slows_the_account,
         302,
-        (("auth.sign_in", REFUSED), ("auth.lockout", DONE)),
+        (("auth.sign_in", REFUSED), ("auth.throttle", DONE)),
+    ),
+    Row(
+        "accounts:sign-in",
+        "wrong password that slows the address",
+        _address_slowed,
+        302,
+        (("auth.sign_in", REFUSED), ("auth.throttle", DONE)),
+    ),
+    Row(
+        "accounts:sign-in",
+        "an address that must wait",
+        _address_waits,
+        429,
+        one("auth.sign_in", REFUSED),
     ),
     Row("accounts:enrol", "set-up page", _enrol_page, 200, NOTHING),
     Row("accounts:enrol", "app set up: signed in", _enrol, 302, one("auth.sign_in", DONE)),

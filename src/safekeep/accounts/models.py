@@ -20,11 +20,45 @@ class User(AbstractUser):
     staff = models.OneToOneField(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="user"
     )
-    failed_sign_ins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     session_generation = models.PositiveIntegerField(default=0)
     # Demo-council accounts only: `safekeep demo-code` may print their current two-factor code.
     is_demo_account = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.username
+
+
+class SignInThrottle(models.Model):
+    """How hard one source address, or one account, has been tried lately (throttle.py).
+
+    `attempts` counts attempts that did not end in a sign-in, less one forgiven for each
+    whole forgiveness period since `counted_at` (brought up to date whenever it is counted);
+    `wait_until` is when the next attempt will be looked at.
+    """
+
+    class Scope(models.TextChoices):
+        ADDRESS = "address"
+        ACCOUNT = "account"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=64)  # the place (throttle.place_of), or the account's pk
+    attempts = models.PositiveIntegerField(default=0)
+    counted_at = models.DateTimeField()
+    wait_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="sign_in_throttle_once")
+        ]
+
+
+class KnownPlace(models.Model):
+    """A place (throttle.place_of) an account has completed sign-in from: its owner signing in
+    from there is never slowed by failures against the account elsewhere."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="known_places")
+    place = models.CharField(max_length=64)
+    last_signed_in_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "place"], name="known_place_once")]
