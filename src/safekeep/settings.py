@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safekeep.core.middleware.RequestIdMiddleware",
+    "safekeep.web.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,9 +164,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_MANIFEST_STRICT = False
 
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_HANDLERS = ["safekeep.records.uploads.MemoryOnlyUploadHandler"]
+# Every request body is at most this long (web/limits.py answers 413 before reading more);
+# only upload pages (`accepts_upload`) take more, and only they keep files.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["safekeep.web.limits.FilesRefused"]
 
 LOGGING = {
     "version": 1,

@@ -1113,6 +1113,31 @@ def test_route_writes_what_the_table_says(row: Row, world: World, client: Client
     assert [(entry.action, entry.decision) for entry in written] == list(row.expect)
 
 
+def _first_row_per_route() -> list[Row]:
+    first: dict[str, Row] = {}
+    for row in ROWS:
+        first.setdefault(row.route, row)
+    return list(first.values())
+
+
+ONE_ROW_PER_ROUTE = _first_row_per_route()
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "DELETE"])
+@pytest.mark.parametrize("row", ONE_ROW_PER_ROUTE, ids=[row.route for row in ONE_ROW_PER_ROUTE])
+def test_other_methods_are_refused_before_any_view_and_record_nothing(
+    row: Row, method: str, world: World, client: Client
+) -> None:
+    """TRACE, OPTIONS and the rest get 405 on every route, signed in or not, and are not
+    recorded as a view of anything."""
+    call = row.prepare(world, client)
+    before = _last_id()
+    response = client.generic(method, call.path, headers=call.headers)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert not AuditEntry.objects.filter(id__gt=before).exists()
+
+
 def test_entries_name_who_and_from_which_request(world: World, client: Client) -> None:
     signed_in(client, world, "worker")
     before = _last_id()
