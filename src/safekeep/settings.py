@@ -7,7 +7,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from safekeep.config import data_dir, env_bool, env_int, env_list, secret_key
+from safekeep.config import (
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    private_sqlite_database,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -91,6 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_sqlite_database(Path(DATABASES["default"]["NAME"]))
 # Parallel test runs (and helpers on one machine) each need their own PostgreSQL test database.
 if os.environ.get("SAFEKEEP_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SAFEKEEP_TEST_DB_NAME"]}
