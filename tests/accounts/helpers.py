@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.audit.models import AuditEntry
 from tests.browser.helpers import device_code
 from tests.factories import PASSWORD
@@ -31,7 +30,7 @@ def post_password(client: Client, email: str, password: str = PASSWORD) -> Respo
 def real_sign_in(client: Client, user: User, *, password: str = PASSWORD) -> Response:
     """Password, then the current code of the person's confirmed app; returns the last response."""
     post_password(client, user.email, password)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=True)
     return client.post(CODE, {"code": device_code(device)})
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import SignInThrottle
+from safekeep.accounts.models import AuthenticatorApp, SignInThrottle
 from safekeep.accounts.services import (
     AccountError,
     account_disable,
@@ -59,5 +58,5 @@ def test_disable_then_enable(client: Client) -> None:
 def test_two_factor_reset_makes_the_person_enrol_again(client: Client) -> None:
     user = make_user(make_staff())
     account_two_factor_reset(user=user, origin=ADMIN)
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorApp.objects.filter(user=user).exists()
     assert post_password(client, user.email)["Location"] == ENROL

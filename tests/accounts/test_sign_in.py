@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safekeep.accounts.models import AuthenticatorApp
 from tests.accounts.helpers import (
     CODE,
     ENROL,
@@ -33,7 +33,7 @@ def test_password_then_code_signs_in_and_is_audited(client: Client) -> None:
     response = post_password(client, user.email.upper())
     assert response.status_code == 302 and response["Location"] == CODE
     assert not is_signed_in(client)
-    response = client.post(CODE, {"code": device_code(TOTPDevice.objects.get(user=user))})
+    response = client.post(CODE, {"code": device_code(AuthenticatorApp.objects.get(user=user))})
     assert response.status_code == 302 and response["Location"] == "/"
     assert is_signed_in(client)
     assert actions("auth.sign_in") == [("done", [])]
@@ -45,7 +45,7 @@ def test_next_is_followed_only_within_the_site(client: Client) -> None:
         SIGN_IN,
         {"email": user.email, "password": "correct horse battery staple", "next": "/account/"},
     )
-    response = client.post(CODE, {"code": device_code(TOTPDevice.objects.get(user=user))})
+    response = client.post(CODE, {"code": device_code(AuthenticatorApp.objects.get(user=user))})
     assert response["Location"] == "/account/"
 
     other = Client()
@@ -57,7 +57,7 @@ def test_next_is_followed_only_within_the_site(client: Client) -> None:
             "next": "https://evil.example/",
         },
     )
-    response = other.post(CODE, {"code": device_code(TOTPDevice.objects.get(user=user))})
+    response = other.post(CODE, {"code": device_code(AuthenticatorApp.objects.get(user=user))})
     assert response["Location"] == "/"
 
 
@@ -88,7 +88,7 @@ def test_badly_formed_email_and_code_say_what_to_fix(client: Client) -> None:
 )
 def test_every_failure_looks_the_same(client: Client, case: str) -> None:
     user = make_user(make_staff())
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorApp.objects.get(user=user)
     email, password, code = user.email, "correct horse battery staple", device_code(device)
     if case == "unknown email":
         email = "nobody@council.example"
@@ -131,7 +131,7 @@ def test_audit_names_the_failed_part_for_information_governance(client: Client) 
 
 def test_a_code_cannot_be_used_twice(client: Client) -> None:
     user = make_user(make_staff())
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorApp.objects.get(user=user)
     code = device_code(device)
     post_password(client, user.email)
     client.post(CODE, {"code": code})
@@ -174,7 +174,7 @@ def test_a_slow_sign_in_must_start_again(client: Client) -> None:
     session = client.session
     session["safekeep.pending_sign_in"]["started"] -= 6 * 60
     session.save()
-    response = client.post(CODE, {"code": device_code(TOTPDevice.objects.get(user=user))})
+    response = client.post(CODE, {"code": device_code(AuthenticatorApp.objects.get(user=user))})
     assert response["Location"] == SIGN_IN
     assert "Your sign-in took too long. Sign in again." in client.get(SIGN_IN).content.decode()
 
@@ -186,10 +186,10 @@ def test_first_sign_in_enrols_an_app_by_qr_code(client: Client) -> None:
     page = client.get(ENROL).content.decode()
     assert 'src="data:image/svg+xml;base64,' in page
     assert 'id="setup-key"' in page
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=False)
     # Reloading keeps the same secret (the person may already have scanned it).
     client.get(ENROL)
-    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert AuthenticatorApp.objects.filter(user=user).count() == 1
 
     response = client.post(ENROL, {"code": "000000"})
     assert "The code is not right. Enter the code your app shows now" in response.content.decode()
@@ -214,7 +214,7 @@ def test_wrong_password_never_reaches_enrolment(client: Client) -> None:
     response = post_password(client, user.email, "not the password")
     assert response["Location"] == CODE
     assert client.get(ENROL)["Location"] == CODE
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorApp.objects.filter(user=user).exists()
 
 
 def test_enrolment_page_never_shows_to_an_unknown_email(client: Client) -> None:

@@ -25,10 +25,9 @@ from django.http import StreamingHttpResponse
 from django.test import Client, override_settings
 from django.urls import resolve
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.access.vocabulary import Duty
-from safekeep.accounts.models import SignInThrottle, User
+from safekeep.accounts.models import AuthenticatorApp, SignInThrottle, User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
@@ -209,7 +208,7 @@ def _pending(world: World, client: Client, who: str = "worker") -> User:
 
 def _code(world: World, client: Client) -> Call:
     user = _pending(world, client)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=True)
     return Call(client, "POST", "/account/sign-in/code/", {"code": device_code(device)})
 
 
@@ -266,7 +265,7 @@ def _enrol(world: World, client: Client) -> Call:
     user = _new_person(world)
     client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
     client.get("/account/sign-in/set-up-app/")
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=False)
     return Call(client, "POST", "/account/sign-in/set-up-app/", {"code": device_code(device)})
 
 

@@ -12,10 +12,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts import throttle
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.audit.writing import Origin, audit_change, audit_event
 from safekeep.organisation.models import StaffMember
 
@@ -46,7 +45,7 @@ def account_create(
         user.set_password(password)
     user.save()
     if totp_key_hex is not None:
-        TOTPDevice.objects.create(
+        AuthenticatorApp.objects.create(
             user=user, name="Authenticator app", key=totp_key_hex, confirmed=True
         )
     return user
@@ -110,7 +109,7 @@ def account_enable(*, user: User, origin: Origin) -> User:
 @transaction.atomic
 def account_two_factor_reset(*, user: User, origin: Origin) -> User:
     """Removes the authenticator app (lost phone): the person enrols a new one at next sign-in."""
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorApp.objects.filter(user=user).delete()
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["session_generation"])
     user.refresh_from_db(fields=["session_generation"])
@@ -200,19 +199,22 @@ def sign_in_success_record(*, user: User, origin: Origin, reasons: Sequence[str]
 
 
 @transaction.atomic
-def two_factor_enrol_confirm(*, user: User, device: TOTPDevice, origin: Origin) -> None:
+def two_factor_enrol_confirm(*, user: User, device: AuthenticatorApp, origin: Origin) -> None:
     """The person proved their new authenticator app works: it becomes their only device and
     they are signed in. One audit entry, `auth.sign_in` with the reason "authenticator app
     set up", records both: it is one step of one sign-in."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    AuthenticatorApp.objects.filter(user=user).exclude(pk=device.pk).delete()
     sign_in_success_record(user=user, origin=origin, reasons=["authenticator app set up"])
 
 
-def two_factor_enrol_start(*, user: User) -> TOTPDevice:
+def two_factor_enrol_start(*, user: User) -> AuthenticatorApp:
     """The unconfirmed device being enrolled (one at a time), created with a fresh secret."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    waiting = AuthenticatorApp.objects.filter(user=user, confirmed=False).order_by("-id")
+    device: AuthenticatorApp | None = waiting.first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = AuthenticatorApp.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
     return device

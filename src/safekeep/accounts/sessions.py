@@ -10,9 +10,8 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 
 SIGNED_IN_AT = "safekeep.signed_in_at"
 LAST_SEEN = "safekeep.last_seen"
@@ -93,7 +92,7 @@ def pending_user(pending: dict[str, Any]) -> User | None:
     return User.objects.select_related("staff").filter(pk=pending["user"]).first()
 
 
-def session_start(request: HttpRequest, *, user: User, device: TOTPDevice) -> None:
+def session_start(request: HttpRequest, *, user: User, device: AuthenticatorApp) -> None:
     """A fully signed-in session: new session key, second factor recorded, clocks started."""
     request.session.pop(PENDING, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts import throttle
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
 from safekeep.accounts.services import (
     sign_in_attempt_record,
@@ -89,7 +88,7 @@ def password_check(*, email: str, password: str, origin: Origin) -> PasswordResu
     return PasswordResult(user=user, needs_enrolment=not confirmed_devices(user))
 
 
-def code_check(*, user: User, code: str, origin: Origin) -> TOTPDevice | None:
+def code_check(*, user: User, code: str, origin: Origin) -> AuthenticatorApp | None:
     """The confirmed app that accepts this code, or None (a wrong code counts against the
     account; the attempt was counted for its address at the password step)."""
     user.refresh_from_db()
@@ -115,7 +114,9 @@ def enrolment_refusal(user: User, origin: Origin) -> str | None:
     return account_refusal(user)
 
 
-def enrolment_code_check(*, user: User, device: TOTPDevice, code: str, origin: Origin) -> bool:
+def enrolment_code_check(
+    *, user: User, device: AuthenticatorApp, code: str, origin: Origin
+) -> bool:
     """Whether the code proves the new authenticator app works (each wrong code is a new
     attempt, from its address and against the account)."""
     user.refresh_from_db()
