@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.test import Client
 
-from safekeep.accounts.models import AuthenticatorApp, User
+from safekeep.accounts.models import AuthenticatorApp, SignInThrottle, User
 from safekeep.audit.models import AuditEntry
 from tests.browser.helpers import device_code
 from tests.factories import PASSWORD
@@ -32,6 +32,14 @@ def real_sign_in(client: Client, user: User, *, password: str = PASSWORD) -> Res
     post_password(client, user.email, password)
     device = AuthenticatorApp.objects.get(user=user, confirmed=True)
     return client.post(CODE, {"code": device_code(device)})
+
+
+def slow_account(user: User, *, failures: int = 10) -> None:
+    """Wrong passwords for `user` from as many networks, each let through its account's wait
+    first so every one is looked at and counted: after ten, strangers wait 16 seconds."""
+    for number in range(failures):
+        SignInThrottle.objects.filter(scope="account", key=str(user.pk)).update(wait_until=None)
+        post_password(Client(REMOTE_ADDR=f"203.0.113.{number + 10}"), user.email, "guess")
 
 
 def actions(action: str) -> list[tuple[str, list[str]]]:

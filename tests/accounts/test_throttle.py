@@ -12,7 +12,14 @@ from django.utils import timezone
 from safekeep.accounts import throttle
 from safekeep.accounts.models import SignInThrottle
 from safekeep.audit.models import AuditEntry
-from tests.accounts.helpers import CODE, SIGN_IN, is_signed_in, post_password, real_sign_in
+from tests.accounts.helpers import (
+    CODE,
+    SIGN_IN,
+    is_signed_in,
+    post_password,
+    real_sign_in,
+    slow_account,
+)
 from tests.factories import make_staff, make_user
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +91,8 @@ def test_an_attackers_failures_from_one_address_do_not_stop_the_owner_signing_in
     refused = _refusals()
     assert len(refused) == 30 and {address for address, _ in refused} == {ATTACKER}
     assert [reason for _, reason in refused[:6]] == ["wrong password"] * 6
-    assert {reason for _, reason in refused[6:]} == {
+    # (the next ones wait, or are looked at if a short wait has passed: timing decides)
+    assert {reason for _, reason in refused[20:]} == {
         "too many attempts from this address: it must wait before trying again"
     }
     assert _throttles() == [
@@ -114,13 +122,17 @@ def test_repeated_failures_from_one_address_wait_longer_each_time_then_are_block
     for number in range(6):
         response = post_password(attacker, f"nobody{number}@council.example", "guess")
         assert response.status_code == 302 and response["Location"] == CODE
-    # The seventh attempt is not looked at: the network is told to wait, whatever the email.
+    assert throttle.address_wait(ATTACKER) <= 1  # the sixth makes the next one wait a second
+    for _ in range(4):  # each waits, or is looked at if the short wait has passed
+        post_password(attacker, "nobody@council.example", "guess")
+    # After ten the wait is 16 seconds: the next attempt is not looked at, and the network is
+    # told to wait, whatever the email.
     response = post_password(attacker, "nobody@council.example", "guess")
     assert response.status_code == 429
     page = response.content.decode()
     assert re.search(
         r"There have been too many attempts to sign in from your network\. "
-        r"Wait \d seconds?, then try again\.",
+        r"Wait \d+ seconds?, then try again\.",
         page,
     )
     assert int(response["Retry-After"]) >= 1
@@ -129,11 +141,9 @@ def test_repeated_failures_from_one_address_wait_longer_each_time_then_are_block
     assert (
         "too many attempts to sign in from your network" in attacker.get(SIGN_IN).content.decode()
     )
-    first_wait = throttle.address_wait(ATTACKER)
-    for _ in range(13):
+    for _ in range(9):
         post_password(attacker, "nobody@council.example", "guess")
     assert throttle.address_wait(ATTACKER) > 55 * 60  # twenty attempts: blocked for an hour
-    assert first_wait < 10
     # Another network is not held up.
     assert post_password(_from(NEW_PLACE), "nobody@council.example", "guess").status_code == 302
     assert len(_refusals()) == 21
@@ -146,7 +156,7 @@ def test_repeated_failures_from_one_address_wait_longer_each_time_then_are_block
 def test_once_the_wait_is_over_the_next_attempt_is_looked_at() -> None:
     owner = make_user(make_staff())
     attacker = _from(ATTACKER)
-    for _ in range(6):
+    for _ in range(10):
         post_password(attacker, "nobody@council.example", "guess")
     assert post_password(attacker, owner.email).status_code == 429
     _wait_over("address", ATTACKER)
@@ -158,8 +168,7 @@ def test_the_owner_at_a_place_not_yet_known_waits_while_the_account_is_slowed(
     client: Client,
 ) -> None:
     owner = make_user(make_staff())
-    for number in range(6):  # from six networks, so no one network is slowed
-        post_password(_from(f"203.0.113.{number + 10}"), owner.email, "guess")
+    slow_account(owner)  # from ten networks, so no one network is slowed
     new_place = _from(NEW_PLACE)
     response = real_sign_in(new_place, owner)
     assert response["Location"] == SIGN_IN
