@@ -97,14 +97,22 @@ def code_check(*, user: User, code: str, origin: Origin) -> AuthenticatorApp | N
         for device in confirmed_devices(user):
             if device.verify_token(code):
                 return device
+    _code_refused(user, origin, refusal, "wrong two-factor code", new_attempt=False)
+    return None
+
+
+def _code_refused(
+    user: User, origin: Origin, refusal: str | None, wrong_code: str, *, new_attempt: bool
+) -> None:
+    """A refused code: why the account may not go on if it may not (not counted against
+    it), else a wrong code (counted)."""
     sign_in_refusal_record(
         user=user,
         origin=origin,
-        reason=refusal or "wrong two-factor code",
+        reason=refusal or wrong_code,
         against_account=refusal is None,
-        new_attempt=False,
+        new_attempt=new_attempt,
     )
-    return None
 
 
 def enrolment_refusal(user: User, origin: Origin) -> str | None:
@@ -123,11 +131,5 @@ def enrolment_code_check(
     refusal = enrolment_refusal(user, origin)
     if refusal is None and device.verify_token(code):
         return True
-    sign_in_refusal_record(
-        user=user,
-        origin=origin,
-        reason=refusal or "wrong code while setting up app",
-        against_account=refusal is None,
-        new_attempt=True,
-    )
+    _code_refused(user, origin, refusal, "wrong code while setting up app", new_attempt=True)
     return False
