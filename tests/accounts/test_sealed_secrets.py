@@ -8,11 +8,9 @@ import sqlite3
 from base64 import b32encode
 from binascii import unhexlify
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from safekeep.accounts.models import AuthenticatorApp
@@ -20,6 +18,7 @@ from safekeep.audit.models import AuditEntry
 from tests.accounts.helpers import ENROL, is_signed_in, post_password, real_sign_in
 from tests.browser.helpers import totp_code
 from tests.factories import make_staff, make_user
+from tests.migrating import migrate_to
 
 
 def _needles(secret: bytes) -> list[bytes]:
@@ -84,26 +83,19 @@ def test_a_secret_moved_to_another_account_accepts_no_code() -> None:
     assert (failure.object_type, failure.object_id) == ("account", str(thief.pk))
 
 
-def _migrate(target: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_secrets_stored_before_and_sign_in_still_works() -> None:
     user = make_user(make_staff(), with_totp=False)
-    old = _migrate([("accounts", "0002_sign_in_throttle"), ("otp_totp", "0003_add_timestamps")])
+    old = migrate_to([("accounts", "0002_sign_in_throttle"), ("otp_totp", "0003_add_timestamps")])
     hex_key = "3132333435363738393031323334353637383930"
     old.get_model("otp_totp", "TOTPDevice").objects.create(
         user_id=user.pk, name="Authenticator app", key=hex_key, confirmed=True
     )
-    _migrate([("accounts", "0003_sealed_authenticator_secrets")])
+    migrate_to([("accounts", "0003_sealed_authenticator_secrets")])
     app = AuthenticatorApp.objects.get(user=user)
     assert app.key.startswith("sk1:")
     assert app.bin_key == unhexlify(hex_key)
-    _migrate([("accounts", "0003_sealed_authenticator_secrets")])  # a re-run changes nothing
+    migrate_to([("accounts", "0003_sealed_authenticator_secrets")])  # a re-run changes nothing
     client = Client()
     real_sign_in(client, user)
     assert is_signed_in(client)
