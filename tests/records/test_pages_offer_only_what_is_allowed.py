@@ -225,5 +225,6 @@ def test_adding_an_entry_costs_a_fixed_number_of_queries(team_world):
     client.post(url, {"kind": "note", "title": "Warm-up", "body": "ok"})  # caches warm
     response, sql = _post(client, url, {"kind": "note", "title": "Visit", "body": "ok"})
     assert response.status_code == 302
-    assert len(sql) == 20, "\n".join(sql)
+    # PostgreSQL writes the audit entry and its queue row in one statement (audit/writing.py).
+    assert len(sql) == (19 if connection.vendor == "postgresql" else 20), "\n".join(sql)
     assert Entry.objects.filter(case=w["case"]).count() == 5
