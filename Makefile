@@ -28,10 +28,10 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 	$(SAFEKEEP) collectstatic --noinput --verbosity 0
 
+# umask 077: whatever the service creates in the data directory is its owner's only.
 run: install
-	$(SAFEKEEP) migrate --noinput --verbosity 0
-	$(SAFEKEEP) demo --if-empty
-	$(SAFEKEEP) serve
+	umask 077 && $(SAFEKEEP) migrate --noinput --verbosity 0 && \
+		$(SAFEKEEP) demo --if-empty && $(SAFEKEEP) serve
 
 test: install
 	$(VENV)/bin/pytest

@@ -9,14 +9,13 @@ from typing import Any, TypedDict
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.access import door
 from safekeep.access.context import command_context
 from safekeep.access.door import CaseAccess, DutyAccess, EntryAccess
 from safekeep.access.policy import Context
 from safekeep.access.vocabulary import Action, Duty
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.audit.writing import Origin
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import hash_secret
@@ -119,7 +118,7 @@ def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool =
     user.staff = staff
     user.save()
     if with_totp:
-        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        AuthenticatorApp.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user
 
 
@@ -197,9 +196,9 @@ def sign_in(client: Client, user: User, *, device: Device | str | None = COUNCIL
     if isinstance(device, Device):
         use_device(client, device)
     client.force_login(user)
-    app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    app = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
     if app is None:
-        app = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        app = AuthenticatorApp.objects.create(user=user, name="Authenticator app", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = app.persistent_id
     session.save()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -45,10 +46,37 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def data_dir() -> Path:
-    """The directory holding the SQLite database, keys kept outside the database, and files."""
+    """The directory holding the SQLite database, keys kept outside the database, and files.
+
+    Only its owner may enter it (0700): it holds everything a thief would want. An existing
+    directory is tightened at every start.
+    """
     path = Path(os.environ.get("SAFEKEEP_DATA_DIR", "./var")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path, 0o700)
     return path
+
+
+def private_sqlite_database(path: Path) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite opens it, and tighten an
+    existing one and its journals; SQLite gives the -wal and -shm files it creates the
+    database file's mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        if name.exists():
+            _owner_only(name, 0o600)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    if stat.S_IMODE(path.stat().st_mode) == mode:
+        return
+    try:
+        path.chmod(mode)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"{path} must be readable by its owner only (mode {mode:o}), and it could not be "
+            f"changed: {exc.strerror}. Run Safekeep as the owner of its data directory."
+        ) from exc
 
 
 def secret_key(directory: Path) -> str:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from safekeep.config import data_dir, env_bool, env_int, env_list, secret_key
+from safekeep.config import (
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    private_sqlite_database,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -44,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safekeep.core.middleware.RequestIdMiddleware",
+    "safekeep.api.errors.JsonErrorsMiddleware",
+    "safekeep.web.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,6 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_sqlite_database(Path(DATABASES["default"]["NAME"]))
 # Parallel test runs (and helpers on one machine) each need their own PostgreSQL test database.
 if os.environ.get("SAFEKEEP_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SAFEKEEP_TEST_DB_NAME"]}
@@ -119,8 +130,13 @@ SESSION_COOKIE_AGE = SAFEKEEP_SESSION_MAX_AGE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SAFEKEEP_LOCKOUT_THRESHOLD = env_int("SAFEKEEP_LOCKOUT_THRESHOLD", 5)
-SAFEKEEP_LOCKOUT_MINUTES = env_int("SAFEKEEP_LOCKOUT_MINUTES", 15)
+# Slowing down guessing, by source address and by account (accounts/throttle.py).
+SAFEKEEP_SIGN_IN_FREE_ATTEMPTS = env_int("SAFEKEEP_SIGN_IN_FREE_ATTEMPTS", 5)
+SAFEKEEP_SIGN_IN_FORGIVE_MINUTES = env_int("SAFEKEEP_SIGN_IN_FORGIVE_MINUTES", 5)
+SAFEKEEP_SIGN_IN_MAX_WAIT_MINUTES = env_int("SAFEKEEP_SIGN_IN_MAX_WAIT_MINUTES", 15)
+SAFEKEEP_SIGN_IN_BLOCK_AFTER = env_int("SAFEKEEP_SIGN_IN_BLOCK_AFTER", 20)
+SAFEKEEP_SIGN_IN_BLOCK_MINUTES = env_int("SAFEKEEP_SIGN_IN_BLOCK_MINUTES", 60)
+SAFEKEEP_KNOWN_PLACE_DAYS = env_int("SAFEKEEP_KNOWN_PLACE_DAYS", 90)
 OTP_TOTP_ISSUER = os.environ.get("SAFEKEEP_OTP_ISSUER", "Safekeep")
 
 # Behind HTTPS (production), cookies are secure-only and HSTS is sent.
@@ -158,9 +174,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_MANIFEST_STRICT = False
 
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_HANDLERS = ["safekeep.records.uploads.MemoryOnlyUploadHandler"]
+# Every request body is at most this long (web/limits.py answers 413 before reading more);
+# only upload pages (`accepts_upload`) take more, and only they keep files.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["safekeep.web.limits.FilesRefused"]
 
 LOGGING = {
     "version": 1,

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from tests.accounts.helpers import actions
 from tests.factories import make_staff, make_user
 
@@ -29,7 +28,7 @@ def test_createadmin_makes_an_account_without_an_app(tmp_path: Path) -> None:
     call_command("createadmin", "--staff-id=A0001", f"--password-file={path}", stdout=out)
     user = User.objects.get(staff=staff)
     assert user.check_password("a long admin passphrase")
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorApp.objects.filter(user=user).exists()
     assert "you will set up an authenticator app the first time" in out.getvalue()
     assert [d for d, _ in actions("account.create")] == ["done"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safekeep.accounts.models import AuthenticatorApp, SignInThrottle
 from safekeep.accounts.services import (
     AccountError,
     account_disable,
@@ -22,18 +22,21 @@ pytestmark = pytest.mark.django_db
 ADMIN = Origin.command("test")
 
 
-def test_set_password_checks_the_rules_and_lifts_a_lockout(client: Client) -> None:
+def test_set_password_checks_the_rules_and_clears_failures_against_the_account(
+    client: Client,
+) -> None:
     user = make_user(make_staff())
     with pytest.raises(AccountError) as error:
         account_set_password(user=user, password="short", origin=ADMIN)
     assert str(error.value) == (
         "This password is too short. It must contain at least 12 characters."
     )
-    user.failed_sign_ins = 3
-    user.save()
+    for _ in range(3):
+        post_password(Client(REMOTE_ADDR="203.0.113.9"), user.email, "not the password")
+    account = SignInThrottle.objects.get(scope="account", key=str(user.pk))
+    assert account.attempts == 3
     account_set_password(user=user, password="a brand new long passphrase", origin=ADMIN)
-    user.refresh_from_db()
-    assert user.failed_sign_ins == 0 and user.locked_until is None
+    assert not SignInThrottle.objects.filter(scope="account", key=str(user.pk)).exists()
     real_sign_in(client, user, password="a brand new long passphrase")
     assert is_signed_in(client)
     entries = actions("account.password_set")
@@ -55,5 +58,5 @@ def test_disable_then_enable(client: Client) -> None:
 def test_two_factor_reset_makes_the_person_enrol_again(client: Client) -> None:
     user = make_user(make_staff())
     account_two_factor_reset(user=user, origin=ADMIN)
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorApp.objects.filter(user=user).exists()
     assert post_password(client, user.email)["Location"] == ENROL

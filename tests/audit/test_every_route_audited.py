@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -24,10 +25,9 @@ from django.http import StreamingHttpResponse
 from django.test import Client, override_settings
 from django.urls import resolve
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.access.vocabulary import Duty
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, SignInThrottle, User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
@@ -208,7 +208,7 @@ def _pending(world: World, client: Client, who: str = "worker") -> User:
 
 def _code(world: World, client: Client) -> Call:
     user = _pending(world, client)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=True)
     return Call(client, "POST", "/account/sign-in/code/", {"code": device_code(device)})
 
 
@@ -217,12 +217,37 @@ def _code_wrong(world: World, client: Client) -> Call:
     return Call(client, "POST", "/account/sign-in/code/", {"code": "000000"})
 
 
-def _code_locks(world: World, client: Client) -> Call:
+def _code_slows_the_account(world: World, client: Client) -> Call:
+    """The account has had as many failures as go unslowed: one more wrong code slows it."""
     user = _pending(world, client)
-    from django.conf import settings
-
-    User.objects.filter(pk=user.pk).update(failed_sign_ins=settings.SAFEKEEP_LOCKOUT_THRESHOLD - 1)
+    SignInThrottle.objects.create(
+        scope="account",
+        key=str(user.pk),
+        attempts=settings.SAFEKEEP_SIGN_IN_FREE_ATTEMPTS,
+        counted_at=timezone.now(),
+    )
     return Call(client, "POST", "/account/sign-in/code/", {"code": "000000"})
+
+
+def _address_attempts(world: World, client: Client, attempts: int, *, waiting: bool) -> Call:
+    """A wrong password from an address with `attempts` already counted."""
+    SignInThrottle.objects.create(
+        scope="address",
+        key="127.0.0.1",
+        attempts=attempts,
+        counted_at=timezone.now(),
+        wait_until=timezone.now() + dt.timedelta(minutes=1) if waiting else None,
+    )
+    email = world.users["worker"].email
+    return Call(client, "POST", "/account/sign-in/", {"email": email, "password": "guess"})
+
+
+def _address_slowed(world: World, client: Client) -> Call:
+    return _address_attempts(world, client, settings.SAFEKEEP_SIGN_IN_FREE_ATTEMPTS, waiting=False)
+
+
+def _address_waits(world: World, client: Client) -> Call:
+    return _address_attempts(world, client, 1, waiting=True)
 
 
 def _new_person(world: World) -> User:
@@ -240,7 +265,7 @@ def _enrol(world: World, client: Client) -> Call:
     user = _new_person(world)
     client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
     client.get("/account/sign-in/set-up-app/")
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=user, confirmed=False)
     return Call(client, "POST", "/account/sign-in/set-up-app/", {"code": device_code(device)})
 
 
@@ -499,10 +524,24 @@ ROWS: list[Row] = [
     Row("accounts:two-factor", "wrong code", _code_wrong, 302, one("auth.sign_in", REFUSED)),
     Row(
         "accounts:two-factor",
-        "wrong code that locks the account",
-        _code_locks,
+        "wrong code that slows the account",
+        _code_slows_the_account,
         302,
-        (("auth.sign_in", REFUSED), ("auth.lockout", DONE)),
+        (("auth.sign_in", REFUSED), ("auth.throttle", DONE)),
+    ),
+    Row(
+        "accounts:sign-in",
+        "wrong password that slows the address",
+        _address_slowed,
+        302,
+        (("auth.sign_in", REFUSED), ("auth.throttle", DONE)),
+    ),
+    Row(
+        "accounts:sign-in",
+        "an address that must wait",
+        _address_waits,
+        429,
+        one("auth.sign_in", REFUSED),
     ),
     Row("accounts:enrol", "set-up page", _enrol_page, 200, NOTHING),
     Row("accounts:enrol", "app set up: signed in", _enrol, 302, one("auth.sign_in", DONE)),
@@ -1071,6 +1110,31 @@ def test_route_writes_what_the_table_says(row: Row, world: World, client: Client
     assert response.status_code == row.status
     written = AuditEntry.objects.filter(id__gt=before).order_by("id")
     assert [(entry.action, entry.decision) for entry in written] == list(row.expect)
+
+
+def _first_row_per_route() -> list[Row]:
+    first: dict[str, Row] = {}
+    for row in ROWS:
+        first.setdefault(row.route, row)
+    return list(first.values())
+
+
+ONE_ROW_PER_ROUTE = _first_row_per_route()
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "PUT", "DELETE"])
+@pytest.mark.parametrize("row", ONE_ROW_PER_ROUTE, ids=[row.route for row in ONE_ROW_PER_ROUTE])
+def test_other_methods_are_refused_before_any_view_and_record_nothing(
+    row: Row, method: str, world: World, client: Client
+) -> None:
+    """TRACE, OPTIONS and the rest get 405 on every route, signed in or not, and are not
+    recorded as a view of anything."""
+    call = row.prepare(world, client)
+    before = _last_id()
+    response = client.generic(method, call.path, headers=call.headers)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert not AuditEntry.objects.filter(id__gt=before).exists()
 
 
 def test_entries_name_who_and_from_which_request(world: World, client: Client) -> None:

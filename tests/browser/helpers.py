@@ -20,9 +20,8 @@ import time
 from typing import Any
 
 from django_otp.oath import hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.models import Device
 from tests.factories import PASSWORD, device_token
@@ -52,7 +51,7 @@ def totp_code(key: bytes, *, step: int = 30, digits: int = 6, after_t: int = -1)
     return str(hotp(key, t, digits)).zfill(digits)
 
 
-def device_code(device: TOTPDevice) -> str:
+def device_code(device: AuthenticatorApp) -> str:
     """The next acceptable code for a stored device."""
     device.refresh_from_db()
     return totp_code(device.bin_key, step=device.step, digits=device.digits, after_t=device.last_t)
@@ -75,7 +74,7 @@ def browser_sign_in(page: Any, user: User, *, password: str = PASSWORD) -> None:
         page.get_by_label("Code from your authenticator app").fill(totp_code(key))
         page.get_by_role("button", name="Finish setting up").click()
     else:
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        device = AuthenticatorApp.objects.get(user=user, confirmed=True)
         page.get_by_label("Code from your authenticator app").fill(device_code(device))
         page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/account/sign-in" not in url, timeout=10_000)

@@ -20,6 +20,7 @@ from safekeep.core.csv_import import (
     get_importer,
     parse_date,
     parse_enum,
+    parse_identifier,
     parse_list,
     parse_yes_no,
     register_importer,
@@ -189,3 +190,85 @@ def test_long_imports_show_progress_on_a_terminal() -> None:
     result = run_import("toy", f"key,when,colour\n{rows}".encode(), origin=ORIGIN, console=console)
     assert result.rows == PROGRESS_THRESHOLD
     assert "Checking" in out.getvalue() and "Writing" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_lines_ending_in_a_lone_carriage_return_are_numbered_as_the_file_is() -> None:
+    data = b"key,when,colour\ra,2026-01-01,red\rb\xe9,2026-01-02,red\rc,bad,red\r"
+    assert _fail(data) == [
+        "line 3: contains a byte (0xE9) that is not UTF-8 text; "
+        "save the file as CSV UTF-8 and try again",
+        "line 4, column when: 'bad' is not a date in the form YYYY-MM-DD (ISO 8601)",
+    ]
+
+
+@pytest.mark.django_db
+def test_over_a_thousand_problems_the_summary_counts_every_one() -> None:
+    rows = "".join(f"k{n},not a date,red\n" for n in range(1500))
+    with pytest.raises(ImportFailed) as caught:
+        run_import("toy", ("key,when,colour\n" + rows).encode(), origin=ORIGIN)
+    assert str(caught.value) == (
+        "The toy file was not imported: 1500 problems found. Nothing was changed."
+    )
+    assert len(caught.value.messages) == 1001
+    assert caught.value.messages[-1] == "line 1002: and 500 more problems not listed"
+    entry = AuditEntry.objects.get(action="import.toy")
+    assert entry.reasons == ["1500 problems found; nothing was written"]
+
+
+def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused() -> None:
+    for formula in ('=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)"):
+        with pytest.raises(CellError) as caught:
+            parse_identifier(f" {formula}")
+        assert str(caught.value) == (
+            f"{formula!r} starts with {formula[0]!r}, which a spreadsheet runs as a formula; "
+            "an id cannot start with =, +, - or @"
+        )
+    assert parse_identifier(" S0-01 ") == "S0-01"
+
+
+CASES_HEADER = (
+    "case_id,subject_id,subject_kind,given_name,family_name,date_of_birth,owning_team,"
+    "classification,restricted,allocated_staff_ids,opened_on,closed_on"
+)
+DEVICES_HEADER = "asset_tag,device_type,ownership,assigned_staff_id,encrypted,passcode,os,site"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "header", "row", "column", "value"),
+    [
+        (
+            "cases",
+            CASES_HEADER,
+            "=1+1,P1,child,A,B,2015-01-01,T,OFFICIAL,no,,2025-01-01,",
+            "case_id",
+            "=1+1",
+        ),
+        (
+            "cases",
+            CASES_HEADER,
+            "C1,P1,child,A,B,2015-01-01,T,OFFICIAL,no,S1;@cmd,2025-01-01,",
+            "allocated_staff_ids",
+            "@cmd",
+        ),
+        ("devices", DEVICES_HEADER, "+LAP1,laptop,council,,yes,yes,Windows,", "asset_tag", "+LAP1"),
+        (
+            "staff",
+            "staff_id,given_name,family_name,email,directorate,team,role,employment_type,"
+            "works_with_vulnerable_people,work_pattern,start_date,end_date",
+            "-S1,A,B,a@b.example,D,T,practitioner,employee,yes,office,2020-01-01,",
+            "staff_id",
+            "-S1",
+        ),
+    ],
+)
+def test_formula_like_ids_are_refused_by_line_and_column(
+    kind: str, header: str, row: str, column: str, value: str
+) -> None:
+    with pytest.raises(ImportFailed) as caught:
+        run_import(kind, f"{header}\n{row}\n".encode(), origin=ORIGIN)
+    assert (
+        f"line 2, column {column}: {value!r} starts with {value[0]!r}, which a spreadsheet runs "
+        "as a formula; an id cannot start with =, +, - or @"
+    ) in caught.value.messages

@@ -8,9 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.audit.models import AuditEntry
 from safekeep.operations.demo import resolve_steps
 from safekeep.operations.demo.council import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -93,7 +92,7 @@ def _one_demo_sign_in_per_role_and_the_table(demo_output: str) -> None:
     assert volunteer.employment_type == "volunteer"
     assert volunteer.risk_assessments.get().outcome == "approved"
     assert all(u.check_password(DEMO_PASSWORD) for u in users)
-    assert all(TOTPDevice.objects.filter(user=u, confirmed=True).exists() for u in users)
+    assert all(AuthenticatorApp.objects.filter(user=u, confirmed=True).exists() for u in users)
     for email in DEMO_ACCOUNTS.values():
         assert email in demo_output
     assert "safekeep demo-code EMAIL" in demo_output

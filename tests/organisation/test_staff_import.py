@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from io import StringIO
 from pathlib import Path
 
@@ -260,3 +261,39 @@ def test_the_command_refuses_unknown_kinds_and_missing_files(tmp_path: Path) -> 
         CommandError, match=r"^Cannot read .*nope\.csv: No such file or directory\.$"
     ):
         call_command("import_data", "staff", str(tmp_path / "nope.csv"))
+
+
+def test_the_audit_names_the_operating_system_user_and_a_known_actor(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_bytes(csv(ANN))
+    first_import = ("import_data", "staff", str(path), "--create-missing")
+    call_command(*first_import, stdout=StringIO())  # nobody is a member of staff yet
+    call_command(*first_import, "--actor", "S001", stdout=StringIO())
+    first, second = AuditEntry.objects.filter(action="import.staff").order_by("id")
+    user = getpass.getuser()
+    assert (first.actor_staff_id, first.actor_username) == (
+        "",
+        f"command:import staff (operating-system user {user})",
+    )
+    assert (second.actor_staff_id, second.actor_username) == (
+        "S001",
+        f"command:import staff (operating-system user {user})",
+    )
+
+
+def test_an_unknown_or_departed_actor_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_bytes(csv(ANN))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_data", "staff", str(path), "--actor", "S999")
+    assert str(caught.value) == (
+        "--actor 'S999': there is no member of staff with that staff id. "
+        "Give your own staff id (import staff first), or leave --actor out."
+    )
+    do_import(csv(ANN.replace("2020-01-06,", "2020-01-06,2021-03-31")), create_missing=True)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_data", "staff", str(path), "--actor", "S001")
+    assert str(caught.value) == (
+        "--actor 'S001': that member of staff left on 2021-03-31. Give your own staff id."
+    )
+    assert not AuditEntry.objects.filter(action="import.staff", actor_staff_id="S001").exists()

@@ -23,6 +23,8 @@ from safekeep.crypto.errors import DecryptionFailed
 from safekeep.records import sealing, selectors, services
 from safekeep.records.models import Case, Document, Entry, EntryVersion, Subject
 from safekeep.records.uploads import MemoryOnlyUploadHandler
+from safekeep.web.limits import upload_limit_of
+from safekeep.web.records import document_upload
 from tests.factories import (
     case_access,
     make_case,
@@ -296,7 +298,8 @@ def test_upload_handler_keeps_files_in_memory_and_counts_oversized_ones() -> Non
 def test_large_upload_is_stored_encrypted_without_a_temporary_file(
     client: Any, settings: Any
 ) -> None:
-    assert settings.FILE_UPLOAD_HANDLERS == ["safekeep.records.uploads.MemoryOnlyUploadHandler"]
+    upload = upload_limit_of(document_upload)
+    assert upload is not None and upload.handler is MemoryOnlyUploadHandler
     worker = make_staff()
     make_user(worker)
     case = make_case(team=worker.team, allocated=(worker,))

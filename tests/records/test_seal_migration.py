@@ -7,28 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from safekeep.records import sealing, selectors
 from safekeep.records.models import Document, EntryVersion, Subject
+from tests.migrating import migrate_to
 
 BEFORE = [("records", "0001_initial")]
 AFTER = [("records", "0002_sealed_content")]
 LATEST = [("records", "0003_entry_change_reason")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_existing_plaintext_rows_and_files_are_sealed(settings: Any) -> None:
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     directorate = old.get_model("organisation", "Directorate").objects.create(name="D")
     team = old.get_model("organisation", "Team").objects.create(name="T", directorate=directorate)
     staff = old.get_model("organisation", "StaffMember").objects.create(
@@ -67,8 +59,8 @@ def test_existing_plaintext_rows_and_files_are_sealed(settings: Any) -> None:
         storage_name="oldname0001", sha256="x", uploaded_by=staff, uploaded_at=now,
     )  # fmt: skip
 
-    _migrate(AFTER)
-    _migrate(LATEST)  # the models below are today's
+    migrate_to(AFTER)
+    migrate_to(LATEST)  # the models below are today's
 
     sealed = Subject.objects.get(subject_id="P1")
     assert selectors.subject_person(sealed) == selectors.Person(

@@ -26,6 +26,7 @@ def refuse(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern | URLResolver] = [
     *safekeep_urlpatterns,
     path("test/explode/", explode),
+    path("api/v1/test/explode/", explode),
     path("test/deny/", deny),
     path("test/refuse/", refuse),
 ]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 
 
 def account_for_email(email: str) -> User | None:
@@ -17,6 +15,6 @@ def account_for_email(email: str) -> User | None:
     )
 
 
-def confirmed_devices(user: User) -> list[TOTPDevice]:
+def confirmed_devices(user: User) -> list[AuthenticatorApp]:
     """The authenticator apps this account has proved it holds."""
-    return list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id"))
+    return list(AuthenticatorApp.objects.filter(user=user, confirmed=True).order_by("id"))

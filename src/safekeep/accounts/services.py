@@ -6,18 +6,15 @@ audit log in that same transaction. Passwords and codes are never logged.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts import throttle
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.audit.writing import Origin, audit_change, audit_event
 from safekeep.organisation.models import StaffMember
 
@@ -48,7 +45,7 @@ def account_create(
         user.set_password(password)
     user.save()
     if totp_key_hex is not None:
-        TOTPDevice.objects.create(
+        AuthenticatorApp.objects.create(
             user=user, name="Authenticator app", key=totp_key_hex, confirmed=True
         )
     return user
@@ -69,16 +66,15 @@ def account_set_password(*, user: User, password: str, origin: Origin) -> User:
 
     Changing the password changes the session hash, so every existing session of the
     account ends; the generation is bumped as well so the reason is recorded plainly.
-    A reset also lifts any lockout.
+    A reset also clears the failures counted against the account (throttle.py).
     """
     problems = password_problems(user=user, password=password)
     if problems:
         raise AccountError(" ".join(problems))
     user.set_password(password)
-    user.failed_sign_ins = 0
-    user.locked_until = None
     user.session_generation = F("session_generation") + 1
-    user.save(update_fields=["password", "failed_sign_ins", "locked_until", "session_generation"])
+    user.save(update_fields=["password", "session_generation"])
+    throttle.account_clear(user)
     user.refresh_from_db(fields=["session_generation"])
     audit_change(origin, "account.password_set", user)
     return user
@@ -104,9 +100,8 @@ def account_disable(*, user: User, origin: Origin, reason: str = "") -> User:
 def account_enable(*, user: User, origin: Origin) -> User:
     """Lets a disabled account sign in again (a leaver still cannot: their end date decides)."""
     user.is_active = True
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    user.save(update_fields=["is_active", "failed_sign_ins", "locked_until"])
+    user.save(update_fields=["is_active"])
+    throttle.account_clear(user)
     audit_change(origin, "account.enable", user)
     return user
 
@@ -114,7 +109,7 @@ def account_enable(*, user: User, origin: Origin) -> User:
 @transaction.atomic
 def account_two_factor_reset(*, user: User, origin: Origin) -> User:
     """Removes the authenticator app (lost phone): the person enrols a new one at next sign-in."""
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorApp.objects.filter(user=user).delete()
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["session_generation"])
     user.refresh_from_db(fields=["session_generation"])
@@ -132,66 +127,69 @@ def sign_out_everywhere(*, user: User, origin: Origin) -> User:
     return user
 
 
-# --- sign-in bookkeeping -------------------------------------------------------------------
+# --- sign-in bookkeeping (the policy is in throttle.py) ------------------------------------
 
 
-def is_locked(user: User, *, now: dt.datetime | None = None) -> bool:
-    """Locked accounts refuse every attempt, right or wrong, until the lock runs out."""
-    return user.locked_until is not None and user.locked_until > (now or timezone.now())
+def _throttles_record(origin: Origin, throttled: Sequence[throttle.Throttled | None]) -> None:
+    """One `auth.throttle` entry for each slow-down or block that has just begun."""
+    for began in throttled:
+        if began is not None:
+            audit_event(
+                origin=origin,
+                action="auth.throttle",
+                decision="done",
+                object_type=began.scope,
+                object_id=began.key,
+                reasons=[began.reason],
+            )
 
 
 @transaction.atomic
-def sign_in_failure_record(*, user: User | None, origin: Origin, reason: str) -> None:
-    """Counts a failed password or code; at the threshold the account is locked for a while.
+def sign_in_refusal_record(
+    *,
+    user: User | None,
+    origin: Origin,
+    reason: str,
+    against_account: bool,
+    new_attempt: bool,
+) -> None:
+    """Records a refused sign-in step (one `auth.sign_in` entry) and counts it.
 
-    `reason` is for the audit log only (information governance may read it); the person
-    signing in is always shown the same message.
+    `against_account`: a wrong password or code, counted against the account;
+    `new_attempt`: an attempt from the source address not counted before (a code step was
+    counted with its password step). `reason` is for the audit log only (information
+    governance may read it); the person signing in is always shown the same message.
     """
-    object_id = ""
-    if user is not None:
-        object_id = str(user.pk)
-        locked_now = False
-        fresh = User.objects.select_for_update().get(pk=user.pk)
-        if not is_locked(fresh):
-            fresh.failed_sign_ins += 1
-            if fresh.failed_sign_ins >= settings.SAFEKEEP_LOCKOUT_THRESHOLD:
-                fresh.locked_until = timezone.now() + dt.timedelta(
-                    minutes=settings.SAFEKEEP_LOCKOUT_MINUTES
-                )
-                fresh.failed_sign_ins = 0
-                locked_now = True
-            fresh.save(update_fields=["failed_sign_ins", "locked_until"])
-        user.failed_sign_ins = fresh.failed_sign_ins
-        user.locked_until = fresh.locked_until
     audit_event(
         origin=origin,
         action="auth.sign_in",
         decision="refused",
         object_type="account",
-        object_id=object_id,
+        object_id=str(user.pk) if user is not None else "",
         reasons=[reason],
     )
-    if user is not None and locked_now:
-        audit_event(
-            origin=origin,
-            action="auth.lockout",
-            decision="done",
-            object_type="account",
-            object_id=object_id,
-            reasons=[
-                f"{settings.SAFEKEEP_LOCKOUT_THRESHOLD} failed attempts: sign-in paused for "
-                f"{settings.SAFEKEEP_LOCKOUT_MINUTES} minutes"
-            ],
-        )
+    _throttles_record(
+        origin,
+        [
+            throttle.account_count(user) if user is not None and against_account else None,
+            throttle.address_count(origin.source_address) if new_attempt else None,
+        ],
+    )
+
+
+@transaction.atomic
+def sign_in_attempt_record(*, origin: Origin) -> None:
+    """A right password: the attempt counts for its address until the code is right too, so
+    the address's count moves the same whichever the password was."""
+    _throttles_record(origin, [throttle.address_count(origin.source_address)])
 
 
 @transaction.atomic
 def sign_in_success_record(*, user: User, origin: Origin, reasons: Sequence[str] = ()) -> None:
-    """Clears the failure count and records the sign-in (one entry: `reasons` adds what else
-    the same step did, e.g. setting up the authenticator app)."""
-    User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    """Forgives the attempt, clears the account's failures, remembers the place, and records
+    the sign-in (one entry: `reasons` adds what else the same step did, e.g. setting up the
+    authenticator app)."""
+    throttle.signed_in(user, origin.source_address)
     audit_change(
         origin,
         "auth.sign_in",
@@ -201,19 +199,22 @@ def sign_in_success_record(*, user: User, origin: Origin, reasons: Sequence[str]
 
 
 @transaction.atomic
-def two_factor_enrol_confirm(*, user: User, device: TOTPDevice, origin: Origin) -> None:
+def two_factor_enrol_confirm(*, user: User, device: AuthenticatorApp, origin: Origin) -> None:
     """The person proved their new authenticator app works: it becomes their only device and
     they are signed in. One audit entry, `auth.sign_in` with the reason "authenticator app
     set up", records both: it is one step of one sign-in."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    AuthenticatorApp.objects.filter(user=user).exclude(pk=device.pk).delete()
     sign_in_success_record(user=user, origin=origin, reasons=["authenticator app set up"])
 
 
-def two_factor_enrol_start(*, user: User) -> TOTPDevice:
+def two_factor_enrol_start(*, user: User) -> AuthenticatorApp:
     """The unconfirmed device being enrolled (one at a time), created with a fresh secret."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    waiting = AuthenticatorApp.objects.filter(user=user, confirmed=False).order_by("-id")
+    device: AuthenticatorApp | None = waiting.first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = AuthenticatorApp.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
     return device

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -9,9 +10,8 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts.models import AuthenticatorApp, User
 
 SIGNED_IN_AT = "safekeep.signed_in_at"
 LAST_SEEN = "safekeep.last_seen"
@@ -47,11 +47,21 @@ def notice_text(key: str) -> str:
 
 
 def failure_message() -> str:
-    """The one message for every failed sign-in: unknown email, wrong password or code, locked."""
+    """The one message for every failed sign-in: unknown email, wrong password or code, or an
+    attempt that had to wait."""
     return (
         "The email address, password or code is not right. "
-        f"After {settings.SAFEKEEP_LOCKOUT_THRESHOLD} attempts that are not right, "
-        f"you will need to wait {settings.SAFEKEEP_LOCKOUT_MINUTES} minutes before you try again."
+        f"After {settings.SAFEKEEP_SIGN_IN_FREE_ATTEMPTS} attempts that are not right, "
+        "you will need to wait before you try again, a little longer each time."
+    )
+
+
+def wait_message(seconds: int) -> str:
+    """What a network that must wait is told (it says nothing about any account)."""
+    amount, unit = (seconds, "second") if seconds < 60 else (math.ceil(seconds / 60), "minute")
+    return (
+        "There have been too many attempts to sign in from your network. "
+        f"Wait {amount} {unit}{'' if amount == 1 else 's'}, then try again."
     )
 
 
@@ -82,7 +92,7 @@ def pending_user(pending: dict[str, Any]) -> User | None:
     return User.objects.select_related("staff").filter(pk=pending["user"]).first()
 
 
-def session_start(request: HttpRequest, *, user: User, device: TOTPDevice) -> None:
+def session_start(request: HttpRequest, *, user: User, device: AuthenticatorApp) -> None:
     """A fully signed-in session: new session key, second factor recorded, clocks started."""
     request.session.pop(PENDING, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -1,8 +1,9 @@
 """The sign-in decision: password, then a code from the person's authenticator app.
 
 Pure of HTTP: views call these functions and keep the results in the session. The person
-signing in learns only "signed in" or "not signed in"; which part was wrong goes to the
-audit log for information governance, never to the screen.
+signing in learns only "signed in" or "not signed in" (or that their network must wait,
+which says nothing about any account); which part was wrong goes to the audit log for
+information governance, never to the screen. Guessing is slowed as throttle.py describes.
 """
 
 from __future__ import annotations
@@ -10,12 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safekeep.accounts.models import User
+from safekeep.accounts import throttle
+from safekeep.accounts.models import AuthenticatorApp, User
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
-from safekeep.accounts.services import is_locked, sign_in_failure_record
+from safekeep.accounts.services import (
+    sign_in_attempt_record,
+    sign_in_refusal_record,
+)
 from safekeep.audit.writing import Origin
+
+ADDRESS_WAITS = "too many attempts from this address: it must wait before trying again"
+ACCOUNT_WAITS = (
+    "too many failed attempts on this account: attempts from places it has not signed in "
+    "from must wait"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +34,13 @@ class PasswordResult:
 
     `user` is only set when the password was right and the account may sign in; a wrong
     password, an unknown email and a refused account all look the same to the caller.
+    `wait_seconds` is set when the attempt was not looked at because its address must wait
+    (the same for every email, so it may be shown).
     """
 
     user: User | None
     needs_enrolment: bool = False
+    wait_seconds: int = 0
 
     @property
     def ok(self) -> bool:
@@ -42,51 +55,81 @@ def account_refusal(user: User) -> str | None:
         return "account not linked to a member of staff"
     if user.staff.is_leaver():
         return "staff member has left"
-    if is_locked(user):
-        return "account locked after repeated failed attempts"
     return None
 
 
 def password_check(*, email: str, password: str, origin: Origin) -> PasswordResult:
-    """Checks email and password; failures count towards the lockout."""
+    """Checks email and password, unless the address or the account must wait first."""
     user = account_for_email(email)
-    if user is None:
+    if throttle.address_wait(origin.source_address):
+        sign_in_refusal_record(
+            user=user, origin=origin, reason=ADDRESS_WAITS, against_account=False, new_attempt=True
+        )
+        return PasswordResult(user=None, wait_seconds=throttle.address_wait(origin.source_address))
+    if user is None or throttle.account_wait(user, origin.source_address):
         make_password(password)  # the same work as a real check, so timing reveals nothing
-        sign_in_failure_record(user=None, origin=origin, reason="no account with that email")
+        reason = ACCOUNT_WAITS if user is not None else "no account with that email"
+        sign_in_refusal_record(
+            user=user, origin=origin, reason=reason, against_account=False, new_attempt=True
+        )
         return PasswordResult(user=None)
     refusal = account_refusal(user)
     password_ok = user.check_password(password)
-    if refusal is not None:
-        sign_in_failure_record(user=user, origin=origin, reason=refusal)
+    if refusal is not None or not password_ok:
+        sign_in_refusal_record(
+            user=user,
+            origin=origin,
+            reason=refusal or "wrong password",
+            against_account=refusal is None,
+            new_attempt=True,
+        )
         return PasswordResult(user=None)
-    if not password_ok:
-        sign_in_failure_record(user=user, origin=origin, reason="wrong password")
-        return PasswordResult(user=None)
+    sign_in_attempt_record(origin=origin)
     return PasswordResult(user=user, needs_enrolment=not confirmed_devices(user))
 
 
-def code_check(*, user: User, code: str, origin: Origin) -> TOTPDevice | None:
-    """The confirmed device that accepts this code, or None (counted towards the lockout)."""
+def code_check(*, user: User, code: str, origin: Origin) -> AuthenticatorApp | None:
+    """The confirmed app that accepts this code, or None (a wrong code counts against the
+    account; the attempt was counted for its address at the password step)."""
     user.refresh_from_db()
     refusal = account_refusal(user)
-    if refusal is not None:
-        sign_in_failure_record(user=user, origin=origin, reason=refusal)
-        return None
-    for device in confirmed_devices(user):
-        if device.verify_token(code):
-            return device
-    sign_in_failure_record(user=user, origin=origin, reason="wrong two-factor code")
+    if refusal is None:
+        for device in confirmed_devices(user):
+            if device.verify_token(code):
+                return device
+    _code_refused(user, origin, refusal, "wrong two-factor code", new_attempt=False)
     return None
 
 
-def enrolment_code_check(*, user: User, device: TOTPDevice, code: str, origin: Origin) -> bool:
-    """Whether the code proves the new authenticator app works (failures count too)."""
+def _code_refused(
+    user: User, origin: Origin, refusal: str | None, wrong_code: str, *, new_attempt: bool
+) -> None:
+    """A refused code: why the account may not go on if it may not (not counted against
+    it), else a wrong code (counted)."""
+    sign_in_refusal_record(
+        user=user,
+        origin=origin,
+        reason=refusal or wrong_code,
+        against_account=refusal is None,
+        new_attempt=new_attempt,
+    )
+
+
+def enrolment_refusal(user: User, origin: Origin) -> str | None:
+    """Why the set-up page may take no more codes now (for the audit log), or None."""
+    if throttle.address_wait(origin.source_address):
+        return ADDRESS_WAITS
+    return account_refusal(user)
+
+
+def enrolment_code_check(
+    *, user: User, device: AuthenticatorApp, code: str, origin: Origin
+) -> bool:
+    """Whether the code proves the new authenticator app works (each wrong code is a new
+    attempt, from its address and against the account)."""
     user.refresh_from_db()
-    refusal = account_refusal(user)
-    if refusal is not None:
-        sign_in_failure_record(user=user, origin=origin, reason=refusal)
-        return False
-    if device.verify_token(code):
+    refusal = enrolment_refusal(user, origin)
+    if refusal is None and device.verify_token(code):
         return True
-    sign_in_failure_record(user=user, origin=origin, reason="wrong code while setting up app")
+    _code_refused(user, origin, refusal, "wrong code while setting up app", new_attempt=True)
     return False

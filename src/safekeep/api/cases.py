@@ -1,6 +1,7 @@
 """Case records over the API: the same services, selectors and decisions as the pages.
 
-Refusals answer 403 with {"detail", "reasons"}; a case id that does not exist answers
+Refusals answer 403 with {"detail", "reasons"}; every other error is JSON too
+(api/errors.py); a case id that does not exist answers
 exactly as a case the caller has no relationship with.
 """
 
@@ -17,8 +18,10 @@ from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused
 from safekeep.access.vocabulary import Action
+from safekeep.api.errors import responses
 from safekeep.records import selectors, services
 from safekeep.records.models import Case, Entry
+from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
 from safekeep.web.pages import origin_of, staff_of
 
 router = Router(tags=["cases"])
@@ -91,9 +94,11 @@ class CaseDetailOut(CaseOut):
 
 
 class EntryIn(Schema):
+    """The limits are the page's (records.services.entries), so both refuse alike."""
+
     kind: str = Field(description="note or assessment")
-    title: str
-    body: str = ""
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field("", max_length=BODY_MAX)
     sensitive: bool = False
 
 
@@ -160,7 +165,7 @@ def _entry_out(view: selectors.EntryView) -> dict[str, Any]:
 
 @router.get(
     "/cases",
-    response={200: CasePage, 403: Refusal},
+    response=responses({200: CasePage, 403: Refusal}),
     summary="List the cases you may see",
 )
 def list_cases(request: HttpRequest, params: Query[PageParams]) -> Any:
@@ -189,7 +194,7 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> Any:
 
 @router.get(
     "/cases/{case_id}",
-    response={200: CaseDetailOut, 403: Refusal},
+    response=responses({200: CaseDetailOut, 403: Refusal}),
     summary="Read one case and its entries",
 )
 def read_case(request: HttpRequest, case_id: str) -> Any:
@@ -216,7 +221,7 @@ def read_case(request: HttpRequest, case_id: str) -> Any:
 
 @router.post(
     "/cases/{case_id}/entries",
-    response={201: EntryOut, 400: Problem, 403: Refusal},
+    response=responses({201: EntryOut, 400: Problem, 403: Refusal}),
     summary="Add a case note or assessment",
 )
 def add_entry(request: HttpRequest, case_id: str, payload: EntryIn) -> Any:

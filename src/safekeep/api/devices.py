@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from safekeep.api.errors import responses
 from safekeep.devices.context import origin_for
 from safekeep.devices.services import DeviceError, enrolment_redeem
 
@@ -26,7 +27,7 @@ class EnrolmentRefused(Schema):
 
 @router.post(
     "/devices/enrol",
-    response={201: EnrolmentOut, 400: EnrolmentRefused},
+    response=responses({201: EnrolmentOut, 400: EnrolmentRefused}),
     summary="Exchange a one-time enrolment code from IT for this system's device credential",
 )
 def enrol(request: HttpRequest, payload: EnrolmentIn) -> Status[EnrolmentOut | EnrolmentRefused]:

@@ -7,8 +7,9 @@ Every `safekeep import KIND FILE.csv` goes through `run_import`, which:
 2. reads the header row: columns may come in any order; missing, unknown and repeated
    columns are errors;
 3. hands each data row to the importer's `parse_row`, which reads cells through the `Row`
-   helpers (`row.text`, `row.date`, `row.yes_no`, `row.enum`, `row.list`) so every importer
-   reports bad cells the same way;
+   helpers (`row.text`, `row.identifier`, `row.date`, `row.yes_no`, `row.enum`, `row.list`)
+   so every importer reports bad cells the same way (an id that a spreadsheet would run as
+   a formula, starting with =, +, - or @, is refused);
 4. reports rows whose key (`Importer.key_columns`, or the whole row) repeats an earlier row;
 5. calls the importer's `validate` for checks across rows and against the database
    (unknown references, clashes), which report with `self.error(line, column, message)`;
@@ -42,7 +43,8 @@ Other apps add kinds without touching this module, from their `AppConfig.ready()
     register_importer("cases", CasesImporter)
 
 `parse_row` may return None when the row had problems; those rows are not passed on.
-The pure parsers (`parse_date`, `parse_yes_no`, `parse_enum`, `parse_list`) raise
+The pure parsers (`parse_identifier`, `parse_date`, `parse_yes_no`, `parse_enum`,
+`parse_list`) raise
 `CellError` with a plain message and can be used on their own.
 """
 
@@ -97,12 +99,13 @@ class Problem:
 
 
 class ImportFailed(Exception):
-    """The file was rejected; `problems` lists every reason and nothing was written."""
+    """The file was rejected and nothing was written; `problems` lists the reasons shown (at
+    most MAX_PROBLEMS and a last line saying how many more), `count` how many there were."""
 
-    def __init__(self, kind: str, problems: Sequence[Problem]) -> None:
+    def __init__(self, kind: str, problems: Sequence[Problem], *, count: int) -> None:
         self.kind = kind
         self.problems = list(problems)
-        count = len(self.problems)
+        self.count = count
         noun = "problem" if count == 1 else "problems"
         super().__init__(
             f"The {kind} file was not imported: {count} {noun} found. Nothing was changed."
@@ -175,6 +178,21 @@ def parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CellError(f"{text!r} is not a real date") from None
+
+
+# A cell starting with one of these is run as a formula when a spreadsheet opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def parse_identifier(value: str) -> str:
+    """An id (staff_id, case_id, asset_tag, ...): anything but what a spreadsheet would run."""
+    text = value.strip()
+    if text.startswith(FORMULA_STARTS):
+        raise CellError(
+            f"{text!r} starts with {text[0]!r}, which a spreadsheet runs as a formula; "
+            "an id cannot start with =, +, - or @"
+        )
+    return text
 
 
 def parse_yes_no(value: str) -> bool:
@@ -253,6 +271,20 @@ class Row:
         elif max_length is not None and len(value) > max_length:
             self.error(column, f"is longer than {max_length} characters")
         return value
+
+    def identifier(self, column: str, *, required: bool = True, max_length: int = 40) -> str:
+        """An id column: text that is not formula-like (see `parse_identifier`)."""
+        value = self.text(column, required=required, max_length=max_length)
+        if value:
+            self._parse(column, parse_identifier, value)
+        return value
+
+    def identifier_list(self, column: str) -> list[str]:
+        """A list of ids separated by `;`, none of them formula-like."""
+        items = self.list(column)
+        for item in items:
+            self._parse(column, parse_identifier, item)
+        return items
 
     def date(self, column: str, *, required: bool = True) -> dt.date | None:
         value = self.raw(column)
@@ -407,7 +439,7 @@ def run_import(
                 object_id=digest,
                 reasons=[f"{len(problems)} problems found; nothing was written"],
             )
-        raise ImportFailed(kind, shown)
+        raise ImportFailed(kind, shown, count=len(problems))
 
     with transaction.atomic(), _progress(console, "Writing", len(parsed)) as advance:
         counts = importer.apply(parsed, advance)
@@ -555,9 +587,13 @@ def _records(text: str) -> tuple[list[tuple[int, list[str]]], Problem | None]:
 
 
 def _non_utf8_lines(data: bytes) -> dict[int, int]:
-    """Line number → first offending byte, for every line that is not valid UTF-8."""
+    """Line number → first offending byte, for every line that is not valid UTF-8.
+
+    Lines end as the CSV reader ends them (\n, \r\n or a lone \r, as old Mac files do), so
+    the numbers agree with every other problem's.
+    """
     bad: dict[int, int] = {}
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    for number, raw in enumerate(data.splitlines(), start=1):
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:

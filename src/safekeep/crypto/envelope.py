@@ -345,20 +345,32 @@ def decrypt_str(
     return decrypt(ref, field=field, ciphertext=ciphertext, row=row).decode()
 
 
-def encrypt_text(ref: KeyRef, *, field: str, value: str, row: str | None = None) -> str:
-    """Like encrypt_str, as ASCII text (`sk1:` + base64) for a TextField column."""
-    sealed = encrypt_str(ref, field=field, value=value, row=row)
-    return TEXT_PREFIX + base64.b64encode(sealed).decode()
+def seal_bytes_text(ref: KeyRef, *, field: str, plaintext: bytes, row: str | None = None) -> str:
+    """Like encrypt, as ASCII text (`sk1:` + base64) for a text column."""
+    return (
+        TEXT_PREFIX
+        + base64.b64encode(encrypt(ref, field=field, plaintext=plaintext, row=row)).decode()
+    )
 
 
-def decrypt_text(ref: KeyRef, *, field: str, text: str, row: str | None = None) -> str:
+def open_bytes_text(ref: KeyRef, *, field: str, text: str, row: str | None = None) -> bytes:
+    """Open a value sealed by `seal_bytes_text` (or `encrypt_text`), or raise."""
     if not isinstance(text, str) or not text.startswith(TEXT_PREFIX):
         raise DecryptionFailed(f"the stored {field} is not a sealed value")
     try:
         sealed = base64.b64decode(text[len(TEXT_PREFIX) :], validate=True)
     except (binascii.Error, ValueError) as exc:
         raise DecryptionFailed(f"the stored {field} is not valid base64") from exc
-    return decrypt_str(ref, field=field, ciphertext=sealed, row=row)
+    return decrypt(ref, field=field, ciphertext=sealed, row=row)
+
+
+def encrypt_text(ref: KeyRef, *, field: str, value: str, row: str | None = None) -> str:
+    """Like encrypt_str, as ASCII text (`sk1:` + base64) for a TextField column."""
+    return seal_bytes_text(ref, field=field, plaintext=value.encode(), row=row)
+
+
+def decrypt_text(ref: KeyRef, *, field: str, text: str, row: str | None = None) -> str:
+    return open_bytes_text(ref, field=field, text=text, row=row).decode()
 
 
 def is_sealed_text(text: str) -> bool:

@@ -53,10 +53,10 @@ class DeviceImporter(Importer[DeviceRow]):
     key_columns = ("asset_tag",)
 
     def parse_row(self, row: Row) -> DeviceRow | None:
-        asset_tag = row.text("asset_tag", max_length=60)
+        asset_tag = row.identifier("asset_tag", max_length=60)
         device_type = row.enum("device_type", DEVICE_TYPES)
         ownership = row.enum("ownership", OWNERSHIPS)
-        staff_id = row.text("assigned_staff_id", required=False, max_length=40)
+        staff_id = row.identifier("assigned_staff_id", required=False)
         encrypted = row.enum("encrypted", TRISTATE)
         passcode = row.enum("passcode", TRISTATE)
         os = row.text("os", max_length=120)
@@ -154,7 +154,7 @@ class ComplaintImporter(Importer[ComplaintRow]):
 
     def parse_row(self, row: Row) -> ComplaintRow | None:
         reported_on = row.date("reported_on")
-        staff_id = row.text("staff_id", max_length=40)
+        staff_id = row.identifier("staff_id")
         category = row.enum("category", DeviceComplaint.Category.values)
         summary = row.text("summary", max_length=2000)
         if reported_on is not None and reported_on > self.options.today:

@@ -74,7 +74,7 @@ class StaffImporter(Importer[StaffRow]):
     key_columns = ("staff_id",)
 
     def parse_row(self, row: Row) -> StaffRow | None:
-        staff_id = row.text("staff_id", max_length=40)
+        staff_id = row.identifier("staff_id")
         given_name = row.text("given_name", max_length=100)
         family_name = row.text("family_name", max_length=100)
         email = row.text("email", max_length=254)
@@ -296,7 +296,7 @@ class RiskAssessmentImporter(Importer[RiskAssessmentRow]):
     key_columns = None
 
     def parse_row(self, row: Row) -> RiskAssessmentRow | None:
-        staff_id = row.text("staff_id")
+        staff_id = row.identifier("staff_id")
         outcome = row.enum("outcome", RiskAssessment.Outcome.values)
         scope_team = row.text("scope_team")
         max_classification = row.enum("max_classification", Classification.values)

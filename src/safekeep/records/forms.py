@@ -7,6 +7,7 @@ from django import forms
 from safekeep.access.vocabulary import ACTIONS
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.records.models import Allocation, Entry, Referral
+from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
 from safekeep.records.services.grants import GRANT_MAX_DAYS
 
 ACTION_LABELS = {
@@ -20,22 +21,31 @@ ACTION_LABELS = {
 }
 
 
+BODY_ERRORS = {"max_length": f"The entry must be {BODY_MAX:,} characters or fewer"}
+
+
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[(Entry.Kind.NOTE, "Case note"), (Entry.Kind.ASSESSMENT, "Assessment")],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a case note or an assessment"},
     )
-    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
     body = forms.CharField(
-        required=False, widget=forms.Textarea, max_length=100_000, label="What happened"
+        required=False,
+        widget=forms.Textarea,
+        max_length=BODY_MAX,
+        label="What happened",
+        error_messages=BODY_ERRORS,
     )
     sensitive = forms.BooleanField(required=False, label="Sensitive")
 
 
 class EntryEditForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
-    body = forms.CharField(required=False, widget=forms.Textarea, max_length=100_000)
+    title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
+    body = forms.CharField(
+        required=False, widget=forms.Textarea, max_length=BODY_MAX, error_messages=BODY_ERRORS
+    )
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea,
@@ -59,7 +69,7 @@ class EntryEditForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
     file = forms.FileField(
         error_messages={"required": "Select a file", "empty": "The selected file is empty"}
     )

@@ -57,8 +57,8 @@ class CasesImporter(Importer[CaseRow]):
     key_columns = ("case_id",)
 
     def parse_row(self, row: Row) -> CaseRow | None:
-        case_id = row.text("case_id", max_length=40)
-        subject_id = row.text("subject_id", max_length=40)
+        case_id = row.identifier("case_id")
+        subject_id = row.identifier("subject_id")
         kind = row.enum("subject_kind", Subject.Kind.values)
         given = row.text("given_name", max_length=100)
         family = row.text("family_name", max_length=100)
@@ -66,7 +66,7 @@ class CasesImporter(Importer[CaseRow]):
         team = row.text("owning_team")
         classification = row.enum("classification", Classification.values)
         restricted = row.yes_no("restricted")
-        allocated = row.list("allocated_staff_ids")
+        allocated = row.identifier_list("allocated_staff_ids")
         opened = row.date("opened_on")
         closed = row.date("closed_on", required=False)
         if opened and closed and closed < opened:

@@ -1,9 +1,10 @@
-"""The upload handler: documents stay in memory, never in a plaintext temporary file.
+"""The upload handler of upload pages: documents stay in memory, never in a temporary file.
 
 Django's default handlers spool uploads over 2.5 MB to a temporary file on disk, which would
 leave a case document there unencrypted. This handler keeps every file in memory up to the
 document limit; beyond it, it only counts the bytes, so the form can still say the file is
-too large (and nobody can fill the server's memory).
+too large (and nobody can fill the server's memory). Only pages marked
+`web.limits.accepts_upload` use it; every other page skips files unread.
 """
 
 from __future__ import annotations

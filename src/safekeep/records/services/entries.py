@@ -14,7 +14,19 @@ from safekeep.records.models import Entry, EntryVersion
 from safekeep.records.services._recording import record_change, require_allowed
 from safekeep.records.services.errors import RecordsError
 
+# The longest title and body an entry may have: the pages' forms and the API take these too.
 TITLE_MAX = 200
+BODY_MAX = 100_000
+
+
+def check_body(body: str) -> str:
+    body = body.strip()
+    if len(body) > BODY_MAX:
+        raise RecordsError(
+            f"The entry must be {BODY_MAX:,} characters or fewer; it has {len(body):,}",
+            field="body",
+        )
+    return body
 
 
 def check_title(title: str) -> str:
@@ -59,14 +71,14 @@ def entry_add(
     require_allowed(access, Action.ADD_ENTRY)
     if kind not in {Entry.Kind.NOTE, Entry.Kind.ASSESSMENT}:
         raise RecordsError("Choose a case note or an assessment", field="kind")
-    title = check_title(title)
+    title, body = check_title(title), check_body(body)
     check_sensitive(sensitive, access)
     now, staff, case = access.context.now, access.staff, access.case
     with transaction.atomic():
         entry = Entry.objects.create(
             case=case, kind=kind, sensitive=sensitive, author=staff, created_at=now
         )
-        version_create(entry=entry, number=1, title=title, body=body.strip(), staff=staff, now=now)
+        version_create(entry=entry, number=1, title=title, body=body, staff=staff, now=now)
         record_change(access, "entry.add", entry, case)
     return entry
 
@@ -79,7 +91,7 @@ def entry_edit(*, access: EntryAccess, title: str, body: str, reason: str = "") 
     """
     case_access, entry = access.case_access, access.entry
     require_allowed(case_access, Action.EDIT)
-    title = check_title(title)
+    title, body = check_title(title), check_body(body)
     reason = reason.strip()
     if Obligation.RECORD_REASON in access.decision.obligations and not reason:
         raise RecordsError(
@@ -94,7 +106,7 @@ def entry_edit(*, access: EntryAccess, title: str, body: str, reason: str = "") 
             entry=entry,
             number=last + 1,
             title=title,
-            body=body.strip(),
+            body=body,
             staff=staff,
             now=now,
             change_reason=reason,

@@ -15,18 +15,22 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from safekeep.accounts import sessions
+from safekeep.accounts import sessions, throttle
 from safekeep.accounts.forms import CodeForm, SignInForm
 from safekeep.accounts.models import User
 from safekeep.accounts.selectors import confirmed_devices
 from safekeep.accounts.services import (
-    is_locked,
     sign_in_success_record,
     sign_out_everywhere,
     two_factor_enrol_confirm,
     two_factor_enrol_start,
 )
-from safekeep.accounts.sign_in import code_check, enrolment_code_check, password_check
+from safekeep.accounts.sign_in import (
+    code_check,
+    enrolment_code_check,
+    enrolment_refusal,
+    password_check,
+)
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.web.decorators import is_verified, verified_staff_required
 
@@ -64,10 +68,16 @@ def _fail(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign-in")
 
 
+def _form_error(form: SignInForm, message: str) -> None:
+    """A message for the whole form (an unbound form cannot take add_error; its error dict can)."""
+    form.errors[NON_FIELD_ERRORS] = form.error_class([message], error_class="nonfield")
+
+
 def sign_in(request: HttpRequest) -> HttpResponse:
     if _is_verified(request):
         return redirect(_safe_next(request, request.GET.get("next")))
     notice = request.session.pop(sessions.NOTICE, None)
+    wait = 0
     if request.method == "POST":
         form = SignInForm(request.POST)
         if form.is_valid():
@@ -77,27 +87,33 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 origin=Origin.from_request(request),
             )
-            # Whatever happened, the next page asks for a code: only a person whose password
-            # was right and who has no authenticator app yet is shown the set-up page.
-            sessions.pending_start(request, user=result.user, next_url=next_url)
-            if result.ok and result.needs_enrolment:
-                return redirect("accounts:enrol")
-            return redirect("accounts:two-factor")
+            wait = result.wait_seconds
+            if not wait:
+                # Whatever happened, the next page asks for a code: only a person whose
+                # password was right and who has no authenticator app yet is shown set-up.
+                sessions.pending_start(request, user=result.user, next_url=next_url)
+                if result.ok and result.needs_enrolment:
+                    return redirect("accounts:enrol")
+                return redirect("accounts:two-factor")
     else:
         form = SignInForm()
-        if notice == sessions.FAILED:
-            # An unbound form cannot take add_error; its (empty) error dict can.
-            form.errors[NON_FIELD_ERRORS] = form.error_class(
-                [sessions.failure_message()], error_class="nonfield"
-            )
+        wait = throttle.address_wait(Origin.from_request(request).source_address)
+        if notice == sessions.FAILED and not wait:
+            _form_error(form, sessions.failure_message())
+    if wait:
+        _form_error(form, sessions.wait_message(wait))
     context = {
         "form": form,
         "page_title": "Sign in",
         "notice": sessions.notice_text(notice) if notice and notice != sessions.FAILED else "",
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }
-    status = 200
-    return render(request, "accounts/sign_in.html", context, status=status)
+    response = render(
+        request, "accounts/sign_in.html", context, status=429 if wait and form.is_bound else 200
+    )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -144,7 +160,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             two_factor_enrol_confirm(user=user, device=device, origin=origin)  # and signs in
             sessions.session_start(request, user=user, device=device)
             return redirect(_safe_next(request, pending.get("next")))
-        if is_locked(user) or not user.is_active:
+        if enrolment_refusal(user, origin) is not None:
             return _fail(request)
         form.add_error(
             "code",

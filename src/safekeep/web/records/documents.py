@@ -14,9 +14,12 @@ from safekeep.access.vocabulary import Action
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.records import files, selectors, services
 from safekeep.records import forms as record_forms
+from safekeep.records.uploads import MemoryOnlyUploadHandler
+from safekeep.web.limits import accepts_upload
 from safekeep.web.records.opening import case_form, case_page
 
 
+@accepts_upload(file_bytes=files.MAX_DOCUMENT_BYTES, handler=MemoryOnlyUploadHandler)
 @case_page(Action.ADD_ENTRY)
 def document_upload(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:

@@ -5,7 +5,10 @@ The formats and the error format are in docs/data-formats.md.
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,36 @@ from safekeep.core.csv_import import (
     importer_kinds,
     run_import,
 )
+from safekeep.organisation.models import StaffMember
+
+
+def operating_system_user() -> str:
+    """Who is logged in to run the command (the audit log names them beside any staff id)."""
+    try:
+        return getpass.getuser()
+    except OSError:  # no name for this uid (e.g. a container without one)
+        return f"uid {os.getuid()}"
+
+
+def import_origin(kind: str, actor: str) -> Origin:
+    """The audit origin of an import: the operating-system user, and the staff id given with
+    --actor, which must be a member of staff who has not left (an unknown id is an error)."""
+    staff_id = actor.strip()
+    if staff_id:
+        staff = StaffMember.objects.filter(staff_id=staff_id).first()
+        if staff is None:
+            raise CommandError(
+                f"--actor {staff_id!r}: there is no member of staff with that staff id. "
+                "Give your own staff id (import staff first), or leave --actor out."
+            )
+        if staff.is_leaver():
+            raise CommandError(
+                f"--actor {staff_id!r}: that member of staff left on {staff.end_date}. "
+                "Give your own staff id."
+            )
+    command = Origin.command(f"import {kind}", staff_id=staff_id)
+    who = f"{command.actor_username} (operating-system user {operating_system_user()})"
+    return replace(command, actor_username=who)
 
 
 class Command(BaseCommand):
@@ -44,7 +77,8 @@ class Command(BaseCommand):
             "--actor",
             default="",
             metavar="STAFF_ID",
-            help="the staff id of the person running the import, for the audit log",
+            help="your staff id, for the audit log (it must be a member of staff who has not "
+            "left; the operating-system user is recorded as well)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,7 +97,7 @@ class Command(BaseCommand):
             result = run_import(
                 kind,
                 data,
-                origin=Origin.command(f"import {kind}", staff_id=options["actor"]),
+                origin=import_origin(kind, options["actor"]),
                 options=ImportOptions(create_missing=options["create_missing"]),
                 console=console,
             )
