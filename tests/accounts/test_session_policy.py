@@ -11,6 +11,7 @@ from django.test import Client
 from safekeep.accounts.services import (
     account_disable,
     account_set_password,
+    sign_in_failure_record,
     sign_out_everywhere,
 )
 from safekeep.audit.writing import Origin
@@ -130,6 +131,19 @@ def test_a_disabled_account_is_signed_out_at_once(client: Client) -> None:
     account_disable(user=user, origin=ADMIN, reason="suspended")
     _signed_out_with(client, "You were signed out. Sign in again to continue.")
     assert [d for d, _ in actions("account.disable")] == ["done"]
+
+
+def test_a_locked_account_is_signed_out_at_once(client: Client) -> None:
+    """Someone guessing the password elsewhere locks the account: its sessions end too, by
+    the same rule as sign-in (accounts.standing)."""
+    user = make_user(make_staff())
+    real_sign_in(client, user)
+    for _ in range(5):
+        sign_in_failure_record(user=user, origin=ADMIN, reason="wrong password")
+    _signed_out_with(client, "You were signed out. Sign in again to continue.")
+    assert actions("auth.session_end") == [
+        ("done", ["account locked after repeated failed attempts"])
+    ]
 
 
 def test_a_password_reset_ends_existing_sessions(client: Client) -> None:
