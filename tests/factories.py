@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import secrets
 from typing import Any, TypedDict
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +19,8 @@ from safekeep.access.door import CaseAccess, DutyAccess, EntryAccess
 from safekeep.access.policy import Context
 from safekeep.access.vocabulary import Action, Duty
 from safekeep.accounts.models import User
+from safekeep.api.models import ApiToken
+from safekeep.api.services import TOKEN_PREFIX
 from safekeep.audit.writing import Origin
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import hash_secret
@@ -121,6 +125,23 @@ def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool =
     if with_totp:
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user
+
+
+def make_api_token(user: User) -> str:
+    """An API token of `user`, stored as `api_token_create` stores it but without its checks:
+    a token made while a person now gone was still in post."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    ApiToken.objects.create(
+        user=user,
+        name="made earlier",
+        token_hash=hashlib.sha256(plain.encode()).hexdigest(),
+        prefix=plain[:12],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=90),
+        account_generation=user.session_generation,
+    )
+    return plain
 
 
 def make_device(

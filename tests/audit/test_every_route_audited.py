@@ -43,6 +43,7 @@ from tests.factories import (
     case_access,
     device_token,
     laptop_context,
+    make_api_token,
     make_device,
     make_staff,
     make_user,
@@ -461,6 +462,13 @@ def _api(method: str, path: Callable[[World], str], body: dict[str, Any] | None 
         return Call(client, method, path(world), body, headers, json=method == "POST")
 
     return prepare
+
+
+def _api_leavers_token(world: World, client: Client) -> Call:
+    """A token made while its person was in post; their last working day has passed."""
+    leaver = make_user(make_staff(team=world.team, end_date=dt.date(2021, 1, 1)))
+    headers = {"Authorization": f"Bearer {make_api_token(leaver)}"}
+    return Call(client, "GET", f"{API}/cases", headers=headers)
 
 
 def _api_enrol(world: World, client: Client) -> Call:
@@ -986,6 +994,13 @@ ROWS: list[Row] = [
         _api("GET", fixed(f"{API}/cases")),
         200,
         one("case.list", ALLOWED),
+    ),
+    Row(
+        "GET /api/v1/cases",
+        "a leaver's token",
+        _api_leavers_token,
+        401,
+        one("auth.api_token", REFUSED),
     ),
     Row(
         "GET /api/v1/cases/{case_id}",

@@ -14,8 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from safekeep.access.vocabulary import Action
-from safekeep.api.services import api_token_create
-from safekeep.audit.writing import Origin
+from safekeep.audit.models import AuditEntry
 from safekeep.organisation.models import StaffMember
 from safekeep.records import services
 from safekeep.records.models import BreakGlass, Case, Entry, SubjectConflict
@@ -24,7 +23,6 @@ from tests.factories import make_staff
 from tests.records.opened import body_bytes, family_name
 
 pytestmark = pytest.mark.django_db
-ORIGIN = Origin(actor_username="matrix")
 FILE_BYTES = b"MATRIX-FILE-CONTENT"
 
 # What each relationship may do. "edit": change an entry they wrote; "correct": change one
@@ -240,11 +238,11 @@ def web(users, pair: Pair) -> Client:
 
 
 def token(users, pair: Pair) -> dict[str, str]:
+    """The person's API token (made before a leaver left) and a laptop credential."""
     if pair.staff.pk not in _tokens:
-        _, plain = api_token_create(user=users[pair.staff.pk], name="m", origin=ORIGIN)
         laptop = factories.make_device(staff=pair.staff)
         _tokens[pair.staff.pk] = {
-            "HTTP_AUTHORIZATION": f"Bearer {plain}",
+            "HTTP_AUTHORIZATION": f"Bearer {factories.make_api_token(users[pair.staff.pk])}",
             "HTTP_X_SAFEKEEP_DEVICE": factories.device_token(laptop),
         }
     return _tokens[pair.staff.pk]
@@ -425,6 +423,23 @@ def test_matrix(world):
                         f"{route} {pair.name}: expected refused, got {response.status_code}"
                     )
     assert wrong == []
+
+
+def test_a_leavers_token_is_turned_away_before_any_api_route(world):
+    """Made while they were in post, a leaver's token answers 401 everywhere: the request
+    never reaches the door, so no case decision is even recorded."""
+    pairs, users = world
+    pair = pairs["leaver"]
+    before = AuditEntry.objects.filter(object_type="case").count()
+    answers = [
+        call(users, pair)[0]
+        for route, calls in ROUTES.items()
+        if route.startswith("api:")
+        for _, call in calls
+    ]
+    listed = Client().get("/api/v1/cases", **token(users, pair))
+    assert [r.status_code for r in [*answers, listed]] == [401] * (len(answers) + 1)
+    assert AuditEntry.objects.filter(object_type="case").count() == before
 
 
 def test_lists_search_and_counts_do_not_leak(world):
