@@ -172,16 +172,20 @@ def make_device(
     )
 
 
-def device_token(device: Device) -> str:
-    """A fresh device credential for `device`, as enrolment issues it."""
+def device_token(device: Device, staff: StaffMember | None = None) -> str:
+    """A fresh device credential for `device`, as enrolment issues it: for `staff`, by
+    default the person the device is assigned to (a credential works only for its person)."""
+    holder = staff or device.assigned_staff
+    assert holder is not None, "a device credential is always issued to a person"
     token = secrets.token_urlsafe(32)
-    DeviceCredential.objects.create(device=device, token_hash=hash_secret(token))
+    DeviceCredential.objects.create(device=device, staff=holder, token_hash=hash_secret(token))
     return token
 
 
-def use_device(client: Client, device: Device) -> Client:
-    """Make the client's requests carry an enrolled credential for `device`."""
-    client.cookies[DEVICE_COOKIE] = device_token(device)
+def use_device(client: Client, device: Device, staff: StaffMember | None = None) -> Client:
+    """Make the client's requests carry a credential for `device`, issued to `staff` (by
+    default the device's assigned person)."""
+    client.cookies[DEVICE_COOKIE] = device_token(device, staff)
     return client
 
 
@@ -211,12 +215,13 @@ def sign_in(client: Client, user: User, *, device: Device | str | None = COUNCIL
 
     By default the client also works from an enrolled, compliant council laptop assigned
     to the person (the device rules refuse case content anywhere else); pass a `Device`
-    to use that one, or `device=None` for a device Safekeep does not know.
+    to use that one (enrolled by this person), or `device=None` for a device Safekeep does
+    not know. An account with no member of staff has no one to enrol a device for.
     """
     if device == COUNCIL_LAPTOP:
-        device = make_device(staff=user.staff)
+        device = make_device(staff=user.staff) if user.staff is not None else None
     if isinstance(device, Device):
-        use_device(client, device)
+        use_device(client, device, user.staff)
     client.force_login(user)
     app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if app is None:

@@ -15,8 +15,9 @@ api = NinjaAPI(
     "`safekeep api-token create --user EMAIL`. A token expires (90 days by default) and ends "
     "when its account signs out everywhere, has its password reset, or may no longer use "
     "Safekeep; then every call answers 401. Case content also needs an enrolled device: "
-    "exchange IT's one-time enrolment code at `POST /devices/enrol` and send the credential "
-    "as `X-Safekeep-Device` on every call.",
+    "exchange IT's one-time enrolment code, issued for the token's person, at "
+    "`POST /devices/enrol` and send the credential as `X-Safekeep-Device` on every call; it "
+    "works only with that person's token.",
     urls_namespace="api",
     auth=TokenAuth(),
 )
