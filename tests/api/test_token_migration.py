@@ -8,30 +8,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from safekeep.api.models import ApiToken
+from tests.migrating import migrate, models_at
 
 BEFORE = [("api", "0001_initial")]
 AFTER = [("api", "0002_api_token_expiry_and_generation")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps() -> Iterator[Any]:
-    """The models as they were before the migration; the database ends up at the latest."""
-    try:
-        yield _migrate(BEFORE)
-    finally:
-        _migrate(AFTER)
+    """The models as they were before the migration."""
+    with models_at(BEFORE, then=AFTER) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +40,7 @@ def test_existing_tokens_get_an_expiry_and_their_accounts_generation(old_apps: A
             created_at=now - dt.timedelta(days=age),
         )
 
-    _migrate(AFTER)
+    migrate(AFTER)
 
     tokens = {t.name: t for t in ApiToken.objects.select_related("user")}
     assert {name: t.expires_at - t.created_at for name, t in tokens.items()} == {

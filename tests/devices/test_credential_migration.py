@@ -8,55 +8,27 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from safekeep.devices.models import DeviceCredential, EnrolmentCode
+from tests.migrating import migrate, models_at, old_staff_member
 
 BEFORE = [("devices", "0001_initial")]
 AFTER = [("devices", "0002_credentials_name_their_person")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.fixture
 def old_apps() -> Iterator[Any]:
-    """The models as they were before the migration; the database ends up at the latest."""
-    try:
-        yield _migrate(BEFORE)
-    finally:
-        _migrate(AFTER)
+    """The models as they were before the migration."""
+    with models_at(BEFORE, then=AFTER) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_credentials_are_bound_or_revoked_and_codes_bound_or_expired(
     old_apps: Any,
 ) -> None:
-    directorate = old_apps.get_model("organisation", "Directorate").objects.create(name="D")
-    team = old_apps.get_model("organisation", "Team").objects.create(
-        name="T", directorate=directorate
-    )
-    people = {
-        name: old_apps.get_model("organisation", "StaffMember").objects.create(
-            staff_id=name,
-            given_name="A",
-            family_name=name,
-            email=f"{name}@example.org",
-            directorate=directorate,
-            team=team,
-            employment_type="employee",
-            works_with_vulnerable_people=True,
-            work_pattern="office",
-            start_date=dt.date(2020, 1, 1),
-        )
-        for name in ("S1", "S2")
-    }
+    people = {name: old_staff_member(old_apps, name) for name in ("S1", "S2")}
     Device = old_apps.get_model("devices", "Device")
     Credential = old_apps.get_model("devices", "DeviceCredential")
     Code = old_apps.get_model("devices", "EnrolmentCode")
@@ -100,7 +72,7 @@ def test_existing_credentials_are_bound_or_revoked_and_codes_bound_or_expired(
     Code.objects.create(device=laptop, code_hash="x" * 64, expires_at=later)
     Code.objects.create(device=spare, code_hash="y" * 64, expires_at=later)
 
-    _migrate(AFTER)
+    migrate(AFTER)
 
     credentials = {
         c.token_hash[:1]: (c.staff.staff_id if c.staff else None, c.revoked_at is None)
