@@ -169,7 +169,7 @@ def test_a_code_stops_working_when_the_device_is_given_to_someone_else():
         with pytest.raises(DeviceError, match=services.SOMEONE_ELSES_CODE):
             services.enrolment_redeem(origin=ORIGIN, code=code, user=user)
     assert [e.reasons for e in AuditEntry.objects.filter(decision="refused")] == [
-        ["device assigned to another person since the code"],
+        ["device assigned to another person since the code was issued"],
         ["code issued for another person"],
     ]
 

@@ -359,9 +359,7 @@ class _Refusal:
     recorded: str
 
 
-def enrolment_redeem(
-    *, origin: Origin, code: str, user: User, now: dt.datetime | None = None
-) -> tuple[Device, str]:
+def enrolment_redeem(*, origin: Origin, code: str, user: User) -> tuple[Device, str]:
     """Use a code: the device gets a new credential for `user`, earlier ones are revoked;
     returns the token.
 
@@ -369,7 +367,7 @@ def enrolment_redeem(
     while they have fewer than SAFEKEEP_MAX_DEVICES_PER_PERSON other devices enrolled. A
     refusal is audited (in its own transaction, so the entry survives the error).
     """
-    moment = now or timezone.now()
+    moment = timezone.now()
     with transaction.atomic():
         entry = (
             EnrolmentCode.objects.select_for_update()
@@ -421,7 +419,9 @@ def _redeemer(
     if entry.issued_for_id != staff.pk:
         return _Refusal(SOMEONE_ELSES_CODE, "code issued for another person")
     if device.assigned_staff_id != staff.pk:
-        return _Refusal(SOMEONE_ELSES_CODE, "device assigned to another person since the code")
+        return _Refusal(
+            SOMEONE_ELSES_CODE, "device assigned to another person since the code was issued"
+        )
     limit = settings.SAFEKEEP_MAX_DEVICES_PER_PERSON
     if enrolled_devices(staff).exclude(pk=device.pk).count() >= limit:
         return _Refusal(
