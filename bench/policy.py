@@ -317,7 +317,7 @@ def _api_against_bare_view(practitioner: Any, laptop: Any, context: Any) -> dict
         os_version="11",
     )
     code = enrolment_code_issue(origin=origin, device=device, issued_by=None)
-    _, credential = enrolment_redeem(origin=origin, code=code)
+    _, credential = enrolment_redeem(origin=origin, code=code, user=user)
 
     def bare(request: HttpRequest, case_id: str) -> JsonResponse:
         found = Case.objects.select_related("subject", "owning_team").get(case_id=case_id)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import secrets
 from typing import Any, TypedDict
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from safekeep.access import door
@@ -16,6 +18,8 @@ from safekeep.access.door import CaseAccess, DutyAccess, EntryAccess
 from safekeep.access.policy import Context
 from safekeep.access.vocabulary import Action, Duty
 from safekeep.accounts.models import AuthenticatorApp, User
+from safekeep.api.models import ApiToken
+from safekeep.api.services import TOKEN_PREFIX
 from safekeep.audit.writing import Origin
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import hash_secret
@@ -122,6 +126,23 @@ def make_user(staff: StaffMember, *, password: str = PASSWORD, with_totp: bool =
     return user
 
 
+def make_api_token(user: User) -> str:
+    """An API token of `user`, stored as `api_token_create` stores it but without its checks:
+    a token made while a person now gone was still in post."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    ApiToken.objects.create(
+        user=user,
+        name="made earlier",
+        token_hash=hashlib.sha256(plain.encode()).hexdigest(),
+        prefix=plain[:12],
+        created_at=now,
+        expires_at=now + dt.timedelta(days=90),
+        account_generation=user.session_generation,
+    )
+    return plain
+
+
 def make_device(
     *,
     asset_tag: str = "",
@@ -150,16 +171,20 @@ def make_device(
     )
 
 
-def device_token(device: Device) -> str:
-    """A fresh device credential for `device`, as enrolment issues it."""
+def device_token(device: Device, staff: StaffMember | None = None) -> str:
+    """A fresh device credential for `device`, as enrolment issues it: for `staff`, by
+    default the person the device is assigned to (a credential works only for its person)."""
+    holder = staff or device.assigned_staff
+    assert holder is not None, "a device credential is always issued to a person"
     token = secrets.token_urlsafe(32)
-    DeviceCredential.objects.create(device=device, token_hash=hash_secret(token))
+    DeviceCredential.objects.create(device=device, staff=holder, token_hash=hash_secret(token))
     return token
 
 
-def use_device(client: Client, device: Device) -> Client:
-    """Make the client's requests carry an enrolled credential for `device`."""
-    client.cookies[DEVICE_COOKIE] = device_token(device)
+def use_device(client: Client, device: Device, staff: StaffMember | None = None) -> Client:
+    """Make the client's requests carry a credential for `device`, issued to `staff` (by
+    default the device's assigned person)."""
+    client.cookies[DEVICE_COOKIE] = device_token(device, staff)
     return client
 
 
@@ -189,12 +214,13 @@ def sign_in(client: Client, user: User, *, device: Device | str | None = COUNCIL
 
     By default the client also works from an enrolled, compliant council laptop assigned
     to the person (the device rules refuse case content anywhere else); pass a `Device`
-    to use that one, or `device=None` for a device Safekeep does not know.
+    to use that one (enrolled by this person), or `device=None` for a device Safekeep does
+    not know. An account with no member of staff has no one to enrol a device for.
     """
     if device == COUNCIL_LAPTOP:
-        device = make_device(staff=user.staff)
+        device = make_device(staff=user.staff) if user.staff is not None else None
     if isinstance(device, Device):
-        use_device(client, device)
+        use_device(client, device, user.staff)
     client.force_login(user)
     app = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
     if app is None:

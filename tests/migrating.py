@@ -1,16 +1,52 @@
-"""Moving the test database to a point in its migrations, for tests of data migrations."""
+"""For migration tests: take the database to an app's earlier migration, write rows with the
+models of then, and bring it forward again."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+Targets = list[tuple[str, str]]
 
-def migrate_to(targets: list[tuple[str, str]]) -> Any:
-    """Apply or unapply migrations up to `targets`; the models as they were there."""
+
+def migrate(targets: Targets) -> Any:
+    """Migrate to `targets`; the historical models there (an `apps` registry)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+@contextmanager
+def models_at(before: Targets, *, then: Targets) -> Iterator[Any]:
+    """The models as they were at `before`; afterwards the database is at `then`, even when
+    the test fails, so the tests after it find today's tables."""
+    try:
+        yield migrate(before)
+    finally:
+        migrate(then)
+
+
+def old_staff_member(apps: Any, staff_id: str) -> Any:
+    """A member of staff in team T (directorate D), written with the historical models."""
+    directorate, _ = apps.get_model("organisation", "Directorate").objects.get_or_create(name="D")
+    team, _ = apps.get_model("organisation", "Team").objects.get_or_create(
+        name="T", directorate=directorate
+    )
+    return apps.get_model("organisation", "StaffMember").objects.create(
+        staff_id=staff_id,
+        given_name="A",
+        family_name=staff_id,
+        email=f"{staff_id.lower()}@example.org",
+        directorate=directorate,
+        team=team,
+        employment_type="employee",
+        works_with_vulnerable_people=True,
+        work_pattern="office",
+        start_date=dt.date(2020, 1, 1),
+    )

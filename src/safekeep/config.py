@@ -28,14 +28,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole number from the environment; `minimum` refuses values that make no sense
+    (a token that lasts no days, a limit of no devices)."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigurationError(f"{name} must be {minimum} or more, not {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

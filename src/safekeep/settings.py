@@ -138,6 +138,10 @@ SAFEKEEP_SIGN_IN_BLOCK_AFTER = env_int("SAFEKEEP_SIGN_IN_BLOCK_AFTER", 20)
 SAFEKEEP_SIGN_IN_BLOCK_MINUTES = env_int("SAFEKEEP_SIGN_IN_BLOCK_MINUTES", 60)
 SAFEKEEP_KNOWN_PLACE_DAYS = env_int("SAFEKEEP_KNOWN_PLACE_DAYS", 90)
 OTP_TOTP_ISSUER = os.environ.get("SAFEKEEP_OTP_ISSUER", "Safekeep")
+# An API token works for this many days after it is made (docs/api.md).
+SAFEKEEP_API_TOKEN_DAYS = env_int("SAFEKEEP_API_TOKEN_DAYS", 90, minimum=1)
+# How many devices one person may have enrolled at a time (docs/devices.md).
+SAFEKEEP_MAX_DEVICES_PER_PERSON = env_int("SAFEKEEP_MAX_DEVICES_PER_PERSON", 3, minimum=1)
 
 # Behind HTTPS (production), cookies are secure-only and HSTS is sent.
 SAFEKEEP_HTTPS = env_bool("SAFEKEEP_HTTPS", False)

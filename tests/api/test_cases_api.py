@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 
@@ -169,6 +170,8 @@ def test_tokens_page_creates_and_revokes(client, world):
 def test_api_token_command(world):
     out, err = io.StringIO(), io.StringIO()
     call_command("api_token", "create", "--user", world["worker"].email, stdout=out, stderr=err)
-    plain = out.getvalue().strip()
+    expiry, plain = out.getvalue().strip().splitlines()
     assert plain.startswith("skp_")
-    assert ApiToken.objects.filter(token_hash=hashlib.sha256(plain.encode()).hexdigest()).exists()
+    token = ApiToken.objects.get(token_hash=hashlib.sha256(plain.encode()).hexdigest())
+    assert expiry == f"Expires {token.expires_at:%Y-%m-%d %H:%M %Z}."
+    assert token.expires_at - token.created_at == dt.timedelta(days=90)

@@ -43,11 +43,13 @@ from tests.factories import (
     case_access,
     device_token,
     laptop_context,
+    make_api_token,
     make_device,
     make_staff,
     make_user,
     sign_in,
     staff_form,
+    use_device,
 )
 from tests.routes import (
     Council,
@@ -398,15 +400,29 @@ def _reported(world: World, client: Client) -> Call:
     return Call(client, "GET", f"/devices/report/{device.asset_tag}/done/")
 
 
-def _enrol_code(valid: bool) -> Prepare:
+def _enrol_code(issued_for: str | None) -> Prepare:
+    """The worker enters a code IT issued for `issued_for`'s device (None: a wrong code)."""
+
     def prepare(world: World, client: Client) -> Call:
         code = "WRONG-CODE"
-        if valid:
+        if issued_for is not None:
+            device = make_device(staff=world.staff[issued_for])
             code = device_services.enrolment_code_issue(
-                origin=ORIGIN, device=make_device(), issued_by=world.staff["it"]
+                origin=ORIGIN, device=device, issued_by=world.staff["it"]
             )
         signed_in(client, world, "worker")
         return Call(client, "POST", "/devices/enrol/", {"code": code})
+
+    return prepare
+
+
+def _from_someones_laptop(path: Callable[[World], str]) -> Prepare:
+    """The worker, signed in, on a laptop enrolled by the manager (its credential is theirs)."""
+
+    def prepare(world: World, client: Client) -> Call:
+        signed_in(client, world, "worker", device=None)
+        use_device(client, make_device(staff=world.staff["manager"]))
+        return Call(client, "GET", path(world))
 
     return prepare
 
@@ -451,10 +467,15 @@ def _device_form(**overrides: str) -> dict[str, Any]:
 
 
 def _register(
-    method: str, suffix: str, data: dict[str, Any] | None = None, **device: Any
+    method: str,
+    suffix: str,
+    data: dict[str, Any] | None = None,
+    assigned: str | None = None,
+    **device: Any,
 ) -> Prepare:
     def prepare(world: World, client: Client) -> Call:
-        tag = make_device(**device).asset_tag
+        holder = world.staff[assigned] if assigned is not None else None
+        tag = make_device(staff=holder, **device).asset_tag
         signed_in(client, world, "it")
         return Call(client, method, f"/devices/register/{tag}/{suffix}", data)
 
@@ -488,9 +509,25 @@ def _api(method: str, path: Callable[[World], str], body: dict[str, Any] | None 
     return prepare
 
 
+def _api_leavers_token(world: World, client: Client) -> Call:
+    """A token made while its person was in post; their last working day has passed."""
+    leaver = make_user(make_staff(team=world.team, end_date=dt.date(2021, 1, 1)))
+    headers = {"Authorization": f"Bearer {make_api_token(leaver)}"}
+    return Call(client, "GET", f"{API}/cases", headers=headers)
+
+
+def _api_someone_elses_device(world: World, client: Client) -> Call:
+    """The manager's token with the credential of a laptop enrolled by the worker."""
+    headers = {
+        "Authorization": f"Bearer {make_api_token(world.users['manager'])}",
+        "X-Safekeep-Device": device_token(make_device(staff=world.staff["worker"])),
+    }
+    return Call(client, "GET", f"{API}/cases", headers=headers)
+
+
 def _api_enrol(world: World, client: Client) -> Call:
     code = device_services.enrolment_code_issue(
-        origin=ORIGIN, device=make_device(), issued_by=world.staff["it"]
+        origin=ORIGIN, device=make_device(staff=world.staff["worker"]), issued_by=world.staff["it"]
     )
     headers = {"Authorization": f"Bearer {world.tokens['worker']}"}
     return Call(client, "POST", f"{API}/devices/enrol", {"code": code}, headers, json=True)
@@ -617,6 +654,13 @@ ROWS: list[Row] = [
         one("case.view", REFUSED),
     ),
     Row("records:case", "unknown device", _as_unknown_device, 403, one("case.view", REFUSED)),
+    Row(
+        "records:case",
+        "on a laptop enrolled by someone else (the credential refused once, then the case)",
+        _from_someones_laptop(case_path()),
+        403,
+        (("device.credential_refused", REFUSED), ("case.view", REFUSED)),
+    ),
     Row(
         "records:case",
         "unencrypted laptop off site (the refusal, and the incident it raises)",
@@ -839,26 +883,40 @@ ROWS: list[Row] = [
     ),
     # devices
     Row("devices:this-device", "page", get("worker", fixed("/devices/this-device/")), 200, NOTHING),
+    Row(
+        "devices:this-device",
+        "on a laptop enrolled by someone else",
+        _from_someones_laptop(fixed("/devices/this-device/")),
+        200,
+        one("device.credential_refused", REFUSED),
+    ),
     Row("devices:enrol", "form", get("worker", fixed("/devices/enrol/")), 200, NOTHING),
-    Row("devices:enrol", "enrol", _enrol_code(True), 302, one("device.enrol", DONE)),
-    Row("devices:enrol", "wrong code", _enrol_code(False), 200, one("device.enrol", REFUSED)),
+    Row("devices:enrol", "enrol", _enrol_code("worker"), 302, one("device.enrol", DONE)),
+    Row("devices:enrol", "wrong code", _enrol_code(None), 200, one("device.enrol", REFUSED)),
+    Row(
+        "devices:enrol",
+        "someone else's code",
+        _enrol_code("manager"),
+        200,
+        one("device.enrol", REFUSED),
+    ),
     Row(
         "devices:enrol-personal",
-        "form",
+        "how to use your own device",
         get("worker", fixed("/devices/enrol/personal/")),
         200,
         NOTHING,
     ),
     Row(
         "devices:enrol-personal",
-        "enrol",
+        "a browser saying what it is",
         post(
             "worker",
             fixed("/devices/enrol/personal/"),
             lambda w: {"device_type": "smartphone", "passcode": "yes", "os": "Android 14"},
         ),
-        302,
-        one("device.enrol_personal", DONE),
+        405,
+        NOTHING,
     ),
     Row("devices:report", "form", _report("GET"), 200, NOTHING),
     Row("devices:report", "report lost", _report("POST"), 302, one("device.report_lost", DONE)),
@@ -933,7 +991,7 @@ ROWS: list[Row] = [
     Row(
         "devices:enrolment-code",
         "issue",
-        _register("POST", "enrolment-code/"),
+        _register("POST", "enrolment-code/", assigned="worker"),
         200,
         one("device.enrolment_code", DONE),
     ),
@@ -1025,6 +1083,20 @@ ROWS: list[Row] = [
         _api("GET", fixed(f"{API}/cases")),
         200,
         one("case.list", ALLOWED),
+    ),
+    Row(
+        "GET /api/v1/cases",
+        "a leaver's token",
+        _api_leavers_token,
+        401,
+        one("auth.api_token", REFUSED),
+    ),
+    Row(
+        "GET /api/v1/cases",
+        "someone else's device credential",
+        _api_someone_elses_device,
+        403,
+        (("device.credential_refused", REFUSED), ("case.list", REFUSED)),
     ),
     Row(
         "GET /api/v1/cases/{case_id}",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from safekeep.access.vocabulary import Duty
 from safekeep.audit.writing import Origin
 from safekeep.devices import services as device_services
+from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
 from safekeep.records import services as record_services
 from tests.browser.helpers import assert_accessible
@@ -29,6 +30,7 @@ from tests.factories import (
     PASSWORD,
     break_glass_access,
     case_access,
+    device_token,
     laptop_context,
     make_case,
     make_device,
@@ -176,6 +178,16 @@ def _enrolment_code(page: Any, world: World) -> None:
         page.get_by_role("button", name="Get an enrolment code").click()
 
 
+def _someone_elses_laptop(page: Any, world: World) -> None:
+    """The worker's browser carries the credential of a laptop the manager enrolled."""
+    page.goto("/devices/this-device/")
+    origin = "/".join(page.url.split("/")[:3])
+    laptop = make_device(staff=world.staff["manager"])
+    page.context.add_cookies(
+        [{"name": DEVICE_COOKIE, "value": device_token(laptop), "url": origin}]
+    )
+
+
 def _grant_requested(page: Any, world: World) -> None:
     """A request sent: the page that says who decides."""
     page.goto(case_path("request-access/")(world))
@@ -284,15 +296,15 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("manager", case_path("who-can-see/")),
     ),
     # devices
-    "devices:this-device": (Visit("worker", fixed("/devices/this-device/"), phone=True),),
+    "devices:this-device": (
+        Visit("worker", fixed("/devices/this-device/"), phone=True),
+        Visit("worker", fixed("/devices/this-device/"), prepare=_someone_elses_laptop),
+    ),
     "devices:enrol": (
         Visit("worker", fixed("/devices/enrol/")),
         errors("worker", fixed("/devices/enrol/"), "Enrol this device"),
     ),
-    "devices:enrol-personal": (
-        Visit("worker", fixed("/devices/enrol/personal/")),
-        errors("worker", fixed("/devices/enrol/personal/"), "Enrol this device"),
-    ),
+    "devices:enrol-personal": (Visit("worker", fixed("/devices/enrol/personal/"), phone=True),),
     "devices:report": (
         Visit("worker", lambda w: f"/devices/report/{w.devices['laptop'].asset_tag}/"),
     ),

@@ -6,6 +6,7 @@ from typing import Any
 
 from safekeep.audit.writing import Origin
 from safekeep.devices.models import Device
+from safekeep.organisation.models import StaffMember
 
 ORIGIN = Origin.command("test")
 
@@ -22,3 +23,18 @@ def make_device(**fields: Any) -> Device:
     }
     values.update(fields)
     return Device.objects.create(**values)
+
+
+def make_personal_phone(owner: StaffMember, **fields: Any) -> Device:
+    """A member of staff's own Android phone, as IT adds it to the register for them: its
+    passcode `unknown` until IT has checked it."""
+    values: dict[str, Any] = {
+        "device_type": "smartphone",
+        "ownership": "personal",
+        "passcode": "unknown",
+        "os_name": "Android",
+        "os_version": "14",
+        "assigned_staff": owner,
+    }
+    values.update(fields)
+    return make_device(**values)

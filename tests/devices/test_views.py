@@ -10,8 +10,8 @@ from safekeep.devices import services
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.models import Device, DeviceComplaint, DeviceCredential, DeviceIncident
 from safekeep.devices.selectors import current_task_policy
-from tests.devices.helpers import ORIGIN, make_device
-from tests.factories import make_staff, make_user, sign_in
+from tests.devices.helpers import ORIGIN, make_device, make_personal_phone
+from tests.factories import make_staff, make_user, sign_in, use_device
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +81,16 @@ def test_it_marks_unencrypted_laptop_off_site_and_an_incident_appears():
 
 def test_enrolment_via_code_sets_the_device_cookie_and_this_device_page_shows_it():
     it_client, _ = client_for("it_support")
-    make_device(asset_tag="LAP-5")
+    worker, staff = client_for("practitioner")
+    make_device(asset_tag="LAP-5", assigned_staff=staff)
     response = it_client.post(reverse("devices:enrolment-code", args=["LAP-5"]))
     code = response.context["code"]
-    worker, _ = client_for("practitioner")
+    assert "It works only for them: on council laptop LAP-5" in response.content.decode()
     page = worker.get(reverse("devices:this-device")).content.decode()
     assert "unknown personal device" in page
+    assert (
+        "Ask IT support for an enrolment code for this device. The code works only for you." in page
+    )
     response = worker.post(reverse("devices:enrol"), {"code": code})
     assert response.status_code == 302
     token = response.cookies[DEVICE_COOKIE]
@@ -95,31 +99,83 @@ def test_enrolment_via_code_sets_the_device_cookie_and_this_device_page_shows_it
     page = worker.get(reverse("devices:this-device")).content.decode()
     assert "council laptop LAP-5" in page
     assert "Compliant" in page
+    assert "You can have up to 3 devices enrolled at a time. You have 1." in page
     # The same code cannot be used twice.
     again = worker.post(reverse("devices:enrol"), {"code": code}).content.decode()
     assert "There is a problem" in again
     assert "already used or expired" in again
 
 
-def test_personal_device_enrolment_and_what_it_may_do():
-    client, staff = client_for("practitioner")
-    response = client.post(
-        reverse("devices:enrol-personal"), {"device_type": "smartphone", "passcode": "no"}
+def test_it_cannot_get_a_code_for_a_device_assigned_to_nobody():
+    it_client, _ = client_for("it_support")
+    make_device(asset_tag="LAP-6")
+    page = it_client.get(reverse("devices:detail", args=["LAP-6"])).content.decode()
+    assert "Get an enrolment code" not in page
+    assert "first assign it to the person who will use it" in page
+    response = it_client.post(reverse("devices:enrolment-code", args=["LAP-6"]), follow=True)
+    assert "LAP-6 is not assigned to anyone. Assign it to the person who will use it first" in (
+        response.content.decode()
     )
-    assert response.status_code == 302
-    device = Device.objects.get(assigned_staff=staff)
-    assert (device.ownership, device.passcode) == ("personal", "unknown")
+
+
+def test_someone_elses_code_is_refused_on_the_page_in_plain_words():
+    owner = make_staff()
+    code = services.enrolment_code_issue(
+        origin=ORIGIN, device=make_device(assigned_staff=owner), issued_by=None
+    )
+    client, _ = client_for("practitioner")
+    response = client.post(reverse("devices:enrol"), {"code": code})
+    html = response.content.decode()
+    assert "There is a problem" in html and "govuk-form-group--error" in html
+    assert (
+        "This enrolment code is for someone else. Ask IT support for a code for your own device."
+        in html
+    )
+    assert DEVICE_COOKIE not in response.cookies
+    assert not DeviceCredential.objects.exists()
+
+
+def test_a_browser_cannot_enrol_itself_as_a_personal_device():
+    client, _ = client_for("practitioner")
+    response = client.post(
+        reverse("devices:enrol-personal"), {"device_type": "smartphone", "passcode": "yes"}
+    )
+    assert response.status_code == 405
+    assert not Device.objects.exists() and not DeviceCredential.objects.exists()
+    assert DEVICE_COOKIE not in response.cookies
+    page = client.get(reverse("devices:enrol-personal")).content.decode()
+    assert "Ask IT support to add your device to the device register." in page
+    assert "IT support gives you a one-time enrolment code for your device." in page
+    assert reverse("devices:enrol") in page
+
+
+def test_a_personal_device_in_the_register_enrols_with_its_code_and_shows_what_it_may_do():
+    client, staff = client_for("practitioner")
+    phone = make_personal_phone(staff, asset_tag="PER-1")
+    code = services.enrolment_code_issue(origin=ORIGIN, device=phone, issued_by=None)
+    assert client.post(reverse("devices:enrol"), {"code": code}).status_code == 302
     page = client.get(reverse("devices:this-device")).content.decode()
-    assert f"personal phone {device.asset_tag}" in page
+    assert "personal phone PER-1" in page
     assert "Needs a passcode on the device: this device has no passcode we know of" in page
     assert "Prevented by the task policy" in page
+
+
+def test_this_device_page_says_when_the_device_was_enrolled_for_someone_else():
+    owner = make_staff()
+    laptop = make_device(asset_tag="LAP-7", assigned_staff=owner)
+    client, _ = client_for("practitioner")
+    use_device(client, laptop, owner)
+    page = client.get(reverse("devices:this-device")).content.decode()
+    assert "This device was enrolled for someone else." in page
+    assert "council laptop LAP-7" not in page
+    refused = AuditEntry.objects.get(action="device.credential_refused")
+    assert (refused.object_id, refused.reasons) == ("LAP-7", ["issued to another person"])
 
 
 def test_lost_in_two_clicks_revokes_and_lists_recent_access():
     client, staff = client_for("practitioner")
     device = make_device(asset_tag="TAB-1", device_type="tablet", assigned_staff=staff)
-    code = services.enrolment_code_issue(origin=ORIGIN, device=device, issued_by=None)
-    services.enrolment_redeem(origin=ORIGIN, code=code)
+    use_device(Client(), device)
     audit_event(
         origin=Origin(actor_staff_id=staff.staff_id, device="TAB-1"),
         action="case.view",

@@ -43,10 +43,12 @@ def test_demo_code_prints_the_current_code_for_demo_accounts_only() -> None:
 
 def test_a_demo_account_gets_a_code_that_enrols_its_compliant_council_laptop() -> None:
     staff = make_staff()
-    account_create(staff=staff, password="x" * 16, totp_key_hex="00" * 20, is_demo_account=True)
+    user = account_create(
+        staff=staff, password="x" * 16, totp_key_hex="00" * 20, is_demo_account=True
+    )
     out = StringIO()
     call_command("demo_code", staff.email, "--enrol", stdout=out)
-    device, token = enrolment_redeem(origin=Origin(), code=out.getvalue().strip())
+    device, token = enrolment_redeem(origin=Origin(), code=out.getvalue().strip(), user=user)
     assert token
     assert (device.asset_tag, device.device_type, device.ownership, device.encrypted) == (
         f"DEMO-LAP-{staff.staff_id}",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safekeep.records import sealing, selectors
 from safekeep.records.models import Document, EntryVersion, Subject
-from tests.migrating import migrate_to
+from tests.migrating import migrate, old_staff_member
 
 BEFORE = [("records", "0001_initial")]
 AFTER = [("records", "0002_sealed_content")]
@@ -20,21 +20,9 @@ LATEST = [("records", "0003_entry_change_reason")]
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_plaintext_rows_and_files_are_sealed(settings: Any) -> None:
-    old = migrate_to(BEFORE)
-    directorate = old.get_model("organisation", "Directorate").objects.create(name="D")
-    team = old.get_model("organisation", "Team").objects.create(name="T", directorate=directorate)
-    staff = old.get_model("organisation", "StaffMember").objects.create(
-        staff_id="S1",
-        given_name="A",
-        family_name="B",
-        email="a@example.org",
-        directorate=directorate,
-        team=team,
-        employment_type="employee",
-        works_with_vulnerable_people=True,
-        work_pattern="office",
-        start_date=dt.date(2020, 1, 1),
-    )
+    old = migrate(BEFORE)
+    staff = old_staff_member(old, "S1")
+    team = staff.team
     subject = old.get_model("records", "Subject").objects.create(
         subject_id="P1", kind="child", given_name="Oldname", family_name="Plainfamily",
         date_of_birth=dt.date(2014, 2, 3),
@@ -59,8 +47,8 @@ def test_existing_plaintext_rows_and_files_are_sealed(settings: Any) -> None:
         storage_name="oldname0001", sha256="x", uploaded_by=staff, uploaded_at=now,
     )  # fmt: skip
 
-    migrate_to(AFTER)
-    migrate_to(LATEST)  # the models below are today's
+    migrate(AFTER)
+    migrate(LATEST)  # the models below are today's
 
     sealed = Subject.objects.get(subject_id="P1")
     assert selectors.subject_person(sealed) == selectors.Person(

@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from safekeep.access.vocabulary import Action
-from safekeep.api.services import api_token_create
-from safekeep.audit.writing import Origin
+from safekeep.audit.models import AuditEntry
+from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.organisation.models import StaffMember
 from safekeep.records import services
 from safekeep.records.models import BreakGlass, Case, Entry, SubjectConflict
@@ -24,7 +24,6 @@ from tests.factories import make_staff
 from tests.records.opened import body_bytes, family_name
 
 pytestmark = pytest.mark.django_db
-ORIGIN = Origin(actor_username="matrix")
 FILE_BYTES = b"MATRIX-FILE-CONTENT"
 
 # What each relationship may do. "edit": change an entry they wrote; "correct": change one
@@ -224,6 +223,8 @@ def world():
 
 _clients: dict[int, Client] = {}
 _tokens: dict[int, dict[str, str]] = {}
+# When set, everyone works from this person's enrolled laptop: its credential, not their own.
+_laptop_holder: list[StaffMember] = []
 
 
 @pytest.fixture(autouse=True)
@@ -231,21 +232,29 @@ def _fresh_sessions():
     """Signed-in clients and tokens are reused within one test, never across tests."""
     _clients.clear()
     _tokens.clear()
+    _laptop_holder.clear()
+
+
+def _laptop_credential(pair: Pair) -> str:
+    """A compliant council laptop's credential: the person's own, or `_laptop_holder`'s."""
+    holder = _laptop_holder[0] if _laptop_holder else pair.staff
+    return factories.device_token(factories.make_device(staff=holder))
 
 
 def web(users, pair: Pair) -> Client:
     if pair.staff.pk not in _clients:
-        _clients[pair.staff.pk] = factories.sign_in(Client(), users[pair.staff.pk])
+        client = factories.sign_in(Client(), users[pair.staff.pk], device=None)
+        client.cookies[DEVICE_COOKIE] = _laptop_credential(pair)
+        _clients[pair.staff.pk] = client
     return _clients[pair.staff.pk]
 
 
 def token(users, pair: Pair) -> dict[str, str]:
+    """The person's API token (made before a leaver left) and a laptop credential."""
     if pair.staff.pk not in _tokens:
-        _, plain = api_token_create(user=users[pair.staff.pk], name="m", origin=ORIGIN)
-        laptop = factories.make_device(staff=pair.staff)
         _tokens[pair.staff.pk] = {
-            "HTTP_AUTHORIZATION": f"Bearer {plain}",
-            "HTTP_X_SAFEKEEP_DEVICE": factories.device_token(laptop),
+            "HTTP_AUTHORIZATION": f"Bearer {factories.make_api_token(users[pair.staff.pk])}",
+            "HTTP_X_SAFEKEEP_DEVICE": _laptop_credential(pair),
         }
     return _tokens[pair.staff.pk]
 
@@ -406,25 +415,57 @@ def test_every_case_route_has_a_matrix_entry():
     assert missing == []
 
 
-def test_matrix(world):
-    """One world, every route x relationship; every mismatch is listed (one world keeps the
-    suite fast: building it is most of the cost)."""
-    pairs, users = world
+def _mismatches(pairs, users, expected: dict[str, set[str]]) -> list[str]:
+    """Every route x relationship whose answer is not what `expected` says."""
     wrong = []
     for route in sorted(ROUTES):
         for pair in pairs.values():
             for capability, call in ROUTES[route]:
                 response, looks_allowed = call(users, pair)
-                expected = capability in EXPECTED[pair.name]
-                if expected and not looks_allowed:
+                allowed = capability in expected[pair.name]
+                if allowed and not looks_allowed:
                     wrong.append(
                         f"{route} {pair.name}: expected allowed, got {response.status_code}"
                     )
-                if not expected and not (denied(response) and no_content(pair, response)):
+                if not allowed and not (denied(response) and no_content(pair, response)):
                     wrong.append(
                         f"{route} {pair.name}: expected refused, got {response.status_code}"
                     )
-    assert wrong == []
+    return wrong
+
+
+def test_matrix(world):
+    """One world, every route x relationship; every mismatch is listed (one world keeps the
+    suite fast: building it is most of the cost)."""
+    pairs, users = world
+    assert _mismatches(pairs, users, EXPECTED) == []
+
+
+def test_from_someone_elses_enrolled_laptop_nothing_is_allowed(world):
+    """A device credential counts only for the person it was issued to: with anyone else's,
+    every relationship is refused case content on every route, the web's and the API's."""
+    pairs, users = world
+    _laptop_holder.append(make_staff())
+    # As from a device Safekeep does not know: only IG's "who can see" (no case content) is left.
+    unknown_device = {name: {"who"} if name == "IG officer" else set() for name in EXPECTED}
+    assert _mismatches(pairs, users, unknown_device) == []
+
+
+def test_a_leavers_token_is_turned_away_before_any_api_route(world):
+    """Made while they were in post, a leaver's token answers 401 everywhere: the request
+    never reaches the door, so no case decision is even recorded."""
+    pairs, users = world
+    pair = pairs["leaver"]
+    before = AuditEntry.objects.filter(object_type="case").count()
+    answers = [
+        call(users, pair)[0]
+        for route, calls in ROUTES.items()
+        if route.startswith("api:")
+        for _, call in calls
+    ]
+    listed = Client().get("/api/v1/cases", **token(users, pair))
+    assert [r.status_code for r in [*answers, listed]] == [401] * (len(answers) + 1)
+    assert AuditEntry.objects.filter(object_type="case").count() == before
 
 
 def test_lists_search_and_counts_do_not_leak(world):

@@ -29,6 +29,7 @@ from tests.factories import (
     make_staff,
     make_user,
     sign_in,
+    use_device,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,10 @@ ORIGIN = Origin(actor_username="test")
 A, R = True, False
 PHONE: dict[str, Any] = {"device_type": "smartphone", "os_name": "Android", "os_version": "14"}
 SENSITIVE = "OFFICIAL-SENSITIVE"
+SOMEONE_ELSES = "enrolled by someone else"
 # name: (device fields, or None for a device Safekeep does not know) -> view, add, download, API
-# (an OFFICIAL case unless the name says OFFICIAL-SENSITIVE)
+# (an OFFICIAL case unless the name says OFFICIAL-SENSITIVE; enrolled by the worker unless
+# the name says SOMEONE_ELSES)
 ROWS: dict[str, tuple[dict[str, Any] | None, tuple[bool, bool, bool, bool]]] = {
     "compliant council laptop": ({}, (A, A, A, A)),
     "unencrypted laptop on site": ({"encrypted": "no"}, (R, R, R, R)),
@@ -60,6 +63,12 @@ ROWS: dict[str, tuple[dict[str, Any] | None, tuple[bool, bool, bool, bool]]] = {
         (R, R, R, R),
     ),
     "compliant council laptop, OFFICIAL-SENSITIVE": ({}, (A, A, A, A)),
+    # A credential is the device only for the person it was issued to.
+    f"compliant council laptop, {SOMEONE_ELSES}": ({}, (R, R, R, R)),
+    f"personal phone with passcode, {SOMEONE_ELSES}": (
+        {**PHONE, "ownership": "personal"},
+        (R, R, R, R),
+    ),
 }
 
 
@@ -76,8 +85,11 @@ def test_device_rows_on_the_real_routes(row: str) -> None:
         content=b"document text",
     )
     user = make_user(worker)
-    device = None if fields is None else make_device(staff=worker, **fields)
-    client = sign_in(Client(), user, device=device)
+    holder = make_staff() if row.endswith(SOMEONE_ELSES) else worker
+    device = None if fields is None else make_device(staff=holder, **fields)
+    client = sign_in(Client(), user, device=None)
+    if device is not None:
+        use_device(client, device)
     case_url = reverse("records:case", kwargs={"case_id": case.case_id})
     add_url = reverse("records:entry-add", kwargs={"case_id": case.case_id})
     download_url = reverse(

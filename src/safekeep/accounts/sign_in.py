@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from safekeep.accounts import throttle
 from safekeep.accounts.models import AuthenticatorApp, User
@@ -19,6 +20,7 @@ from safekeep.accounts.services import (
     sign_in_attempt_record,
     sign_in_refusal_record,
 )
+from safekeep.accounts.standing import account_may_act
 from safekeep.audit.writing import Origin
 
 ADDRESS_WAITS = "too many attempts from this address: it must wait before trying again"
@@ -49,13 +51,7 @@ class PasswordResult:
 
 def account_refusal(user: User) -> str | None:
     """Why this account may not sign in at all (for the audit log), or None."""
-    if not user.is_active:
-        return "account disabled"
-    if user.staff is None:
-        return "account not linked to a member of staff"
-    if user.staff.is_leaver():
-        return "staff member has left"
-    return None
+    return account_may_act(user, timezone.now()).reason or None
 
 
 def password_check(*, email: str, password: str, origin: Origin) -> PasswordResult:

@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from safekeep.api.services import api_token_user
+from safekeep.api.services import BEARER_REFUSAL, api_token_user
+from safekeep.audit.writing import Origin
 
 
 class TokenAuth(HttpBearer):
-    """Accepts an active token of an active account linked to a member of staff."""
+    """Accepts a working token of an account that may act now; anything else is 401 with
+    the same plain words (the audit log says which it was)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is None or getattr(user, "staff", None) is None:
-            return None
+        user = api_token_user(token, origin=Origin.from_request(request))
+        if user is None:
+            raise AuthenticationError(message=BEARER_REFUSAL)
         request.user = user
         return user

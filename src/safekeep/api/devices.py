@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from safekeep.api.errors import responses
 from safekeep.devices.context import origin_for
 from safekeep.devices.services import DeviceError, enrolment_redeem
+from safekeep.web.pages import account_of
 
 router = Router(tags=["devices"])
 
@@ -31,9 +32,15 @@ class EnrolmentRefused(Schema):
     summary="Exchange a one-time enrolment code from IT for this system's device credential",
 )
 def enrol(request: HttpRequest, payload: EnrolmentIn) -> Status[EnrolmentOut | EnrolmentRefused]:
-    """Send the credential as `X-Safekeep-Device` on every later call; it is shown once."""
+    """Send the credential as `X-Safekeep-Device` on every later call; it is shown once.
+
+    IT issues the code for the device's assigned member of staff, whose token this call must
+    carry; the credential then works only with that person's token.
+    """
     try:
-        device, credential = enrolment_redeem(origin=origin_for(request), code=payload.code)
+        device, credential = enrolment_redeem(
+            origin=origin_for(request), code=payload.code, user=account_of(request)
+        )
     except DeviceError as refused:
         return Status(400, EnrolmentRefused(detail=str(refused)))
     return Status(201, EnrolmentOut(asset_tag=device.asset_tag, credential=credential))

@@ -12,9 +12,12 @@ api = NinjaAPI(
     description="Case records for the council's other systems. Every call is decided by the "
     "same access policy as the web pages and is audited. Authenticate with "
     "`Authorization: Bearer <token>`; create a token on the API tokens page or with "
-    "`safekeep api-token create --user EMAIL`. Case content also needs an enrolled device: "
-    "exchange IT's one-time enrolment code at `POST /devices/enrol` and send the credential "
-    "as `X-Safekeep-Device` on every call.",
+    "`safekeep api-token create --user EMAIL`. A token expires (90 days by default) and ends "
+    "when its account signs out everywhere, has its password reset, or may no longer use "
+    "Safekeep; then every call answers 401. Case content also needs an enrolled device: "
+    "exchange IT's one-time enrolment code, issued for the token's person, at "
+    "`POST /devices/enrol` and send the credential as `X-Safekeep-Device` on every call; it "
+    "works only with that person's token.",
     urls_namespace="api",
     auth=TokenAuth(),
 )

@@ -1,19 +1,33 @@
-"""Creating, revoking and checking API tokens. Tokens are shown once and stored hashed."""
+"""Creating, revoking and checking API tokens. Tokens are shown once and stored hashed.
+
+A token works until it is revoked, until SAFEKEEP_API_TOKEN_DAYS have passed, until its
+account signs out everywhere or has its password reset, and only while the account may act
+(`accounts.standing`): a leaver's, disabled or locked account's tokens answer 401.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import replace
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from safekeep.accounts.models import User
+from safekeep.accounts.standing import account_may_act
 from safekeep.api.models import ApiToken
-from safekeep.audit.writing import Origin, audit_change
+from safekeep.audit.writing import Origin, audit_change, audit_event
 
 TOKEN_PREFIX = "skp_"  # noqa: S105 - a marker, not a secret
+# What a caller whose token does not work is told: the same whatever the reason (the audit
+# log has it), and what to do about it.
+BEARER_REFUSAL = (
+    "This API token does not work: it may be mistyped, revoked or expired, or its account "
+    "may no longer use Safekeep. Create a new token on the API tokens page."
+)
 
 
 class TokenError(Exception):
@@ -34,17 +48,23 @@ def api_token_create(*, user: User, name: str, origin: Origin) -> tuple[ApiToken
         raise TokenError("Enter a name for the token")
     if len(name) > 100:
         raise TokenError("Name must be 100 characters or fewer")
-    if getattr(user, "staff", None) is None:
-        raise TokenError("Only accounts linked to a member of staff can have API tokens")
+    now = timezone.now()
+    standing = account_may_act(user, now)
+    if not standing.may_act:
+        raise TokenError(f"This account cannot have an API token now: {standing.reason}")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name,
         token_hash=_digest(plain),
         prefix=plain[:12],
-        created_at=timezone.now(),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.SAFEKEEP_API_TOKEN_DAYS),
+        account_generation=user.session_generation,
     )
-    audit_change(origin, "api_token.create", token)
+    audit_change(
+        origin, "api_token.create", token, reasons=[f"expires {token.expires_at:%Y-%m-%d}"]
+    )
     return token, plain
 
 
@@ -60,18 +80,34 @@ def api_token_revoke(*, user: User, token: ApiToken, origin: Origin) -> ApiToken
     return token
 
 
-def api_token_user(plain: str, *, now: dt.datetime | None = None) -> User | None:
-    """The active account a token belongs to, or None. Records when it was last used."""
+def api_token_user(plain: str, *, origin: Origin, now: dt.datetime | None = None) -> User | None:
+    """The account a working token belongs to, or None. Records when it was last used.
+
+    A stored token that does not work now (revoked, expired, ended, or its account may not
+    act) writes one `auth.api_token` refusal naming the token's person and why.
+    """
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user__staff")
-        .filter(token_hash=_digest(plain), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    token = ApiToken.objects.select_related("user__staff").filter(token_hash=_digest(plain)).first()
+    if token is None:
         return None
     moment = now or timezone.now()
+    refusal = account_may_act(token.user, moment).reason or token.ended_by(moment)
+    if refusal:
+        staff = token.user.staff
+        audit_event(
+            origin=replace(
+                origin,
+                actor_staff_id=staff.staff_id if staff is not None else "",
+                actor_username=token.user.get_username(),
+            ),
+            action="auth.api_token",
+            decision="refused",
+            object_type=ApiToken.audit_type,
+            object_id=str(token.pk),
+            reasons=[refusal],
+        )
+        return None
     if token.last_used_at is None or moment - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
     return token.user

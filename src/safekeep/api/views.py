@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safekeep.api.models import ApiToken
+from safekeep.api.selectors import tokens_of
 from safekeep.api.services import TokenError, api_token_create, api_token_revoke
 from safekeep.audit.writing import Origin
 from safekeep.web.decorators import verified_staff_required
@@ -18,7 +21,8 @@ from safekeep.web.decorators import verified_staff_required
 def tokens(request: HttpRequest) -> HttpResponse:
     user = request.user
     error = ""
-    new_token = ""
+    new_token: ApiToken | None = None
+    plain = ""
     name = ""
     if request.method == "POST":
         origin = Origin.from_request(request)
@@ -29,7 +33,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Token revoked")
                 return redirect("api-tokens")
             name = request.POST.get("name", "")
-            _, new_token = api_token_create(user=user, name=name, origin=origin)  # type: ignore[arg-type]
+            new_token, plain = api_token_create(user=user, name=name, origin=origin)  # type: ignore[arg-type]
         except TokenError as exc:
             error = exc.message
     return render(
@@ -37,8 +41,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "api/tokens.html",
         {
             "page_title": "API tokens",
-            "tokens": ApiToken.objects.filter(user=user),  # type: ignore[misc]
+            "tokens": tokens_of(user, timezone.now()),  # type: ignore[arg-type]
+            "token_days": settings.SAFEKEEP_API_TOKEN_DAYS,
             "new_token": new_token,
+            "plain": plain,
             "error": error,
             "name": name,
         },

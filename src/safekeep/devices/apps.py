@@ -7,8 +7,12 @@ class DevicesConfig(AppConfig):
     verbose_name = "Devices and the task policy"
 
     def ready(self) -> None:
+        """Register the imports; end leavers' device credentials when organisation
+        announces them (devices/receivers.py)."""
         from safekeep.core.csv_import import register_importer
+        from safekeep.devices import receivers
         from safekeep.devices.importers import ComplaintImporter, DeviceImporter
 
         register_importer("devices", DeviceImporter)
         register_importer("complaints", ComplaintImporter)
+        receivers.connect()

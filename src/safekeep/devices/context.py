@@ -4,17 +4,24 @@ Browsers carry the credential in a cookie set at enrolment; API clients send the
 credential in the `X-Safekeep-Device` header. A request without a valid, unrevoked
 credential for an active or reported device is an unknown personal device, and
 `device_facts_for_request` returns None.
+
+A credential is the device only for the person it was issued to, and only while their
+account may act (`accounts.standing`). Presented with anyone else's session or API token it
+counts as no device — so the device rules refuse case content — and one
+`device.credential_refused` entry records it, once per request.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from safekeep.audit.writing import Origin
+from safekeep.accounts.standing import account_may_act
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.conf import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -26,6 +33,20 @@ from safekeep.devices.models import Device, DeviceCredential
 from safekeep.devices.vocabulary import DeviceFacts, os_is_supported
 
 _CACHE_ATTR = "_safekeep_device"
+ANOTHER_PERSON = "issued to another person"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDevice:
+    """What a request's credential turned out to be, for the person the request is from.
+
+    `refusal` says why a credential it carries does not count (for the audit log and the
+    "This device" page); "" when it counts or when there is none.
+    """
+
+    person_pk: int | None
+    device: Device | None = None
+    refusal: str = ""
 
 
 def hash_secret(secret: str) -> str:
@@ -47,25 +68,58 @@ def device_facts(device: Device) -> DeviceFacts:
     )
 
 
-def device_for_request(request: HttpRequest) -> Device | None:
-    """The enrolled device this request carries a valid credential for (once per request)."""
-    if hasattr(request, _CACHE_ATTR):
-        cached: Device | None = getattr(request, _CACHE_ATTR)
+def request_device(request: HttpRequest) -> RequestDevice:
+    """The enrolled device this request carries a credential for, checked once per request
+    (and again only if the request's person changes, as at sign-in)."""
+    user = getattr(request, "user", None)
+    person_pk = user.pk if user is not None and user.is_authenticated else None
+    cached: RequestDevice | None = getattr(request, _CACHE_ATTR, None)
+    if cached is not None and cached.person_pk == person_pk:
         return cached
-    device: Device | None = None
+    found = RequestDevice(person_pk)
     # Browsers carry the credential in a cookie; API clients send it in a header.
     token = request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE, "")
-    if token and len(token) < 200:
+    credential = None
+    if token and len(token) < 200 and person_pk is not None:
         credential = (
             DeviceCredential.objects.select_related("device")
             .filter(token_hash=hash_secret(token), revoked_at__isnull=True)
             .first()
         )
-        if credential is not None:
-            device = credential.device
-            _note_seen(device, credential)
-    setattr(request, _CACHE_ATTR, device)
-    return device
+    if credential is not None:
+        refusal = _refusal(request, credential)
+        if refusal:
+            _record_refusal(request, credential, refusal)
+            found = RequestDevice(person_pk, refusal=refusal)
+        else:
+            _note_seen(credential.device, credential)
+            found = RequestDevice(person_pk, device=credential.device)
+    setattr(request, _CACHE_ATTR, found)
+    return found
+
+
+def device_for_request(request: HttpRequest) -> Device | None:
+    """The enrolled device this request comes from, or None: an unknown personal device."""
+    return request_device(request).device
+
+
+def _refusal(request: HttpRequest, credential: DeviceCredential) -> str:
+    """Why this credential does not count for the signed-in person making the request."""
+    user = request.user
+    if credential.staff_id is None or credential.staff_id != getattr(user, "staff_id", None):
+        return ANOTHER_PERSON
+    return account_may_act(user, timezone.now()).reason  # type: ignore[arg-type]
+
+
+def _record_refusal(request: HttpRequest, credential: DeviceCredential, refusal: str) -> None:
+    audit_event(
+        origin=Origin.from_request(request),
+        action="device.credential_refused",
+        decision="refused",
+        object_type="device",
+        object_id=credential.device.asset_tag,
+        reasons=[refusal],
+    )
 
 
 def device_facts_for_request(request: HttpRequest) -> DeviceFacts | None:

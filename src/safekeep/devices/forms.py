@@ -82,27 +82,6 @@ class EnrolCodeForm(forms.Form):
     )
 
 
-class PersonalDeviceForm(forms.Form):
-    device_type = forms.ChoiceField(
-        choices=DeviceType.choices,
-        label="What kind of device is this?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of device this is"},
-    )
-    passcode = forms.ChoiceField(
-        choices=[(TriState.YES, "Yes"), (TriState.NO, "No")],
-        label="Does it have a passcode, PIN, password or fingerprint lock?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the device has a passcode"},
-    )
-    os = forms.CharField(
-        max_length=120,
-        required=False,
-        label="Operating system and version (optional)",
-        help_text="For example, Android 14 or iOS 17.5",
-    )
-
-
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(
         choices=DeviceComplaint.Category.choices,

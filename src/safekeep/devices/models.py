@@ -2,6 +2,8 @@
 
 No record content is ever stored here. Enrolment codes and device credentials are kept only
 as SHA-256 hashes: the secret itself is shown once (code) or held by the device (cookie).
+Both name a person: a code works only for the person IT issued it for, and the credential it
+gives works only for that person (devices/context.py).
 """
 
 from __future__ import annotations
@@ -94,12 +96,17 @@ class Device(models.Model):
 
 
 class EnrolmentCode(models.Model):
-    """A one-time, expiring code that turns the browser that redeems it into this device."""
+    """A one-time, expiring code that turns the browser that redeems it into this device,
+    for the one person it was issued for (the device's assigned member of staff)."""
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="enrolment_codes")
     code_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # None only for codes made before codes named their person: those cannot be redeemed.
+    issued_for = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -107,13 +114,33 @@ class EnrolmentCode(models.Model):
 
 
 class DeviceCredential(models.Model):
-    """The secret a device presents with every request (a cookie); revocable at once."""
+    """The secret a device presents with every request (a cookie); revocable at once.
+
+    It is the device only for `staff`, the person who redeemed the code: presented with
+    anyone else's session or API token it counts as no device at all.
+    """
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="credentials")
+    # None only on credentials revoked before credentials named their person.
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_credentials",
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=False) | models.Q(staff__isnull=False),
+                name="live_credential_names_its_person",
+            )
+        ]
 
 
 class DeviceIncident(models.Model):

@@ -31,6 +31,15 @@ from safekeep.organisation.models import StaffMember
 # --- register and compliance ------------------------------------------------------------
 
 
+def enrolled_devices(staff: StaffMember) -> QuerySet[Device]:
+    """The active devices on which `staff` holds a live credential: what the limit counts."""
+    return Device.objects.filter(
+        status=DeviceStatus.ACTIVE,
+        credentials__staff=staff,
+        credentials__revoked_at__isnull=True,
+    ).distinct()
+
+
 def device_list(*, status: str = "", search: str = "") -> QuerySet[Device]:
     devices = Device.objects.select_related("assigned_staff", "site")
     if status:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from safekeep.accounts.models import User
+from safekeep.accounts.standing import account_may_act
 from safekeep.audit.writing import Origin, audit_change, audit_event
 from safekeep.devices.conf import ENROLMENT_CODE_HOURS
 from safekeep.devices.context import hash_secret
@@ -26,15 +29,14 @@ from safekeep.devices.models import (
     DeviceStatus,
     EnrolmentCode,
     ITTask,
-    Ownership,
     TaskPolicyRule,
     TaskPolicyVersion,
-    TriState,
 )
 from safekeep.devices.selectors import (
     current_task_policy,
     device_must_stay_on_site,
     device_problems,
+    enrolled_devices,
 )
 from safekeep.devices.vocabulary import (
     CONDITIONAL,
@@ -304,9 +306,18 @@ def format_code(code: str) -> str:
 
 @transaction.atomic
 def enrolment_code_issue(*, origin: Origin, device: Device, issued_by: StaffMember | None) -> str:
-    """A one-time code for enrolling `device`, valid for ENROLMENT_CODE_HOURS. Shown once."""
+    """A one-time code for enrolling `device`, valid for ENROLMENT_CODE_HOURS. Shown once.
+
+    The code works only for the device's assigned member of staff, so a personal device, too,
+    is first added to the register for its owner (by IT or the devices import).
+    """
     if device.status != DeviceStatus.ACTIVE:
         raise DeviceError(f"{device.asset_tag} is {device.status}; only active devices can enrol")
+    if device.assigned_staff is None:
+        raise DeviceError(
+            f"{device.asset_tag} is not assigned to anyone. Assign it to the person who will "
+            "use it first: the code works only for them"
+        )
     code = _new_code()
     now = timezone.now()
     # Older unused codes for the device stop working: only the latest one counts.
@@ -315,13 +326,17 @@ def enrolment_code_issue(*, origin: Origin, device: Device, issued_by: StaffMemb
         device=device,
         code_hash=hash_secret(code),
         expires_at=now + dt.timedelta(hours=ENROLMENT_CODE_HOURS),
+        issued_for=device.assigned_staff,
         created_by=issued_by,
     )
     audit_change(
         origin,
         "device.enrolment_code",
         device,
-        reasons=[f"valid for {ENROLMENT_CODE_HOURS} hours"],
+        reasons=[
+            f"for {device.assigned_staff.staff_id}",
+            f"valid for {ENROLMENT_CODE_HOURS} hours",
+        ],
     )
     return code
 
@@ -330,14 +345,29 @@ ENROLMENT_CODE_REFUSAL = (
     "This enrolment code is not valid: it may be mistyped, already used or expired. "
     "Ask IT support for a new one."
 )
+SOMEONE_ELSES_CODE = (
+    "This enrolment code is for someone else. Ask IT support for a code for your own device."
+)
+ACCOUNT_MAY_NOT_ENROL = "Your account cannot enrol a device now. Ask IT support."
 
 
-def enrolment_redeem(*, origin: Origin, code: str) -> tuple[Device, str]:
-    """Use a code: the device gets a new credential, earlier ones are revoked; returns the token.
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """Why a code cannot be redeemed: what the person is told, and what the audit log says."""
 
-    A refusal is audited (in its own transaction, so the entry survives the error).
+    shown: str
+    recorded: str
+
+
+def enrolment_redeem(*, origin: Origin, code: str, user: User) -> tuple[Device, str]:
+    """Use a code: the device gets a new credential for `user`, earlier ones are revoked;
+    returns the token.
+
+    Only the person the code was issued for may redeem it, while their account may act and
+    while they have fewer than SAFEKEEP_MAX_DEVICES_PER_PERSON other devices enrolled. A
+    refusal is audited (in its own transaction, so the entry survives the error).
     """
-    now = timezone.now()
+    moment = timezone.now()
     with transaction.atomic():
         entry = (
             EnrolmentCode.objects.select_for_update()
@@ -345,23 +375,18 @@ def enrolment_redeem(*, origin: Origin, code: str) -> tuple[Device, str]:
             .filter(code_hash=hash_secret(normalise_code(code)))
             .first()
         )
-        refusal = ""
-        if entry is None or entry.used_at is not None or entry.expires_at <= now:
-            refusal = ENROLMENT_CODE_REFUSAL
-        elif entry.device.status != DeviceStatus.ACTIVE:
-            refusal = (
-                f"{entry.device.asset_tag} is reported {entry.device.status}; it cannot be enrolled"
-            )
-        if not refusal and entry is not None:
-            device = entry.device
-            entry.used_at = now
-            entry.save(update_fields=["used_at"])
-            token = _issue_credential(device)
+        outcome = _redeemer(entry, user, moment)
+        if not isinstance(outcome, _Refusal):
+            redeemed, staff = outcome
+            device = redeemed.device
+            redeemed.used_at = moment
+            redeemed.save(update_fields=["used_at"])
+            token = _issue_credential(device, staff)
             audit_change(
                 replace(origin, device=device.asset_tag),
                 "device.enrol",
                 device,
-                reasons=["device credential issued"],
+                reasons=[f"device credential issued to {staff.staff_id}"],
             )
             return device, token
     with transaction.atomic():
@@ -371,48 +396,40 @@ def enrolment_redeem(*, origin: Origin, code: str) -> tuple[Device, str]:
             decision="refused",
             object_type="device",
             object_id=entry.device.asset_tag if entry is not None else "",
-            reasons=[refusal],
+            reasons=[outcome.recorded],
         )
-    raise DeviceError(refusal)
+    raise DeviceError(outcome.shown)
 
 
-@transaction.atomic
-def personal_device_enrol(
-    *, origin: Origin, staff: StaffMember, device_type: str, passcode: str, os: str = ""
-) -> tuple[Device, str]:
-    """A member of staff enrols their own device, declaring its type and passcode.
-
-    What a person says of their own device does not count (DESIGN.md): the passcode is
-    recorded as "unknown" until IT confirms it in the register, so no task conditional on
-    a passcode is allowed before then. What they declared is kept in the audit entry.
-    """
-    if device_type not in DEVICE_TYPES:
-        raise DeviceError("Choose the kind of device")
-    if passcode not in {TriState.YES, TriState.NO}:
-        raise DeviceError("Say whether the device has a passcode")
-    os_name, os_version = split_os(os)
-    device = Device.objects.create(
-        asset_tag=f"PER-{secrets.token_hex(4).upper()}",
-        device_type=device_type,
-        ownership=Ownership.PERSONAL,
-        assigned_staff=staff,
-        encrypted=TriState.UNKNOWN,
-        passcode=TriState.UNKNOWN,
-        os_name=os_name,
-        os_version=os_version,
-        on_site=False,
-    )
-    token = _issue_credential(device)
-    audit_change(
-        replace(origin, device=device.asset_tag),
-        "device.enrol_personal",
-        device,
-        reasons=[
-            f"personal {device_type}, passcode declared {passcode}",
-            "passcode recorded as unknown until IT confirms it",
-        ],
-    )
-    return device, token
+def _redeemer(
+    entry: EnrolmentCode | None, user: User, now: dt.datetime
+) -> tuple[EnrolmentCode, StaffMember] | _Refusal:
+    """The code and the member of staff who may redeem it now (their row locked, so two
+    codes redeemed at once cannot both pass the device limit), or why `user` may not."""
+    if entry is None or entry.used_at is not None or entry.expires_at <= now:
+        return _Refusal(ENROLMENT_CODE_REFUSAL, ENROLMENT_CODE_REFUSAL)
+    device = entry.device
+    if device.status != DeviceStatus.ACTIVE:
+        shown = f"{device.asset_tag} is reported {device.status}; it cannot be enrolled"
+        return _Refusal(shown, shown)
+    standing = account_may_act(user, now)
+    if not standing.may_act:
+        return _Refusal(ACCOUNT_MAY_NOT_ENROL, standing.reason)
+    staff = StaffMember.objects.select_for_update().get(user=user)
+    if entry.issued_for_id != staff.pk:
+        return _Refusal(SOMEONE_ELSES_CODE, "code issued for another person")
+    if device.assigned_staff_id != staff.pk:
+        return _Refusal(
+            SOMEONE_ELSES_CODE, "device assigned to another person since the code was issued"
+        )
+    limit = settings.SAFEKEEP_MAX_DEVICES_PER_PERSON
+    if enrolled_devices(staff).exclude(pk=device.pk).count() >= limit:
+        return _Refusal(
+            f"You already have {limit} devices enrolled, the most you can have. Ask IT "
+            "support to end the enrolment of one you no longer use.",
+            f"device limit reached: {limit} enrolled",
+        )
+    return entry, staff
 
 
 @transaction.atomic
@@ -427,10 +444,10 @@ def device_credentials_revoke(*, origin: Origin, device: Device) -> int:
     return revoked
 
 
-def _issue_credential(device: Device) -> str:
+def _issue_credential(device: Device, staff: StaffMember) -> str:
     _revoke_credentials(device)
     token = secrets.token_urlsafe(32)
-    DeviceCredential.objects.create(device=device, token_hash=hash_secret(token))
+    DeviceCredential.objects.create(device=device, staff=staff, token_hash=hash_secret(token))
     Device.objects.filter(pk=device.pk).update(last_seen=timezone.now())
     return token
 

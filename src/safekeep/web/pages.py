@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from safekeep.access import wording
 from safekeep.access.door import AccessRefused
+from safekeep.accounts.models import User
 from safekeep.audit.writing import Origin
 from safekeep.devices.context import origin_for
 from safekeep.organisation.models import StaffMember
@@ -30,6 +31,14 @@ def staff_of(request: HttpRequest) -> StaffMember:
     if staff is None:  # pragma: no cover - verified_staff_required refuses before this
         raise PermissionError("this page needs a signed-in member of staff")
     return staff
+
+
+def account_of(request: HttpRequest) -> User:
+    """The signed-in account: the session's, or an API token's (the guards make sure)."""
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - the guards refuse before this
+        raise PermissionError("this page needs a signed-in account")
+    return user
 
 
 def origin_of(request: HttpRequest) -> Origin:

@@ -7,6 +7,7 @@ device lost or stolen, and log a device complaint.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safekeep.devices import selectors, services
 from safekeep.devices.context import (
+    ANOTHER_PERSON,
     device_facts,
     device_for_request,
     origin_for,
+    request_device,
     set_device_cookie,
 )
 from safekeep.devices.forms import (
@@ -25,7 +28,6 @@ from safekeep.devices.forms import (
     DeviceChangeForm,
     DeviceForm,
     EnrolCodeForm,
-    PersonalDeviceForm,
     TaskPolicyForm,
 )
 from safekeep.devices.models import Device, DeviceComplaint, DeviceStatus, ITTask
@@ -40,6 +42,7 @@ from safekeep.devices.vocabulary import (
 )
 from safekeep.organisation.models import StaffMember
 from safekeep.web.decorators import role_required, verified_staff_required
+from safekeep.web.pages import account_of
 
 IT = "it_support"
 IG = "ig_officer"
@@ -63,21 +66,28 @@ def _device_or_404(asset_tag: str) -> Device:
 
 @verified_staff_required
 def this_device(request: HttpRequest) -> HttpResponse:
-    device = device_for_request(request)
+    """What this device is to Safekeep, for the signed-in person, and how to enrol it."""
+    found = request_device(request)
+    device = found.device
     facts = device_facts(device) if device is not None else None
     policy = selectors.current_task_policy()
     problems = selectors.device_problems(device) if device is not None else ()
+    staff = _staff(request)
+    enrolled = set(selectors.enrolled_devices(staff).values_list("pk", flat=True))
     return render(
         request,
         "devices/this_device.html",
         {
             "page_title": "This device",
             "device": device,
+            "someone_elses": found.refusal == ANOTHER_PERSON,
             "problems": problems,
             "must_stay": device is not None and selectors.device_must_stay_on_site(device),
             "verdicts": task_verdicts(facts, policy),
             "policy_version": policy.version,
-            "my_devices": selectors.devices_for_staff(_staff(request)),
+            "my_devices": selectors.devices_for_staff(staff),
+            "enrolled": enrolled,
+            "device_limit": settings.SAFEKEEP_MAX_DEVICES_PER_PERSON,
         },
     )
 
@@ -88,13 +98,14 @@ def this_device(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @verified_staff_required
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Enter a one-time code on the device being enrolled."""
+    """Enter a one-time code on the device being enrolled; it works only for the person IT
+    issued it for."""
     # The link IT hands out carries the code; the person still presses "Enrol this device".
     form = EnrolCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")[:40]})
     if request.method == "POST" and form.is_valid():
         try:
             device, token = services.enrolment_redeem(
-                origin=origin_for(request), code=form.cleaned_data["code"]
+                origin=origin_for(request), code=form.cleaned_data["code"], user=account_of(request)
             )
         except DeviceError as exc:
             form.add_error("code", str(exc))
@@ -106,26 +117,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "devices/enrol.html", {"page_title": "Enrol this device", "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 @verified_staff_required
 def enrol_personal(request: HttpRequest) -> HttpResponse:
-    form = PersonalDeviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device, token = services.personal_device_enrol(
-                origin=origin_for(request), staff=_staff(request), **form.cleaned_data
-            )
-        except DeviceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"This device is now enrolled as {device.label}")
-            response = redirect("devices:this-device")
-            set_device_cookie(response, token)
-            return response
+    """How to use your own device for work: IT adds it to the register and issues a code.
+    A browser cannot enrol itself by saying what it is."""
     return render(
         request,
         "devices/enrol_personal.html",
-        {"page_title": "Enrol your own device", "form": form},
+        {
+            "page_title": "Use your own device for work",
+            "device_limit": settings.SAFEKEEP_MAX_DEVICES_PER_PERSON,
+        },
     )
 
 

