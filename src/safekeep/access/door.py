@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from safekeep.access import duties, queries, wording
+from safekeep.access import conf, duties, queries, wording
 from safekeep.access.device_rules import device_decision
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import (
+    BREAK_GLASS_NOT_HERE,
+    UNRELATED_CASE,
     ActorFacts,
     CaseFacts,
     Context,
@@ -34,30 +37,45 @@ from safekeep.access.policy import (
     decide,
     may_break_glass,
     refuse,
+    relationship_decision,
 )
-from safekeep.access.vocabulary import Action, Duty, Obligation
+from safekeep.access.vocabulary import ACTIONS, Action, Duty, Obligation
+from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.models import Device
 from safekeep.devices.services import unencrypted_off_site_incident_raise
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, Referral
 
-# A case id that does not exist is answered exactly as a case one has no relationship with.
-NO_SUCH_CASE = refuse(wording.NOT_ALLOCATED_REFUSAL, wording.ASK_MANAGER, wording.USE_BREAK_GLASS)
-
 
 class AccessRefused(Exception):
     """The door refused (and recorded it): the decision, and what was asked for."""
 
     def __init__(self, decision: Decision, *, action: str, case_id: str = "") -> None:
-        super().__init__("; ".join(decision.reasons))
+        super().__init__("; ".join(decision.words))
         self.decision = decision
         self.action = action
         self.case_id = case_id
 
+    status = 403
+
     @property
     def title(self) -> str:
         return wording.refusal_title(self.action, by_device=self.decision.refused_by_device)
+
+
+class TooManyRefusals(AccessRefused):
+    """Refused so often in a short while that the door now answers only "wait" (429)."""
+
+    status = 429
+    retry_after_seconds = int(conf.REFUSAL_WINDOW.total_seconds())
+
+    @property
+    def title(self) -> str:
+        return wording.SLOWED_DOWN_TITLE
+
+
+SLOWED_DOWN = refuse(wording.TOO_MANY_REFUSALS, wording.WAIT_AND_ASK)
 
 
 class EntryMissing(Exception):
@@ -364,7 +382,7 @@ def _gather(
     """The case and the facts of one request, in three queries; a missing case is refused."""
     case = _case(case_id)
     if case is None:
-        _missing(origin, staff, case_id, action)
+        _missing(origin, staff, case_id, action, context)
     return case, _actor(staff, context), case_facts(case, staff), _named(origin, staff)
 
 
@@ -448,10 +466,40 @@ def _refused(access: CaseAccess) -> NoReturn:
     if Obligation.RAISE_INCIDENT in access.decision.obligations and access.context.device:
         device = Device.objects.get(asset_tag=access.context.device.asset_tag)
         unencrypted_off_site_incident_raise(origin=access.origin, device=device)
+    _slow_down_if_refused_often(access.origin, access.action)
     raise AccessRefused(access.decision, action=access.action, case_id=access.case.case_id)
 
 
-def _missing(origin: Origin, staff: StaffMember, case_id: str, action: str) -> NoReturn:
+def _slow_down_if_refused_often(origin: Origin, action: str) -> None:
+    """After too many refused case requests in a short while, answer only "wait": a person
+    scanning case ids learns nothing more. The first time, IG is told (`access.slowed`)."""
+    limit = conf.refusals_before_slowing()
+    since = timezone.now() - conf.REFUSAL_WINDOW
+    refused = AuditEntry.objects.filter(
+        actor_staff_id=origin.actor_staff_id,
+        decision=AuditEntry.Decision.REFUSED,
+        object_type="case",
+        occurred_at__gte=since,
+    ).count()
+    if refused <= limit:
+        return
+    if refused == limit + 1:
+        audit_event(
+            origin=origin,
+            action="access.slowed",
+            decision=AuditEntry.Decision.DONE,
+            object_type="staff",
+            object_id=origin.actor_staff_id,
+            reasons=[f"{refused} refused case requests in {conf.REFUSAL_WINDOW}"],
+        )
+    raise TooManyRefusals(SLOWED_DOWN, action=action)
+
+
+def _missing(
+    origin: Origin, staff: StaffMember, case_id: str, action: str, context: Context
+) -> NoReturn:
+    """A case id that does not exist: recorded as such for IG, and answered exactly as a
+    case the person has nothing to do with (`policy.UNRELATED_CASE`)."""
     audit_event(
         origin=_named(origin, staff),
         action=f"case.{action}",
@@ -460,7 +508,14 @@ def _missing(origin: Origin, staff: StaffMember, case_id: str, action: str) -> N
         object_id=case_id[:80],
         reasons=["no such case"],
     )
-    raise AccessRefused(NO_SUCH_CASE, action=action, case_id=case_id)
+    if action == Duty.BREAK_GLASS:
+        told = BREAK_GLASS_NOT_HERE
+    else:
+        asked = action if action in ACTIONS else Action.VIEW
+        told = relationship_decision(_actor(staff, context), asked, UNRELATED_CASE, context)
+    decision = replace(told, reasons=("no such case",), told=told.reasons)
+    _slow_down_if_refused_often(_named(origin, staff), action)
+    raise AccessRefused(decision, action=action, case_id=case_id)
 
 
 def _record(origin: Origin, case: Case, action: str, decision: Decision) -> None:

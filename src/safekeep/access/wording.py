@@ -26,6 +26,10 @@ USE_ENROLLED_DEVICE: Final = (
     "or ask IT support about this device."
 )
 ADD_AN_ENTRY: Final = "Add a new entry to the record instead."
+WAIT_AND_ASK: Final = (
+    "Wait ten minutes before trying again. If you need a record you cannot open, ask your "
+    "team manager; information governance has been told."
+)
 
 # --- relationship refusals (rules 1-10) ---------------------------------------------------
 
@@ -44,6 +48,7 @@ BREAK_GLASS_VIEW_ONLY: Final = "break-glass access allows viewing only"
 NOT_ALLOCATED_REFUSAL: Final = (
     "you are not allocated to this case and have no approved access to it"
 )
+TOO_MANY_REFUSALS: Final = "you have been refused many times in a short while"
 ONLY_AUTHOR_CHANGES: Final = (
     "only the person who wrote an entry, or a manager of the team that owns the case "
     "correcting it, can change it"
@@ -111,6 +116,7 @@ BREAK_GLASS_SHORT_REASON: Final = (
     f"give a reason of at least {MIN_REASON_LENGTH} characters for break-glass access"
 )
 BREAK_GLASS_NOT_NEEDED: Final = "you can already view this case; break-glass is not needed"
+BREAK_GLASS_NOT_HERE: Final = "break-glass access cannot be opened for this record"
 
 
 def break_glass_opened(hours: int) -> str:
@@ -180,6 +186,9 @@ _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.DOWNLOAD: "You cannot download on this device",
     "list": "Your cases cannot be shown on this device",
 }
+
+
+SLOWED_DOWN_TITLE: Final = "Wait before trying again"
 
 
 def refusal_title(action: str, *, by_device: bool) -> str:

@@ -42,7 +42,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             staff=staff, context=request_context(request), origin=origin_of(request)
         )
     except AccessRefused as refusal:
-        context["device_refusal"] = refusal.decision.reasons[0]
+        context["device_refusal"] = refusal.decision.words[0]
         return render(request, "records/caseload.html", context)
     page = Paginator(selectors.caseload(listing.cases, search=search), PAGE_SIZE).get_page(
         request.GET.get("page")
