@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from safekeep.access import conf, duties, queries, wording
@@ -44,7 +44,9 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.models import Device
 from safekeep.devices.services import unencrypted_off_site_incident_raise
-from safekeep.organisation.models import StaffMember
+from safekeep.organisation.models import StaffChange, StaffMember
+from safekeep.organisation.roles import Standing
+from safekeep.organisation.services import standing_of
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, Referral
 
 
@@ -302,7 +304,9 @@ def grant_access(
         owning_team_id=case.owning_team_id,
         subject_restricted=case.subject.restricted,
     )
-    return _duty(staff, context, origin, Duty.DECIDE_GRANT, grant, case, facts)
+    actor = _actor(staff, context)
+    decision = duties.may_decide_grant(actor, facts, context.today)
+    return _duty(staff, actor, context, origin, Duty.DECIDE_GRANT, decision, grant, case)
 
 
 def referral_access(
@@ -311,7 +315,11 @@ def referral_access(
     """May `staff` decide (or close) this referral or transfer? Raises `AccessRefused`."""
     case = referral.case
     facts = duties.ReferralFacts(owning_team_id=case.owning_team_id, to_team_id=referral.to_team_id)
-    return _duty(staff, context, origin, duty, referral, case, facts)
+    rule = duties.may_close_referral if duty is Duty.CLOSE_REFERRAL else duties.may_decide_referral
+    actor = _actor(staff, context)
+    return _duty(
+        staff, actor, context, origin, duty, rule(actor, facts, context.today), referral, case
+    )
 
 
 def break_glass_review_access(
@@ -319,7 +327,46 @@ def break_glass_review_access(
 ) -> DutyAccess:
     """May `staff` review this use of break-glass? Raises `AccessRefused`."""
     facts = duties.BreakGlassUseFacts(user_pk=glass.staff_id)
-    return _duty(staff, context, origin, Duty.REVIEW_BREAK_GLASS, glass, glass.case, facts)
+    actor = _actor(staff, context)
+    decision = duties.may_review_break_glass(actor, facts, context.today)
+    return _duty(
+        staff, actor, context, origin, Duty.REVIEW_BREAK_GLASS, decision, glass, glass.case
+    )
+
+
+def staff_change_access(
+    *,
+    staff: StaffMember,
+    target: StaffMember | None,
+    wanted: Standing,
+    context: Context,
+    origin: Origin,
+) -> DutyAccess:
+    """May `staff` change `target`'s directory entry to `wanted` (None: add someone)?
+
+    What the change gives that needs a second person waits for one (organisation.services);
+    this decides whether `staff` may ask at all. Raises `AccessRefused`.
+    """
+    facts = duties.StaffChangeFacts(
+        staff_pk=target.pk if target else None,
+        touches_standing=target is None or standing_of(target) != wanted,
+    )
+    actor = _actor(staff, context)
+    decision = duties.may_change_staff(actor, facts, context.today)
+    about = target or staff
+    return _duty(staff, actor, context, origin, Duty.CHANGE_STAFF, decision, about, None)
+
+
+def staff_change_decision_access(
+    *, staff: StaffMember, change: StaffChange, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` approve or refuse this change waiting for a second person?"""
+    facts = duties.StaffChangeFacts(
+        staff_pk=change.staff_id, requested_by_pk=change.requested_by_id
+    )
+    actor = _actor(staff, context)
+    decision = duties.may_decide_staff_change(actor, facts, context.today)
+    return _duty(staff, actor, context, origin, Duty.DECIDE_STAFF_CHANGE, decision, change, None)
 
 
 def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
@@ -332,6 +379,8 @@ def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
         return queries.referrals_to_decide(actor, context.today)
     if duty is Duty.REVIEW_BREAK_GLASS:
         return queries.break_glass_to_review(actor, context.today)
+    if duty is Duty.DECIDE_STAFF_CHANGE:
+        return queries.staff_changes_to_decide(actor, context.today)
     raise ValueError(f"{duty} has no queue")
 
 
@@ -422,36 +471,28 @@ def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: 
 
 def _duty(
     staff: StaffMember,
+    actor: ActorFacts,
     context: Context,
     origin: Origin,
     duty: Duty,
-    obj: AccessGrant | Referral | BreakGlass,
-    case: Case,
-    facts: duties.GrantRequestFacts | duties.ReferralFacts | duties.BreakGlassUseFacts,
+    decision: Decision,
+    about: Model,
+    case: Case | None,
 ) -> DutyAccess:
-    actor = _actor(staff, context)
-    today = context.today
-    if isinstance(facts, duties.GrantRequestFacts):
-        decision = duties.may_decide_grant(actor, facts, today)
-    elif isinstance(facts, duties.ReferralFacts):
-        rule = (
-            duties.may_close_referral if duty is Duty.CLOSE_REFERRAL else duties.may_decide_referral
-        )
-        decision = rule(actor, facts, today)
-    else:
-        decision = duties.may_review_break_glass(actor, facts, today)
+    """A duty decided: a refusal is recorded against what it was about and raised."""
     origin = _named(origin, staff)
     if not decision.allowed:
+        kind = getattr(about, "audit_type", type(about).__name__.lower())
         audit_event(
             origin=origin,
-            action=f"{type(obj).__name__.lower()}.{duty}",
+            action=f"{kind}.{duty}",
             decision="refused",
-            object_type=type(obj).__name__.lower(),
-            object_id=str(obj.pk),
-            subject_id=case.subject.subject_id,
+            object_type=kind,
+            object_id=str(getattr(about, getattr(about, "audit_key", "pk"))),
+            subject_id=case.subject.subject_id if case else "",
             reasons=decision.reasons,
         )
-        raise AccessRefused(decision, action=str(duty), case_id=case.case_id)
+        raise AccessRefused(decision, action=str(duty), case_id=case.case_id if case else "")
     return DutyAccess(staff, decision, actor, context, origin)
 
 

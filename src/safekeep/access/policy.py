@@ -27,16 +27,15 @@ from safekeep.access.vocabulary import (
     CLASSIFICATION_RANK,
     COPYING_ACTIONS,
     MIN_REASON_LENGTH,
-    NO_CASE_CONTENT_ROLES,
     OFFICIAL_SENSITIVE,
     SEES_SENSITIVE_ROLES,
     VOLUNTEER,
     Action,
     Basis,
     Obligation,
-    RoleName,
 )
 from safekeep.devices.vocabulary import DeviceFacts, TaskPolicySnapshot, default_task_policy
+from safekeep.organisation.roles import NO_CASE_CONTENT_ROLES, RoleName
 
 # --- facts ------------------------------------------------------------------------------
 

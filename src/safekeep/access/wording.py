@@ -146,6 +146,13 @@ ONLY_MANAGERS_CLOSE: Final = "only the managers of the two teams can close this 
 ONLY_IG_REVIEWS: Final = "only information governance can review break-glass use"
 OWN_BREAK_GLASS: Final = "you cannot review your own use of break-glass"
 NOT_ACTIVE: Final = "you are not working for the council today"
+SYSTEM_ADMINISTRATOR: Final = "system administrator"
+ONLY_ADMIN_CHANGES_STAFF: Final = "only a system administrator can change the staff directory"
+OWN_STANDING: Final = "nobody can change their own roles, team or dates"
+OWN_CHANGE_REQUEST: Final = "you asked for this change; someone else must decide it"
+ONLY_SECOND_PERSON_DECIDES: Final = (
+    "only another system administrator or information governance can approve this change"
+)
 
 # --- devices --------------------------------------------------------------------------------
 
@@ -180,6 +187,8 @@ _TITLES: Final[dict[str, str]] = {
     Duty.DECIDE_REFERRAL: "You cannot decide this referral",
     Duty.CLOSE_REFERRAL: "You cannot close this referral",
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
+    Duty.CHANGE_STAFF: "You cannot make this change",
+    Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",

@@ -238,6 +238,21 @@ def repeated_refusals(now: dt.datetime) -> RuleResult:
     )
 
 
+PRIVILEGE_ACTION = "staff.change_approve"
+
+
+def privileges_given(now: dt.datetime) -> RuleResult:
+    """A change that gave case-content access, IG or administrator rights was approved by a
+    second person: IG is told of each one (DESIGN.md, separation of duties)."""
+    return _each_recorded(
+        now,
+        rule="privileges_given",
+        name="Access rights given to staff",
+        action=PRIVILEGE_ACTION,
+        title=lambda e: f"{e.object_id}: a second person approved new access rights",
+    )
+
+
 def _each_recorded(
     now: dt.datetime,
     *,
@@ -268,6 +283,7 @@ RULES = (
     sign_in_failures,
     integrity_failures,
     repeated_refusals,
+    privileges_given,
 )
 
 

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused, CaseAccess
-from safekeep.access.vocabulary import Action, Basis, RoleName
+from safekeep.access.vocabulary import Action, Basis
+from safekeep.organisation.roles import RoleName
 from safekeep.records import forms as record_forms
 from safekeep.records import selectors
 from safekeep.web.decorators import verified_staff_required

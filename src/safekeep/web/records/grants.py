@@ -17,7 +17,7 @@ from safekeep.records import services
 from safekeep.records.models import AccessGrant, Case
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import form_page, origin_of, staff_of
-from safekeep.web.records.queues import queue_page
+from safekeep.web.queues import queue_page
 
 
 @verified_staff_required
