@@ -207,7 +207,7 @@ def test_the_changes_of_one_import_are_approved_together(council: dict[str, Any]
     run_import("staff", staff_file(*rows), origin=origin)
     page = council["ig_client"].get(reverse("organisation:staff-changes")).content.decode()
     assert "3 changes" in page
-    batch = StaffChange.objects.first().batch
+    batch = StaffChange.objects.earliest("id").batch
     council["ig_client"].post(
         reverse("organisation:staff-changes"), {"batch": batch, "decision": "approve"}
     )
