@@ -504,9 +504,12 @@ def _settle(access: CaseAccess, *, change: bool) -> None:
 
 def _refused(access: CaseAccess) -> NoReturn:
     _record(access.origin, access.case, access.action, access.decision)
-    if Obligation.RAISE_INCIDENT in access.decision.obligations and access.context.device:
-        device = Device.objects.get(asset_tag=access.context.device.asset_tag)
-        unencrypted_off_site_incident_raise(origin=access.origin, device=device)
+    device_facts = access.context.device
+    if Obligation.RAISE_INCIDENT in access.decision.obligations and device_facts is not None:
+        # The facts name a registered device (a request's credential, `explain --device`).
+        device = Device.objects.filter(asset_tag=device_facts.asset_tag).first()
+        if device is not None:
+            unencrypted_off_site_incident_raise(origin=access.origin, device=device)
     _slow_down_if_refused_often(access.origin, access.action)
     raise AccessRefused(access.decision, action=access.action, case_id=access.case.case_id)
 
