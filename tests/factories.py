@@ -181,6 +181,18 @@ def device_token(device: Device, staff: StaffMember | None = None) -> str:
     return token
 
 
+def api_headers(user: User) -> dict[str, str]:
+    """Headers of one of the council's systems calling the API as `user`: a fresh token and
+    the credential of an enrolled, compliant council laptop assigned to them."""
+    from safekeep.api.services import api_token_create
+
+    _, token = api_token_create(user=user, name="system", origin=TEST_ORIGIN)
+    return {
+        "Authorization": f"Bearer {token}",
+        "X-Safekeep-Device": device_token(make_device(staff=user.staff)),
+    }
+
+
 def use_device(client: Client, device: Device, staff: StaffMember | None = None) -> Client:
     """Make the client's requests carry a credential for `device`, issued to `staff` (by
     default the device's assigned person)."""

@@ -105,7 +105,7 @@ def test_a_missing_case_is_refused_exactly_as_a_forbidden_one() -> None:
     with pytest.raises(AccessRefused) as missing:
         ask(stranger, "C-NOPE", Action.EDIT)
     for refusal in (forbidden.value, missing.value):
-        assert refusal.decision.reasons == (NOT_ALLOCATED,)
+        assert refusal.decision.words == (NOT_ALLOCATED,)
         assert refusal.decision.advice == (ASK_MANAGER, USE_BREAK_GLASS)
         assert refusal.title == "You cannot change this entry"
     assert entries() == [("case.edit", "refused"), ("case.edit", "refused")]

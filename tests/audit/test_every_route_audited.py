@@ -35,6 +35,7 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.organisation.models import StaffChange
 from safekeep.records import services as record_services
 from tests.browser.helpers import device_code
 from tests.factories import (
@@ -300,6 +301,12 @@ def _staff_change(world: World) -> dict[str, object]:
     )
 
 
+def _own_change(world: World) -> dict[str, object]:
+    """The administrator moving themself into the children's team (a manager's cases next)."""
+    admin = world.staff["admin"]
+    return staff_form(world.team, staff_id=admin.staff_id, email=admin.email, roles=["sysadmin"])
+
+
 def _stranger(suffix: str) -> Callable[[World], str]:
     return lambda world: f"/staff/{world.staff['stranger'].staff_id}/{suffix}"
 
@@ -324,6 +331,25 @@ def _grant_decision(world: World, client: Client) -> Call:
     return Call(
         client, "POST", "/cases/access-requests/", {"grant": grant.pk, "decision": "approve"}
     )
+
+
+def _staff_change_decision(decider: str) -> Prepare:
+    """A change the administrator asked for, waiting for a second person; `decider` decides."""
+
+    def prepare(world: World, client: Client) -> Call:
+        admin = world.staff["admin"]
+        change = StaffChange.objects.create(
+            staff=world.staff["worker"],
+            roles="ig_officer",
+            gives=["gives the information governance officer role"],
+            requested_by=admin,
+            requested_as=admin.staff_id,
+            requested_at=timezone.now(),
+        )
+        signed_in(client, world, decider)
+        return Call(client, "POST", "/staff/changes/", {"change": change.pk, "decision": "approve"})
+
+    return prepare
 
 
 def _referral(kind: str) -> Prepare:
@@ -614,6 +640,28 @@ ROWS: list[Row] = [
         post("admin", _stranger("change/"), _staff_change),
         302,
         one("staff.update", DONE),
+    ),
+    Row(
+        "organisation:staff-change",
+        "one's own roles",
+        post("admin", lambda w: f"/staff/{w.staff['admin'].staff_id}/change/", _own_change),
+        403,
+        one("staff.change_staff", REFUSED),
+    ),
+    Row("organisation:staff-changes", "queue", get("ig", fixed("/staff/changes/")), 200, NOTHING),
+    Row(
+        "organisation:staff-changes",
+        "a second person approves",
+        _staff_change_decision("ig"),
+        302,
+        one("staff.change_approve", DONE),
+    ),
+    Row(
+        "organisation:staff-changes",
+        "the person who asked",
+        _staff_change_decision("admin"),
+        403,
+        one("staff_change.decide_staff_change", REFUSED),
     ),
     Row("organisation:staff-end", "form", get("admin", _stranger("end/")), 200, NOTHING),
     Row(

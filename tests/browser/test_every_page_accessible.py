@@ -242,6 +242,7 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "organisation:staff-change": (
         Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/change/"),
     ),
+    "organisation:staff-changes": (Visit("ig", fixed("/staff/changes/")),),
     "organisation:staff-end": (
         Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/"),
         errors("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/", "End their work"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
-from safekeep.organisation.models import StaffMember
+from safekeep.organisation.models import StaffChange, StaffMember
 from tests.factories import make_staff, make_team, make_user, sign_in, staff_form
 
 pytestmark = pytest.mark.django_db
@@ -95,13 +95,20 @@ def test_admin_search(admin_client: Client) -> None:
     assert "1 result for" in content
 
 
-def test_admin_adds_staff(admin_client: Client) -> None:
-    response = admin_client.post(reverse("organisation:staff-add"), _form())
-    assert response.status_code == 302
+def test_admin_adds_staff_and_their_case_role_waits_for_a_second_person(
+    admin_client: Client,
+) -> None:
+    response = admin_client.post(reverse("organisation:staff-add"), _form(), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "What waits for a second person" in page and "gives the practitioner role" in page
     staff = StaffMember.objects.get(staff_id="S900")
-    assert staff.role_names() == {"practitioner"}
+    assert staff.role_names() == set()  # until someone else approves
     assert staff.directorate.name == "Family Services"
-    assert AuditEntry.objects.filter(action="staff.create", object_id="S900").count() == 1
+    entry = AuditEntry.objects.get(action="staff.create", object_id="S900")
+    assert entry.reasons == ["waiting for a second person: gives the practitioner role"]
+    change = StaffChange.objects.get()
+    assert (change.staff, change.roles, change.status) == (staff, "practitioner", "waiting")
 
 
 def test_add_form_shows_the_govuk_error_summary(admin_client: Client) -> None:
@@ -132,15 +139,18 @@ def test_service_errors_reach_the_form(admin_client: Client) -> None:
     assert "Another member of staff already has this email address" in content
 
 
-def test_admin_changes_staff_and_roles_are_replaced(admin_client: Client) -> None:
-    staff = make_staff(staff_id="S900", roles=("practitioner",))
-    data = _form(roles=["team_manager", "centre_manager"], work_pattern="office")
+def test_admin_changes_staff_rights_taken_away_at_once_given_after_approval(
+    admin_client: Client,
+) -> None:
+    staff = make_staff(staff_id="S900", roles=("practitioner", "volunteer_manager"))
+    data = _form(roles=["practitioner", "team_manager"], work_pattern="office")
     response = admin_client.post(reverse("organisation:staff-change", args=["S900"]), data)
     assert response.status_code == 302
     staff.refresh_from_db()
-    assert staff.role_names() == {"team_manager", "centre_manager"}
+    assert staff.role_names() == {"practitioner"}  # volunteer manager gone now
     assert staff.work_pattern == "office"
     assert AuditEntry.objects.filter(action="staff.update", object_id="S900").count() == 1
+    assert StaffChange.objects.get().roles == "team_manager"
 
 
 def test_change_refuses_end_before_start(admin_client: Client) -> None:

@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import ImportFailed, ImportOptions, run_import
-from safekeep.organisation.models import Directorate, StaffMember, Team
-from tests.factories import make_team, make_user
+from safekeep.organisation.models import Directorate, StaffChange, StaffMember, Team
+from safekeep.organisation.services import staff_change_decide
+from tests.factories import make_staff, make_team, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,20 @@ def early_help() -> Team:
     return make_team("Early Help", "Family Services")
 
 
+def approve_waiting() -> None:
+    """A second person (here IG) approves every change the import held back."""
+    ig = make_staff(roles=("ig_officer",))
+    for change in StaffChange.objects.filter(status="waiting"):
+        staff_change_decide(origin=ORIGIN, change=change, approve=True, decided_by=ig)
+
+
 def test_creates_staff_with_every_field_and_roles(early_help: Team) -> None:
     result = do_import(csv(ANN, BOB))
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     bob = StaffMember.objects.get(staff_id="S002")
+    assert bob.role_names() == set()  # case roles wait for a second person (issue 10)
+    assert StaffChange.objects.get(staff=bob).roles == "practitioner team_manager"
+    approve_waiting()
     assert bob.full_name == "Bob Sample"
     assert bob.email == "bob@council.example"
     assert bob.team == early_help
@@ -85,6 +96,7 @@ def test_importing_the_same_file_twice_changes_nothing(early_help: Team) -> None
     result = do_import(csv(ANN, BOB))
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     assert dict(StaffMember.objects.values_list("staff_id", "updated_at")) == stamps
+    assert StaffChange.objects.count() == 2  # the held-back roles are asked for once
     assert list(AuditEntry.objects.values_list("action", "decision", "reasons")) == [
         ("import.staff", "done", ["rows 2", "created 2", "updated 0", "unchanged 0"]),
         ("import.staff", "done", ["rows 2", "created 0", "updated 0", "unchanged 2"]),
@@ -94,6 +106,7 @@ def test_importing_the_same_file_twice_changes_nothing(early_help: Team) -> None
 def test_roles_and_fields_are_replaced_to_match_the_file(early_help: Team) -> None:
     make_team("Family Support", "Family Services")
     do_import(csv(ANN, BOB))
+    approve_waiting()
     changed_bob = BOB.replace("team_manager;practitioner", "practitioner").replace(
         "Early Help", "Family Support"
     )

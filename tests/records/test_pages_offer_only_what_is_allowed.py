@@ -144,16 +144,19 @@ def test_a_manager_correcting_someone_elses_entry_gives_a_reason(team_world):
 
 
 def test_a_restricted_refusal_offers_a_request_that_lands_with_ig(team_world):
+    """A stranger is told nothing about the record (issue 10), but the request they can send
+    goes to IG's queue; the owning team's manager, who has a relationship, is told to ask IG."""
     team = make_team("Restricted Team")
     stranger = make_staff(team=team)
+    manager = make_staff(team=team, roles=("team_manager",))
     ig = make_staff(team=team, roles=("ig_officer",))
     case = make_case(team=team, restricted=True)
     client = sign_in(Client(), make_user(stranger))
     refused = client.get(f"/cases/{case.case_id}/")
     body = refused.content.decode()
     assert refused.status_code == 403
-    assert "Ask information governance for access" in body
-    assert f"/cases/{case.case_id}/request-access/" in body
+    assert "restricted" not in body
+    assert "Ask for access" in body and f"/cases/{case.case_id}/request-access/" in body
     sent = client.post(
         f"/cases/{case.case_id}/request-access/",
         {"actions": ["view"], "reason": "I am the new allocated worker from Monday", "days": "7"},
@@ -161,6 +164,9 @@ def test_a_restricted_refusal_offers_a_request_that_lands_with_ig(team_world):
     assert "Request sent" in sent.content.decode()
     queue = door.queue(staff=ig, duty=Duty.DECIDE_GRANT, context=laptop_context())
     assert list(queue) == list(case.grants.all())
+    told = sign_in(Client(), make_user(manager)).get(f"/cases/{case.case_id}/").content.decode()
+    assert "restricted to their allocated workers" in told
+    assert "Ask information governance for access" in told
 
 
 # --- the door's query budget ---------------------------------------------------------------

@@ -21,10 +21,17 @@ pytestmark = pytest.mark.django_db
         ({"team_manager"}, ["My caseload", "My team", "Access requests", "This device", "Account"]),
         ({"volunteer"}, ["My caseload", "This device", "Account"]),
         ({"volunteer_manager"}, ["My team", "This device", "Account"]),
-        ({"sysadmin"}, ["Staff", "This device", "Account"]),
+        ({"sysadmin"}, ["Staff", "Staff changes", "This device", "Account"]),
         (
             {"ig_officer"},
-            ["Audit", "Break-glass reviews", "Task policy", "This device", "Account"],
+            [
+                "Staff changes",
+                "Audit",
+                "Break-glass reviews",
+                "Task policy",
+                "This device",
+                "Account",
+            ],
         ),
         ({"it_support"}, ["Devices", "Device complaints", "This device", "Account"]),
         ({"foi_officer"}, ["This device", "Account"]),
@@ -83,7 +90,7 @@ def test_start_sections_keep_only_existing_links() -> None:
     (section,) = start_sections({"sysadmin"})
     assert all(link.url.startswith("/") for link in section.links)
     assert [link.label for link in section.links] == (
-        ["Staff"] if safe_reverse("organisation:staff-list") else []
+        ["Staff", "Staff changes"] if safe_reverse("organisation:staff-list") else []
     )
 
 

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 
-from safekeep.access import duties, queries, wording
+from safekeep.access import conf, duties, queries, wording
 from safekeep.access.device_rules import device_decision
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import (
+    BREAK_GLASS_NOT_HERE,
+    UNRELATED_CASE,
     ActorFacts,
     CaseFacts,
     Context,
@@ -34,30 +37,47 @@ from safekeep.access.policy import (
     decide,
     may_break_glass,
     refuse,
+    relationship_decision,
 )
-from safekeep.access.vocabulary import Action, Duty, Obligation
+from safekeep.access.vocabulary import ACTIONS, Action, Duty, Obligation
+from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.models import Device
 from safekeep.devices.services import unencrypted_off_site_incident_raise
-from safekeep.organisation.models import StaffMember
+from safekeep.organisation.models import StaffChange, StaffMember
+from safekeep.organisation.roles import Standing
+from safekeep.organisation.services import standing_of
 from safekeep.records.models import AccessGrant, BreakGlass, Case, Entry, Referral
-
-# A case id that does not exist is answered exactly as a case one has no relationship with.
-NO_SUCH_CASE = refuse(wording.NOT_ALLOCATED_REFUSAL, wording.ASK_MANAGER, wording.USE_BREAK_GLASS)
 
 
 class AccessRefused(Exception):
     """The door refused (and recorded it): the decision, and what was asked for."""
 
     def __init__(self, decision: Decision, *, action: str, case_id: str = "") -> None:
-        super().__init__("; ".join(decision.reasons))
+        super().__init__("; ".join(decision.words))
         self.decision = decision
         self.action = action
         self.case_id = case_id
 
+    status = 403
+
     @property
     def title(self) -> str:
         return wording.refusal_title(self.action, by_device=self.decision.refused_by_device)
+
+
+class TooManyRefusals(AccessRefused):
+    """Refused so often in a short while that the door now answers only "wait" (429)."""
+
+    status = 429
+    retry_after_seconds = int(conf.REFUSAL_WINDOW.total_seconds())
+
+    @property
+    def title(self) -> str:
+        return wording.SLOWED_DOWN_TITLE
+
+
+SLOWED_DOWN = refuse(wording.TOO_MANY_REFUSALS, wording.WAIT_AND_ASK)
 
 
 class EntryMissing(Exception):
@@ -284,7 +304,9 @@ def grant_access(
         owning_team_id=case.owning_team_id,
         subject_restricted=case.subject.restricted,
     )
-    return _duty(staff, context, origin, Duty.DECIDE_GRANT, grant, case, facts)
+    actor = _actor(staff, context)
+    decision = duties.may_decide_grant(actor, facts, context.today)
+    return _duty(staff, actor, context, origin, Duty.DECIDE_GRANT, decision, grant, case)
 
 
 def referral_access(
@@ -293,7 +315,11 @@ def referral_access(
     """May `staff` decide (or close) this referral or transfer? Raises `AccessRefused`."""
     case = referral.case
     facts = duties.ReferralFacts(owning_team_id=case.owning_team_id, to_team_id=referral.to_team_id)
-    return _duty(staff, context, origin, duty, referral, case, facts)
+    rule = duties.may_close_referral if duty is Duty.CLOSE_REFERRAL else duties.may_decide_referral
+    actor = _actor(staff, context)
+    return _duty(
+        staff, actor, context, origin, duty, rule(actor, facts, context.today), referral, case
+    )
 
 
 def break_glass_review_access(
@@ -301,7 +327,46 @@ def break_glass_review_access(
 ) -> DutyAccess:
     """May `staff` review this use of break-glass? Raises `AccessRefused`."""
     facts = duties.BreakGlassUseFacts(user_pk=glass.staff_id)
-    return _duty(staff, context, origin, Duty.REVIEW_BREAK_GLASS, glass, glass.case, facts)
+    actor = _actor(staff, context)
+    decision = duties.may_review_break_glass(actor, facts, context.today)
+    return _duty(
+        staff, actor, context, origin, Duty.REVIEW_BREAK_GLASS, decision, glass, glass.case
+    )
+
+
+def staff_change_access(
+    *,
+    staff: StaffMember,
+    target: StaffMember | None,
+    wanted: Standing,
+    context: Context,
+    origin: Origin,
+) -> DutyAccess:
+    """May `staff` change `target`'s directory entry to `wanted` (None: add someone)?
+
+    What the change gives that needs a second person waits for one (organisation.services);
+    this decides whether `staff` may ask at all. Raises `AccessRefused`.
+    """
+    facts = duties.StaffChangeFacts(
+        staff_pk=target.pk if target else None,
+        touches_standing=target is None or standing_of(target) != wanted,
+    )
+    actor = _actor(staff, context)
+    decision = duties.may_change_staff(actor, facts, context.today)
+    about = target or staff
+    return _duty(staff, actor, context, origin, Duty.CHANGE_STAFF, decision, about, None)
+
+
+def staff_change_decision_access(
+    *, staff: StaffMember, change: StaffChange, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` approve or refuse this change waiting for a second person?"""
+    facts = duties.StaffChangeFacts(
+        staff_pk=change.staff_id, requested_by_pk=change.requested_by_id
+    )
+    actor = _actor(staff, context)
+    decision = duties.may_decide_staff_change(actor, facts, context.today)
+    return _duty(staff, actor, context, origin, Duty.DECIDE_STAFF_CHANGE, decision, change, None)
 
 
 def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
@@ -314,6 +379,8 @@ def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
         return queries.referrals_to_decide(actor, context.today)
     if duty is Duty.REVIEW_BREAK_GLASS:
         return queries.break_glass_to_review(actor, context.today)
+    if duty is Duty.DECIDE_STAFF_CHANGE:
+        return queries.staff_changes_to_decide(actor, context.today)
     raise ValueError(f"{duty} has no queue")
 
 
@@ -364,7 +431,7 @@ def _gather(
     """The case and the facts of one request, in three queries; a missing case is refused."""
     case = _case(case_id)
     if case is None:
-        _missing(origin, staff, case_id, action)
+        _missing(origin, staff, case_id, action, context)
     return case, _actor(staff, context), case_facts(case, staff), _named(origin, staff)
 
 
@@ -404,36 +471,28 @@ def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: 
 
 def _duty(
     staff: StaffMember,
+    actor: ActorFacts,
     context: Context,
     origin: Origin,
     duty: Duty,
-    obj: AccessGrant | Referral | BreakGlass,
-    case: Case,
-    facts: duties.GrantRequestFacts | duties.ReferralFacts | duties.BreakGlassUseFacts,
+    decision: Decision,
+    about: Model,
+    case: Case | None,
 ) -> DutyAccess:
-    actor = _actor(staff, context)
-    today = context.today
-    if isinstance(facts, duties.GrantRequestFacts):
-        decision = duties.may_decide_grant(actor, facts, today)
-    elif isinstance(facts, duties.ReferralFacts):
-        rule = (
-            duties.may_close_referral if duty is Duty.CLOSE_REFERRAL else duties.may_decide_referral
-        )
-        decision = rule(actor, facts, today)
-    else:
-        decision = duties.may_review_break_glass(actor, facts, today)
+    """A duty decided: a refusal is recorded against what it was about and raised."""
     origin = _named(origin, staff)
     if not decision.allowed:
+        kind = getattr(about, "audit_type", type(about).__name__.lower())
         audit_event(
             origin=origin,
-            action=f"{type(obj).__name__.lower()}.{duty}",
+            action=f"{kind}.{duty}",
             decision="refused",
-            object_type=type(obj).__name__.lower(),
-            object_id=str(obj.pk),
-            subject_id=case.subject.subject_id,
+            object_type=kind,
+            object_id=str(getattr(about, getattr(about, "audit_key", "pk"))),
+            subject_id=case.subject.subject_id if case else "",
             reasons=decision.reasons,
         )
-        raise AccessRefused(decision, action=str(duty), case_id=case.case_id)
+        raise AccessRefused(decision, action=str(duty), case_id=case.case_id if case else "")
     return DutyAccess(staff, decision, actor, context, origin)
 
 
@@ -451,10 +510,40 @@ def _refused(access: CaseAccess) -> NoReturn:
         device = Device.objects.filter(asset_tag=device_facts.asset_tag).first()
         if device is not None:
             unencrypted_off_site_incident_raise(origin=access.origin, device=device)
+    _slow_down_if_refused_often(access.origin, access.action)
     raise AccessRefused(access.decision, action=access.action, case_id=access.case.case_id)
 
 
-def _missing(origin: Origin, staff: StaffMember, case_id: str, action: str) -> NoReturn:
+def _slow_down_if_refused_often(origin: Origin, action: str) -> None:
+    """After too many refused case requests in a short while, answer only "wait": a person
+    scanning case ids learns nothing more. The first time, IG is told (`access.slowed`)."""
+    limit = conf.refusals_before_slowing()
+    since = timezone.now() - conf.REFUSAL_WINDOW
+    refused = AuditEntry.objects.filter(
+        actor_staff_id=origin.actor_staff_id,
+        decision=AuditEntry.Decision.REFUSED,
+        object_type="case",
+        occurred_at__gte=since,
+    ).count()
+    if refused <= limit:
+        return
+    if refused == limit + 1:
+        audit_event(
+            origin=origin,
+            action="access.slowed",
+            decision=AuditEntry.Decision.DONE,
+            object_type="staff",
+            object_id=origin.actor_staff_id,
+            reasons=[f"{refused} refused case requests in {conf.REFUSAL_WINDOW}"],
+        )
+    raise TooManyRefusals(SLOWED_DOWN, action=action)
+
+
+def _missing(
+    origin: Origin, staff: StaffMember, case_id: str, action: str, context: Context
+) -> NoReturn:
+    """A case id that does not exist: recorded as such for IG, and answered exactly as a
+    case the person has nothing to do with (`policy.UNRELATED_CASE`)."""
     audit_event(
         origin=_named(origin, staff),
         action=f"case.{action}",
@@ -463,7 +552,14 @@ def _missing(origin: Origin, staff: StaffMember, case_id: str, action: str) -> N
         object_id=case_id[:80],
         reasons=["no such case"],
     )
-    raise AccessRefused(NO_SUCH_CASE, action=action, case_id=case_id)
+    if action == Duty.BREAK_GLASS:
+        told = BREAK_GLASS_NOT_HERE
+    else:
+        asked = action if action in ACTIONS else Action.VIEW
+        told = relationship_decision(_actor(staff, context), asked, UNRELATED_CASE, context)
+    decision = replace(told, reasons=("no such case",), told=told.reasons)
+    _slow_down_if_refused_often(_named(origin, staff), action)
+    raise AccessRefused(decision, action=action, case_id=case_id)
 
 
 def _record(origin: Origin, case: Case, action: str, decision: Decision) -> None:

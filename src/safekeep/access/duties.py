@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from safekeep.access import wording
 from safekeep.access.policy import ActorFacts, CaseFacts, Decision, allow, refuse
-from safekeep.access.vocabulary import RoleName
+from safekeep.organisation.roles import RoleName
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,16 @@ class ReferralFacts:
 
     owning_team_id: int
     to_team_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChangeFacts:
+    """A change to someone's directory entry: whose, and whether it touches their standing
+    (roles, team or dates) or, waiting for approval, who asked for it."""
+
+    staff_pk: int | None  # None: a new member of staff
+    touches_standing: bool = True
+    requested_by_pk: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +136,29 @@ def may_review_break_glass(actor: ActorFacts, use: BreakGlassUseFacts, today: dt
     if use.user_pk == actor.staff_pk:
         return refuse(wording.OWN_BREAK_GLASS)
     return allow(wording.INFORMATION_GOVERNANCE)
+
+
+def may_change_staff(actor: ActorFacts, change: StaffChangeFacts, today: dt.date) -> Decision:
+    """System administrators keep the directory; nobody changes their own roles, team or
+    dates (what a change gives beyond that waits for a second person: organisation.roles)."""
+    if not (is_active(actor, today) and RoleName.SYSADMIN in actor.roles):
+        return refuse(wording.ONLY_ADMIN_CHANGES_STAFF)
+    if change.staff_pk == actor.staff_pk and change.touches_standing:
+        return refuse(wording.OWN_STANDING)
+    return allow(wording.SYSTEM_ADMINISTRATOR)
+
+
+def may_decide_staff_change(
+    actor: ActorFacts, change: StaffChangeFacts, today: dt.date
+) -> Decision:
+    """The second person: another system administrator, or information governance; never
+    the person who asked, nor the person the change is about."""
+    if change.requested_by_pk == actor.staff_pk:
+        return refuse(wording.OWN_CHANGE_REQUEST)
+    if change.staff_pk == actor.staff_pk:
+        return refuse(wording.OWN_STANDING)
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    if is_active(actor, today) and RoleName.SYSADMIN in actor.roles:
+        return allow(wording.SYSTEM_ADMINISTRATOR)
+    return refuse(wording.ONLY_SECOND_PERSON_DECIDES)

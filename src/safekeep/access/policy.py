@@ -27,16 +27,15 @@ from safekeep.access.vocabulary import (
     CLASSIFICATION_RANK,
     COPYING_ACTIONS,
     MIN_REASON_LENGTH,
-    NO_CASE_CONTENT_ROLES,
     OFFICIAL_SENSITIVE,
     SEES_SENSITIVE_ROLES,
     VOLUNTEER,
     Action,
     Basis,
     Obligation,
-    RoleName,
 )
 from safekeep.devices.vocabulary import DeviceFacts, TaskPolicySnapshot, default_task_policy
+from safekeep.organisation.roles import NO_CASE_CONTENT_ROLES, RoleName
 
 # --- facts ------------------------------------------------------------------------------
 
@@ -152,6 +151,9 @@ class Decision:
     `sees_sensitive_entries`: the basis gives sight of sensitive entries (the allocated
     worker, the supervising manager, the owning team's manager). `refused_by_device`: the
     relationship allowed it and the device rules refused, so the page says "on this device".
+    `told`: what the person is told when it must be less than the reasons: someone with no
+    relationship to a case hears nothing about it (whether it exists, is restricted or not);
+    the audit log and `access explain` keep the precise `reasons`.
     """
 
     allowed: bool
@@ -161,6 +163,12 @@ class Decision:
     sees_sensitive_entries: bool = False
     advice: tuple[str, ...] = ()
     refused_by_device: bool = False
+    told: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The reasons as the person is told them."""
+        return self.told or self.reasons
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -180,6 +188,13 @@ def allow(reason: str, *obligations: Obligation) -> Decision:
     return Decision(allowed=True, reasons=(reason,), obligations=(Obligation.AUDIT, *obligations))
 
 
+# A case this person has no relationship with: what anyone with none is told, whatever the
+# real case is (missing, restricted or ordinary).
+UNRELATED_CASE = CaseFacts(
+    case_pk=0, owning_team_id=0, classification="OFFICIAL", subject_restricted=False
+)
+
+
 # --- the rules --------------------------------------------------------------------------
 
 
@@ -197,7 +212,11 @@ def decide(
     """
     decision = relationship_decision(actor, action, resource, context, entry)
     if not decision.allowed:
-        return decision
+        if has_relationship(actor, resource, context):
+            return decision
+        return as_told_to_a_stranger(
+            decision, relationship_decision(actor, action, UNRELATED_CASE, context)
+        )
     verdict = device_decision(
         action,
         context.device,
@@ -315,6 +334,27 @@ def relationship_decision(
     return refuse(wording.NOT_ALLOCATED_REFUSAL, wording.ASK_MANAGER, wording.USE_BREAK_GLASS)
 
 
+def has_relationship(actor: ActorFacts, resource: CaseFacts, context: Context) -> bool:
+    """Whether the person has anything to do with the case now: an allocation, a grant,
+    break-glass, oversight, or it is about them or someone they are in conflict with."""
+    return (
+        any(a.active_on(context.today) for a in resource.allocations)
+        or any(g.active_at(context.now) for g in resource.grants)
+        or any(b.active_at(context.now) for b in resource.break_glass)
+        or is_overseeing_manager(actor, resource)
+        or resource.subject_staff_pk == actor.staff_pk
+        or actor.staff_pk in resource.conflict_staff_pks
+    )
+
+
+def as_told_to_a_stranger(refusal: Decision, stranger: Decision) -> Decision:
+    """The refusal, worded as `stranger` is: what the person would be told about any case
+    they have nothing to do with, so the answer says nothing about this one."""
+    if stranger.reasons == refusal.reasons:
+        return refusal
+    return replace(refusal, told=stranger.reasons, advice=stranger.advice)
+
+
 def is_overseeing_manager(actor: ActorFacts, resource: CaseFacts) -> bool:
     """Rule 7's relationship: a team manager of the team that owns the case."""
     return (
@@ -416,6 +456,9 @@ def _allow(
 
 # --- break-glass --------------------------------------------------------------------------
 
+# What a stranger to a restricted case, or someone naming a case that does not exist, is told.
+BREAK_GLASS_NOT_HERE = refuse(wording.BREAK_GLASS_NOT_HERE, wording.CONTACT_IG)
+
 
 def may_break_glass(
     actor: ActorFacts, resource: CaseFacts, context: Context, *, reason: str | None
@@ -432,7 +475,10 @@ def may_break_glass(
     if refusal is not None:
         return refusal
     if resource.subject_restricted:
-        return refuse(wording.BREAK_GLASS_RESTRICTED, wording.ASK_IG)
+        restricted = refuse(wording.BREAK_GLASS_RESTRICTED, wording.ASK_IG)
+        if has_relationship(actor, resource, context):
+            return restricted
+        return as_told_to_a_stranger(restricted, BREAK_GLASS_NOT_HERE)
     if actor.is_volunteer or not actor.roles & BREAK_GLASS_ROLES:
         return refuse(wording.BREAK_GLASS_ROLES_ONLY, wording.ASK_MANAGER)
     if reason is not None and len(reason.strip()) < MIN_REASON_LENGTH:

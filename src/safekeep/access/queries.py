@@ -19,11 +19,10 @@ from safekeep.access.policy import ActorFacts, Context
 from safekeep.access.vocabulary import (
     ACTIONS,
     CLASSIFICATION_RANK,
-    NO_CASE_CONTENT_ROLES,
     Action,
-    RoleName,
 )
-from safekeep.organisation.models import StaffMember
+from safekeep.organisation.models import StaffChange, StaffMember
+from safekeep.organisation.roles import NO_CASE_CONTENT_ROLES, RoleName
 from safekeep.records.models import (
     AccessGrant,
     Allocation,
@@ -186,6 +185,23 @@ def break_glass_to_review(actor: ActorFacts, today: dt.date) -> QuerySet[BreakGl
         .exclude(staff_id=actor.staff_pk)
         .select_related("case", "staff")
         .order_by("started_at", "id")
+    )
+
+
+def staff_changes_to_decide(actor: ActorFacts, today: dt.date) -> QuerySet[StaffChange]:
+    """Changes waiting for a second person that this person may decide
+    (`duties.may_decide_staff_change`): IG or a system administrator, not their own."""
+    deciders = duties.is_ig_officer(actor, today) or (
+        duties.is_active(actor, today) and RoleName.SYSADMIN in actor.roles
+    )
+    if not deciders:
+        return StaffChange.objects.none()
+    return (
+        StaffChange.objects.filter(status=StaffChange.Status.WAITING)
+        .exclude(requested_by_id=actor.staff_pk)
+        .exclude(staff_id=actor.staff_pk)
+        .select_related("staff", "staff__team", "team", "requested_by")
+        .order_by("requested_at", "id")
     )
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from safekeep.access.facts import actor_facts, case_facts
 from safekeep.access.policy import Context, relationship_decision
-from safekeep.access.vocabulary import Action, Basis, RoleName
+from safekeep.access.vocabulary import Action, Basis
 from safekeep.organisation.models import StaffMember
+from safekeep.organisation.roles import RoleName
 from safekeep.records.models import Case
 
 

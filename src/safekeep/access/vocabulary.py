@@ -1,14 +1,17 @@
-"""The words of the access decision: actions, duties, bases, obligations, roles and limits.
+"""The words of the access decision: actions, duties, bases, obligations and limits.
 
-Pure Python. The relationship rules (`policy`), the device rules (`device_rules`), the "who
-may" duties (`duties`), the door and every caller speak this one vocabulary, so a string
-such as "add_entry" or "incident:unencrypted_device_removed" is written once, here.
+Pure Python; the roles come from the pure `organisation.roles`. The relationship rules
+(`policy`), the device rules (`device_rules`), the "who may" duties (`duties`), the door and
+every caller speak this one vocabulary, so a string such as "add_entry" or
+"incident:unencrypted_device_removed" is written once, here.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Final
+
+from safekeep.organisation.roles import RoleName
 
 
 class Action(StrEnum):
@@ -39,6 +42,8 @@ class Duty(StrEnum):
     DECIDE_REFERRAL = "decide_referral"
     CLOSE_REFERRAL = "close_referral"
     REVIEW_BREAK_GLASS = "review_break_glass"
+    CHANGE_STAFF = "change_staff"
+    DECIDE_STAFF_CHANGE = "decide_staff_change"
 
 
 class Basis(StrEnum):
@@ -64,22 +69,6 @@ class Obligation(StrEnum):
     RAISE_INCIDENT = "incident:unencrypted_device_removed"
 
 
-class RoleName(StrEnum):
-    """The roles of the staff import (organisation.models.Role has the same values)."""
-
-    PRACTITIONER = "practitioner"
-    TEAM_MANAGER = "team_manager"
-    CENTRE_MANAGER = "centre_manager"
-    VOLUNTEER_MANAGER = "volunteer_manager"
-    IT_SUPPORT = "it_support"
-    IG_OFFICER = "ig_officer"
-    FOI_OFFICER = "foi_officer"
-    SYSADMIN = "sysadmin"
-
-
-NO_CASE_CONTENT_ROLES: Final = frozenset(
-    {RoleName.IT_SUPPORT, RoleName.SYSADMIN, RoleName.FOI_OFFICER}
-)
 BREAK_GLASS_ROLES: Final = frozenset(
     {RoleName.PRACTITIONER, RoleName.TEAM_MANAGER, RoleName.CENTRE_MANAGER}
 )

@@ -26,6 +26,10 @@ USE_ENROLLED_DEVICE: Final = (
     "or ask IT support about this device."
 )
 ADD_AN_ENTRY: Final = "Add a new entry to the record instead."
+WAIT_AND_ASK: Final = (
+    "Wait ten minutes before trying again. If you need a record you cannot open, ask your "
+    "team manager; information governance has been told."
+)
 
 # --- relationship refusals (rules 1-10) ---------------------------------------------------
 
@@ -44,6 +48,7 @@ BREAK_GLASS_VIEW_ONLY: Final = "break-glass access allows viewing only"
 NOT_ALLOCATED_REFUSAL: Final = (
     "you are not allocated to this case and have no approved access to it"
 )
+TOO_MANY_REFUSALS: Final = "you have been refused many times in a short while"
 ONLY_AUTHOR_CHANGES: Final = (
     "only the person who wrote an entry, or a manager of the team that owns the case "
     "correcting it, can change it"
@@ -111,6 +116,7 @@ BREAK_GLASS_SHORT_REASON: Final = (
     f"give a reason of at least {MIN_REASON_LENGTH} characters for break-glass access"
 )
 BREAK_GLASS_NOT_NEEDED: Final = "you can already view this case; break-glass is not needed"
+BREAK_GLASS_NOT_HERE: Final = "break-glass access cannot be opened for this record"
 
 
 def break_glass_opened(hours: int) -> str:
@@ -140,6 +146,13 @@ ONLY_MANAGERS_CLOSE: Final = "only the managers of the two teams can close this 
 ONLY_IG_REVIEWS: Final = "only information governance can review break-glass use"
 OWN_BREAK_GLASS: Final = "you cannot review your own use of break-glass"
 NOT_ACTIVE: Final = "you are not working for the council today"
+SYSTEM_ADMINISTRATOR: Final = "system administrator"
+ONLY_ADMIN_CHANGES_STAFF: Final = "only a system administrator can change the staff directory"
+OWN_STANDING: Final = "nobody can change their own roles, team or dates"
+OWN_CHANGE_REQUEST: Final = "you asked for this change; someone else must decide it"
+ONLY_SECOND_PERSON_DECIDES: Final = (
+    "only another system administrator or information governance can approve this change"
+)
 
 # --- devices --------------------------------------------------------------------------------
 
@@ -174,12 +187,17 @@ _TITLES: Final[dict[str, str]] = {
     Duty.DECIDE_REFERRAL: "You cannot decide this referral",
     Duty.CLOSE_REFERRAL: "You cannot close this referral",
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
+    Duty.CHANGE_STAFF: "You cannot make this change",
+    Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",
     Action.DOWNLOAD: "You cannot download on this device",
     "list": "Your cases cannot be shown on this device",
 }
+
+
+SLOWED_DOWN_TITLE: Final = "Wait before trying again"
 
 
 def refusal_title(action: str, *, by_device: bool) -> str:

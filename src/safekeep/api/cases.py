@@ -108,9 +108,10 @@ class PageParams(Schema):
 
 
 def _refusal(refusal: AccessRefused) -> Status[dict[str, Any]]:
-    """403 with what was refused and why, as the refusal page says it."""
-    reasons = [r[:1].upper() + r[1:] for r in refusal.decision.reasons]
-    return Status(403, {"detail": f"{refusal.title}.", "reasons": reasons})
+    """403 with what was refused and why, as the refusal page says it (429 when the caller
+    has been refused too often in a short while)."""
+    reasons = [r[:1].upper() + r[1:] for r in refusal.decision.words]
+    return Status(refusal.status, {"detail": f"{refusal.title}.", "reasons": reasons})
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -165,7 +166,7 @@ def _entry_out(view: selectors.EntryView) -> dict[str, Any]:
 
 @router.get(
     "/cases",
-    response=responses({200: CasePage, 403: Refusal}),
+    response=responses({200: CasePage, 403: Refusal, 429: Refusal}),
     summary="List the cases you may see",
 )
 def list_cases(request: HttpRequest, params: Query[PageParams]) -> Any:
@@ -194,7 +195,7 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> Any:
 
 @router.get(
     "/cases/{case_id}",
-    response=responses({200: CaseDetailOut, 403: Refusal}),
+    response=responses({200: CaseDetailOut, 403: Refusal, 429: Refusal}),
     summary="Read one case and its entries",
 )
 def read_case(request: HttpRequest, case_id: str) -> Any:
@@ -221,7 +222,7 @@ def read_case(request: HttpRequest, case_id: str) -> Any:
 
 @router.post(
     "/cases/{case_id}/entries",
-    response=responses({201: EntryOut, 400: Problem, 403: Refusal}),
+    response=responses({201: EntryOut, 400: Problem, 403: Refusal, 429: Refusal}),
     summary="Add a case note or assessment",
 )
 def add_entry(request: HttpRequest, case_id: str, payload: EntryIn) -> Any:

@@ -360,8 +360,9 @@ class Importer(Generic[T]):
     # Columns whose values identify a row; None means the whole row is its own key.
     key_columns: ClassVar[tuple[str, ...] | None] = None
 
-    def __init__(self, *, options: ImportOptions | None = None) -> None:
+    def __init__(self, *, options: ImportOptions | None = None, origin: Origin) -> None:
         self.options = options or ImportOptions()
+        self.origin = origin  # who runs the import: what it writes is theirs
         self.problems: list[Problem] = []
 
     def error(self, line: int, column: str | None, message: str) -> None:
@@ -416,7 +417,7 @@ def run_import(
 
     Raises `ImportFailed` (after writing one refused audit entry) listing every problem.
     """
-    importer = get_importer(kind)(options=options)
+    importer = get_importer(kind)(options=options, origin=origin)
     digest = hashlib.sha256(data).hexdigest()
     problems, parsed = _check(importer, data, console)
     if problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -213,26 +214,64 @@ INTEGRITY_ACTION = "crypto.integrity_failure"
 
 def integrity_failures(now: dt.datetime) -> RuleResult:
     """Any encrypted value or file that failed its integrity check: tampering or corruption."""
-    days = conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS")
-    result = RuleResult(
-        "integrity",
-        "Encrypted data failed its integrity check",
-        f"any failure in the last {days} days",
-    )
-    failures = AuditEntry.objects.filter(
+    return _each_recorded(
+        now,
+        rule="integrity",
+        name="Encrypted data failed its integrity check",
         action=INTEGRITY_ACTION,
+        title=lambda e: f"{e.object_type} {e.object_id}: integrity check failed",
+    )
+
+
+SLOWED_ACTION = "access.slowed"
+
+
+def repeated_refusals(now: dt.datetime) -> RuleResult:
+    """Someone refused so often in a short while that the door slowed them down: perhaps
+    scanning case ids, perhaps a person who needs access they do not have."""
+    return _each_recorded(
+        now,
+        rule="repeated_refusals",
+        name="Many refused case requests in a short while",
+        action=SLOWED_ACTION,
+        title=lambda e: f"{e.object_id} was slowed down after repeated refusals",
+    )
+
+
+PRIVILEGE_ACTION = "staff.change_approve"
+
+
+def privileges_given(now: dt.datetime) -> RuleResult:
+    """A change that gave case-content access, IG or administrator rights was approved by a
+    second person: IG is told of each one (DESIGN.md, separation of duties)."""
+    return _each_recorded(
+        now,
+        rule="privileges_given",
+        name="Access rights given to staff",
+        action=PRIVILEGE_ACTION,
+        title=lambda e: f"{e.object_id}: a second person approved new access rights",
+    )
+
+
+def _each_recorded(
+    now: dt.datetime,
+    *,
+    rule: str,
+    name: str,
+    action: str,
+    title: Callable[[AuditEntry], str],
+) -> RuleResult:
+    """One alert for each `action` entry in the lookback window, newest first (at most 50)."""
+    days = conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS")
+    result = RuleResult(rule, name, f"any in the last {days} days")
+    entries = AuditEntry.objects.filter(
+        action=action,
         occurred_at__gt=now - dt.timedelta(days=days),
         occurred_at__lte=now,
     ).order_by("-occurred_at")
-    for failure in failures[:50]:
-        result.alerts.append(
-            Alert(
-                result.rule,
-                f"{failure.object_type} {failure.object_id}: integrity check failed "
-                f"at {timezone.localtime(failure.occurred_at):%-d %B %Y %H:%M}",
-                "; ".join(failure.reasons),
-            )
-        )
+    for entry in entries[:50]:
+        when = f"{timezone.localtime(entry.occurred_at):%-d %B %Y %H:%M}"
+        result.alerts.append(Alert(rule, f"{title(entry)} at {when}", "; ".join(entry.reasons)))
     return result
 
 
@@ -243,6 +282,8 @@ RULES = (
     leaver_access,
     sign_in_failures,
     integrity_failures,
+    repeated_refusals,
+    privileges_given,
 )
 
 

@@ -7,6 +7,7 @@ examples. The staff file is the HR truth: a row's roles replace the person's rol
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,8 @@ from safekeep.organisation.models import (
     Team,
     WorkPattern,
 )
+from safekeep.organisation.roles import Standing, Waiting, hold_back_privileges, roles_conflict
+from safekeep.organisation.services import staff_change_open
 
 STAFF_FIELDS = (
     "given_name",
@@ -86,6 +89,8 @@ class StaffImporter(Importer[StaffRow]):
         directorate = row.text("directorate", max_length=120)
         team = row.text("team", max_length=120)
         roles = row.list("role", choices=Role.values, required=True)
+        if roles_conflict(roles):
+            row.error("role", roles_conflict(roles))
         employment_type = row.enum("employment_type", EmploymentType.values)
         works = row.yes_no("works_with_vulnerable_people")
         work_pattern = row.enum("work_pattern", WorkPattern.values)
@@ -118,6 +123,19 @@ class StaffImporter(Importer[StaffRow]):
     def validate(self, rows: list[Parsed[StaffRow]]) -> None:
         self._check_emails(rows)
         self._check_places(rows)
+        self._check_not_own(rows)
+
+    def _check_not_own(self, rows: list[Parsed[StaffRow]]) -> None:
+        """Nobody changes their own roles, team or dates, by file any more than by page."""
+        actor = self.origin.actor_staff_id
+        for parsed in rows:
+            if actor and parsed.item.staff_id == actor:
+                self.error(
+                    parsed.line,
+                    "staff_id",
+                    f"{actor} is the person running this import; someone else must import "
+                    "changes to their own entry",
+                )
 
     def _check_emails(self, rows: list[Parsed[StaffRow]]) -> None:
         seen: dict[str, int] = {}
@@ -195,26 +213,33 @@ class StaffImporter(Importer[StaffRow]):
         roles_to_add: list[tuple[str, str]] = []
         roles_to_remove: list[tuple[int, str]] = []
         newly_left: list[int] = []
+        waiting: list[tuple[str, Waiting]] = []
+        today = self.options.today
         for item in items:
             team = teams[item.team]
             staff = existing.get(item.staff_id)
+            wanted = Standing(item.roles, team.pk, item.start_date, item.end_date)
             if staff is None:
+                now, held = hold_back_privileges(None, wanted, today)
                 staff = StaffMember(staff_id=item.staff_id, team=team, directorate=team.directorate)
-                _copy(item, staff)
+                _copy(item, staff, now)
                 to_create.append(staff)
-                roles_to_add.extend((item.staff_id, role) for role in sorted(item.roles))
+                roles_to_add.extend((item.staff_id, role) for role in sorted(now.roles))
+                waiting.extend([(item.staff_id, held)] if held else [])
                 counts.created += 1
                 continue
-            was_leaver = staff.is_leaver(self.options.today)
+            was_leaver = staff.is_leaver(today)
             before = _snapshot(staff)
-            staff.team, staff.directorate = team, team.directorate
-            _copy(item, staff)
-            current_roles = {role.role for role in staff.roles.all()}
-            role_changed = current_roles != item.roles
-            roles_to_add.extend(
-                (item.staff_id, role) for role in sorted(item.roles - current_roles)
-            )
-            roles_to_remove.extend((staff.pk, role) for role in current_roles - item.roles)
+            current_roles = frozenset(role.role for role in staff.roles.all())
+            current = Standing(current_roles, staff.team_id, staff.start_date, staff.end_date)
+            now, held = hold_back_privileges(current, wanted, today)
+            waiting.extend([(item.staff_id, held)] if held else [])
+            if now.team_id == team.pk:
+                staff.team, staff.directorate = team, team.directorate
+            _copy(item, staff, now)
+            role_changed = current_roles != now.roles
+            roles_to_add.extend((item.staff_id, role) for role in sorted(now.roles - current_roles))
+            roles_to_remove.extend((staff.pk, role) for role in current_roles - now.roles)
             if _snapshot(staff) != before or role_changed:
                 staff.updated_at = timezone.now()
                 to_update.append(staff)
@@ -246,6 +271,10 @@ class StaffImporter(Importer[StaffRow]):
             batch_size=1000,
         )
         signals.staff_left.send(sender=StaffMember, staff_pks=newly_left)
+        by_id = StaffMember.objects.in_bulk([s for s, _ in waiting], field_name="staff_id")
+        batch = uuid.uuid4().hex  # this import's changes can be decided together
+        for staff_id, held in waiting:
+            staff_change_open(by_id[staff_id], held, self.origin, batch=batch)
         return counts
 
     def _ensure_places(self, items: list[StaffRow]) -> dict[str, Team]:
@@ -262,9 +291,11 @@ class StaffImporter(Importer[StaffRow]):
         return teams
 
 
-def _copy(item: StaffRow, staff: StaffMember) -> None:
+def _copy(item: StaffRow, staff: StaffMember, now: Standing) -> None:
+    """The row's fields, with the dates that take effect now (a return waits for approval)."""
     for name in STAFF_FIELDS:
         setattr(staff, name, getattr(item, name))
+    staff.start_date, staff.end_date = now.start_date, now.end_date
 
 
 def _snapshot(staff: StaffMember) -> tuple[object, ...]:

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
+from safekeep.organisation.roles import ROLE_LABELS, RoleName
+
 
 class EmploymentType(models.TextChoices):
     EMPLOYEE = "employee", "Employee"
@@ -22,14 +24,17 @@ class WorkPattern(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    PRACTITIONER = "practitioner", "Practitioner"
-    TEAM_MANAGER = "team_manager", "Team manager"
-    CENTRE_MANAGER = "centre_manager", "Centre manager"
-    VOLUNTEER_MANAGER = "volunteer_manager", "Volunteer manager"
-    IT_SUPPORT = "it_support", "IT support"
-    IG_OFFICER = "ig_officer", "Information governance officer"
-    FOI_OFFICER = "foi_officer", "FOI officer"
-    SYSADMIN = "sysadmin", "System administrator"
+    PRACTITIONER = RoleName.PRACTITIONER.value, ROLE_LABELS[RoleName.PRACTITIONER]
+    TEAM_MANAGER = RoleName.TEAM_MANAGER.value, ROLE_LABELS[RoleName.TEAM_MANAGER]
+    CENTRE_MANAGER = RoleName.CENTRE_MANAGER.value, ROLE_LABELS[RoleName.CENTRE_MANAGER]
+    VOLUNTEER_MANAGER = RoleName.VOLUNTEER_MANAGER.value, ROLE_LABELS[RoleName.VOLUNTEER_MANAGER]
+    IT_SUPPORT = RoleName.IT_SUPPORT.value, ROLE_LABELS[RoleName.IT_SUPPORT]
+    IG_OFFICER = RoleName.IG_OFFICER.value, ROLE_LABELS[RoleName.IG_OFFICER]
+    FOI_OFFICER = RoleName.FOI_OFFICER.value, ROLE_LABELS[RoleName.FOI_OFFICER]
+    SYSADMIN = RoleName.SYSADMIN.value, ROLE_LABELS[RoleName.SYSADMIN]
+
+
+assert set(Role.values) == set(RoleName), "organisation.roles.RoleName names the same roles"
 
 
 class Classification(models.TextChoices):
@@ -154,6 +159,50 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.staff_id}: {self.role}"
+
+
+class StaffChange(models.Model):
+    """A change to someone's standing that waits for a second person (DESIGN.md: a change
+    that gives case-content access, IG or administrator rights). Approving applies it;
+    nothing else does. Who asked, who decided and what it gives are kept."""
+
+    audit_type = "staff_change"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="changes")
+    roles = models.CharField(max_length=200, blank=True)  # space-separated roles to add
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # a team manager's new team
+    reinstate = models.BooleanField(default=False)
+    end_date = models.DateField(null=True, blank=True)  # with `reinstate`: the new end date
+    gives = models.JSONField(default=list)  # what it gives, in words
+    requested_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_as = models.CharField(max_length=254)  # the origin: a person or a command
+    requested_at = models.DateTimeField()
+    # The changes one import asked for share a batch, so they can be approved together.
+    batch = models.CharField(max_length=32, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    decided_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff.staff_id}: {'; '.join(self.gives)} ({self.status})"
+
+    def role_list(self) -> list[str]:
+        return self.roles.split()
 
 
 class RiskAssessment(models.Model):

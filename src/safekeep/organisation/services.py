@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from safekeep.audit.writing import Origin, audit_change
 from safekeep.organisation import signals
-from safekeep.organisation.models import Role, StaffMember, StaffRole, Team
+from safekeep.organisation.models import Role, StaffChange, StaffMember, StaffRole, Team
+from safekeep.organisation.roles import Standing, Waiting, hold_back_privileges, roles_conflict
 
 
 class StaffInvalid(Exception):
@@ -18,6 +19,7 @@ class StaffInvalid(Exception):
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
+        self.message = " ".join(errors.values())
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
@@ -48,22 +50,44 @@ def _check(details: StaffDetails, *, staff: StaffMember | None) -> dict[str, str
         errors["roles"] = "Select at least one role"
     elif not details.roles <= set(Role.values):
         errors["roles"] = "Select roles from the list"
+    elif conflict := roles_conflict(details.roles):
+        errors["roles"] = conflict[:1].upper() + conflict[1:]
     if details.end_date is not None and details.end_date < details.start_date:
         errors["end_date"] = "The end date must be the same as or after the start date"
     return errors
 
 
-def _apply(staff: StaffMember, details: StaffDetails) -> None:
+def standing_of(staff: StaffMember) -> Standing:
+    return Standing(
+        roles=frozenset(staff.role_names()),
+        team_id=staff.team_id,
+        start_date=staff.start_date,
+        end_date=staff.end_date,
+    )
+
+
+def wanted(details: StaffDetails) -> Standing:
+    return Standing(
+        roles=details.roles,
+        team_id=details.team.pk,
+        start_date=details.start_date,
+        end_date=details.end_date,
+    )
+
+
+def _apply(staff: StaffMember, details: StaffDetails, now: Standing) -> None:
+    """Set the entry from the form, with the standing that takes effect now."""
     staff.given_name = details.given_name
     staff.family_name = details.family_name
     staff.email = details.email
-    staff.team = details.team
-    staff.directorate = details.team.directorate
+    if now.team_id == details.team.pk:
+        staff.team = details.team
+        staff.directorate = details.team.directorate
     staff.employment_type = details.employment_type
     staff.works_with_vulnerable_people = details.works_with_vulnerable_people
     staff.work_pattern = details.work_pattern
-    staff.start_date = details.start_date
-    staff.end_date = details.end_date
+    staff.start_date = now.start_date
+    staff.end_date = now.end_date
 
 
 def _set_roles(staff: StaffMember, roles: frozenset[str]) -> None:
@@ -75,18 +99,24 @@ def _set_roles(staff: StaffMember, roles: frozenset[str]) -> None:
 
 
 @transaction.atomic
-def staff_create(*, origin: Origin, staff_id: str, details: StaffDetails) -> StaffMember:
-    """Add someone to the directory (they get no sign-in until an account is made)."""
+def staff_create(
+    *, origin: Origin, staff_id: str, details: StaffDetails, today: dt.date | None = None
+) -> StaffMember:
+    """Add someone to the directory (they get no sign-in until an account is made).
+
+    Roles that may lead to case content, IG or administration wait for a second person.
+    """
     errors = _check(details, staff=None)
     if StaffMember.objects.filter(staff_id=staff_id).exists():
         errors = {"staff_id": "A member of staff already has this staff ID", **errors}
     if errors:
         raise StaffInvalid(errors)
+    now, waiting = hold_back_privileges(None, wanted(details), today or timezone.localdate())
     staff = StaffMember(staff_id=staff_id)
-    _apply(staff, details)
+    _apply(staff, details, now)
     staff.save()
-    _set_roles(staff, details.roles)
-    audit_change(origin, "staff.create", staff)
+    _set_roles(staff, now.roles)
+    audit_change(origin, "staff.create", staff, reasons=staff_change_open(staff, waiting, origin))
     return staff
 
 
@@ -100,13 +130,80 @@ def staff_update(
         raise StaffInvalid(errors)
     day = today or timezone.localdate()
     was_leaver = staff.is_leaver(day)
-    _apply(staff, details)
+    now, waiting = hold_back_privileges(standing_of(staff), wanted(details), day)
+    _apply(staff, details, now)
     staff.save()
-    _set_roles(staff, details.roles)
-    if not was_leaver and details.end_date is not None and details.end_date <= day:
+    _set_roles(staff, now.roles)
+    if not was_leaver and now.end_date is not None and now.end_date <= day:
         signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
-    audit_change(origin, "staff.update", staff)
+    audit_change(origin, "staff.update", staff, reasons=staff_change_open(staff, waiting, origin))
     return staff
+
+
+def staff_change_open(
+    staff: StaffMember, waiting: Waiting | None, origin: Origin, *, batch: str = ""
+) -> list[str]:
+    """Keep the part of a change that waits for a second person; the words for the audit.
+
+    `batch` names the import that asked for it, so its changes can be decided together.
+    """
+    if waiting is None:
+        return []
+    same = {
+        "staff": staff,
+        "roles": " ".join(sorted(waiting.roles)),
+        "team_id": waiting.team_id,
+        "reinstate": waiting.reinstate,
+        "end_date": waiting.end_date,
+    }
+    words = [f"waiting for a second person: {'; '.join(waiting.gives)}"]
+    if StaffChange.objects.filter(status=StaffChange.Status.WAITING, **same).exists():
+        return words  # asked already (the same file imported again, a form sent twice)
+    StaffChange.objects.create(
+        **same,
+        gives=list(waiting.gives),
+        requested_by=StaffMember.objects.filter(staff_id=origin.actor_staff_id).first()
+        if origin.actor_staff_id
+        else None,
+        requested_as=origin.actor_staff_id or origin.actor_username,
+        requested_at=timezone.now(),
+        batch=batch,
+    )
+    return words
+
+
+@transaction.atomic
+def staff_change_decide(
+    *, origin: Origin, change: StaffChange, approve: bool, decided_by: StaffMember
+) -> StaffChange:
+    """Approve (and so apply) or refuse a change that waits for a second person.
+
+    The door has checked who may decide; that the person deciding is neither the one who
+    asked nor the one it is about is kept here too, as a fact of every decided change.
+    """
+    change = StaffChange.objects.select_for_update().select_related("staff").get(pk=change.pk)
+    if change.status != StaffChange.Status.WAITING:
+        raise StaffInvalid({"__all__": "This change has already been decided"})
+    if decided_by.pk in {change.requested_by_id, change.staff_id}:
+        raise ValueError("a change is decided by someone other than who asked or who it is about")
+    staff = change.staff
+    if approve:
+        roles = frozenset(staff.role_names()) | frozenset(change.role_list())
+        if conflict := roles_conflict(roles):
+            raise StaffInvalid({"__all__": conflict[:1].upper() + conflict[1:]})
+        if change.team is not None:
+            staff.team, staff.directorate = change.team, change.team.directorate
+        if change.reinstate:
+            staff.end_date = change.end_date
+        staff.save()
+        _set_roles(staff, roles)
+    change.status = StaffChange.Status.APPROVED if approve else StaffChange.Status.REFUSED
+    change.decided_by = decided_by
+    change.decided_at = timezone.now()
+    change.save()
+    action = "staff.change_approve" if approve else "staff.change_refuse"
+    audit_change(origin, action, staff, reasons=[*change.gives, f"asked by {change.requested_as}"])
+    return change
 
 
 @transaction.atomic

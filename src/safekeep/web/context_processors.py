@@ -62,6 +62,8 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("Access requests", "records:grant-requests"))
     if "sysadmin" in roles:
         entries.append(("Staff", "organisation:staff-list"))
+    if roles & {"sysadmin", "ig_officer"}:
+        entries.append(("Staff changes", "organisation:staff-changes"))
     if "it_support" in roles:
         entries.append(("Devices", "devices:register"))
         entries.append(("Device complaints", "devices:complaint-queue"))

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safekeep.access import wording
-from safekeep.access.door import AccessRefused
+from safekeep.access.door import AccessRefused, TooManyRefusals
 from safekeep.accounts.models import User
 from safekeep.audit.writing import Origin
 from safekeep.devices.context import origin_for
@@ -73,7 +73,8 @@ def form_page(
 
 
 def refusal_page(request: HttpRequest, refusal: AccessRefused) -> HttpResponse:
-    """The refusal: what was refused, why in plain words, and what to do next. Status 403.
+    """The refusal: what was refused, why in plain words, and what to do next. Status 403
+    (429 with Retry-After when the person has been refused too often in a short while).
 
     It offers a request for access where the advice is to ask a manager or information
     governance (a restricted person's record: the request lands in IG's queue), and
@@ -83,12 +84,12 @@ def refusal_page(request: HttpRequest, refusal: AccessRefused) -> HttpResponse:
     advice = list(decision.advice)
     case_id = refusal.case_id
     ask_ig = wording.ASK_IG in advice
-    return render(
+    response = render(
         request,
         "records/refused.html",
         {
             "page_title": refusal.title,
-            "reasons": [reason[:1].upper() + reason[1:] for reason in decision.reasons],
+            "reasons": [reason[:1].upper() + reason[1:] for reason in decision.words],
             "advice": advice,
             "case_id": case_id,
             "offer_request": bool(case_id) and (ask_ig or wording.ASK_MANAGER in advice),
@@ -98,5 +99,8 @@ def refusal_page(request: HttpRequest, refusal: AccessRefused) -> HttpResponse:
             "offer_break_glass": bool(case_id) and wording.USE_BREAK_GLASS in advice,
             "device_refused": decision.refused_by_device,
         },
-        status=403,
+        status=refusal.status,
     )
+    if isinstance(refusal, TooManyRefusals):
+        response["Retry-After"] = str(refusal.retry_after_seconds)
+    return response

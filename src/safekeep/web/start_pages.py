@@ -79,6 +79,11 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
                 "governance:incidents",
                 "Breaches, lost devices and other incidents.",
             ),
+            (
+                "Staff changes",
+                "organisation:staff-changes",
+                "Changes to people's access that wait for a second person.",
+            ),
         ],
     ),
     "foi_officer": (
@@ -89,7 +94,14 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
     "sysadmin": (
         "System administration",
         "Manage staff and accounts. You cannot see case records.",
-        [("Staff", "organisation:staff-list", "Add, change and end staff.")],
+        [
+            ("Staff", "organisation:staff-list", "Add, change and end staff."),
+            (
+                "Staff changes",
+                "organisation:staff-changes",
+                "Changes to other people's access that wait for a second person.",
+            ),
+        ],
     ),
 }
 

@@ -17,6 +17,7 @@ from safekeep.records.services.entries import entry_add, entry_edit
 from safekeep.records.services.errors import RecordsError
 from safekeep.records.services.grants import (
     GRANT_MAX_DAYS,
+    AlreadyAsked,
     check_grant_reason,
     grant_decide,
     grant_request,
@@ -32,6 +33,7 @@ from safekeep.records.services.subjects import subject_create, subject_details_s
 
 __all__ = [
     "GRANT_MAX_DAYS",
+    "AlreadyAsked",
     "RecordsError",
     "allocation_create",
     "allocation_end",

@@ -19,6 +19,10 @@ from safekeep.records.services.errors import RecordsError
 GRANT_MAX_DAYS = 90
 
 
+class AlreadyAsked(RecordsError):
+    """This person's earlier request for this case is still waiting for a decision."""
+
+
 def check_grant_reason(reason: str) -> str:
     reason = reason.strip()
     if len(reason) < MIN_REASON_LENGTH:
@@ -54,7 +58,7 @@ def grant_request(
     if AccessGrant.objects.filter(
         case=case, grantee=staff, status=AccessGrant.Status.REQUESTED
     ).exists():
-        raise RecordsError("You have already asked for access to this case")
+        raise AlreadyAsked("You have already asked for access to this case")
     grant = AccessGrant.objects.create(
         case=case,
         grantee=staff,

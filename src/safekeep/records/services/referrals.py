@@ -7,8 +7,9 @@ import datetime as dt
 from django.db import transaction
 
 from safekeep.access.door import CaseAccess, DutyAccess
-from safekeep.access.vocabulary import MIN_REASON_LENGTH, Action, Duty, RoleName
+from safekeep.access.vocabulary import MIN_REASON_LENGTH, Action, Duty
 from safekeep.organisation.models import StaffMember, Team
+from safekeep.organisation.roles import RoleName
 from safekeep.records.models import AccessGrant, Referral
 from safekeep.records.services._recording import record_change, require_allowed
 from safekeep.records.services.errors import RecordsError

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.staff_list, name="staff-list"),
     path("team/", views.team, name="team"),
     path("add/", views.staff_add, name="staff-add"),
+    path("changes/", views.staff_changes, name="staff-changes"),
     path("<str:staff_id>/change/", views.staff_change, name="staff-change"),
     path("<str:staff_id>/end/", views.staff_end_view, name="staff-end"),
 ]

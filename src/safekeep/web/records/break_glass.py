@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods
 from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused
-from safekeep.access.vocabulary import BREAK_GLASS_HOURS, Duty, RoleName
+from safekeep.access.vocabulary import BREAK_GLASS_HOURS, Duty
+from safekeep.organisation.roles import RoleName
 from safekeep.records import forms as record_forms
 from safekeep.records import services
 from safekeep.records.models import BreakGlass
 from safekeep.web.decorators import role_required, verified_staff_required
 from safekeep.web.pages import form_page, origin_of, refusal_page, staff_of
-from safekeep.web.records.queues import queue_page
+from safekeep.web.queues import queue_page
 
 
 @verified_staff_required

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused, CaseAccess
-from safekeep.access.vocabulary import Action, Basis, RoleName
+from safekeep.access.vocabulary import Action, Basis
+from safekeep.organisation.roles import RoleName
 from safekeep.records import forms as record_forms
 from safekeep.records import selectors
 from safekeep.web.decorators import verified_staff_required
@@ -42,7 +43,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             staff=staff, context=request_context(request), origin=origin_of(request)
         )
     except AccessRefused as refusal:
-        context["device_refusal"] = refusal.decision.reasons[0]
+        context["device_refusal"] = refusal.decision.words[0]
         return render(request, "records/caseload.html", context)
     page = Paginator(selectors.caseload(listing.cases, search=search), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -17,7 +17,7 @@ from safekeep.records import services
 from safekeep.records.models import AccessGrant, Case
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import form_page, origin_of, staff_of
-from safekeep.web.records.queues import queue_page
+from safekeep.web.queues import queue_page
 
 
 @verified_staff_required
@@ -31,7 +31,10 @@ def grant_request(request: HttpRequest, case_id: str) -> HttpResponse:
     problem = None
     if request.method == "POST" and form.is_valid():
         try:
-            if case is not None:
+            if case is None:
+                services.check_grant_reason(form.cleaned_data["reason"])
+                _not_sent(request, case_id, "no such case")
+            else:
                 services.grant_request(
                     staff=staff_of(request),
                     case=case,
@@ -41,19 +44,12 @@ def grant_request(request: HttpRequest, case_id: str) -> HttpResponse:
                     context=request_context(request),
                     origin=origin_of(request),
                 )
-            else:
-                services.check_grant_reason(form.cleaned_data["reason"])
-                audit_event(
-                    origin=origin_of(request),
-                    action="grant.request",
-                    decision="refused",
-                    object_type="case",
-                    object_id=case_id[:80],
-                    reasons=["no such case"],
-                )
+        except services.AlreadyAsked:
+            # Said only of real cases, it would tell which ids exist: answer as if sent.
+            _not_sent(request, case_id, "already asked; the earlier request is still waiting")
         except services.RecordsError as error:
             problem = error
-        else:
+        if problem is None:
             return render(
                 request,
                 "records/grant_requested.html",
@@ -66,6 +62,18 @@ def grant_request(request: HttpRequest, case_id: str) -> HttpResponse:
         problem,
         case_id=case_id,
         page_title="Ask for access to a case",
+    )
+
+
+def _not_sent(request: HttpRequest, case_id: str, reason: str) -> None:
+    """A request that was not made: recorded (for IG) with the true reason, never shown."""
+    audit_event(
+        origin=origin_of(request),
+        action="grant.request",
+        decision="refused",
+        object_type="case",
+        object_id=case_id[:80],
+        reasons=[reason],
     )
 
 

@@ -17,8 +17,8 @@ from safekeep.records import services
 from safekeep.records.models import Referral
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import staff_of
+from safekeep.web.queues import queue_page
 from safekeep.web.records.opening import case_form, case_page
-from safekeep.web.records.queues import queue_page
 
 
 @case_page(Duty.REFER)

@@ -1,4 +1,8 @@
-"""The three decision queues share one shape: pick an item, choose, the door, the service."""
+"""Every decision queue shares one shape: pick an item, choose, the door, the service.
+
+Access requests, referrals, break-glass reviews and staff changes waiting for a second
+person all use `queue_page`.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused, DutyAccess
+from safekeep.organisation.services import StaffInvalid
 from safekeep.records.services import RecordsError
 from safekeep.web.pages import origin_of, refusal_page, staff_of
 
@@ -50,7 +55,7 @@ def queue_page(
                 perform(access, item, form.cleaned_data)
             except AccessRefused as refusal:
                 return refusal_page(request, refusal)
-            except RecordsError as problem:
+            except (RecordsError, StaffInvalid) as problem:
                 error = problem.message
             else:
                 messages.success(request, done)
