@@ -281,6 +281,7 @@ def test_the_audit_names_the_operating_system_user_and_a_known_actor(tmp_path: P
     path.write_bytes(csv(ANN))
     first_import = ("import_data", "staff", str(path), "--create-missing")
     call_command(*first_import, stdout=StringIO())  # nobody is a member of staff yet
+    path.write_bytes(csv(BOB))  # S001 may not import their own row (separation of duties)
     call_command(*first_import, "--actor", "S001", stdout=StringIO())
     first, second = AuditEntry.objects.filter(action="import.staff").order_by("id")
     user = getpass.getuser()
