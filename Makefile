@@ -42,6 +42,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict src
 	$(VENV)/bin/mypy tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -r src -c pyproject.toml --quiet
 
 bench: install
 	$(PY) bench/run.py
