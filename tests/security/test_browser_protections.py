@@ -1,11 +1,15 @@
 """Every answer, page or API, tells the browser how to protect it; cookies keep out of
-scripts' reach (ASVS 5.0 3.3.2, 3.3.4, 3.4.3 to 3.4.6)."""
+scripts' reach, and signing in starts a new session (ASVS 5.0 3.3.2, 3.3.4, 3.4.3 to 3.4.6,
+7.2.4)."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
+from safekeep.accounts.models import AuthenticatorApp
+from tests.browser.helpers import device_code
 from tests.factories import PASSWORD, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +37,15 @@ def test_the_session_and_csrf_cookies_are_out_of_scripts_reach(client: Client) -
     session = password.cookies.get("sessionid")
     assert session is not None, "the password step starts a session"
     assert session["httponly"] and session["samesite"] == "Lax"
+
+
+def test_signing_in_gives_a_new_session_and_the_old_one_is_gone(client: Client, settings) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    user = make_user(make_staff())
+    client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
+    before = client.session.session_key
+    code = device_code(AuthenticatorApp.objects.get(user=user))
+    assert client.post("/account/sign-in/code/", {"code": code}).status_code == 302
+    after = client.session.session_key
+    assert before and after and after != before
+    assert not SessionStore().exists(before)
