@@ -19,8 +19,8 @@ from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused
 from safekeep.access.vocabulary import Action
 from safekeep.api.errors import responses
-from safekeep.records import selectors, services
 from safekeep.organisation.models import Classification
+from safekeep.records import selectors, services
 from safekeep.records.models import Case, Entry, Subject
 from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
 from safekeep.web.pages import origin_of, staff_of
