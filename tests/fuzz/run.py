@@ -29,8 +29,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+HOOKS = Path(__file__).with_name("hooks.py")
 USER = "demo.practitioner@northmoor.example"
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -181,10 +181,12 @@ def main() -> int:
                 "1",
                 "--request-timeout",
                 "10",
+                "--generation-database",
+                "none",
                 "--no-color",
             ],
-            env=env | {"SCHEMATHESIS_HOOKS": "tests.fuzz.hooks", "SAFEKEEP_FUZZ_CASES": f"{cases}"},
-            cwd=ROOT,
+            env=env | {"SCHEMATHESIS_HOOKS": str(HOOKS), "SAFEKEEP_FUZZ_CASES": str(cases)},
+            cwd=work,  # whatever schemathesis keeps goes with the rest
             check=False,
         )
         statuses, probed = tally(log, set(forbidden))
