@@ -43,17 +43,20 @@ def owner_settings(runtime: dict[str, Any]) -> dict[str, Any] | None:
     if not url:
         return None
     owner = dj_database_url.parse(url)
-    place = ("ENGINE", "NAME", "HOST", "PORT")
-    if [str(owner.get(k) or "") for k in place] != [str(runtime.get(k) or "") for k in place]:
+    if _place(owner) != _place(runtime):
         raise CommandError(
-            f"SAFEKEEP_MIGRATE_DATABASE_URL names database {owner.get('NAME')!r} on "
-            f"{owner.get('HOST')}:{owner.get('PORT')}, but DATABASE_URL names "
-            f"{runtime.get('NAME')!r} on {runtime.get('HOST')}:{runtime.get('PORT')}: both must "
-            "name the same database; only the role differs."
+            f"SAFEKEEP_MIGRATE_DATABASE_URL names {_place(owner)}, but DATABASE_URL names "
+            f"{_place(runtime)}: both must name the same database; only the role differs."
         )
     if owner.get("USER") == runtime.get("USER"):
         return None
     return {**runtime, "USER": owner.get("USER"), "PASSWORD": owner.get("PASSWORD")}
+
+
+def _place(database: dict[str, Any]) -> str:
+    """Which database, on which server (PostgreSQL's port 5432 unless given)."""
+    port = database.get("PORT") or 5432
+    return f"database {database.get('NAME')!r} on {database.get('HOST') or 'localhost'}:{port}"
 
 
 @contextmanager
