@@ -12,7 +12,7 @@ database roles", is the set-up for the council's database team.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -53,7 +53,7 @@ def owner_settings(runtime: dict[str, Any]) -> dict[str, Any] | None:
     return {**runtime, "USER": owner.get("USER"), "PASSWORD": owner.get("PASSWORD")}
 
 
-def _place(database: dict[str, Any]) -> str:
+def _place(database: Mapping[str, object]) -> str:
     """Which database, on which server (PostgreSQL's port 5432 unless given)."""
     port = database.get("PORT") or 5432
     return f"database {database.get('NAME')!r} on {database.get('HOST') or 'localhost'}:{port}"
