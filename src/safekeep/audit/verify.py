@@ -7,6 +7,7 @@ entry that is wrong. Works even when the append-only triggers have been dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import queue
 import threading
@@ -15,15 +16,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Min
+from django.utils import timezone
 
 from safekeep.audit import canonical, merkle
 from safekeep.audit.chain import chain_pending
 from safekeep.audit.checkpoints import checkpoint_message
+from safekeep.audit.maintenance import APPEND_ONLY_TABLES, is_test_database
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
+from safekeep.audit.roles import SEE
 from safekeep.audit.tree import TILE_SIZE, StoredTree
 from safekeep.crypto import signing
 
-TRIGGER_TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
+# A fresh install creates every table within minutes; audit tables this much younger than
+# the database were re-created.
+RECREATED_AFTER = dt.timedelta(hours=1)
+
 
 Progress = Callable[[int], None]
 
@@ -215,6 +224,8 @@ def verify_log(
     _check_unchained(report)
     _check_checkpoints(report, stored, external, roots_at, size)
     _check_triggers(report)
+    _check_role(report)
+    _check_recreated(report)
     report.problems.sort(key=lambda item: (item[0] == 0, item[0]))
     return report
 
@@ -324,7 +335,8 @@ def _check_triggers(report: VerifyReport) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                " WHERE NOT t.tgisinternal AND t.tgname LIKE %s GROUP BY c.relname",
+                " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgname LIKE %s"
+                " GROUP BY c.relname",
                 ["audit_%"],
             )
             found = {name: count for name, count in cursor.fetchall()}
@@ -334,9 +346,52 @@ def _check_triggers(report: VerifyReport) -> None:
                 " AND name LIKE 'audit_%' GROUP BY tbl_name"
             )
             found = {name: count for name, count in cursor.fetchall()}
-    for table in TRIGGER_TABLES:
+    for table in APPEND_ONLY_TABLES:
         if found.get(table, 0) < 2:
             report.warnings.append(
-                f"The append-only triggers on {table} are missing: the database no longer "
-                "refuses changes to it. Re-create them (docs/audit.md)."
+                f"The append-only triggers on {table} are missing or disabled: the database no "
+                "longer refuses changes to it. Re-create them (docs/audit.md)."
             )
+
+
+def _check_role(report: VerifyReport) -> None:
+    """PostgreSQL: the service should not be able to drop the triggers (audit.roles)."""
+    if connection.vendor != "postgresql" or is_test_database(connection):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_user, rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE')"
+            " FROM pg_roles, pg_class c WHERE rolname = current_user"
+            " AND c.oid = 'audit_auditentry'::regclass"
+        )
+        role, owns = cursor.fetchone()
+    if owns:
+        report.warnings.append(
+            f"Safekeep is connected to PostgreSQL as {role!r}, which owns the audit tables (or "
+            "is a superuser) and so could drop their append-only triggers. The service should "
+            f"connect as a role with only SELECT and INSERT on them ({SEE})."
+        )
+
+
+def _check_recreated(report: VerifyReport) -> None:
+    """An empty log whose tables were created long after the database was: removed, then
+    re-created (e.g. `migrate audit zero`, which `migrate` now refuses)."""
+    if report.entries or PendingEntry.objects.exists():
+        return
+    applied = MigrationRecorder(connection).migration_qs
+    first = applied.aggregate(first=Min("applied"))["first"]
+    audit_created = (
+        applied.filter(app="audit", name="0001_initial").values_list("applied", flat=True).first()
+    )
+    if first is None or audit_created is None or audit_created - first < RECREATED_AFTER:
+        return
+    report.warnings.append(
+        "The audit log is empty, but its tables were created on "
+        f"{_when(audit_created)}, long after the database itself ({_when(first)}): the log "
+        "may have been removed and created again. Compare with a checkpoint kept elsewhere "
+        "(audit verify --checkpoint FILE)."
+    )
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %B %Y %H:%M")
