@@ -8,6 +8,7 @@ entry that is wrong. Works even when the append-only triggers have been dropped.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import queue
 import threading
@@ -99,13 +100,14 @@ def verify_log(
     external: Iterable[ExternalCheckpoint] = (),
     witnessed: custody.Witnessed | None = None,
     overdue: bool = False,
+    now: dt.datetime | None = None,
     progress: Progress | None = None,
     total_callback: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Check everything; problems are listed in order, the first bad entry is named.
 
     With `witnessed` (what the witness directories hold) the log is also held to them, and
-    with `overdue` to the checkpoint schedule; a restore checks the log alone.
+    with `overdue` to the checkpoint schedule (as at `now`); a restore checks the log alone.
     """
     chain_pending()
     report = VerifyReport()
@@ -179,7 +181,7 @@ def verify_log(
         custody.check_witness(report, witnessed, stored)
     if overdue:
         matched = [cp.tree_size for _, cp in opened if roots_at.get(cp.tree_size) == cp.root_hash]
-        custody.check_overdue(report, covered=max(matched, default=0))
+        custody.check_overdue(report, covered=max(matched, default=0), now=now)
     report.problems.sort(key=lambda item: (item[0] == 0, item[0]))
     return report
 
