@@ -6,40 +6,26 @@ witness passes), then that `safekeep audit verify`, with no arguments, fails and
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from safekeep.audit import canonical, merkle
-from safekeep.audit.chain import chain_pending, entry_fields
-from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile
+from safekeep.audit.chain import entry_fields
+from safekeep.audit.models import AuditEntry, ChainLink, MerkleTile
 from safekeep.audit.tree import TILE_SIZE
 from safekeep.audit.verify import verify_log
-from tests.audit.conftest import drop_triggers, execute, write_entries
+from tests.audit.conftest import (
+    Capture,
+    drop_triggers,
+    execute,
+    sign,
+    verify_command,
+    write_entries,
+)
 
 pytestmark = pytest.mark.django_db
-
-Capture = Callable[..., AbstractContextManager[Any]]
-
-
-def sign(capture: Capture) -> Checkpoint:
-    """`safekeep audit checkpoint`, committed, so the witness receives it."""
-    with capture(execute=True):
-        call_command("audit", "checkpoint", stdout=io.StringIO())
-    chain_pending()  # its own entry, as the sequencer chains it after the commit
-    return Checkpoint.objects.latest("id")
-
-
-def verify_fails() -> tuple[str, str]:
-    err = io.StringIO()
-    with pytest.raises(CommandError) as caught:
-        call_command("audit", "verify", "--no-progress", stdout=io.StringIO(), stderr=err)
-    return str(caught.value), err.getvalue()
 
 
 def cut_tail(*, keep: int) -> None:
@@ -79,11 +65,11 @@ def test_an_untouched_log_verifies_against_its_witness(
     sign(django_capture_on_commit_callbacks)
     write_entries(20)
     sign(django_capture_on_commit_callbacks)
-    out, err = io.StringIO(), io.StringIO()
-    call_command("audit", "verify", "--no-progress", stdout=out, stderr=err)
-    assert f"Witness {tmp_path / 'witness'}: 2 checkpoint(s), " in out.getvalue()
-    assert "Audit log intact: 322 entries, 2 checkpoint(s) checked, root " in out.getvalue()
-    assert f"Warning: The witness is the default directory {tmp_path / 'witness'}" in err.getvalue()
+    failure, out, err = verify_command()
+    assert failure == ""
+    assert f"Witness {tmp_path / 'witness'}: 2 checkpoint(s), 1 to 2." in out
+    assert "Audit log intact: 322 entries, 2 checkpoint(s) checked, root " in out
+    assert f"Warning: The witness is the default directory {tmp_path / 'witness'}" in err
 
 
 def test_a_cut_tail_with_its_checkpoint_deleted_is_caught_by_the_witness(
@@ -98,7 +84,7 @@ def test_a_cut_tail_with_its_checkpoint_deleted_is_caught_by_the_witness(
     execute("DELETE FROM audit_checkpoint WHERE id = %s", [newest.pk])
     assert verify_log().ok  # the database alone shows nothing wrong
 
-    summary, err = verify_fails()
+    summary, _, err = verify_command()
     witnessed = tmp_path / "witness" / f"{newest.pk:010d}.checkpoint"
     assert summary == "The audit log has been tampered with: 2 problem(s). First bad entry: 302."
     assert (
@@ -130,7 +116,7 @@ def test_a_rewritten_entry_with_its_checkpoint_deleted_is_caught_by_the_witness(
     assert AuditEntry.objects.get(pk=target).decision == "refused"
     assert verify_log().ok  # links, tiles and hashes all agree again
 
-    summary, err = verify_fails()
+    summary, _, err = verify_command()
     assert summary == "The audit log has been tampered with: 2 problem(s)."
     assert (
         f"The witness's checkpoint {covering.pk} ({share / f'{covering.pk:010d}.checkpoint'}) "
