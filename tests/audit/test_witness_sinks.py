@@ -164,6 +164,7 @@ def test_a_syslog_witness_that_fails_is_reported_by_verify(
         f"{error} (entry {checkpoint.tree_size + 2})."
     ) in err
     assert f"syslog:{socket_path} is sent every checkpoint; verify cannot read it back" in out
+    assert "No witness is a directory" not in err
 
 
 def test_email_witness_sends_the_text_to_ig(
@@ -191,3 +192,18 @@ def test_a_witness_setting_that_cannot_work_is_named(
     )
     assert failures() == [["SAFEKEEP_AUDIT_WITNESS", message]]
     assert verify_command()[0] == f"Cannot read the witness: {message}"
+
+
+def test_verify_says_it_cannot_read_a_witness_that_is_not_a_directory(
+    django_capture_on_commit_callbacks: Capture, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SAFEKEEP_AUDIT_WITNESS = "email:ig@council.example"
+    write_entries(2)
+    sign(django_capture_on_commit_callbacks)
+    failure, _, err = verify_command()
+    assert failure == ""
+    assert (
+        "Warning: No witness is a directory, so verify cannot compare the log with what the "
+        "witnesses hold: add a dir: witness, or check their copies with --checkpoint FILE."
+    ) in err

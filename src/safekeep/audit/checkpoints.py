@@ -87,10 +87,12 @@ def witness_copy(checkpoint: Checkpoint) -> witness.Copy:
 
 def witness_publish(checkpoint: Checkpoint) -> witness.Delivery:
     """Hand a committed checkpoint to the witnesses and record each failure in the log."""
-    earlier = Checkpoint.objects.filter(pk__lt=checkpoint.pk).order_by("pk")
-    delivery = witness.publish(
-        witness_copy(checkpoint), earlier=(witness_copy(cp) for cp in earlier.iterator())
-    )
+
+    def earlier(first: int, last: int) -> list[witness.Copy]:
+        rows = Checkpoint.objects.filter(pk__gte=first, pk__lt=last).order_by("pk")
+        return [witness_copy(cp) for cp in rows]
+
+    delivery = witness.publish(witness_copy(checkpoint), earlier=earlier)
     for failure in delivery.failures:
         try:
             audit_event(

@@ -77,6 +77,11 @@ def check_witness(report: VerifyReport, witnessed: Witnessed, stored: list[Check
             "SAFEKEEP_AUDIT_WITNESS at storage that the database's holders cannot change "
             "(docs/operations.md)."
         )
+    if not configuration.directories:
+        report.warnings.append(
+            "No witness is a directory, so verify cannot compare the log with what the "
+            "witnesses hold: add a dir: witness, or check their copies with --checkpoint FILE."
+        )
     by_number = {cp.pk: cp for cp in stored}
     known = set(by_number) | set(recorded_checkpoints())
     for place in witnessed.places:

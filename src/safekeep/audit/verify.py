@@ -1,8 +1,9 @@
 """Re-checking the whole log: the chain, the Merkle tiles, and every checkpoint.
 
 Reads every entry once, in sequence order, recomputes its canonical hash, the links between
-entries, the 256-leaf tile roots and the root at every checkpoint's size, and names the first
-entry that is wrong. Works even when the append-only triggers have been dropped.
+entries, the 256-leaf tile roots and the root at every checkpoint's size — the stored ones,
+those given in files and those the witnesses hold (custody.py) — and names the first entry
+that is wrong. Works even when the append-only triggers have been dropped.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import json
 import logging
 import logging.handlers
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -111,7 +111,11 @@ class DirectorySink:
             os.close(directory)
 
     def read(self) -> dict[int, tuple[Path, str]]:
-        return {n: (self.file_for(n), self.file_for(n).read_text()) for n in self.numbers()}
+        # A damaged file is read as it is: verify reports it rather than stopping.
+        return {
+            n: (self.file_for(n), self.file_for(n).read_text(errors="replace"))
+            for n in self.numbers()
+        }
 
 
 class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
@@ -220,11 +224,14 @@ class Delivery:
     failures: list[Failure] = field(default_factory=list)
 
 
-def publish(copy: Copy, *, earlier: Iterable[Copy] = ()) -> Delivery:
+Earlier = Callable[[int, int], Iterable[Copy]]  # (first, last): the database's checkpoints
+
+
+def publish(copy: Copy, *, earlier: Earlier = lambda first, last: ()) -> Delivery:
     """Hand a committed checkpoint to every witness; never raises.
 
-    `earlier` are the database's other checkpoints: a directory witness writes those it
-    is missing from its first checkpoint on (a share that was unmounted catches up).
+    A directory witness also writes what it is missing of `earlier(first, copy.number)`,
+    from its own first checkpoint on (a share that was unmounted catches up).
     """
     delivery = Delivery()
     try:
@@ -232,7 +239,6 @@ def publish(copy: Copy, *, earlier: Iterable[Copy] = ()) -> Delivery:
     except ImproperlyConfigured as exc:
         delivery.failures.append(Failure(copy.number, "SAFEKEEP_AUDIT_WITNESS", str(exc)))
         return delivery
-    backlog = sorted(earlier, key=lambda c: c.number)
     for sink in witnesses:
         copies = [copy]
         if isinstance(sink, DirectorySink):
@@ -241,8 +247,9 @@ def publish(copy: Copy, *, earlier: Iterable[Copy] = ()) -> Delivery:
             except OSError:
                 held = set()
             first = min(held, default=copy.number)
-            missed = [c for c in backlog if first <= c.number < copy.number]
-            copies = [c for c in missed if c.number not in held] + copies
+            if sum(first <= n < copy.number for n in held) < copy.number - first:  # a hole
+                missed = earlier(first, copy.number)
+                copies = [c for c in missed if c.number not in held] + copies
         for each in copies:
             try:
                 sink.deliver(each)
