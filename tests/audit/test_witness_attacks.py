@@ -62,12 +62,12 @@ def test_an_untouched_log_verifies_against_its_witness(
     django_capture_on_commit_callbacks: Capture, tmp_path: Path
 ) -> None:
     write_entries(300)
-    sign(django_capture_on_commit_callbacks)
+    first = sign(django_capture_on_commit_callbacks)
     write_entries(20)
-    sign(django_capture_on_commit_callbacks)
+    second = sign(django_capture_on_commit_callbacks)
     failure, out, err = verify_command()
     assert failure == ""
-    assert f"Witness {tmp_path / 'witness'}: 2 checkpoint(s), 1 to 2." in out
+    assert f"Witness {tmp_path / 'witness'}: 2 checkpoint(s), {first.pk} to {second.pk}." in out
     assert "Audit log intact: 322 entries, 2 checkpoint(s) checked, root " in out
     assert f"Warning: The witness is the default directory {tmp_path / 'witness'}" in err
 
