@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import socket
+import socketserver
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from django.core import mail
 
 from safekeep.audit.checkpoints import checkpoint_if_due, checkpoint_note, witness_publish
+from safekeep.audit.findings import ExternalCheckpoint
 from safekeep.audit.models import AuditEntry, Checkpoint
 from tests.audit.conftest import Capture, sign, verify_command, write_entries
 
@@ -207,3 +211,66 @@ def test_verify_says_it_cannot_read_a_witness_that_is_not_a_directory(
         "Warning: No witness is a directory, so verify cannot compare the log with what the "
         "witnesses hold: add a dir: witness, or check their copies with --checkpoint FILE."
     ) in err
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) to take one message: what Django's SMTP backend says."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 witness.test ESMTP\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                self.wfile.write(b"354 go ahead\r\n")
+                body = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    body += chunk
+                self.server.messages.append(body)  # type: ignore[attr-defined]
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def test_email_witness_through_a_real_smtp_server(
+    django_capture_on_commit_callbacks: Capture, settings: Any
+) -> None:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler) as server:
+        server.messages = []  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.server_address[1]
+        settings.EMAIL_TIMEOUT = 5
+        settings.SAFEKEEP_AUDIT_WITNESS = "email:ig@council.example"
+        write_entries(2)
+        checkpoint = sign(django_capture_on_commit_callbacks)
+        server.shutdown()
+    [raw] = server.messages  # type: ignore[attr-defined]
+    message = email.message_from_bytes(raw)
+    assert message["To"] == "ig@council.example"
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    # Mail travels with CRLF line ends; saved as a file, it still verifies (--checkpoint).
+    assert payload.decode() == checkpoint_note(checkpoint).replace("\n", "\r\n")
+    text = ExternalCheckpoint.from_text(payload.decode(), label="the e-mail").note
+    assert text == checkpoint_note(checkpoint)
+    assert failures() == []
+
+
+def test_an_email_witness_whose_server_refuses_is_recorded(
+    django_capture_on_commit_callbacks: Capture, settings: Any
+) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # nothing listens once this is closed
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
+    settings.SAFEKEEP_AUDIT_WITNESS = "email:ig@council.example"
+    write_entries(2)
+    checkpoint = sign(django_capture_on_commit_callbacks)
+    assert Checkpoint.objects.filter(pk=checkpoint.pk).exists()
+    [(where, error)] = failures()
+    assert where == "email:ig@council.example"
+    assert "Connection refused" in error

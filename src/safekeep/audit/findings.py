@@ -21,7 +21,11 @@ class ExternalCheckpoint:
 
     @classmethod
     def from_text(cls, text: str, *, label: str) -> ExternalCheckpoint:
-        """The C2SP text, or the JSON `safekeep audit checkpoint --json` prints."""
+        """The C2SP text, or the JSON `safekeep audit checkpoint --json` prints.
+
+        Line ends are made `\n` again: a note saved from an e-mail comes with CRLF.
+        """
+        text = text.replace("\r\n", "\n")
         if text.lstrip().startswith("{"):
             try:
                 data = json.loads(text)
