@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from safekeep.audit.checks import check_audit_settings
 from safekeep.audit.models import ChainLink
 from safekeep.audit.verify import verify_log
 from tests.audit.conftest import (
@@ -133,3 +134,24 @@ def test_no_witness_skips_the_witness_and_says_so(
     failure, _, err = verify_command("--no-witness")
     assert failure == ""
     assert "Warning: Not compared with the witness nor the schedule (--no-witness)." in err
+
+
+def test_a_witness_or_origin_setting_that_cannot_work_stops_start_up(settings: Any) -> None:
+    settings.SAFEKEEP_AUDIT_WITNESS = "dir:relative/path"
+    settings.SAFEKEEP_AUDIT_ORIGIN = "two words"
+    errors = check_audit_settings()
+    assert [(e.id, e.msg) for e in errors] == [
+        (
+            "safekeep.audit.E001",
+            "SAFEKEEP_AUDIT_ORIGIN must be a name without spaces or '+', e.g. "
+            "safekeep.invalid/audit, not 'two words'.",
+        ),
+        (
+            "safekeep.audit.E001",
+            "SAFEKEEP_AUDIT_WITNESS item 1 ('dir:relative/path') must be dir:/ABSOLUTE/PATH, "
+            "syslog:/dev/log, syslog:HOST:PORT, email:ADDRESS, or the single word none.",
+        ),
+    ]
+    settings.SAFEKEEP_AUDIT_WITNESS = "syslog:siem.council.example"
+    del settings.SAFEKEEP_AUDIT_ORIGIN
+    assert check_audit_settings() == []

@@ -11,7 +11,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from safekeep.audit import receivers
+        from safekeep.audit import checks, receivers  # noqa: F401  (checks: the system check)
         from safekeep.audit.sequencer import after_commit
         from safekeep.audit.writing import entries_committed
 

@@ -218,9 +218,8 @@ class Failure:
 
 @dataclass(slots=True)
 class Delivery:
-    """What one publication did: the sinks reached and each failure."""
+    """What one publication did: each witness it failed to reach, and why."""
 
-    reached: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
 
@@ -257,6 +256,4 @@ def publish(copy: Copy, *, earlier: Earlier = lambda first, last: ()) -> Deliver
                 failure = Failure(each.number, sink.spec, str(exc) or type(exc).__name__)
                 logger.error("audit witness: %s", failure)
                 delivery.failures.append(failure)
-            else:
-                delivery.reached.append(f"checkpoint {each.number} to {sink.spec}")
     return delivery
