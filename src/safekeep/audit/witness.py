@@ -29,7 +29,6 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -55,14 +54,6 @@ class Copy:
     number: int
     tree_size: int
     note: str
-
-
-class Sink(Protocol):
-    spec: str  # as configured, for messages
-
-    def deliver(self, copy: Copy) -> None:
-        """Hand the checkpoint over; raise on failure."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +156,12 @@ class EmailSink:
         )
 
 
+Sink = DirectorySink | SyslogSink | EmailSink  # each has `spec` and `deliver(copy)`
+
+
 @dataclass(frozen=True, slots=True)
 class Configuration:
-    sinks: tuple[DirectorySink | SyslogSink | EmailSink, ...]
+    sinks: tuple[Sink, ...]
     default: bool  # SAFEKEEP_AUDIT_WITNESS unset: the directory inside the data directory
 
     @property
@@ -186,7 +180,7 @@ def configuration() -> Configuration:
     return Configuration(tuple(_sink(item, n) for n, item in enumerate(items, 1)), False)
 
 
-def _sink(item: str, position: int) -> DirectorySink | SyslogSink | EmailSink:
+def _sink(item: str, position: int) -> Sink:
     kind, _, rest = item.partition(":")
     where = f"SAFEKEEP_AUDIT_WITNESS item {position} ({item!r})"
     if kind == "dir" and rest.startswith("/"):
