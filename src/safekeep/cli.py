@@ -76,7 +76,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     (
         "Information governance",
         "audit",
-        "audit verify | checkpoint | prove N | sequence",
+        "audit verify | checkpoint | public-key | prove N | sequence",
         "check the tamper-evident audit log",
     ),
     ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),

@@ -12,7 +12,7 @@ class AuditConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from safekeep.audit import receivers, roles
+        from safekeep.audit import checks, receivers, roles  # noqa: F401  (checks: the system check)
         from safekeep.audit.maintenance import refuse_taking_audit_back
         from safekeep.audit.sequencer import after_commit
         from safekeep.audit.writing import entries_committed
