@@ -103,7 +103,9 @@ def break_glass_until(until: dt.datetime) -> str:
 
 
 def minutes(moment: dt.datetime) -> str:
-    return moment.isoformat(" ", "minutes")
+    """ "23 November 2026 13:00 GMT": the moment as given (the facts give the council's time
+    zone), named by its zone, never a bare "+00:00"."""
+    return f"{moment:%-d %B %Y %H:%M} {moment.tzname()}"
 
 
 # --- break-glass ----------------------------------------------------------------------------
