@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 480, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 36  # room for the axes' labels
+LEFT, RIGHT, TOP, BOTTOM = 56, 8, 12, 36  # room for the axes' labels
 MAX_AXIS_LABELS = 8
 
 
