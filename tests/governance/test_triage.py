@@ -114,8 +114,9 @@ def test_only_information_governance_triages_and_never_about_themselves() -> Non
     alert = restricted_refusal(ig)  # the IG officer themself looked at a restricted case
     with pytest.raises(AccessRefused, match="only information governance can acknowledge"):
         triage_access(practitioner, alert)
-    with pytest.raises(AccessRefused, match="an alert about what you did is for another"):
+    with pytest.raises(AccessRefused, match="an alert about what you did is for another") as own:
         triage_access(ig, alert)
+    assert own.value.title == "You cannot acknowledge or dismiss this alert"
     left = make_staff(roles=("ig_officer",), end_date=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(AccessRefused):
         triage_access(left, alert)

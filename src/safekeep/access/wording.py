@@ -193,6 +193,7 @@ _TITLES: Final[dict[str, str]] = {
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
     Duty.CHANGE_STAFF: "You cannot make this change",
     Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
+    Duty.TRIAGE_ALERT: "You cannot acknowledge or dismiss this alert",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",
