@@ -153,6 +153,7 @@ def test_ig_officer_triages_an_alert_and_finds_a_person(page, tmp_path: Path) ->
 
     page.get_by_role("link", name="Who has accessed Amy O'Neill's records").click()
     report = page.inner_text("main")
+    assert "About Amy O'Neill, born 9 April 2015." in report
     assert "Nina Osei" in report and "Tried to open the case" in report
     assert "+00:00" not in report and ("GMT" in report or "BST" in report)
     assert case.case_id in report

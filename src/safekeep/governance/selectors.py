@@ -206,3 +206,9 @@ def subject_search(text: str) -> SubjectSearch:
             for s in sorted(subjects, key=lambda s: s.subject_id)
         ],
     )
+
+
+def subject_named(subject_id: str) -> Person | None:
+    """The subject's name and date of birth, for the report about them (None: no such id)."""
+    subject = Subject.objects.filter(subject_id=subject_id).first()
+    return subject_person(subject) if subject else None

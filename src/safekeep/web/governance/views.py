@@ -121,11 +121,13 @@ def _report(
     intro: str,
 ) -> HttpResponse:
     entries: QuerySet[AuditEntry] | None = None
+    about = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
         chain.chain_pending()  # the report shows sequence numbers: nothing left waiting
         if name == "subject":
             entries = selectors.subject_access(subject_id=data["subject_id"])
+            about = governance.subject_named(data["subject_id"])
         elif name == "staff":
             entries = selectors.staff_activity(
                 staff_id=data["staff_id"], date_from=data["date_from"], date_to=data["date_to"]
@@ -151,6 +153,7 @@ def _report(
         {
             "page_title": title,
             "name": name,
+            "about": about,
             "intro": intro,
             "form": form if request.GET else form.__class__(),
             "submitted": bool(request.GET),
