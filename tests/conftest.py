@@ -52,7 +52,16 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
+    """A browser tab on the live server, with the stylesheets it serves.
+
+    The live server answers /assets/ from the static finders, which know files by their
+    own names, not by the hashed names of the manifest storage: pages name them plainly
+    here, or every browser test (and axe's colour checks) would run without any CSS."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     context = browser.new_context(base_url=live_server.url)
     opened = context.new_page()
     yield opened

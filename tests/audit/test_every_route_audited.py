@@ -32,7 +32,7 @@ from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
 from safekeep.audit.models import AuditEntry
-from safekeep.audit.writing import Origin
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
 from safekeep.organisation.models import StaffChange
@@ -378,6 +378,23 @@ def _glass_review(world: World, client: Client) -> Call:
     signed_in(client, world, "ig")
     return Call(
         client, "POST", "/cases/break-glass-reviews/", {"glass": glass.pk, "outcome": "justified"}
+    )
+
+
+def _alert_triage(world: World, client: Client) -> Call:
+    failure = audit_event(
+        origin=ORIGIN,
+        action="crypto.integrity_failure",
+        decision="failed",
+        object_type="entry",
+        object_id="1",
+    )
+    signed_in(client, world, "ig")
+    return Call(
+        client,
+        "POST",
+        "/audit/alerts/",
+        {"rule": "integrity", "key": str(failure.pk), "state": "acknowledged", "note": ""},
     )
 
 
@@ -1074,6 +1091,29 @@ ROWS: list[Row] = [
         get("ig", fixed("/audit/")),
         200,
         one("audit.dashboard", ALLOWED),
+    ),
+    Row("audit:alert-triage", "acknowledge", _alert_triage, 302, one("alert.acknowledge", DONE)),
+    Row(
+        "audit:alert-triage",
+        "practitioner refused by role",
+        post("worker", fixed("/audit/alerts/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "audit:alert-triage",
+        "nothing chosen: the dashboard again",
+        post("ig", fixed("/audit/alerts/"), lambda w: {"rule": "integrity", "key": "0"}),
+        400,
+        one("audit.dashboard", ALLOWED),
+    ),
+    Row("audit:people", "form", get("ig", fixed("/audit/people/")), 200, NOTHING),
+    Row(
+        "audit:people",
+        "search",
+        get("ig", fixed("/audit/people/"), {"q": "C000001"}),
+        200,
+        one("audit.subject_search", ALLOWED),
     ),
     Row("audit:subject-report", "form", get("ig", fixed("/audit/subject/")), 200, NOTHING),
     Row(

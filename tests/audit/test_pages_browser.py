@@ -30,10 +30,10 @@ def test_ig_dashboard_and_reports_are_usable_and_accessible(page) -> None:
     page.goto("/audit/")
     main = page.inner_text("main")
     assert "1 alert needs review." in main
-    assert f"{nosy.staff_id}: refused access to case {case.case_id}" in main
+    assert f"{nosy.full_name} (Practitioner, {nosy.team.name}): refused access to case " in main
     assert_accessible(page)
 
-    page.get_by_role("link", name="Refusals").click()
+    page.get_by_role("link", name="Refusals", exact=True).click()
     page.get_by_label("From (YYYY-MM-DD)").fill("2026-13-01")
     page.get_by_role("button", name="Show entries").click()
     summary = page.locator(".govuk-error-summary").inner_text()
@@ -45,10 +45,10 @@ def test_ig_dashboard_and_reports_are_usable_and_accessible(page) -> None:
     page.get_by_label("From (YYYY-MM-DD)").fill(today)
     page.get_by_label("To (YYYY-MM-DD)").fill(today)
     page.get_by_role("button", name="Show entries").click()
-    assert "restricted subject: only allocated workers" in page.inner_text("main")
+    assert "Restricted subject: only allocated workers" in page.inner_text("main")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Back to audit").click()
+    page.get_by_role("link", name="Back to information governance").click()
     page.get_by_role("link", name="Who has accessed a subject's records").click()
     page.get_by_label("Subject ID").fill(case.subject.subject_id)
     page.get_by_role("button", name="Show entries").click()

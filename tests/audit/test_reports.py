@@ -49,7 +49,7 @@ def test_who_accessed_a_subject(ig: Client) -> None:
     response = ig.get(reverse("audit:subject-report"), {"subject_id": "P1"})
     html = response.content.decode()
     assert "S00001" in html and "S00002" in html and "S00003" not in html
-    assert "not allocated to this case" in html
+    assert "Not allocated to this case" in html
     assert "2 entries" in html
     recorded = AuditEntry.objects.get(action="audit.report_subject")
     assert recorded.reasons == ["subject_id=P1"]
@@ -92,7 +92,7 @@ def test_refusals_only(ig: Client) -> None:
     html = ig.get(
         reverse("audit:refusals-report"), {"date_from": today, "date_to": today}
     ).content.decode()
-    assert "device is not encrypted" in html and "case C1" not in html
+    assert "Device is not encrypted" in html and "case C1" not in html
 
 
 def test_report_form_errors_use_the_govuk_pattern(ig: Client) -> None:

@@ -342,7 +342,12 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     ),
     "devices:task-policy-edit": (Visit("ig", fixed("/devices/task-policy/personal/tablet/")),),
     # audit (IG)
-    "audit:dashboard": (Visit("ig", fixed("/audit/")),),
+    "audit:dashboard": (Visit("ig", fixed("/audit/"), phone=True),),
+    "audit:alert-triage": NotAPage("POST only", "ig", fixed("/audit/alerts/")),
+    "audit:people": (
+        Visit("ig", fixed("/audit/people/")),
+        Visit("ig", lambda w: f"/audit/people/?q={w.case.case_id}", phone=True),
+    ),
     "audit:subject-report": (
         Visit("ig", fixed("/audit/subject/")),
         Visit("ig", lambda w: f"/audit/subject/?subject_id={w.case.subject.subject_id}"),

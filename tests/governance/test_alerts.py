@@ -29,6 +29,11 @@ def open_case(actor: str, case: Any, decision: str = "allowed") -> None:
     )
 
 
+def named(staff: Any) -> str:
+    """How an alert names a practitioner: name and role, not the staff id."""
+    return f"{staff.full_name} (Practitioner, {staff.team.name})"
+
+
 def test_many_cases_outside_caseload_in_a_day(settings: Any) -> None:
     settings.SAFEKEEP_ALERT_OUTSIDE_CASELOAD_PER_DAY = 3
     staff = make_staff()
@@ -42,7 +47,7 @@ def test_many_cases_outside_caseload_in_a_day(settings: Any) -> None:
     open_case(staff.staff_id, extra)  # the same case twice counts once
     found = alerts.outside_caseload(timezone.now()).alerts
     assert len(found) == 1
-    assert found[0].title.startswith(f"{staff.staff_id} opened 4 cases outside their caseload on ")
+    assert found[0].title.startswith(f"{named(staff)} opened 4 cases outside their caseload on ")
     settings.SAFEKEEP_ALERT_OUTSIDE_CASELOAD_PER_DAY = 4
     assert alerts.outside_caseload(timezone.now()).alerts == []
 
@@ -56,7 +61,7 @@ def test_restricted_subject_accessed_by_someone_not_allocated() -> None:
     open_case(other.staff_id, case, decision="refused")
     found = alerts.restricted_access(timezone.now()).alerts
     assert [a.title for a in found] == [
-        f"{other.staff_id}: refused access to case {case.case_id} (restricted subject "
+        f"{named(other)}: refused access to case {case.case_id} (restricted subject "
         f"{case.subject.subject_id})"
     ]
 
@@ -82,7 +87,7 @@ def test_break_glass_more_than_n_times_a_week(settings: Any) -> None:
         expires_at=now + dt.timedelta(hours=4),
     )
     assert [a.title for a in alerts.break_glass_use(now).alerts] == [
-        f"{staff.staff_id} used break-glass 3 times in 7 days"
+        f"{named(staff)} used break-glass 3 times in 7 days"
     ]
 
 
@@ -94,7 +99,7 @@ def test_access_by_someone_whose_end_date_is_near(settings: Any) -> None:
     open_case(leaving.staff_id, case)
     open_case(later.staff_id, case)
     found = alerts.leaver_access(timezone.now()).alerts
-    assert len(found) == 1 and found[0].title.startswith(f"{leaving.staff_id} (leaving ")
+    assert len(found) == 1 and found[0].title.startswith(f"{named(leaving)}, leaving ")
     assert found[0].detail == f"Cases: {case.case_id}"
     settings.SAFEKEEP_ALERT_LEAVER_DAYS = 15
     assert len(alerts.leaver_access(timezone.now()).alerts) == 2

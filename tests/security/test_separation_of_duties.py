@@ -127,7 +127,8 @@ def test_a_second_person_must_approve_a_new_team_manager_and_ig_is_told(council:
     assert asked.actor_staff_id == council["admin"].staff_id
     alerts = privileges_given(AuditEntry.objects.latest("id").occurred_at).alerts
     assert [a.title.split(" at ")[0] for a in alerts] == [
-        f"{worker.staff_id}: a second person approved new access rights"
+        f"{worker.full_name} (Practitioner and team manager, {worker.team.name}): "
+        "a second person approved new access rights"
     ]
 
 

@@ -130,5 +130,5 @@ def test_a_person_refused_many_times_is_slowed_down_and_ig_told(
     assert AuditEntry.objects.filter(action="access.slowed").count() == 1
     alerts = repeated_refusals(AuditEntry.objects.latest("id").occurred_at).alerts
     assert [a.title.split(" at ")[0] for a in alerts] == [
-        f"{scanner.staff_id} was slowed down after repeated refusals"
+        f"{scanner.full_name} (Practitioner, Far Away) was slowed down after repeated refusals"
     ]

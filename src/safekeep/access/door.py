@@ -369,6 +369,23 @@ def staff_change_decision_access(
     return _duty(staff, actor, context, origin, Duty.DECIDE_STAFF_CHANGE, decision, change, None)
 
 
+def alert_triage_access(
+    *,
+    staff: StaffMember,
+    alert: Model,
+    about: StaffMember | None,
+    context: Context,
+    origin: Origin,
+) -> DutyAccess:
+    """May `staff` acknowledge or dismiss this anomaly alert (`about`: whom it concerns)?
+
+    `alert` names it in a refusal's entry (governance's triage record, `audit_key`)."""
+    facts = duties.AlertFacts(about_staff_pk=about.pk if about else None)
+    actor = _actor(staff, context)
+    decision = duties.may_triage_alert(actor, facts, context.today)
+    return _duty(staff, actor, context, origin, Duty.TRIAGE_ALERT, decision, alert, None)
+
+
 def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     """What waits for this person's decision: requests for access, referrals to their team,
     or uses of break-glass to review. Only what the door would let them decide."""

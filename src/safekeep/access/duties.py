@@ -50,6 +50,13 @@ class BreakGlassUseFacts:
     user_pk: int
 
 
+@dataclass(frozen=True, slots=True)
+class AlertFacts:
+    """An anomaly alert to acknowledge or dismiss: whom it is about, if anyone."""
+
+    about_staff_pk: int | None
+
+
 def is_active(actor: ActorFacts, today: dt.date) -> bool:
     """Working for the council today: started, not left, account not disabled."""
     started = actor.start_date is None or actor.start_date <= today
@@ -135,6 +142,15 @@ def may_review_break_glass(actor: ActorFacts, use: BreakGlassUseFacts, today: dt
         return refuse(wording.ONLY_IG_REVIEWS)
     if use.user_pk == actor.staff_pk:
         return refuse(wording.OWN_BREAK_GLASS)
+    return allow(wording.INFORMATION_GOVERNANCE)
+
+
+def may_triage_alert(actor: ActorFacts, alert: AlertFacts, today: dt.date) -> Decision:
+    """Information governance, and not for an alert about themselves (someone else judges it)."""
+    if not is_ig_officer(actor, today):
+        return refuse(wording.ONLY_IG_TRIAGES)
+    if alert.about_staff_pk == actor.staff_pk:
+        return refuse(wording.OWN_ALERT)
     return allow(wording.INFORMATION_GOVERNANCE)
 
 

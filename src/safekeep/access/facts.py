@@ -209,8 +209,9 @@ def _as_date(value: Any) -> dt.date:
 
 
 def _as_datetime(value: Any) -> dt.datetime:
-    """UNION columns come back untyped on SQLite; normalise to an aware datetime."""
+    """UNION columns come back untyped on SQLite; normalise to an aware datetime in the
+    council's time zone (the reasons people read name times as the council keeps them)."""
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, dt.UTC)
-    return moment
+    return timezone.localtime(moment)

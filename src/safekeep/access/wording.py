@@ -103,7 +103,9 @@ def break_glass_until(until: dt.datetime) -> str:
 
 
 def minutes(moment: dt.datetime) -> str:
-    return moment.isoformat(" ", "minutes")
+    """ "23 November 2026 13:00 GMT": the moment as given (the facts give the council's time
+    zone), named by its zone, never a bare "+00:00"."""
+    return f"{moment:%-d %B %Y %H:%M} {moment.tzname()}"
 
 
 # --- break-glass ----------------------------------------------------------------------------
@@ -145,6 +147,8 @@ ONLY_RECEIVING_MANAGER: Final = "only the manager of the receiving team can deci
 ONLY_MANAGERS_CLOSE: Final = "only the managers of the two teams can close this referral"
 ONLY_IG_REVIEWS: Final = "only information governance can review break-glass use"
 OWN_BREAK_GLASS: Final = "you cannot review your own use of break-glass"
+ONLY_IG_TRIAGES: Final = "only information governance can acknowledge or dismiss an alert"
+OWN_ALERT: Final = "an alert about what you did is for another information governance officer"
 NOT_ACTIVE: Final = "you are not working for the council today"
 SYSTEM_ADMINISTRATOR: Final = "system administrator"
 ONLY_ADMIN_CHANGES_STAFF: Final = "only a system administrator can change the staff directory"
@@ -189,6 +193,7 @@ _TITLES: Final[dict[str, str]] = {
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
     Duty.CHANGE_STAFF: "You cannot make this change",
     Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
+    Duty.TRIAGE_ALERT: "You cannot acknowledge or dismiss this alert",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",

@@ -2,6 +2,9 @@
 
 They read the audit log (and, for facts the log does not hold, staff, allocations,
 subjects and break-glass records) and say who did what, never what the records contain.
+Each alert has a key derived from the facts it is about (an audit entry, a person and a
+day), so the same facts raise the same alert and IG's triage (`governance.services`)
+stays with it; new facts raise a new one.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.governance import conf
+from safekeep.governance.people import named, people
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Allocation, BreakGlass, Subject
 
@@ -24,8 +29,10 @@ SIGN_IN_ACTION = "auth.sign_in"
 @dataclass(frozen=True, slots=True)
 class Alert:
     rule: str
+    key: str  # with `rule`, names this alert (see the module's docstring)
     title: str
     detail: str
+    staff_id: str = ""  # whom it is about, if anyone: they may not triage it
 
 
 @dataclass(slots=True)
@@ -36,11 +43,18 @@ class RuleResult:
     alerts: list[Alert] = field(default_factory=list)
 
 
-def _case_access(
-    since: dt.datetime, now: dt.datetime
-) -> list[tuple[str, str, str, dt.datetime, str]]:
-    """(actor, case id, subject id, when, decision) for every case decision in the window."""
-    return list(
+class CaseDecision(NamedTuple):
+    entry_id: int
+    actor: str
+    case_id: str
+    subject_id: str
+    when: dt.datetime
+    decision: str
+
+
+def _case_access(since: dt.datetime, now: dt.datetime) -> list[CaseDecision]:
+    """Every case decision in the window, oldest first."""
+    rows = (
         AuditEntry.objects.filter(
             object_type="case",
             action__startswith="case.",
@@ -48,8 +62,10 @@ def _case_access(
             occurred_at__lte=now,
         )
         .exclude(actor_staff_id="")
-        .values_list("actor_staff_id", "object_id", "subject_id", "occurred_at", "decision")
+        .order_by("occurred_at", "id")
+        .values_list("id", "actor_staff_id", "object_id", "subject_id", "occurred_at", "decision")
     )
+    return [CaseDecision(*row) for row in rows]
 
 
 def _allocations(
@@ -76,6 +92,11 @@ def _allocated(
     )
 
 
+def _when(moment: dt.datetime) -> str:
+    """A moment in the council's time zone, as the pages write it."""
+    return f"{timezone.localtime(moment):%-d %B %Y %H:%M %Z}"
+
+
 def outside_caseload(now: dt.datetime) -> RuleResult:
     limit = conf.setting("SAFEKEEP_ALERT_OUTSIDE_CASELOAD_PER_DAY")
     result = RuleResult(
@@ -84,22 +105,29 @@ def outside_caseload(now: dt.datetime) -> RuleResult:
         f"more than {limit} distinct cases in a day",
     )
     since = now - dt.timedelta(days=conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS"))
-    rows = [r for r in _case_access(since, now) if r[4] == AuditEntry.Decision.ALLOWED]
-    allocations = _allocations({r[0] for r in rows})
+    rows = [r for r in _case_access(since, now) if r.decision == AuditEntry.Decision.ALLOWED]
+    allocations = _allocations({r.actor for r in rows})
     opened: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
-    for actor, case_id, _, when, _ in rows:
-        day = timezone.localdate(when)
-        if not _allocated(allocations, actor, case_id, day):
-            opened[(actor, day)].add(case_id)
-    for (actor, day), cases in sorted(opened.items(), key=lambda item: (item[0][1], item[0][0])):
-        if len(cases) > limit:
-            result.alerts.append(
-                Alert(
-                    result.rule,
-                    f"{actor} opened {len(cases)} cases outside their caseload on {day:%-d %B %Y}",
-                    "Cases: " + ", ".join(sorted(cases)),
-                )
+    for row in rows:
+        day = timezone.localdate(row.when)
+        if not _allocated(allocations, row.actor, row.case_id, day):
+            opened[(row.actor, day)].add(row.case_id)
+    over = sorted(
+        ((actor, day, cases) for (actor, day), cases in opened.items() if len(cases) > limit),
+        key=lambda item: (item[1], item[0]),
+    )
+    labels = people(actor for actor, _, _ in over)
+    for actor, day, cases in over:
+        result.alerts.append(
+            Alert(
+                result.rule,
+                f"{actor}/{day.isoformat()}",
+                f"{named(labels, actor)} opened {len(cases)} cases outside their caseload "
+                f"on {day:%-d %B %Y}",
+                "Cases: " + ", ".join(sorted(cases)),
+                staff_id=actor,
             )
+        )
     return result
 
 
@@ -112,20 +140,23 @@ def restricted_access(now: dt.datetime) -> RuleResult:
     since = now - dt.timedelta(days=conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS"))
     rows = _case_access(since, now)
     restricted = set(
-        Subject.objects.filter(restricted=True, subject_id__in={r[2] for r in rows}).values_list(
-            "subject_id", flat=True
-        )
+        Subject.objects.filter(
+            restricted=True, subject_id__in={r.subject_id for r in rows}
+        ).values_list("subject_id", flat=True)
     )
-    rows = [r for r in rows if r[2] in restricted]
-    allocations = _allocations({r[0] for r in rows})
-    for actor, case_id, subject_id, when, decision in sorted(rows, key=lambda r: r[3]):
-        if not _allocated(allocations, actor, case_id, timezone.localdate(when)):
+    rows = [r for r in rows if r.subject_id in restricted]
+    allocations = _allocations({r.actor for r in rows})
+    labels = people(r.actor for r in rows)
+    for row in rows:
+        if not _allocated(allocations, row.actor, row.case_id, timezone.localdate(row.when)):
             result.alerts.append(
                 Alert(
                     result.rule,
-                    f"{actor}: {decision} access to case {case_id} (restricted subject "
-                    f"{subject_id})",
-                    f"At {timezone.localtime(when):%-d %B %Y %H:%M}. They are not allocated.",
+                    str(row.entry_id),
+                    f"{named(labels, row.actor)}: {row.decision} access to case {row.case_id} "
+                    f"(restricted subject {row.subject_id})",
+                    f"At {_when(row.when)}. They are not allocated.",
+                    staff_id=row.actor,
                 )
             )
     return result
@@ -138,16 +169,25 @@ def break_glass_use(now: dt.datetime) -> RuleResult:
         "Break-glass used often",
         f"more than {limit} times in 7 days",
     )
-    counts = Counter(
-        BreakGlass.objects.filter(
-            started_at__gt=now - dt.timedelta(days=7), started_at__lte=now
-        ).values_list("staff__staff_id", flat=True)
-    )
-    for staff_id, count in sorted(counts.items()):
-        if count > limit:
-            result.alerts.append(
-                Alert(result.rule, f"{staff_id} used break-glass {count} times in 7 days", "")
+    uses = BreakGlass.objects.filter(
+        started_at__gt=now - dt.timedelta(days=7), started_at__lte=now
+    ).values_list("staff__staff_id", "pk")
+    counts = Counter(staff_id for staff_id, _ in uses)
+    latest: dict[str, int] = {}
+    for staff_id, pk in uses:
+        latest[staff_id] = max(pk, latest.get(staff_id, 0))
+    often = sorted(staff_id for staff_id, count in counts.items() if count > limit)
+    labels = people(often)
+    for staff_id in often:
+        result.alerts.append(
+            Alert(
+                result.rule,
+                f"{staff_id}/{latest[staff_id]}",  # a further use is a new alert
+                f"{named(labels, staff_id)} used break-glass {counts[staff_id]} times in 7 days",
+                "",
+                staff_id=staff_id,
             )
+        )
     return result
 
 
@@ -159,23 +199,29 @@ def leaver_access(now: dt.datetime) -> RuleResult:
         f"end date within {days} days of the access",
     )
     since = now - dt.timedelta(days=conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS"))
-    rows = [r for r in _case_access(since, now) if r[4] == AuditEntry.Decision.ALLOWED]
-    ends = dict(
-        StaffMember.objects.filter(
-            staff_id__in={r[0] for r in rows}, end_date__isnull=False
+    rows = [r for r in _case_access(since, now) if r.decision == AuditEntry.Decision.ALLOWED]
+    ends = {
+        staff_id: end
+        for staff_id, end in StaffMember.objects.filter(
+            staff_id__in={r.actor for r in rows}, end_date__isnull=False
         ).values_list("staff_id", "end_date")
-    )
+        if end is not None
+    }
     seen: dict[str, set[str]] = defaultdict(set)
-    for actor, case_id, _, when, _ in rows:
-        end = ends.get(actor)
-        if end is not None and 0 <= (end - timezone.localdate(when)).days <= days:
-            seen[actor].add(case_id)
+    for row in rows:
+        end = ends.get(row.actor)
+        if end is not None and 0 <= (end - timezone.localdate(row.when)).days <= days:
+            seen[row.actor].add(row.case_id)
+    labels = people(seen)
     for actor, cases in sorted(seen.items()):
         result.alerts.append(
             Alert(
                 result.rule,
-                f"{actor} (leaving {ends[actor]:%-d %B %Y}) opened {len(cases)} case(s)",
+                f"{actor}/{ends[actor].isoformat()}",
+                f"{named(labels, actor)}, leaving {ends[actor]:%-d %B %Y}, opened "
+                f"{len(cases)} case{'s' if len(cases) != 1 else ''}",
                 "Cases: " + ", ".join(sorted(cases)),
+                staff_id=actor,
             )
         )
     return result
@@ -195,13 +241,16 @@ def sign_in_failures(now: dt.datetime) -> RuleResult:
             decision=AuditEntry.Decision.REFUSED,
             occurred_at__gt=now - dt.timedelta(minutes=minutes),
             occurred_at__lte=now,
-        ).values_list("source_address", flat=True)
+        )
+        .order_by("id")
+        .values_list("id", "source_address")
     )
     if len(failures) >= limit:
-        top = Counter(failures).most_common(3)
+        top = Counter(address for _, address in failures).most_common(3)
         result.alerts.append(
             Alert(
                 result.rule,
+                str(failures[0][0]),  # the spike, named by its earliest failure in the window
                 f"{len(failures)} failed sign-ins in the last {minutes} minutes",
                 "Most from: " + ", ".join(f"{addr or 'unknown'} ({n})" for addr, n in top),
             )
@@ -219,7 +268,7 @@ def integrity_failures(now: dt.datetime) -> RuleResult:
         rule="integrity",
         name="Encrypted data failed its integrity check",
         action=INTEGRITY_ACTION,
-        title=lambda e: f"{e.object_type} {e.object_id}: integrity check failed",
+        title=lambda e, _: f"{e.object_type} {e.object_id}: integrity check failed",
     )
 
 
@@ -234,7 +283,8 @@ def repeated_refusals(now: dt.datetime) -> RuleResult:
         rule="repeated_refusals",
         name="Many refused case requests in a short while",
         action=SLOWED_ACTION,
-        title=lambda e: f"{e.object_id} was slowed down after repeated refusals",
+        title=lambda e, who: f"{who} was slowed down after repeated refusals",
+        about_staff=True,
     )
 
 
@@ -249,7 +299,8 @@ def privileges_given(now: dt.datetime) -> RuleResult:
         rule="privileges_given",
         name="Access rights given to staff",
         action=PRIVILEGE_ACTION,
-        title=lambda e: f"{e.object_id}: a second person approved new access rights",
+        title=lambda e, who: f"{who}: a second person approved new access rights",
+        about_staff=True,
     )
 
 
@@ -259,19 +310,34 @@ def _each_recorded(
     rule: str,
     name: str,
     action: str,
-    title: Callable[[AuditEntry], str],
+    title: Callable[[AuditEntry, str], str],
+    about_staff: bool = False,
 ) -> RuleResult:
-    """One alert for each `action` entry in the lookback window, newest first (at most 50)."""
+    """One alert for each `action` entry in the lookback window, newest first (at most 50).
+
+    With `about_staff`, the entry's object is a member of staff: named, and the alert is
+    about them."""
     days = conf.setting("SAFEKEEP_ALERT_LOOKBACK_DAYS")
     result = RuleResult(rule, name, f"any in the last {days} days")
-    entries = AuditEntry.objects.filter(
-        action=action,
-        occurred_at__gt=now - dt.timedelta(days=days),
-        occurred_at__lte=now,
-    ).order_by("-occurred_at")
-    for entry in entries[:50]:
-        when = f"{timezone.localtime(entry.occurred_at):%-d %B %Y %H:%M}"
-        result.alerts.append(Alert(rule, f"{title(entry)} at {when}", "; ".join(entry.reasons)))
+    entries = list(
+        AuditEntry.objects.filter(
+            action=action,
+            occurred_at__gt=now - dt.timedelta(days=days),
+            occurred_at__lte=now,
+        ).order_by("-occurred_at", "-id")[:50]
+    )
+    labels = people(e.object_id for e in entries) if about_staff else {}
+    for entry in entries:
+        about = entry.object_id if about_staff else ""
+        result.alerts.append(
+            Alert(
+                rule,
+                str(entry.pk),
+                f"{title(entry, named(labels, about))} at {_when(entry.occurred_at)}",
+                "; ".join(entry.reasons),
+                staff_id=about,
+            )
+        )
     return result
 
 
@@ -290,3 +356,11 @@ RULES = (
 def evaluate_all(now: dt.datetime | None = None) -> list[RuleResult]:
     moment = now or timezone.now()
     return [rule(moment) for rule in RULES]
+
+
+def find(rule: str, key: str, now: dt.datetime) -> Alert | None:
+    """The alert the rule raises now under this key, or None (no such rule, or not raised)."""
+    for result in evaluate_all(now):
+        if result.rule == rule:
+            return next((alert for alert in result.alerts if alert.key == key), None)
+    return None

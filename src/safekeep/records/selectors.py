@@ -174,21 +174,27 @@ def parse_date_of_birth(text: str) -> dt.date | None:
         return None
 
 
-def subject_match(search: str) -> Q:
+def subject_match(search: str, *, prefix: str = "subject__") -> Q:
     """Exact match through the blind indexes: a date of birth, a family name (one word), or
-    a full name (two or more words). Case, accents' composition and spacing are normalised."""
+    a full name (two or more words). Case, accents' composition and spacing are normalised.
+    `prefix` leads from the rows searched to the subject ("" to search subjects)."""
+    return subject_match_kind(search, prefix=prefix)[1]
+
+
+def subject_match_kind(search: str, *, prefix: str = "subject__") -> tuple[str, Q]:
+    """`subject_match`, and what the search was taken as: "date of birth" or "name"."""
     born = parse_date_of_birth(search)
     words = search.split()
     if born is not None:
-        index, lookup = blind_index.date_of_birth_index(born), "subject__date_of_birth_index"
+        kind, index, field = "date of birth", blind_index.date_of_birth_index(born), "date_of_birth"
     elif len(words) == 1:
-        index, lookup = blind_index.family_name_index(words[0]), "subject__family_name_index"
+        kind, index, field = "name", blind_index.family_name_index(words[0]), "family_name"
     else:
         index = blind_index.full_name_index(" ".join(words[:-1]), words[-1] if words else "")
-        lookup = "subject__name_index"
+        kind, field = "name", "name"
     if not index:
-        return Q(pk__in=[])
-    return Q(**{lookup: index})
+        return kind, Q(pk__in=[])
+    return kind, Q(**{f"{prefix}{field}_index": index})
 
 
 def caseload(visible: QuerySet[Case], *, search: str = "") -> QuerySet[Case]:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused, CaseAccess
+from safekeep.access.duties import is_ig_officer
 from safekeep.access.vocabulary import Action, Basis
 from safekeep.organisation.roles import RoleName
 from safekeep.records import forms as record_forms
@@ -82,5 +83,6 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             "grants": selectors.case_grants(case=case),
             "referrals": selectors.case_referrals(case=case),
             "break_glass": access.decision.basis == Basis.BREAK_GLASS,
+            "for_ig": is_ig_officer(access.actor, access.context.today),
         },
     )

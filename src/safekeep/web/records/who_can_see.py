@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safekeep.access.door import CaseAccess
+from safekeep.access.duties import is_ig_officer
 from safekeep.access.selectors import who_can_see
 from safekeep.access.vocabulary import Duty
 from safekeep.web.records.opening import case_page
@@ -21,5 +22,6 @@ def who_can_see_case(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             "page_title": f"Who can see case {case.case_id}",
             "case": case,
             "viewers": who_can_see(case, now=access.context.now),
+            "for_ig": is_ig_officer(access.actor, access.context.today),
         },
     )

@@ -1,0 +1,143 @@
+"""The audit log's actions in plain words, for every page that shows the log.
+
+The log stores a short code (`case.view`); IG and the people they answer read "opened the
+case". One table, so the audit search, the subject report and the dashboard say the same
+thing. Each code has what was done ("opened the case") and what was tried, for a refusal
+or a failure ("open the case"). Exports and the API keep the codes: other tools read them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# code: (done, tried)
+ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
+    # case content, decided by the door (case.<action>)
+    "case.view": ("opened the case", "open the case"),
+    "case.edit": ("changed the case", "change the case"),
+    "case.add_entry": ("opened the form to add an entry", "add an entry"),
+    "case.download": ("downloaded a document", "download a document"),
+    "case.print": ("printed from the case", "print from the case"),
+    "case.share_external": ("shared the case outside the council", "share the case outside"),
+    "case.export": ("exported the case", "export the case"),
+    "case.list": ("looked at their caseload", "look at their caseload"),
+    "case.allocate": ("opened the allocation form", "allocate the case"),
+    "case.refer": ("opened the referral form", "refer the case"),
+    "case.who_can_see": ("looked at who can see the case", "see who can see the case"),
+    "case.break_glass": ("used break-glass", "use break-glass"),
+    "case.transfer": ("received the case by transfer", "transfer the case"),
+    # changes to a case
+    "entry.add": ("added an entry", "add an entry"),
+    "entry.edit": ("changed an entry", "change an entry"),
+    "document.upload": ("uploaded a document", "upload a document"),
+    "allocation.create": ("allocated someone to the case", "allocate someone"),
+    "allocation.end": ("ended an allocation", "end an allocation"),
+    "referral.create": ("referred the case to another team", "refer the case"),
+    "referral.accept": ("accepted a referral", "accept a referral"),
+    "referral.decline": ("declined a referral", "decline a referral"),
+    "referral.close": ("closed a referral", "close a referral"),
+    "referral.decide_referral": ("decided a referral", "decide a referral"),
+    "referral.close_referral": ("closed a referral", "close a referral"),
+    "transfer.create": ("asked to transfer the case", "transfer the case"),
+    "transfer.accept": ("accepted a transfer", "accept a transfer"),
+    "transfer.decline": ("declined a transfer", "decline a transfer"),
+    "transfer.close": ("closed a transfer", "close a transfer"),
+    "transfer.decide_referral": ("decided a transfer", "decide a transfer"),
+    "transfer.close_referral": ("closed a transfer", "close a transfer"),
+    "grant.request": ("asked for access to the case", "ask for access"),
+    "grant.approve": ("approved a request for access", "approve a request for access"),
+    "grant.refuse": ("refused a request for access", "refuse a request for access"),
+    "grant.revoke": ("revoked someone's access", "revoke someone's access"),
+    "grant.decide_grant": ("decided a request for access", "decide a request for access"),
+    "break_glass.start": ("used break-glass to open the case", "use break-glass"),
+    "break_glass.justified": ("judged a break-glass use justified", "review a break-glass use"),
+    "break_glass.not_justified": (
+        "judged a break-glass use not justified",
+        "review a break-glass use",
+    ),
+    "breakglass.review_break_glass": ("reviewed a break-glass use", "review a break-glass use"),
+    # signing in and accounts
+    "auth.sign_in": ("signed in", "sign in"),
+    "auth.sign_out": ("signed out", "sign out"),
+    "auth.sign_out_everywhere": ("signed out everywhere", "sign out everywhere"),
+    "auth.session_end": ("was signed out by the session policy", "keep a session"),
+    "auth.throttle": ("was slowed down after failed sign-ins", "sign in"),
+    "auth.api_token": ("used an API token", "use an API token"),
+    "auth.demo_code": ("was shown the demo sign-in code", "see the demo sign-in code"),
+    "account.create": ("created a sign-in account", "create a sign-in account"),
+    "account.enable": ("enabled a sign-in account", "enable a sign-in account"),
+    "account.disable": ("disabled a sign-in account", "disable a sign-in account"),
+    "account.password_set": ("set a password", "set a password"),
+    "account.two_factor_reset": ("reset two-factor sign-in", "reset two-factor sign-in"),
+    "api_token.create": ("created an API token", "create an API token"),
+    "api_token.revoke": ("revoked an API token", "revoke an API token"),
+    "page.open": ("opened a page", "open a page"),
+    "access.slowed": ("was slowed down after repeated refusals", "open cases"),
+    "access.explain": ("asked why someone can or cannot see a case", "explain access"),
+    # staff directory
+    "staff.create": ("added a member of staff", "add a member of staff"),
+    "staff.update": ("changed a staff record", "change a staff record"),
+    "staff.end": ("recorded someone leaving", "record someone leaving"),
+    "staff.change_staff": ("changed a staff record", "change a staff record"),
+    "staff.change_approve": ("approved new access rights", "approve new access rights"),
+    "staff.change_refuse": ("refused new access rights", "refuse new access rights"),
+    "staff_change.decide_staff_change": (
+        "decided a change to access rights",
+        "decide a change to access rights",
+    ),
+    # devices
+    "device.create": ("added a device to the register", "add a device"),
+    "device.update": ("changed a device's details", "change a device"),
+    "device.retire": ("retired a device", "retire a device"),
+    "device.revoke": ("revoked a device's sign-in", "revoke a device"),
+    "device.enrol": ("enrolled a device", "enrol a device"),
+    "device.enrolment_code": ("issued a device enrolment code", "issue an enrolment code"),
+    "device.credential_refused": ("used a device issued to someone else", "use a device"),
+    "device.incident": ("raised a device incident", "raise a device incident"),
+    "device.it_task_done": ("completed an IT task", "complete an IT task"),
+    "device.report_lost": ("reported a device lost", "report a device lost"),
+    "device.report_stolen": ("reported a device stolen", "report a device stolen"),
+    "device.complaint": ("made a device complaint", "make a device complaint"),
+    "device.complaint_update": ("updated a device complaint", "update a device complaint"),
+    "task_policy.change": ("changed the task policy", "change the task policy"),
+    # information governance
+    "audit.dashboard": ("opened the IG dashboard", "open the IG dashboard"),
+    "audit.report_subject": ("ran the subject access report", "run the subject report"),
+    "audit.report_subject_csv": ("downloaded the subject access report", "download it"),
+    "audit.report_staff": ("ran the staff activity report", "run the staff report"),
+    "audit.report_staff_csv": ("downloaded the staff activity report", "download it"),
+    "audit.report_refusals": ("ran the refusals report", "run the refusals report"),
+    "audit.report_refusals_csv": ("downloaded the refusals report", "download it"),
+    "audit.subject_search": ("looked a person up", "look a person up"),
+    "audit.checkpoint": ("signed an audit checkpoint", "sign an audit checkpoint"),
+    "alert.acknowledge": ("acknowledged an alert", "acknowledge an alert"),
+    "alert.dismiss": ("dismissed an alert", "dismiss an alert"),
+    "alert.triage_alert": ("triaged an alert", "triage an alert"),
+    # operations
+    "crypto.integrity_failure": ("met data that failed its integrity check", "read data"),
+    "keys.status": ("checked the encryption keys", "check the encryption keys"),
+    "keys.rotation_started": ("started rotating the encryption key", "rotate the key"),
+    "keys.rotation_resumed": ("resumed rotating the encryption key", "rotate the key"),
+    "keys.rotation_finished": ("finished rotating the encryption key", "rotate the key"),
+    "keys.retire": ("retired an old encryption key", "retire an encryption key"),
+    "backup.create": ("made a backup", "make a backup"),
+    "backup.restored": ("restored a backup", "restore a backup"),
+    "demo.load": ("loaded the demo council", "load the demo council"),
+}
+IMPORT_PREFIX: Final = "import."
+
+
+def action_words(action: str, decision: str) -> str:
+    """What the entry says happened, in words: "opened the case", "tried to open the case".
+
+    An import names its file kind ("imported a staff file"); a code with no words yet is
+    shown as it is rather than hidden.
+    """
+    if action.startswith(IMPORT_PREFIX):
+        kind = action.removeprefix(IMPORT_PREFIX).replace("-", " ").replace("_", " ")
+        done, tried = f"imported a {kind} file", f"import a {kind} file"
+    elif action in ACTION_WORDS:
+        done, tried = ACTION_WORDS[action]
+    else:
+        return action
+    return f"tried to {tried}" if decision in {"refused", "failed"} else done
