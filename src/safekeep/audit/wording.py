@@ -110,6 +110,7 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     "audit.report_refusals_csv": ("downloaded the refusals report", "download it"),
     "audit.subject_search": ("looked a person up", "look a person up"),
     "audit.checkpoint": ("signed an audit checkpoint", "sign an audit checkpoint"),
+    "audit.witness": ("could not hand a checkpoint to a witness", "hand a checkpoint to a witness"),
     "alert.acknowledge": ("acknowledged an alert", "acknowledge an alert"),
     "alert.dismiss": ("dismissed an alert", "dismiss an alert"),
     "alert.triage_alert": ("triaged an alert", "triage an alert"),
