@@ -1,4 +1,4 @@
-"""Migrations devices 0003-0004 and governance 0002: the device incidents devices kept become
+"""Migrations devices 0003-0004 and governance 0002-0003: the device incidents devices kept become
 governance incidents, linked to their IT tasks, which now name their cause; nothing is lost."""
 
 from __future__ import annotations
