@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint bench bench-smoke clean
+.PHONY: install run test lint fuzz-api bench bench-smoke clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -42,6 +42,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict src
 	$(VENV)/bin/mypy tests bench
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -r src -c pyproject.toml --quiet
+
+# Schemathesis against the real server, signed in on an enrolled laptop, for a bounded time
+# (SAFEKEEP_FUZZ_SECONDS, default 75; under three minutes in all): tests/fuzz/run.py.
+fuzz-api: install
+	$(PY) -m tests.fuzz.run
 
 bench: install
 	$(PY) bench/run.py

@@ -26,6 +26,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ("Running the service", "migrate", "migrate", "create or update the database tables"),
     (
         "Running the service",
+        "db_roles",
+        "db-roles [--sql]",
+        "PostgreSQL: grant the service's role its rights",
+    ),
+    (
+        "Running the service",
         "demo",
         "demo [--if-empty] [--seed N]",
         "load the fictional demo council (never live)",
@@ -70,7 +76,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     (
         "Information governance",
         "audit",
-        "audit verify | checkpoint | prove N | sequence",
+        "audit verify | checkpoint | public-key | prove N | sequence",
         "check the tamper-evident audit log",
     ),
     ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),

@@ -100,6 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         private_sqlite_database(Path(DATABASES["default"]["NAME"]))
+# PostgreSQL: the same database as the table owner, for `safekeep migrate` and `db-roles`
+# only; the service itself connects as DATABASE_URL's role (docs/operations.md).
+SAFEKEEP_MIGRATE_DATABASE_URL = os.environ.get("SAFEKEEP_MIGRATE_DATABASE_URL", "")
 # Parallel test runs (and helpers on one machine) each need their own PostgreSQL test database.
 if os.environ.get("SAFEKEEP_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SAFEKEEP_TEST_DB_NAME"]}

@@ -8,7 +8,9 @@ import json
 import pytest
 from django.test import Client
 
-from safekeep.records.services.entries import BODY_MAX
+from safekeep.organisation.models import Classification
+from safekeep.records.models import Entry, Subject
+from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
 from tests import factories
 from tests.api.test_cases_api import auth, world  # noqa: F401 - the fixture
 from tests.web.error_urls import SECRET
@@ -103,3 +105,18 @@ def test_every_operation_declares_its_json_errors(client: Client) -> None:
             for code in ERROR_CODES & declared:
                 content = operation["responses"][code]["content"]["application/json"]
                 assert content["schema"], (method, path, code)
+
+
+def test_the_document_declares_the_choices_the_api_gives_and_takes(client: Client) -> None:
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    def choices(schema: str, field: str) -> set[str]:
+        return set(schemas[schema]["properties"][field]["enum"])
+
+    assert choices("EntryIn", "kind") == {Entry.Kind.NOTE, Entry.Kind.ASSESSMENT}
+    assert choices("EntryOut", "kind") == set(Entry.Kind.values)
+    assert choices("SubjectOut", "kind") == set(Subject.Kind.values)
+    assert choices("CaseOut", "classification") == set(Classification.values)
+    title = schemas["EntryIn"]["properties"]["title"]
+    assert (title["maxLength"], title["pattern"]) == (TITLE_MAX, r"\S")
+    assert schemas["EntryIn"]["properties"]["body"]["maxLength"] == BODY_MAX

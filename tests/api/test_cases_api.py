@@ -133,10 +133,16 @@ def test_add_entry(client, world):
         content_type="application/json",
         **auth(world["tokens"]["worker"]),
     )
-    assert (bad.status_code, bad.json()) == (
-        400,
-        {"detail": "Choose a case note or an assessment", "field": "kind"},
+    assert bad.status_code == 422  # the document declares the two kinds
+    [problem] = bad.json()["detail"]
+    assert problem["loc"] == ["body", "payload", "kind"]
+    blank = client.post(
+        url,
+        {"kind": "note", "title": "   "},
+        content_type="application/json",
+        **auth(world["tokens"]["worker"]),
     )
+    assert blank.status_code == 422  # "not blank", as the document says
     refused = client.post(
         url,
         {"kind": "note", "title": "x"},

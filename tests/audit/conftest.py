@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from safekeep.audit import canonical
 from safekeep.audit.chain import chain_pending, entry_fields
-from safekeep.audit.models import AuditEntry
+from safekeep.audit.models import AuditEntry, Checkpoint
 from safekeep.audit.writing import Origin, audit_event
+
+Capture = Callable[..., AbstractContextManager[Any]]  # django_capture_on_commit_callbacks
 
 TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
 
@@ -59,3 +65,21 @@ def stored_entry_bytes(entry: AuditEntry, sequence: int, previous_hash: str) -> 
 def execute(sql: str, params: list[Any] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
+
+
+def sign(capture: Capture) -> Checkpoint:
+    """`safekeep audit checkpoint`, committed, so the witnesses receive it."""
+    with capture(execute=True):
+        call_command("audit", "checkpoint", stdout=io.StringIO())
+    chain_pending()  # its own entry, as the sequencer chains it after the commit
+    return Checkpoint.objects.latest("id")
+
+
+def verify_command(*args: str) -> tuple[str, str, str]:
+    """`safekeep audit verify`: (the failure, or "" when it passes; stdout; stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit", "verify", "--no-progress", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return str(exc), out.getvalue(), err.getvalue()
+    return "", out.getvalue(), err.getvalue()

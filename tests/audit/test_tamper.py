@@ -197,5 +197,9 @@ def test_a_forged_checkpoint_signature_is_caught() -> None:
     execute("UPDATE audit_checkpoint SET tree_size = 9 WHERE id = %s", [checkpoint.pk])
     report = verify_log()
     assert report.problems == [
-        (0, f"Stored checkpoint {checkpoint.pk}'s signature does not match what it says.")
+        (
+            0,
+            f"Stored checkpoint {checkpoint.pk} does not check: its signature does not match "
+            "its text.",
+        )
     ]

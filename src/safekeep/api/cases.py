@@ -8,7 +8,7 @@ exactly as a case the caller has no relationship with.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -19,8 +19,9 @@ from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused
 from safekeep.access.vocabulary import Action
 from safekeep.api.errors import responses
+from safekeep.organisation.models import Classification
 from safekeep.records import selectors, services
-from safekeep.records.models import Case, Entry
+from safekeep.records.models import Case, Entry, Subject
 from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
 from safekeep.web.pages import origin_of, staff_of
 
@@ -39,7 +40,7 @@ class Problem(Schema):
 
 class SubjectOut(Schema):
     subject_id: str
-    kind: str
+    kind: Literal[Subject.Kind.CHILD, Subject.Kind.ADULT, Subject.Kind.STAFF]
     given_name: str
     family_name: str
     date_of_birth: dt.date | None
@@ -50,7 +51,7 @@ class CaseOut(Schema):
     case_id: str
     subject: SubjectOut
     owning_team: str
-    classification: str
+    classification: Literal[Classification.OFFICIAL, Classification.OFFICIAL_SENSITIVE]
     opened_on: dt.date
     closed_on: dt.date | None
 
@@ -80,7 +81,7 @@ class VersionOut(Schema):
 
 class EntryOut(Schema):
     id: int
-    kind: str
+    kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT, Entry.Kind.DOCUMENT]
     sensitive: bool
     author: str
     created_at: dt.datetime
@@ -96,8 +97,10 @@ class CaseDetailOut(CaseOut):
 class EntryIn(Schema):
     """The limits are the page's (records.services.entries), so both refuse alike."""
 
-    kind: str = Field(description="note or assessment")
-    title: str = Field(max_length=TITLE_MAX)
+    kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT] = Field(
+        description="a case note or an assessment (documents are uploaded on the case page)"
+    )
+    title: str = Field(max_length=TITLE_MAX, pattern=r"\S", description="not blank")
     body: str = Field("", max_length=BODY_MAX)
     sensitive: bool = False
 

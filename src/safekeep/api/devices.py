@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from safekeep.api.errors import responses
 from safekeep.devices.context import origin_for
@@ -14,7 +14,9 @@ router = Router(tags=["devices"])
 
 
 class EnrolmentIn(Schema):
-    code: str
+    code: str = Field(
+        max_length=64, description="the code IT gave, 12 letters and digits; dashes are ignored"
+    )
 
 
 class EnrolmentOut(Schema):

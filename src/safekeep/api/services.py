@@ -21,7 +21,7 @@ from safekeep.accounts.standing import account_may_act
 from safekeep.api.models import ApiToken
 from safekeep.audit.writing import Origin, audit_change, audit_event
 
-TOKEN_PREFIX = "skp_"  # noqa: S105 - a marker, not a secret
+TOKEN_PREFIX = "skp_"  # noqa: S105  # nosec B105 # a public marker, not a secret
 # What a caller whose token does not work is told: the same whatever the reason (the audit
 # log has it), and what to do about it.
 BEARER_REFUSAL = (

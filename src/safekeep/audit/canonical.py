@@ -117,7 +117,7 @@ def _sqlite_list(column: str) -> str:
     # Django's SQLite JSONField stores ASCII-escaped JSON; rebuild `format_list` from the
     # decoded items. A non-string item becomes `!`, which Python never writes.
     return (
-        f"CASE WHEN json_valid(e.{column}) AND json_type(e.{column}) = 'array' THEN '[' || "  # noqa: S608
+        f"CASE WHEN json_valid(e.{column}) AND json_type(e.{column}) = 'array' THEN '[' || "  # noqa: S608  # nosec B608 # column names are ours
         f"coalesce((SELECT group_concat(CASE WHEN type = 'text' THEN json_quote(value) "
         f"ELSE '!' END, ', ') FROM (SELECT type, value FROM json_each(e.{column}) "
         f"ORDER BY key)), '') || ']' ELSE '!' END"
@@ -166,7 +166,7 @@ def sql_select(vendor: str) -> str:
         f"{newline} || {' || '.join(values)} END"
     )
     return (
-        f"SELECT l.sequence, l.previous_hash, l.entry_hash, {document} "  # noqa: S608
+        f"SELECT l.sequence, l.previous_hash, l.entry_hash, {document} "  # noqa: S608  # nosec B608 # built from constants
         f"FROM audit_chainlink l LEFT JOIN audit_auditentry e ON e.id = l.entry_id{lateral} "
         "ORDER BY l.sequence"
     )

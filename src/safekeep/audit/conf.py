@@ -55,3 +55,39 @@ def checkpoint_interval_minutes() -> int:
     if value is not None:
         return max(int(value), 0)
     return max(env_int("SAFEKEEP_AUDIT_CHECKPOINT_MINUTES", 60), 0)
+
+
+def checkpoint_grace_minutes() -> int:
+    """How much later than the interval a checkpoint may come before `verify` calls it overdue."""
+    value = getattr(settings, "SAFEKEEP_AUDIT_CHECKPOINT_GRACE_MINUTES", None)
+    if value is not None:
+        return max(int(value), 0)
+    return max(env_int("SAFEKEEP_AUDIT_CHECKPOINT_GRACE_MINUTES", 15), 0)
+
+
+DEFAULT_ORIGIN = "safekeep.invalid/audit"
+
+
+def origin() -> str:
+    """The log's name: the checkpoint's first line and the signing key's name (C2SP).
+
+    It names this log for good: checkpoints signed under another origin do not verify.
+    """
+    value = getattr(settings, "SAFEKEEP_AUDIT_ORIGIN", None) or os.environ.get(
+        "SAFEKEEP_AUDIT_ORIGIN", DEFAULT_ORIGIN
+    )
+    value = str(value).strip()
+    if not value or any(c.isspace() or c == "+" for c in value):
+        raise ImproperlyConfigured(
+            f"SAFEKEEP_AUDIT_ORIGIN must be a name without spaces or '+', e.g. "
+            f"{DEFAULT_ORIGIN}, not {value!r}."
+        )
+    return value
+
+
+def witness_setting() -> str | None:
+    """`SAFEKEEP_AUDIT_WITNESS` as given, or None when unset (safekeep.audit.witness reads it)."""
+    value = getattr(settings, "SAFEKEEP_AUDIT_WITNESS", None)
+    if value is None:
+        value = os.environ.get("SAFEKEEP_AUDIT_WITNESS")
+    return None if value is None or not str(value).strip() else str(value)

@@ -1,17 +1,31 @@
-"""The one sanctioned way past the append-only triggers: wiping a *test* database.
+"""What may be done to the audit tables themselves: wiping a *test* database, and nothing else.
 
-Test suites empty every table between transactional tests (Django's `flush`). The triggers
-allow DELETE and TRUNCATE (never UPDATE) while this module says a wipe is running, and it
-only says so for a database whose name marks it as a test database.
+Test suites empty every table between transactional tests (Django's `flush`). That is the
+one sanctioned way past the append-only triggers, and only on a database whose name marks
+it as a test database. On a real database the audit log is never wiped (`flush` is
+refused) and never taken back (`migrate` refuses any plan that unapplies an audit
+migration, whichever app it starts from).
+
+No session setting opens the triggers. On PostgreSQL the wipe disables them for its own
+transaction with `ALTER TABLE ... DISABLE TRIGGER`, which only the tables' owner may run
+(the service connects as a role that may only SELECT and INSERT: `safekeep.audit.roles`).
+On SQLite the triggers ask `safekeep_audit_maintenance()`, a function Safekeep registers on
+each of its own connections (`AuditConfig.ready`) and that is true only during the wipe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.management import CommandError
+from django.db import connections, transaction
+
 _WIPING = "_safekeep_audit_wiping"
+
+# The tables whose triggers refuse UPDATE and DELETE (migration audit/0002).
+APPEND_ONLY_TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
 
 
 class NotATestDatabase(Exception):
@@ -30,7 +44,8 @@ def is_test_database(connection: Any) -> bool:
 
 
 def is_wiping(connection: Any) -> bool:
-    return bool(getattr(connection, _WIPING, False))
+    """True only while `wiping_test_database` runs on this connection to a test database."""
+    return bool(getattr(connection, _WIPING, False)) and is_test_database(connection)
 
 
 @contextmanager
@@ -43,11 +58,42 @@ def wiping_test_database(connection: Any) -> Iterator[None]:
     setattr(connection, _WIPING, True)
     try:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('safekeep.audit_maintenance', 'on', false)")
-        yield
+            # Disabled inside one transaction: no other session ever sees them off.
+            with transaction.atomic(using=connection.alias):
+                _set_triggers(connection, "DISABLE")
+                yield
+                _set_triggers(connection, "ENABLE")
+        else:
+            yield
     finally:
         setattr(connection, _WIPING, False)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('safekeep.audit_maintenance', 'off', false)")
+
+
+def _set_triggers(connection: Any, state: str) -> None:
+    with connection.cursor() as cursor:
+        for table in APPEND_ONLY_TABLES:
+            cursor.execute(f"ALTER TABLE {connection.ops.quote_name(table)} {state} TRIGGER USER")
+
+
+def refuse_taking_audit_back(
+    *, plan: Sequence[tuple[Any, bool]], using: str, **_signal: Any
+) -> None:
+    """Receives `pre_migrate`: a plan that unapplies an audit migration on a real database
+    is refused before anything runs.
+
+    `migrate audit zero` drops the log; `migrate audit 0001` drops its triggers; going back
+    in an app whose migrations depend on the audit app's takes the audit app back with it.
+    """
+    unapplied = [
+        f"{migration.app_label}.{migration.name}"
+        for migration, backwards in plan
+        if backwards and migration.app_label == "audit"
+    ]
+    if not unapplied or is_test_database(connections[using]):
+        return
+    raise CommandError(
+        "Refused: this migration would unapply "
+        + ", ".join(sorted(unapplied))
+        + ", which would drop the audit log or its append-only protection. The audit log "
+        "of a real database is never taken back; nothing has been changed."
+    )

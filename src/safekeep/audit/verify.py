@@ -1,80 +1,42 @@
 """Re-checking the whole log: the chain, the Merkle tiles, and every checkpoint.
 
 Reads every entry once, in sequence order, recomputes its canonical hash, the links between
-entries, the 256-leaf tile roots and the root at every checkpoint's size, and names the first
-entry that is wrong. Works even when the append-only triggers have been dropped.
+entries, the 256-leaf tile roots and the root at every checkpoint's size — the stored ones,
+those given in files and those the witnesses hold (custody.py) — and names the first entry
+that is wrong. Works even when the append-only triggers have been dropped.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import hashlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Min
+from django.utils import timezone
 
-from safekeep.audit import canonical, merkle
+from safekeep.audit import canonical, conf, custody, merkle, note
 from safekeep.audit.chain import chain_pending
-from safekeep.audit.checkpoints import checkpoint_message
+from safekeep.audit.checkpoints import checkpoint_note, public_key_raw
+from safekeep.audit.findings import ExternalCheckpoint, VerifyReport
+from safekeep.audit.maintenance import APPEND_ONLY_TABLES, is_test_database
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
+from safekeep.audit.roles import SEE
 from safekeep.audit.tree import TILE_SIZE, StoredTree
 from safekeep.crypto import signing
 
-TRIGGER_TABLES = ("audit_auditentry", "audit_chainlink", "audit_merkletile", "audit_checkpoint")
+# A fresh install creates every table within minutes; audit tables this much younger than
+# the database were re-created.
+RECREATED_AFTER = dt.timedelta(hours=1)
+
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalCheckpoint:
-    """A checkpoint kept outside the database (the JSON `safekeep audit checkpoint` prints)."""
-
-    tree_size: int
-    root_hash: str
-    created_at: str
-    key_id: str
-    public_key: str
-    signature: str
-    label: str = "the checkpoint file"
-
-    @classmethod
-    def from_json(cls, data: dict[str, object], *, label: str) -> ExternalCheckpoint:
-        try:
-            return cls(
-                tree_size=int(str(data["tree_size"])),
-                root_hash=str(data["root_hash"]),
-                created_at=str(data["created_at"]),
-                key_id=str(data["key_id"]),
-                public_key=str(data["public_key"]),
-                signature=str(data["signature"]),
-                label=label,
-            )
-        except (KeyError, ValueError) as exc:
-            raise ValueError(f"{label} is not a Safekeep audit checkpoint: {exc}") from exc
-
-
-@dataclass(slots=True)
-class VerifyReport:
-    entries: int = 0
-    checkpoints: int = 0
-    root_hash: str = ""
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (sequence or 0, message)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first_bad_sequence(self) -> int | None:
-        sequences = [seq for seq, _ in self.problems if seq > 0]
-        return min(sequences) if sequences else None
-
-    def add(self, sequence: int, message: str) -> None:
-        self.problems.append((sequence, message))
 
 
 def _rows(chunk: int = 20000) -> Iterator[list[tuple[Any, ...]]]:
@@ -145,17 +107,25 @@ def _hash_bytes(value: str) -> bytes:
 def verify_log(
     *,
     external: Iterable[ExternalCheckpoint] = (),
+    witnessed: custody.Witnessed | None = None,
+    overdue: bool = False,
+    now: dt.datetime | None = None,
     progress: Progress | None = None,
     total_callback: Callable[[int], None] | None = None,
 ) -> VerifyReport:
-    """Check everything; problems are listed in order, the first bad entry is named."""
+    """Check everything; problems are listed in order, the first bad entry is named.
+
+    With `witnessed` (what the witness directories hold) the log is also held to them, and
+    with `overdue` to the checkpoint schedule (as at `now`); a restore checks the log alone.
+    """
     chain_pending()
     report = VerifyReport()
-    external = list(external)
     if total_callback is not None:
         total_callback(ChainLink.objects.count())
     stored = list(Checkpoint.objects.order_by("tree_size", "id"))
-    wanted_sizes = {cp.tree_size for cp in stored} | {cp.tree_size for cp in external}
+    given = [*_stored_notes(stored), *external, *(witnessed.copies() if witnessed else ())]
+    opened = _open_checkpoints(report, given)
+    wanted_sizes = {cp.tree_size for _, cp in opened}
     roots_at: dict[int, bytes] = {}
     tiles_stored = dict(MerkleTile.objects.values_list("index", "root_hash"))
     tile_roots: list[bytes] = []
@@ -213,8 +183,16 @@ def verify_log(
     size = expected - 1
     report.root_hash = _root(tile_roots, block, size).hex()
     _check_unchained(report)
-    _check_checkpoints(report, stored, external, roots_at, size)
+    _check_checkpoints(report, opened, roots_at, size)
+    _check_recorded(report, stored)
     _check_triggers(report)
+    _check_role(report)
+    _check_recreated(report)
+    if witnessed is not None:
+        custody.check_witness(report, witnessed, stored)
+    if overdue:
+        matched = [cp.tree_size for _, cp in opened if roots_at.get(cp.tree_size) == cp.root_hash]
+        custody.check_overdue(report, covered=max(matched, default=0), now=now)
     report.problems.sort(key=lambda item: (item[0] == 0, item[0]))
     return report
 
@@ -250,73 +228,95 @@ def _check_unchained(report: VerifyReport) -> None:
         )
 
 
+def _stored_notes(stored: list[Checkpoint]) -> list[ExternalCheckpoint]:
+    return [
+        ExternalCheckpoint(checkpoint_note(cp), f"Stored checkpoint {cp.pk}", cp.pk)
+        for cp in stored
+    ]
+
+
+def _signature_check(message: bytes, signature: bytes) -> None:
+    signing.verify(
+        message,
+        signature=base64.b64encode(signature).decode(),
+        public_key_b64=signing.public_key(),
+    )
+
+
+def _open_checkpoints(
+    report: VerifyReport, given: list[ExternalCheckpoint]
+) -> list[tuple[ExternalCheckpoint, note.SignedCheckpoint]]:
+    """Each distinct checkpoint whose signature is this log's; a problem for every other."""
+    origin = conf.origin()
+    public = public_key_raw()
+    opened: list[tuple[ExternalCheckpoint, note.SignedCheckpoint]] = []
+    seen: set[str] = set()
+    for cp in given:
+        if cp.note in seen:
+            continue  # the same checkpoint in the table and the witness: checked once
+        seen.add(cp.note)
+        try:
+            signed = note.read_checkpoint(
+                cp.note, name=origin, public_key=public, verify=_signature_check
+            )
+        except note.NoteError as exc:
+            report.add(0, f"{cp.label} does not check: {exc}.")
+            continue
+        if signed.origin != origin:
+            report.add(0, f"{cp.label} belongs to the log {signed.origin!r}, not {origin!r}.")
+            continue
+        opened.append((cp, signed))
+    return opened
+
+
 def _check_checkpoints(
     report: VerifyReport,
-    stored: list[Checkpoint],
-    external: list[ExternalCheckpoint],
+    opened: list[tuple[ExternalCheckpoint, note.SignedCheckpoint]],
     roots_at: dict[int, bytes],
     size: int,
 ) -> None:
-    own_key = signing.public_key()
-    candidates: list[ExternalCheckpoint] = [
-        ExternalCheckpoint(
-            tree_size=cp.tree_size,
-            root_hash=cp.root_hash,
-            created_at=canonical.format_time(cp.created_at),
-            key_id=cp.key_id,
-            public_key=own_key,
-            signature=cp.signature,
-            label=f"Stored checkpoint {cp.pk}",
-        )
-        for cp in stored
-    ]
-    for cp in external:
-        if cp.public_key != own_key:
-            report.add(
-                0,
-                f"{cp.label} was signed by a different key (key id {cp.key_id}), "
-                f"not this installation's key (key id {signing.key_id_for_b64(own_key)}).",
-            )
-            continue
-        candidates.append(cp)
-    tree = StoredTree(size) if candidates else None
-    for cp in candidates:
+    tree = StoredTree(size) if opened else None
+    for cp, signed in opened:
         report.checkpoints += 1
-        message = checkpoint_message(
-            tree_size=cp.tree_size, root_hash=cp.root_hash, created_at=cp.created_at
-        )
-        try:
-            signing.verify(message, signature=cp.signature, public_key_b64=cp.public_key)
-        except signing.SigningError:
-            report.add(0, f"{cp.label}'s signature does not match what it says.")
-            continue
-        if cp.tree_size > size:
+        if signed.tree_size > size:
             report.add(
                 size + 1,
-                f"{cp.label} was signed when the log had {cp.tree_size} entries; it now has "
+                f"{cp.label} was signed when the log had {signed.tree_size} entries; it now has "
                 f"{size}: entries have been removed.",
             )
             continue
-        if cp.tree_size == 0:
+        if signed.tree_size == 0:
             continue
-        if roots_at.get(cp.tree_size, b"").hex() != cp.root_hash:
+        if roots_at.get(signed.tree_size) != signed.root_hash:
             report.add(
                 0,
-                f"{cp.label} (size {cp.tree_size}) does not match the log: "
-                f"entries up to {cp.tree_size} have been changed.",
+                f"{cp.label} (size {signed.tree_size}) does not match the log: "
+                f"entries up to {signed.tree_size} have been changed.",
             )
             continue
-        assert tree is not None
+        assert tree is not None  # nosec B101 # narrows the type: a size above 0 built the tree
         try:
             merkle.verify_consistency(
-                cp.tree_size,
+                signed.tree_size,
                 size,
-                bytes.fromhex(cp.root_hash),
+                signed.root_hash,
                 bytes.fromhex(report.root_hash),
-                tree.consistency_proof(cp.tree_size),
+                tree.consistency_proof(signed.tree_size),
             )
         except merkle.ProofError as exc:
             report.add(0, f"{cp.label}: the log is not consistent with it ({exc}).")
+
+
+def _check_recorded(report: VerifyReport, stored: list[Checkpoint]) -> None:
+    """Every checkpoint the log says was signed is still in the table (gaps in the sequence)."""
+    present = {cp.pk for cp in stored}
+    for number, sequence in custody.recorded_checkpoints().items():
+        if number not in present:
+            report.add(
+                0,
+                f"Checkpoint {number}, recorded in the log at entry {sequence}, is missing from "
+                "the checkpoints table: it has been deleted.",
+            )
 
 
 def _check_triggers(report: VerifyReport) -> None:
@@ -324,7 +324,8 @@ def _check_triggers(report: VerifyReport) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                " WHERE NOT t.tgisinternal AND t.tgname LIKE %s GROUP BY c.relname",
+                " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgname LIKE %s"
+                " GROUP BY c.relname",
                 ["audit_%"],
             )
             found = {name: count for name, count in cursor.fetchall()}
@@ -334,9 +335,52 @@ def _check_triggers(report: VerifyReport) -> None:
                 " AND name LIKE 'audit_%' GROUP BY tbl_name"
             )
             found = {name: count for name, count in cursor.fetchall()}
-    for table in TRIGGER_TABLES:
+    for table in APPEND_ONLY_TABLES:
         if found.get(table, 0) < 2:
             report.warnings.append(
-                f"The append-only triggers on {table} are missing: the database no longer "
-                "refuses changes to it. Re-create them (docs/audit.md)."
+                f"The append-only triggers on {table} are missing or disabled: the database no "
+                "longer refuses changes to it. Re-create them (docs/audit.md)."
             )
+
+
+def _check_role(report: VerifyReport) -> None:
+    """PostgreSQL: the service should not be able to drop the triggers (audit.roles)."""
+    if connection.vendor != "postgresql" or is_test_database(connection):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_user, rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE')"
+            " FROM pg_roles, pg_class c WHERE rolname = current_user"
+            " AND c.oid = 'audit_auditentry'::regclass"
+        )
+        role, owns = cursor.fetchone()
+    if owns:
+        report.warnings.append(
+            f"Safekeep is connected to PostgreSQL as {role!r}, which owns the audit tables (or "
+            "is a superuser) and so could drop their append-only triggers. The service should "
+            f"connect as a role with only SELECT and INSERT on them ({SEE})."
+        )
+
+
+def _check_recreated(report: VerifyReport) -> None:
+    """An empty log whose tables were created long after the database was: removed, then
+    re-created (e.g. `migrate audit zero`, which `migrate` now refuses)."""
+    if report.entries or PendingEntry.objects.exists():
+        return
+    applied = MigrationRecorder(connection).migration_qs
+    first = applied.aggregate(first=Min("applied"))["first"]
+    audit_created = (
+        applied.filter(app="audit", name="0001_initial").values_list("applied", flat=True).first()
+    )
+    if first is None or audit_created is None or audit_created - first < RECREATED_AFTER:
+        return
+    report.warnings.append(
+        "The audit log is empty, but its tables were created on "
+        f"{_when(audit_created)}, long after the database itself ({_when(first)}): the log "
+        "may have been removed and created again. Compare with a checkpoint kept elsewhere "
+        "(audit verify --checkpoint FILE)."
+    )
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %B %Y %H:%M")

@@ -8,6 +8,7 @@ gives works only for that person (devices/context.py).
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from safekeep.devices.vocabulary import (
@@ -28,7 +29,8 @@ class DeviceType(models.TextChoices):
     DESKTOP = "desktop", "Desktop"
 
 
-assert tuple(DeviceType.values) == DEVICE_TYPES
+if tuple(DeviceType.values) != DEVICE_TYPES:  # a check that `python -O` keeps
+    raise ImproperlyConfigured("DeviceType must name devices.vocabulary.DEVICE_TYPES in order")
 
 
 class Ownership(models.TextChoices):

@@ -104,7 +104,7 @@ class StaffImporter(Importer[StaffRow]):
             )
         if not row.ok:
             return None
-        assert employment_type and works is not None and work_pattern and start_date
+        assert employment_type and works is not None and work_pattern and start_date  # nosec B101 # row.ok
         return StaffRow(
             staff_id=staff_id,
             given_name=given_name,
@@ -341,7 +341,7 @@ class RiskAssessmentImporter(Importer[RiskAssessmentRow]):
             )
         if not row.ok:
             return None
-        assert outcome and max_classification and assessed_on and review_due
+        assert outcome and max_classification and assessed_on and review_due  # nosec B101 # row.ok
         return RiskAssessmentRow(
             staff_id, outcome, scope_team, max_classification, assessed_on, review_due
         )

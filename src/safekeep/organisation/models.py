@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -34,7 +35,8 @@ class Role(models.TextChoices):
     SYSADMIN = RoleName.SYSADMIN.value, ROLE_LABELS[RoleName.SYSADMIN]
 
 
-assert set(Role.values) == set(RoleName), "organisation.roles.RoleName names the same roles"
+if set(Role.values) != set(RoleName):  # a check that `python -O` keeps
+    raise ImproperlyConfigured("Role and organisation.roles.RoleName must name the same roles")
 
 
 class Classification(models.TextChoices):

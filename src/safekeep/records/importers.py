@@ -79,7 +79,7 @@ class CasesImporter(Importer[CaseRow]):
             row.error("date_of_birth", "the date of birth is after the case was opened")
         if not row.ok:
             return None
-        assert kind and classification and opened and restricted is not None
+        assert kind and classification and opened and restricted is not None  # nosec B101 # row.ok
         return CaseRow(
             case_id, subject_id, kind, given, family, born, team, classification, restricted,
             tuple(allocated), opened, closed,

@@ -1,6 +1,7 @@
 """The database itself refuses UPDATE and DELETE on the audit tables (docs/audit.md).
 
-Only `flush` on a test database gets past them (safekeep.audit.maintenance). SQLite drops a
+Only `flush` on a test database gets past them (safekeep.audit.maintenance; 0003 removed the
+session setting this PostgreSQL function once listened to). SQLite drops a
 table's triggers when a migration rebuilds the table: a later migration that alters these
 tables must run `create_triggers` again (and `audit verify` warns if any trigger is missing).
 """

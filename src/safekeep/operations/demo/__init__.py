@@ -74,7 +74,7 @@ def demo_load(
                 runs.append(StepRun(path, 0.0, skipped=True))
                 continue
             # Each step gets its own generator so adding a step never changes another's data.
-            rng = random.Random(f"{seed}:{path}")  # noqa: S311 - made-up demo data, not secrets
+            rng = random.Random(f"{seed}:{path}")  # noqa: S311  # nosec B311 # made-up demo data, not secrets
             started = time.perf_counter()
             step(rng=rng, today=today, console=console)
             runs.append(StepRun(path, time.perf_counter() - started, skipped=False))

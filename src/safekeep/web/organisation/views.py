@@ -61,7 +61,7 @@ def _rows(staff: list[StaffMember]) -> list[dict[str, object]]:
 @role_required(*selectors.MANAGER_ROLES)
 def team(request: HttpRequest) -> HttpResponse:
     manager = request.user.staff  # type: ignore[union-attr]
-    assert manager is not None  # role_required ensures it
+    assert manager is not None  # nosec B101 # narrows the type: role_required refused anyone else
     managed = selectors.managed_team(staff=manager)
     if managed is None:  # pragma: no cover - role_required already ensures a manager role
         raise Refused("You do not manage a team.")

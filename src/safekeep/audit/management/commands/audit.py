@@ -1,4 +1,4 @@
-"""`safekeep audit checkpoint | prove ENTRY | verify [--checkpoint FILE] | sequence`."""
+"""`safekeep audit checkpoint | public-key | prove ENTRY | verify | sequence` (docs/audit.md)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 
-from safekeep.audit import chain, checkpoints, merkle
+from safekeep.audit import chain, checkpoints, custody, merkle
+from safekeep.audit.findings import ExternalCheckpoint
 from safekeep.audit.models import ChainLink
 from safekeep.audit.tree import StoredTree
-from safekeep.audit.verify import ExternalCheckpoint, verify_log
+from safekeep.audit.verify import verify_log
 from safekeep.audit.writing import Origin
 
 
@@ -24,7 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         checkpoint = sub.add_parser("checkpoint", help="sign the current tree size and root")
-        checkpoint.add_argument("--output", help="also write the checkpoint JSON to this file")
+        checkpoint.add_argument("--json", action="store_true", help="print it as JSON")
+        checkpoint.add_argument("--output", help="also write what is printed to this file")
+        sub.add_parser("public-key", help="print the C2SP verifier key of the checkpoints")
         prove = sub.add_parser("prove", help="print an inclusion proof for one entry")
         prove.add_argument("entry", type=int, help="the entry's sequence number")
         verify = sub.add_parser("verify", help="re-check the chain and every checkpoint")
@@ -32,7 +36,12 @@ class Command(BaseCommand):
             "--checkpoint",
             action="append",
             default=[],
-            help="a checkpoint JSON file kept elsewhere",
+            help="a checkpoint kept elsewhere (its text, or the JSON)",
+        )
+        verify.add_argument(
+            "--no-witness",
+            action="store_true",
+            help="do not compare with the witness or the schedule (a restored copy elsewhere)",
         )
         verify.add_argument("--no-progress", action="store_true")
         sequence = sub.add_parser("sequence", help="chain entries still waiting")
@@ -49,7 +58,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"_{options['subcommand']}")(options)
+        getattr(self, f"_{options['subcommand'].replace('-', '_')}")(options)
 
     def _sequence(self, options: dict[str, Any]) -> None:
         if not options["follow"]:
@@ -69,10 +78,16 @@ class Command(BaseCommand):
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
         checkpoint = checkpoints.checkpoint_create(origin=Origin.command("audit checkpoint"))
-        text = json.dumps(checkpoints.checkpoint_export(checkpoint), indent=2)
+        if options["json"]:
+            text = json.dumps(checkpoints.checkpoint_export(checkpoint), indent=2) + "\n"
+        else:
+            text = checkpoints.checkpoint_note(checkpoint)
         if options["output"]:
-            Path(options["output"]).write_text(text + "\n")
-        self.stdout.write(text)
+            Path(options["output"]).write_text(text)
+        self.stdout.write(text, ending="")
+
+    def _public_key(self, options: dict[str, Any]) -> None:
+        self.stdout.write(checkpoints.verifier_key())
 
     def _prove(self, options: dict[str, Any]) -> None:
         chain.chain_pending()
@@ -99,12 +114,23 @@ class Command(BaseCommand):
         external = []
         for name in options["checkpoint"]:
             try:
-                data = json.loads(Path(name).read_text())
-                external.append(ExternalCheckpoint.from_json(data, label=f"Checkpoint file {name}"))
+                text = Path(name).read_text()
+                external.append(ExternalCheckpoint.from_text(text, label=f"Checkpoint file {name}"))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Cannot read checkpoint file {name}: {exc}") from exc
+        witnessed = None
+        if not options["no_witness"]:
+            try:
+                witnessed = custody.read_witnessed()
+            except (OSError, ValueError, ImproperlyConfigured) as exc:
+                raise CommandError(f"Cannot read the witness: {exc}") from exc
+        checks: dict[str, Any] = {
+            "external": external,
+            "witnessed": witnessed,
+            "overdue": not options["no_witness"],
+        }
         if options["no_progress"]:
-            report = verify_log(external=external)
+            report = verify_log(**checks)
         else:
             with Progress(
                 "Verifying audit log",
@@ -116,20 +142,31 @@ class Command(BaseCommand):
             ) as bar:
                 task = bar.add_task("verify", total=None)
                 report = verify_log(
-                    external=external,
+                    **checks,
                     total_callback=lambda total: bar.update(task, total=total),
                     progress=lambda step: bar.advance(task, step),
                 )
+        if options["no_witness"]:
+            report.warnings.append("Not compared with the witness nor the schedule (--no-witness).")
         for warning in report.warnings:
             self.stderr.write(f"Warning: {warning}")
-        if not report.ok:
+        for line in report.notes:
+            self.stdout.write(line)
+        for _, problem in report.problems:
+            self.stderr.write(problem)
+        for problem in report.custody:
+            self.stderr.write(problem)
+        if report.problems:
             first = report.first_bad_sequence
-            for _, problem in report.problems:
-                self.stderr.write(problem)
             summary = f"The audit log has been tampered with: {len(report.problems)} problem(s)."
             if first is not None:
                 summary += f" First bad entry: {first}."
             raise CommandError(summary)
+        if report.custody:
+            raise CommandError(
+                f"The audit log's entries check, but its checkpoints are not safe: "
+                f"{len(report.custody)} problem(s)."
+            )
         self.stdout.write(
             f"Audit log intact: {report.entries} entries, {report.checkpoints} checkpoint(s) "
             f"checked, root {report.root_hash}."

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safekeep.audit.roles import as_owner
 from safekeep.crypto.errors import CryptoError
 from safekeep.operations.backup import backup_inspect, backup_restore
 from safekeep.operations.management.commands.backup import progress_bar
@@ -39,7 +40,11 @@ class Command(BaseCommand):
                     f"{inspection.files} files, made {inspection.manifest['created_at']}."
                 )
                 return
-            with progress_bar("Restoring rows") as progress:
+            # PostgreSQL: as the tables' owner, like migrate (sequences are reset at the end).
+            with (
+                as_owner("default", warn=self.stderr.write),
+                progress_bar("Restoring rows") as progress,
+            ):
                 task = progress.add_task("rows", total=None)
                 summary = backup_restore(
                     path,
