@@ -6,7 +6,7 @@ time zone, so the clocks' changes are taken care of).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -185,6 +185,5 @@ class NumberSharedForm(forms.Form):
         self, data: QueryDict | None = None, *, team_members: QuerySet[StaffMember]
     ) -> None:
         super().__init__(data)
-        field = self.fields["staff"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast("_StaffField", self.fields["staff"])
         field.queryset = team_members
