@@ -13,7 +13,7 @@ from django.utils import timezone
 from rich.console import Console
 
 from safekeep.audit.writing import Origin
-from safekeep.devices.models import Device, DeviceComplaint, DeviceIncident, ITTask
+from safekeep.devices.models import Device, DeviceComplaint, ITTask
 from safekeep.devices.services import DeviceError, enrolment_code_issue
 from safekeep.organisation.models import Site, StaffMember
 
@@ -122,17 +122,11 @@ def load_fleet(*, rng: random.Random, today: dt.date, console: Console) -> None:
     Device.objects.bulk_create(devices, batch_size=1000)
 
     if unencrypted:
+        # governance.load_governance opens the incident for it.
         away = Device.objects.get(asset_tag=unencrypted[0].asset_tag)
-        incident = DeviceIncident.objects.create(
-            category=DeviceIncident.Category.UNENCRYPTED_DEVICE_REMOVED,
-            device=away,
-            staff=away.assigned_staff,
-            occurred_at=now - dt.timedelta(days=2),
-            summary=f"{away.label} is unencrypted and was reported off site",
-        )
         ITTask.objects.create(
             device=away,
-            incident=incident,
+            cause=ITTask.Cause.UNENCRYPTED_DEVICE_REMOVED,
             description=(
                 f"Bring {away.asset_tag} back on site and encrypt it before it leaves again"
             ),

@@ -16,7 +16,7 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.wording import action_words
 from safekeep.governance import alerts
 from safekeep.governance.alerts import Alert, RuleResult
-from safekeep.governance.models import AlertTriage
+from safekeep.governance.models.triage import AlertTriage
 from safekeep.governance.people import PersonLabel, people
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Case, Subject

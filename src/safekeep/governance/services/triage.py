@@ -12,7 +12,7 @@ from safekeep.access.door import DutyAccess
 from safekeep.audit.writing import audit_change
 from safekeep.governance.alerts import Alert
 from safekeep.governance.errors import GovernanceError
-from safekeep.governance.models import AlertTriage
+from safekeep.governance.models.triage import AlertTriage
 
 State = AlertTriage.State
 NOTE_LIMIT = 2000
