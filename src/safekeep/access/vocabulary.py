@@ -44,6 +44,7 @@ class Duty(StrEnum):
     REVIEW_BREAK_GLASS = "review_break_glass"
     CHANGE_STAFF = "change_staff"
     DECIDE_STAFF_CHANGE = "decide_staff_change"
+    ANSWER_FOI = "answer_foi"  # run the FOI report and download it
 
 
 class Basis(StrEnum):

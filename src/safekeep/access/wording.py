@@ -153,6 +153,10 @@ OWN_CHANGE_REQUEST: Final = "you asked for this change; someone else must decide
 ONLY_SECOND_PERSON_DECIDES: Final = (
     "only another system administrator or information governance can approve this change"
 )
+FOI_OFFICER: Final = "FOI officer"
+ONLY_FOI_OR_IG_ANSWERS: Final = (
+    "only an FOI officer or information governance can run the FOI report"
+)
 
 # --- devices --------------------------------------------------------------------------------
 
@@ -189,6 +193,7 @@ _TITLES: Final[dict[str, str]] = {
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
     Duty.CHANGE_STAFF: "You cannot make this change",
     Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
+    Duty.ANSWER_FOI: "You cannot run the FOI report",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",
