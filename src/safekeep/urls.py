@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", include("safekeep.web.records.urls")),
     path("devices/", include("safekeep.web.devices.urls")),
     path("audit/", include("safekeep.web.governance.urls")),
+    path("governance/", include("safekeep.web.governance.governance_urls")),
     path("api/v1/", include("safekeep.api.urls")),
 ]
 

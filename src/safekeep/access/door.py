@@ -369,13 +369,6 @@ def staff_change_decision_access(
     return _duty(staff, actor, context, origin, Duty.DECIDE_STAFF_CHANGE, decision, change, None)
 
 
-def foi_report_access(*, staff: StaffMember, context: Context, origin: Origin) -> DutyAccess:
-    """May `staff` run the FOI report and download it? Raises `AccessRefused`."""
-    actor = _actor(staff, context)
-    decision = duties.may_answer_foi(actor, context.today)
-    return _duty(staff, actor, context, origin, Duty.ANSWER_FOI, decision, None, None)
-
-
 def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     """What waits for this person's decision: requests for access, referrals to their team,
     or uses of break-glass to review. Only what the door would let them decide."""
@@ -389,6 +382,16 @@ def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     if duty is Duty.DECIDE_STAFF_CHANGE:
         return queries.staff_changes_to_decide(actor, context.today)
     raise ValueError(f"{duty} has no queue")
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def foi_report_access(*, staff: StaffMember, context: Context, origin: Origin) -> DutyAccess:
+    """May `staff` run the FOI report and download it? Raises `AccessRefused`."""
+    actor = _actor(staff, context)
+    decision = duties.may_answer_foi(actor, context.today)
+    return _duty(staff, actor, context, origin, Duty.ANSWER_FOI, decision, None, None)
 
 
 # --- the inside of the door -------------------------------------------------------------------

@@ -183,6 +183,7 @@ _TITLES: Final[dict[str, str]] = {
     Action.PRINT: "You cannot print this record",
     Action.SHARE_EXTERNAL: "You cannot share this record",
     Action.EXPORT: "You cannot export this record",
+    Duty.ANSWER_FOI: "You cannot run the FOI report",
     Duty.BREAK_GLASS: "You cannot use emergency access to this record",
     Duty.ALLOCATE: "You cannot allocate this case",
     Duty.REFER: "You cannot refer or transfer this case",
@@ -193,7 +194,6 @@ _TITLES: Final[dict[str, str]] = {
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
     Duty.CHANGE_STAFF: "You cannot make this change",
     Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
-    Duty.ANSWER_FOI: "You cannot run the FOI report",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",

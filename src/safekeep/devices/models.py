@@ -9,7 +9,7 @@ gives works only for that person (devices/context.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -70,12 +70,13 @@ class DeviceQuerySet(models.QuerySet["Device"]):
         return created
 
     def bulk_update(
-        self, objs: Iterable[Device], fields: Sequence[str], *args: Any, **kwargs: Any
+        self, objs: Iterable[Device], fields: Iterable[str], batch_size: int | None = None
     ) -> int:
-        devices = list(objs)
-        plain = models.QuerySet(self.model, using=self.db)  # its update() is the real one
-        count = plain.bulk_update(devices, fields, *args, **kwargs)
-        if _HISTORY_NAMES & set(fields):
+        devices, names = list(objs), list(fields)
+        # Django's bulk_update calls update(): a plain queryset's, not the refusing one here.
+        plain: models.QuerySet[Device] = models.QuerySet(self.model, using=self.db)
+        count = plain.bulk_update(devices, names, batch_size=batch_size)
+        if _HISTORY_NAMES & set(names):
             record_history(devices)
         return count
 

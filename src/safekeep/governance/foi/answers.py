@@ -96,9 +96,7 @@ def foi_q1g(*, staff: QuerySet[StaffMember], as_of: dt.date) -> dict[str, int]:
     first, last = foi_window(as_of)
     shared = Incident.Category.PERSONAL_NUMBER_SHARED
     return {
-        "incidents_recorded": incidents_involving(
-            staff=staff, category=shared, until=last
-        ).count(),
+        "incidents_recorded": incidents_involving(staff=staff, category=shared, until=last).count(),
         "last_12_months": incidents_involving(
             staff=staff, category=shared, since=first, until=last
         ).count(),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from safekeep.devices.vocabulary import DEVICE_TYPES, TASK_LABELS, TASKS
 from safekeep.governance.foi.answers import FoiReport
 from safekeep.governance.foi.questions import (
+    DASH,
     DEVICE_CHOICES,
     PERSONAL_DEVICE_CHOICES,
     QUESTIONS,
@@ -130,13 +131,14 @@ def _q1f(report: FoiReport) -> str:
         "sets (such as a passcode on the device)"
     )
     if answer == "prevent_all":
-        return f"{chosen} – the council's task policy prevents every task on personal devices."
+        return f"{chosen} {DASH} the council's task policy prevents every task on personal devices."
     if answer == "prevent_some":
-        words = f"{chosen} – on their own devices these employees may not {and_list(prevented, 'or')}"
+        words = f"{chosen} {DASH} on their own devices these employees may not"
+        words += f" {and_list(prevented, 'or')}"
         return f"{words}; {on_conditions}." if conditional else f"{words}."
     if answer == "conditional":
-        return f"No, but they have to take specific actions – {on_conditions}."
-    return "No – the council's task policy allows every task on personal devices."
+        return f"No, but they have to take specific actions {DASH} {on_conditions}."
+    return f"No {DASH} the council's task policy allows every task on personal devices."
 
 
 def _tasks(value: object) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+DASH: Final = "\u2013"  # the en dash of the council's letter
+
 
 @dataclass(frozen=True, slots=True)
 class Question:
@@ -50,8 +52,8 @@ TASK_CHOICES: Final = {
         "public services)"
     ),
     "personal_use": (
-        "Personal tasks – e.g. visiting non-work-related websites or accessing personal email "
-        "accounts"
+        f"Personal tasks {DASH} e.g. visiting non-work-related websites or accessing "
+        "personal email accounts"
     ),
 }
 
@@ -59,7 +61,7 @@ PERSONAL_DEVICE_CHOICES: Final = {
     "prevent_all": "Yes, we prevent all tasks",
     "prevent_some": "Yes, we prevent some tasks",
     "conditional": (
-        "No, but they have to take specific actions – e.g. installing security on their "
+        f"No, but they have to take specific actions {DASH} e.g. installing security on their "
         "device, using specific vetted applications"
     ),
     "none": "No",
@@ -76,7 +78,7 @@ QUESTIONS: Final = (
         "1b",
         "How many of your employees who work with children or vulnerable people are 'remote "
         "workers' or 'flexible workers' (i.e. they perform some of their duties away from a "
-        "fixed/office location – for instance, performing home visits or working from home "
+        f"fixed/office location {DASH} for instance, performing home visits or working from home "
         "outside of regular office hours)?",
     ),
     Question(
