@@ -21,7 +21,7 @@ from safekeep.access.vocabulary import Action, Basis, Duty, Obligation
 from safekeep.access.wording import ASK_MANAGER, USE_BREAK_GLASS
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
-from safekeep.devices.models import DeviceIncident
+from safekeep.governance.models import Incident
 from safekeep.records import selectors
 from safekeep.records.models import (
     AccessGrant,
@@ -312,7 +312,7 @@ def test_an_unencrypted_laptop_off_site_is_refused_and_the_door_raises_the_incid
         ask(worker, case.case_id, context=context)
     assert refused.value.decision.refused_by_device
     assert refused.value.title == "You cannot open this record on this device"
-    assert DeviceIncident.objects.filter(device=laptop).count() == 1
+    assert Incident.objects.filter(device=laptop).count() == 1
 
 
 def test_the_list_on_a_refused_device_is_a_refusal_not_an_empty_list() -> None:

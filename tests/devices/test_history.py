@@ -18,8 +18,8 @@ from tests.migrating import models_at
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
-BEFORE = [("devices", "0002_credentials_name_their_person")]
-AFTER = [("devices", "0003_device_history")]
+BEFORE = [("devices", "0004_device_incidents_moved_to_governance")]
+AFTER = [("devices", "0005_device_history")]
 
 
 @pytest.fixture

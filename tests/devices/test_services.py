@@ -12,9 +12,10 @@ from safekeep.audit.models import AuditEntry
 from safekeep.devices import selectors, services
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.context import device_facts_for_request, request_device
-from safekeep.devices.models import DeviceCredential, DeviceIncident, EnrolmentCode, ITTask
+from safekeep.devices.models import DeviceCredential, EnrolmentCode, ITTask
 from safekeep.devices.selectors import current_task_policy, devices_non_compliant
 from safekeep.devices.services import DeviceError
+from safekeep.governance.models import Incident
 from safekeep.organisation.services import staff_end
 from tests.devices.helpers import ORIGIN, make_device, make_personal_phone
 from tests.factories import make_staff, make_user
@@ -69,20 +70,21 @@ def test_update_reevaluates_compliance_and_audits_the_change():
 def test_unencrypted_laptop_taken_off_site_raises_one_incident_and_it_task():
     device = make_device(encrypted="no")
     services.device_update(origin=ORIGIN, device=device, on_site=False)
-    incident = DeviceIncident.objects.get()
+    incident = Incident.objects.get()
     assert incident.category == "unencrypted_device_removed"
-    assert ITTask.objects.get().incident == incident
+    task = ITTask.objects.get()
+    assert (task.cause, incident.it_task) == ("unencrypted_device_removed", task)
     # Asked again while the task is open: no second incident.
-    again = services.unencrypted_off_site_incident_raise(origin=ORIGIN, device=device)
-    assert again == incident
-    assert DeviceIncident.objects.count() == 1
+    again = services.unencrypted_off_site_report(origin=ORIGIN, device=device)
+    assert again == task
+    assert Incident.objects.count() == 1
     assert devices_non_compliant()[0].off_site_breach
 
 
 def test_encrypted_laptop_off_site_raises_nothing():
     device = make_device()
     services.device_update(origin=ORIGIN, device=device, on_site=False)
-    assert not DeviceIncident.objects.exists()
+    assert not Incident.objects.exists()
 
 
 def enrol(device, user) -> str:
@@ -278,11 +280,12 @@ def test_reporting_lost_revokes_the_credential_and_records_an_incident():
     staff = user.staff
     device = make_device(assigned_staff=staff)
     token = enrol(device, user)
-    incident = services.device_report_missing(
+    task = services.device_report_missing(
         origin=ORIGIN, device=device, status="lost", reporter=staff
     )
-    assert incident.category == "lost_device"
-    assert incident.staff == staff
+    incident = Incident.objects.get(it_task=task)
+    assert (incident.category, incident.source) == ("lost_device", "automatic")
+    assert (incident.staff, incident.reported_by, incident.device) == (staff, staff, device)
     assert device_facts_for_request(request_with(token, user)) is None
     assert not DeviceCredential.objects.filter(revoked_at__isnull=True).exists()
     with pytest.raises(DeviceError, match=rf"^{device.asset_tag} has already been reported lost$"):

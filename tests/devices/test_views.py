@@ -8,8 +8,9 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices import services
 from safekeep.devices.conf import DEVICE_COOKIE
-from safekeep.devices.models import Device, DeviceComplaint, DeviceCredential, DeviceIncident
+from safekeep.devices.models import Device, DeviceComplaint, DeviceCredential
 from safekeep.devices.selectors import current_task_policy
+from safekeep.governance.models import Incident
 from tests.devices.helpers import ORIGIN, make_device, make_personal_phone
 from tests.factories import make_staff, make_user, sign_in, use_device
 
@@ -73,7 +74,7 @@ def test_it_marks_unencrypted_laptop_off_site_and_an_incident_appears():
         },
     )
     assert response.status_code == 302
-    assert DeviceIncident.objects.get().category == "unencrypted_device_removed"
+    assert Incident.objects.get().category == "unencrypted_device_removed"
     page = client.get(reverse("devices:non-compliant")).content.decode()
     assert "must not leave site" in page
     assert "Bring LAP-9 back on site" in page
@@ -191,7 +192,7 @@ def test_lost_in_two_clicks_revokes_and_lists_recent_access():
     assert "council tablet TAB-1 reported stolen" in html
     assert "C000123" in html
     assert not DeviceCredential.objects.filter(revoked_at__isnull=True).exists()
-    assert DeviceIncident.objects.get().category == "stolen_device"
+    assert Incident.objects.get().category == "stolen_device"
 
 
 def test_someone_else_cannot_report_my_device():

@@ -19,9 +19,6 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 from django.utils import timezone
 
-from safekeep.core.csv_import import importer_kinds
-from safekeep.organisation.models import StaffMember
-
 LONDON = ZoneInfo("Europe/London")
 # Mostly employees, and every kind of person the count leaves out.
 EMPLOYMENT_TYPES = [*["employee"] * 5, "agency", "contractor", "volunteer"]
@@ -253,9 +250,7 @@ def load_world(world: World, tmp_path: Path, clock: Clock) -> None:
                 for n, (day, staff_id) in enumerate(world.complaints)
             ],
         )
-    if world.incidents and "incidents" not in importer_kinds():
-        _incidents_without_their_import(world)
-    elif world.incidents:
+    if world.incidents:
         safekeep_import(
             tmp_path,
             "incidents",
@@ -270,23 +265,6 @@ def load_world(world: World, tmp_path: Path, clock: Clock) -> None:
                 }
                 for n, (occurred, reported, category, staff_id) in enumerate(world.incidents)
             ],
-        )
-
-
-def _incidents_without_their_import(world: World) -> None:
-    """Until the incidents import lands (branch `incidents`), the rows it would write."""
-    from safekeep.governance.models import Incident
-
-    staff = {s.staff_id: s for s in StaffMember.objects.all()}
-    for n, (occurred, reported, category, staff_id) in enumerate(world.incidents):
-        Incident.objects.create(
-            category=category,
-            occurred_on=occurred,
-            reported_on=reported,
-            staff=staff[staff_id],
-            staff_ref=staff_id,
-            summary=f"Incident {n}",
-            source=Incident.Source.IMPORT,
         )
 
 

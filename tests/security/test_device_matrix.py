@@ -18,8 +18,8 @@ from safekeep.access.vocabulary import Action
 from safekeep.api.services import api_token_create
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
-from safekeep.devices.models import DeviceIncident
 from safekeep.devices.selectors import device_recent_access
+from safekeep.governance.models import Incident
 from safekeep.records import services
 from tests.factories import (
     case_access,
@@ -145,7 +145,7 @@ def test_an_unencrypted_laptop_used_off_site_raises_an_incident() -> None:
     laptop = make_device(staff=worker, encrypted="no", on_site=False)
     client = sign_in(Client(), make_user(worker), device=laptop)
     assert client.get(reverse("records:case", kwargs={"case_id": case.case_id})).status_code == 403
-    incident = DeviceIncident.objects.get(device=laptop)
+    incident = Incident.objects.get(device=laptop)
     assert incident.category == "unencrypted_device_removed"
 
 

@@ -43,7 +43,7 @@ from safekeep.access.vocabulary import ACTIONS, Action, Duty, Obligation
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices.models import Device
-from safekeep.devices.services import unencrypted_off_site_incident_raise
+from safekeep.devices.services import unencrypted_off_site_report
 from safekeep.organisation.models import StaffChange, StaffMember
 from safekeep.organisation.roles import Standing
 from safekeep.organisation.services import standing_of
@@ -369,6 +369,28 @@ def staff_change_decision_access(
     return _duty(staff, actor, context, origin, Duty.DECIDE_STAFF_CHANGE, decision, change, None)
 
 
+def incidents_access(
+    *, staff: StaffMember, incident: Model | None, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` see and work on incidents (`incident`: the one asked about; None: the list,
+    or a new one)? A refusal is recorded against the incident, or the person asking."""
+    actor = _actor(staff, context)
+    decision = duties.may_run_incidents(actor, context.today)
+    about = incident or staff
+    return _duty(staff, actor, context, origin, Duty.RUN_INCIDENTS, decision, about, None)
+
+
+def incident_report_access(
+    *, staff: StaffMember, involved: StaffMember | None, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` report an incident about `involved` (None: may they report any at all)?"""
+    facts = duties.IncidentReportFacts(involved_team_id=involved.team_id if involved else None)
+    actor = _actor(staff, context)
+    decision = duties.may_report_incident(actor, facts, context.today)
+    about = involved or staff
+    return _duty(staff, actor, context, origin, Duty.REPORT_INCIDENT, decision, about, None)
+
+
 def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     """What waits for this person's decision: requests for access, referrals to their team,
     or uses of break-glass to review. Only what the door would let them decide."""
@@ -520,7 +542,7 @@ def _refused(access: CaseAccess) -> NoReturn:
         # The facts name a registered device (a request's credential, `explain --device`).
         device = Device.objects.filter(asset_tag=device_facts.asset_tag).first()
         if device is not None:
-            unencrypted_off_site_incident_raise(origin=access.origin, device=device)
+            unencrypted_off_site_report(origin=access.origin, device=device)
     _slow_down_if_refused_often(access.origin, access.action)
     raise AccessRefused(access.decision, action=access.action, case_id=access.case.case_id)
 

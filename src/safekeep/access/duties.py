@@ -50,6 +50,14 @@ class BreakGlassUseFacts:
     user_pk: int
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentReportFacts:
+    """An incident a manager reports about a member of staff: that person's team (None while
+    nobody is chosen yet, as when the form is first shown)."""
+
+    involved_team_id: int | None
+
+
 def is_active(actor: ActorFacts, today: dt.date) -> bool:
     """Working for the council today: started, not left, account not disabled."""
     started = actor.start_date is None or actor.start_date <= today
@@ -172,3 +180,23 @@ def may_answer_foi(actor: ActorFacts, today: dt.date) -> Decision:
     if is_ig_officer(actor, today):
         return allow(wording.INFORMATION_GOVERNANCE)
     return refuse(wording.ONLY_FOI_OR_IG_ANSWERS)
+
+
+def may_run_incidents(actor: ActorFacts, today: dt.date) -> Decision:
+    """Information governance runs incidents: records, works, closes them, decides on the ICO."""
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    return refuse(wording.ONLY_IG_RUNS_INCIDENTS)
+
+
+def may_report_incident(actor: ActorFacts, report: IncidentReportFacts, today: dt.date) -> Decision:
+    """A team manager reports an incident about someone in their team (FOI q1g: a personal
+    phone number shared); information governance about anyone."""
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    if report.involved_team_id is None:
+        if any(manages_team(actor, team, today) for team in actor.managed_team_ids):
+            return allow(wording.TEAM_MANAGER)
+    elif manages_team(actor, report.involved_team_id, today):
+        return allow(wording.MANAGER_OF_THEIR_TEAM)
+    return refuse(wording.ONLY_MANAGER_REPORTS, wording.TELL_MANAGER_OR_IG)

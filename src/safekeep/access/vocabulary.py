@@ -46,6 +46,9 @@ class Duty(StrEnum):
     REVIEW_BREAK_GLASS = "review_break_glass"
     CHANGE_STAFF = "change_staff"
     DECIDE_STAFF_CHANGE = "decide_staff_change"
+    # Incidents: information governance runs them; a manager may report one about their team.
+    RUN_INCIDENTS = "run_incidents"
+    REPORT_INCIDENT = "report_incident"
 
 
 class Basis(StrEnum):
@@ -67,7 +70,7 @@ class Obligation(StrEnum):
     WATERMARK = "watermark"
     # The change must carry its reason (a manager correcting someone else's entry).
     RECORD_REASON = "record_reason"
-    # The caller records a governance incident and an IT task for the device.
+    # The caller records an IT task for the device, and governance opens an incident.
     RAISE_INCIDENT = "incident:unencrypted_device_removed"
 
 

@@ -157,6 +157,14 @@ FOI_OFFICER: Final = "FOI officer"
 ONLY_FOI_OR_IG_ANSWERS: Final = (
     "only an FOI officer or information governance can run the FOI report"
 )
+ONLY_IG_RUNS_INCIDENTS: Final = "only information governance can see and work on incidents"
+ONLY_MANAGER_REPORTS: Final = (
+    "only the manager of a person's team, or information governance, can report an incident "
+    "about them here"
+)
+TELL_MANAGER_OR_IG: Final = "Tell their team manager or information governance what happened."
+TEAM_MANAGER: Final = "team manager"
+MANAGER_OF_THEIR_TEAM: Final = "manager of their team"
 
 # --- devices --------------------------------------------------------------------------------
 
@@ -194,6 +202,8 @@ _TITLES: Final[dict[str, str]] = {
     Duty.REVIEW_BREAK_GLASS: "You cannot review this use of break-glass",
     Duty.CHANGE_STAFF: "You cannot make this change",
     Duty.DECIDE_STAFF_CHANGE: "You cannot decide this change",
+    Duty.RUN_INCIDENTS: "You cannot see or work on incidents",
+    Duty.REPORT_INCIDENT: "You cannot report this incident",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",

@@ -1,4 +1,4 @@
-"""The device register, enrolment credentials, the task policy, device incidents and complaints.
+"""The device register, enrolment credentials, the task policy, IT tasks and complaints.
 
 No record content is ever stored here. Enrolment codes and device credentials are kept only
 as SHA-256 hashes: the secret itself is shown once (code) or held by the device (cookie).
@@ -271,41 +271,24 @@ class DeviceCredential(models.Model):
         ]
 
 
-class DeviceIncident(models.Model):
-    """A device-related incident. Minimal for now: governance incidents replace it later."""
-
-    class Category(models.TextChoices):
-        LOST_DEVICE = "lost_device", "Lost device"
-        STOLEN_DEVICE = "stolen_device", "Stolen device"
-        UNENCRYPTED_DEVICE_REMOVED = "unencrypted_device_removed", "Unencrypted device removed"
-
-    category = models.CharField(max_length=40, choices=Category.choices)
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="incidents")
-    staff = models.ForeignKey(
-        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reported_by = models.ForeignKey(
-        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    occurred_at = models.DateTimeField()
-    summary = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-occurred_at", "-id"]
-
-
 class ITTask(models.Model):
-    """Something IT support must do about a device (e.g. recover an unencrypted laptop)."""
+    """Something IT support must do about a device (e.g. recover an unencrypted laptop).
+
+    Its cause is the category of the incident governance opens for it (devices/signals.py).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
 
+    class Cause(models.TextChoices):
+        NONE = "", "None"
+        LOST_DEVICE = "lost_device", "Lost device"
+        STOLEN_DEVICE = "stolen_device", "Stolen device"
+        UNENCRYPTED_DEVICE_REMOVED = "unencrypted_device_removed", "Unencrypted device removed"
+
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="it_tasks")
-    incident = models.ForeignKey(
-        DeviceIncident, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
-    )
+    cause = models.CharField(max_length=40, choices=Cause.choices, blank=True, default="")
     description = models.CharField(max_length=300)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -94,7 +94,7 @@ def devices_for_staff(staff: StaffMember) -> QuerySet[Device]:
 
 
 def open_it_tasks() -> QuerySet[ITTask]:
-    return ITTask.objects.filter(status=ITTask.Status.OPEN).select_related("device", "incident")
+    return ITTask.objects.filter(status=ITTask.Status.OPEN).select_related("device")
 
 
 def device_recent_access(

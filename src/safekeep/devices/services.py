@@ -1,7 +1,9 @@
-"""Changing the device register, enrolment, the task policy, incidents and complaints.
+"""Changing the device register, enrolment, the task policy, IT tasks and complaints.
 
 Each function runs in one transaction and writes its audit entry in it. Audit entries name
-devices by asset tag and never hold complaint text, codes or tokens.
+devices by asset tag and never hold complaint text, codes or tokens. A device reported lost
+or stolen, or an unencrypted one found off site, is announced (`signals.device_incident`):
+governance opens the incident, in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from safekeep.devices.models import (
     Device,
     DeviceComplaint,
     DeviceCredential,
-    DeviceIncident,
     DeviceStatus,
     EnrolmentCode,
     ITTask,
@@ -38,6 +39,7 @@ from safekeep.devices.selectors import (
     device_problems,
     enrolled_devices,
 )
+from safekeep.devices.signals import device_incident
 from safekeep.devices.vocabulary import (
     CONDITIONAL,
     CONDITIONS,
@@ -116,7 +118,7 @@ def device_create(
 def device_update(*, origin: Origin, device: Device, **changes: Any) -> Device:
     """Change register fields (`os` is split into name and version); compliance is re-evaluated.
 
-    Moving an unencrypted laptop or desktop off site raises an incident and an IT task.
+    Moving an unencrypted laptop or desktop off site makes an IT task and an incident.
     """
     if "os" in changes:
         changes["os_name"], changes["os_version"] = split_os(changes.pop("os"))
@@ -135,7 +137,7 @@ def device_update(*, origin: Origin, device: Device, **changes: Any) -> Device:
         device.save()
         _audit_change(origin, device, "device.update", changed, before_problems)
     if was_on_site and not device.on_site and device_must_stay_on_site(device):
-        unencrypted_off_site_incident_raise(origin=origin, device=device)
+        unencrypted_off_site_report(origin=origin, device=device)
     return device
 
 
@@ -164,8 +166,9 @@ def device_retire(*, origin: Origin, device: Device) -> Device:
 @transaction.atomic
 def device_report_missing(
     *, origin: Origin, device: Device, status: str, reporter: StaffMember | None
-) -> DeviceIncident:
-    """Report a device lost or stolen: credential revoked at once, an incident recorded."""
+) -> ITTask:
+    """Report a device lost or stolen: credential revoked at once, an IT task made and the
+    incident announced."""
     if status not in {DeviceStatus.LOST, DeviceStatus.STOLEN}:
         raise DeviceError("Choose whether the device is lost or stolen")
     device = Device.objects.select_for_update().get(pk=device.pk)
@@ -176,62 +179,39 @@ def device_report_missing(
     device.status = status
     device.save(update_fields=["status", "updated_at"])
     revoked = _revoke_credentials(device)
-    category = (
-        DeviceIncident.Category.LOST_DEVICE
-        if status == DeviceStatus.LOST
-        else DeviceIncident.Category.STOLEN_DEVICE
-    )
-    now = timezone.now()
-    incident = DeviceIncident.objects.create(
-        category=category,
+    cause = ITTask.Cause.LOST_DEVICE if status == DeviceStatus.LOST else ITTask.Cause.STOLEN_DEVICE
+    task = ITTask.objects.create(
         device=device,
-        staff=device.assigned_staff,
-        reported_by=reporter,
-        occurred_at=now,
-        summary=f"{device.label} reported {status}",
-    )
-    ITTask.objects.create(
-        device=device,
-        incident=incident,
+        cause=cause,
         description=f"{device.asset_tag} reported {status}: wipe it remotely if it is managed",
     )
     audit_change(
         origin,
         f"device.report_{status}",
         device,
-        reasons=[f"credentials revoked: {revoked}", f"incident {incident.pk} recorded"],
+        reasons=[f"credentials revoked: {revoked}", f"IT task {task.pk} recorded"],
     )
-    return incident
+    _announce(origin, task, reporter, f"{device.label} reported {status}")
+    return task
 
 
 @transaction.atomic
-def unencrypted_off_site_incident_raise(*, origin: Origin, device: Device) -> DeviceIncident:
-    """An unencrypted laptop or desktop is off site: an incident and an IT task, once.
+def unencrypted_off_site_report(*, origin: Origin, device: Device) -> ITTask:
+    """An unencrypted laptop or desktop is off site: an IT task and an incident, once.
 
-    While an IT task for an earlier such incident is still open, that incident is returned,
-    so that repeated refusals on the same device do not flood IT.
+    While the IT task for an earlier such report is still open, that task is returned and
+    nothing new is made, so that repeated refusals on the same device do not flood IT or IG.
     """
-    open_task = (
-        ITTask.objects.filter(
-            device=device,
-            status=ITTask.Status.OPEN,
-            incident__category=DeviceIncident.Category.UNENCRYPTED_DEVICE_REMOVED,
-        )
-        .select_related("incident")
-        .first()
-    )
-    if open_task is not None and open_task.incident is not None:
-        return open_task.incident
-    incident = DeviceIncident.objects.create(
-        category=DeviceIncident.Category.UNENCRYPTED_DEVICE_REMOVED,
+    open_task = ITTask.objects.filter(
         device=device,
-        staff=device.assigned_staff,
-        occurred_at=timezone.now(),
-        summary=f"{device.label} is unencrypted and was reported off site",
-    )
-    ITTask.objects.create(
+        status=ITTask.Status.OPEN,
+        cause=ITTask.Cause.UNENCRYPTED_DEVICE_REMOVED,
+    ).first()
+    if open_task is not None:
+        return open_task
+    task = ITTask.objects.create(
         device=device,
-        incident=incident,
+        cause=ITTask.Cause.UNENCRYPTED_DEVICE_REMOVED,
         description=f"Bring {device.asset_tag} back on site and encrypt it before it leaves again",
     )
     audit_change(
@@ -241,10 +221,23 @@ def unencrypted_off_site_incident_raise(*, origin: Origin, device: Device) -> De
         reasons=[
             "unencrypted_device_removed",
             f"{device.label} must not leave site",
-            f"incident {incident.pk} recorded",
+            f"IT task {task.pk} recorded",
         ],
     )
-    return incident
+    _announce(origin, task, None, f"{device.label} is unencrypted and was reported off site")
+    return task
+
+
+def _announce(origin: Origin, task: ITTask, reporter: StaffMember | None, summary: str) -> None:
+    device_incident.send(
+        sender=ITTask,
+        origin=origin,
+        cause=task.cause,
+        device=task.device,
+        task=task,
+        reporter=reporter,
+        summary=summary,
+    )
 
 
 @transaction.atomic

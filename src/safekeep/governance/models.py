@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from safekeep.devices.models import Device
+from safekeep.devices.models import Device, ITTask
 from safekeep.organisation.models import StaffMember
 
 
@@ -61,6 +61,10 @@ class Incident(models.Model):
     what_happened = models.TextField(max_length=10000, blank=True)
     device = models.ForeignKey(
         Device, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # What IT was asked to do about the device (recover it, wipe it), for automatic incidents.
+    it_task = models.ForeignKey(
+        ITTask, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     source = models.CharField(max_length=10, choices=Source.choices)
     reported_by = models.ForeignKey(

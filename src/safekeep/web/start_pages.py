@@ -39,6 +39,11 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
             ("My team", "organisation:team", "The people in your team and their caseloads."),
             ("My caseload", "records:caseload", "Cases you are allocated or supervise."),
             ("Access requests", "records:grant-requests", "Requests for time-limited access."),
+            (
+                "Report a personal phone number shared",
+                "governance:number-shared",
+                "Someone in your team gave a client their personal number.",
+            ),
         ],
     ),
     "centre_manager": (

@@ -17,7 +17,6 @@ from safekeep.devices.models import (
     Device,
     DeviceComplaint,
     DeviceHistory,
-    DeviceIncident,
     DeviceStatus,
     ITTask,
 )
@@ -130,17 +129,11 @@ def load_fleet(*, rng: random.Random, today: dt.date, console: Console) -> None:
     _issued_when_their_holders_started(devices, rng=rng, today=today)
 
     if unencrypted:
+        # governance.load_governance opens the incident for it.
         away = Device.objects.get(asset_tag=unencrypted[0].asset_tag)
-        incident = DeviceIncident.objects.create(
-            category=DeviceIncident.Category.UNENCRYPTED_DEVICE_REMOVED,
-            device=away,
-            staff=away.assigned_staff,
-            occurred_at=now - dt.timedelta(days=2),
-            summary=f"{away.label} is unencrypted and was reported off site",
-        )
         ITTask.objects.create(
             device=away,
-            incident=incident,
+            cause=ITTask.Cause.UNENCRYPTED_DEVICE_REMOVED,
             description=(
                 f"Bring {away.asset_tag} back on site and encrypt it before it leaves again"
             ),

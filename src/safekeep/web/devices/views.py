@@ -40,6 +40,7 @@ from safekeep.devices.vocabulary import (
     TYPE_WORDS,
     task_verdicts,
 )
+from safekeep.governance.selectors import incidents_for_device
 from safekeep.organisation.models import StaffMember
 from safekeep.web.decorators import role_required, verified_staff_required
 from safekeep.web.pages import account_of
@@ -192,7 +193,7 @@ def reported(request: HttpRequest, asset_tag: str) -> HttpResponse:
             "page_title": f"{device.asset_tag} reported {device.status}",
             "device": device,
             "entries": selectors.device_recent_access(device)[:500],
-            "incident": device.incidents.first(),
+            "incident": incidents_for_device(device).first(),
         },
     )
 
@@ -394,7 +395,7 @@ def device_detail(request: HttpRequest, asset_tag: str) -> HttpResponse:
             "device": device,
             "problems": selectors.device_problems(device),
             "must_stay": selectors.device_must_stay_on_site(device),
-            "incidents": device.incidents.all()[:20],
+            "incidents": incidents_for_device(device)[:20],
         },
     )
 

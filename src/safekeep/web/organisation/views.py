@@ -36,6 +36,7 @@ from safekeep.organisation.services import (
     wanted,
 )
 from safekeep.records.forms import DecisionForm
+from safekeep.web.context_processors import safe_reverse
 from safekeep.web.decorators import role_required
 from safekeep.web.errors import Refused
 from safekeep.web.pages import origin_of, staff_of
@@ -70,6 +71,10 @@ def team(request: HttpRequest) -> HttpResponse:
         "team": managed,
         "members": _rows(list(selectors.team_members(team=managed, today=today))),
         "leavers": _rows(list(selectors.leavers(today=today, team=managed))),
+        # A team manager reports an incident about their team in one form (FOI q1g).
+        "report_number_url": safe_reverse("governance:number-shared")
+        if RoleName.TEAM_MANAGER in manager.role_names()
+        else None,
     }
     return render(request, "organisation/team.html", context)
 

@@ -30,7 +30,7 @@ def history_from_registration(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("devices", "0002_credentials_name_their_person"),
+        ("devices", "0004_device_incidents_moved_to_governance"),
         ("organisation", "0002_staff_change"),
     ]
 
