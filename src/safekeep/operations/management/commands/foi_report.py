@@ -1,5 +1,5 @@
 """`safekeep foi-report [--as-of DATE] --format json|csv|html|pdf`: the FOI questionnaire
-answered from live data (DESIGN.md, "foi-report"; docs/governance.md). Audited: who ran it,
+answered from live data (DESIGN.md, "foi-report"; docs/foi-report.md). Audited: who ran it,
 for which day, in which format."""
 
 from __future__ import annotations
