@@ -17,10 +17,17 @@ from django.utils import timezone
 
 from safekeep.audit.writing import Origin
 from safekeep.devices.models import Device
-from safekeep.devices.services import complaint_log, device_report_missing, device_retire
+from safekeep.devices.services import (
+    complaint_log,
+    device_report_missing,
+    device_retire,
+    task_policy_change,
+)
 from safekeep.organisation.models import StaffMember
 from tests.governance.foi_world import (
+    DEVICE_TYPES,
     STAFF_HEADER,
+    TASKS,
     Clock,
     DeviceRow,
     Person,
@@ -246,3 +253,47 @@ def test_only_active_employees_who_work_with_vulnerable_people_count(tmp_path: P
     assert report["q1c"] == {"provided_device_types": ["laptop"]}
     assert report["q1e"] == {"complaints_last_12_months": 1}
     assert report["q1g"] == {"incidents_recorded": 1, "last_12_months": 1}
+
+
+def test_the_task_policy_in_force_on_the_day(tmp_path: Path, clock: Clock):
+    """1d and 1f read the task policy as it stood at the end of the day asked about."""
+    world = World(
+        people=[_person("P1")],
+        registers=[
+            (TODAY - dt.timedelta(days=40), [DeviceRow("LAP-1", "laptop", "council", "P1")])
+        ],
+        complaints=[],
+        incidents=[],
+        as_of=TODAY,
+    )
+    _load(tmp_path, clock, world)
+    changed = TODAY - dt.timedelta(days=10)
+    clock.at(changed, 23, 30)
+    task_policy_change(
+        origin=ORIGIN,
+        changed_by=None,
+        ownership="council",
+        device_type="laptop",
+        rules={"personal_use": ("prevented", "")},
+        reason="No personal use of council laptops",
+    )
+    for device_type in DEVICE_TYPES:
+        task_policy_change(
+            origin=ORIGIN,
+            changed_by=None,
+            ownership="personal",
+            device_type=device_type,
+            rules={task: ("prevented", "") for task in TASKS},
+            reason="No work on personal devices",
+        )
+    clock.at(TODAY)
+    before = foi_json("--as-of", (changed - dt.timedelta(days=1)).isoformat())
+    assert before["q1d"]["personal_use"] is True
+    assert before["q1f"]["answer"] == "prevent_some"
+    after = foi_json("--as-of", changed.isoformat())
+    assert after["q1d"] == {task: task != "personal_use" for task in TASKS}
+    assert after["q1f"] == {
+        "answer": "prevent_all",
+        "prevented_tasks": sorted(TASKS),
+        "conditional_tasks": [],
+    }
