@@ -225,7 +225,7 @@ def test_the_command_in_every_format(tmp_path: Path):
 
 def test_the_command_refuses_bad_input_and_names_its_actor():
     ann = make_staff(staff_id="S1", roles=("foi_officer",))
-    with pytest.raises(CommandError, match="--as-of '2026-13-01' is not a date in the form"):
+    with pytest.raises(CommandError, match="--as-of '2026-13-01' is not a real date in the form"):
         call_command("foi_report", "--format", "json", "--as-of", "2026-13-01")
     with pytest.raises(CommandError, match=r"--as-of: 2999-01-01 is in the future"):
         call_command("foi_report", "--format", "json", "--as-of", "2999-01-01")

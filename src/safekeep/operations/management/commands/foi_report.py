@@ -21,7 +21,7 @@ def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from None
+        raise CommandError(f"--as-of {value!r} is not a real date in the form YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
