@@ -356,6 +356,13 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("ig", fixed(f"/audit/refusals/?{PERIOD}")),
         Visit("ig", fixed("/audit/refusals/?date_from=2026-13-01")),  # the error summary
     ),
+    # the FOI report (FOI officers and IG)
+    "governance:foi-report": (
+        Visit("ig", fixed("/governance/foi/")),
+        Visit("ig", fixed("/governance/foi/?day=1&month=6&year=2025")),
+        Visit("ig", fixed("/governance/foi/?day=31&month=2&year=2026"), status=400),  # error
+    ),
+    "governance:foi-download": NotAPage("a file download, not a page"),
     # the API tokens page (the API itself is for other systems, not people)
     "api-tokens": (
         Visit("worker", fixed("/api/v1/tokens/")),
