@@ -35,6 +35,7 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
 from safekeep.records import services as record_services
 from tests.browser.helpers import device_code
@@ -569,6 +570,29 @@ def _token_revoke(world: World, client: Client) -> Call:
 
 PERIOD = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
 
+
+def _incident_path(world: World) -> str:
+    """An open incident involving the worker, as IG's page for it."""
+    incident = Incident.objects.create(
+        category="lost_device",
+        occurred_on=timezone.localdate(),
+        reported_on=timezone.localdate(),
+        staff=world.staff["worker"],
+        staff_ref=world.staff["worker"].staff_id,
+        summary="Phone left on a bus",
+        source="manual",
+    )
+    return f"/governance/incidents/{incident.pk}/"
+
+
+def _number_shared(world: World) -> dict[str, Any]:
+    return {
+        "staff": str(world.staff["worker"].pk),
+        "occurred_on": timezone.localdate().isoformat(),
+        "summary": "Gave a parent a personal mobile number",
+    }
+
+
 ROWS: list[Row] = [
     # home and account
     Row("web:start", "home page", get("worker", fixed("/")), 200, NOTHING),
@@ -714,7 +738,7 @@ ROWS: list[Row] = [
         "unencrypted laptop off site (the refusal, and the incident it raises)",
         _from_unencrypted_laptop_off_site,
         403,
-        (("case.view", REFUSED), ("device.incident", DONE)),
+        (("case.view", REFUSED), ("device.incident", DONE), ("incident.raise", DONE)),
     ),
     Row(
         "records:entry-add",
@@ -967,7 +991,13 @@ ROWS: list[Row] = [
         NOTHING,
     ),
     Row("devices:report", "form", _report("GET"), 200, NOTHING),
-    Row("devices:report", "report lost", _report("POST"), 302, one("device.report_lost", DONE)),
+    Row(
+        "devices:report",
+        "report lost",
+        _report("POST"),
+        302,
+        (("device.report_lost", DONE), ("incident.raise", DONE)),
+    ),
     Row("devices:reported", "what was done from it", _reported, 200, NOTHING),
     Row(
         "devices:complaint-new",
@@ -1034,7 +1064,7 @@ ROWS: list[Row] = [
         "unencrypted laptop moved off site",
         _register("POST", "change/", _device_form(encrypted="no", on_site=""), encrypted="no"),
         302,
-        (("device.update", DONE), ("device.incident", DONE)),
+        (("device.update", DONE), ("device.incident", DONE), ("incident.raise", DONE)),
     ),
     Row(
         "devices:enrolment-code",
@@ -1201,6 +1231,79 @@ ROWS: list[Row] = [
         one("entry.add", DONE),
     ),
     Row("POST /api/v1/devices/enrol", "enrol", _api_enrol, 201, one("device.enrol", DONE)),
+    Row("governance:incidents", "list", get("ig", fixed("/governance/incidents/")), 200, NOTHING),
+    Row(
+        "governance:incidents",
+        "practitioner refused",
+        get("worker", fixed("/governance/incidents/")),
+        403,
+        one("staff.run_incidents", REFUSED),
+    ),
+    Row(
+        "governance:incident-new",
+        "form",
+        get("ig", fixed("/governance/incidents/new/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "governance:incident-new",
+        "record",
+        post(
+            "ig",
+            fixed("/governance/incidents/new/"),
+            lambda w: {
+                "category": "other",
+                "occurred_on": timezone.localdate().isoformat(),
+                "summary": "Door propped open",
+            },
+        ),
+        302,
+        one("incident.record", DONE),
+    ),
+    Row("governance:incident", "page", get("ig", _incident_path), 200, NOTHING),
+    Row(
+        "governance:incident",
+        "action",
+        post("ig", _incident_path, lambda w: {"form": "action", "text": "Phoned the owner"}),
+        302,
+        one("incident.action", DONE),
+    ),
+    Row(
+        "governance:incident",
+        "practitioner refused",
+        get("worker", _incident_path),
+        403,
+        one("incident.run_incidents", REFUSED),
+    ),
+    Row(
+        "governance:number-shared",
+        "form",
+        get("manager", fixed("/governance/incidents/number-shared/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "governance:number-shared",
+        "report",
+        post("manager", fixed("/governance/incidents/number-shared/"), _number_shared),
+        302,
+        one("incident.record", DONE),
+    ),
+    Row(
+        "governance:number-shared",
+        "another team's manager refused",
+        post("receiver", fixed("/governance/incidents/number-shared/"), _number_shared),
+        400,
+        NOTHING,
+    ),
+    Row(
+        "governance:number-shared",
+        "practitioner refused",
+        get("worker", fixed("/governance/incidents/number-shared/")),
+        403,
+        one("staff.report_incident", REFUSED),
+    ),
 ]
 
 

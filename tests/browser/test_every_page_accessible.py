@@ -10,6 +10,7 @@ every page in one browser, runs axe on each, and checks a few key pages on a pho
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from safekeep.audit.writing import Origin
 from safekeep.devices import services as device_services
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.governance.models import Incident
 from safekeep.records import services as record_services
 from tests.browser.helpers import assert_accessible
 from tests.factories import (
@@ -95,6 +97,16 @@ def _build() -> World:
     unencrypted = make_device(encrypted="no", on_site=False)
     ITTask.objects.create(device=unencrypted, description="Recover and encrypt it")
     world.devices["unencrypted"] = unencrypted
+    Incident.objects.create(
+        category="data_breach",
+        occurred_on=timezone.localdate(),
+        reported_on=timezone.localdate(),
+        staff=worker,
+        staff_ref=worker.staff_id,
+        summary="A report was emailed to the wrong parent",
+        source="manual",
+        aware_at=timezone.now() - dt.timedelta(hours=80),
+    )
     world.complaint = DeviceComplaint.objects.create(
         staff=worker,
         category="device_fault",
@@ -211,6 +223,11 @@ def _csrf_refused(page: Any, world: World) -> None:
 
 
 PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
+
+
+def _incident(category: str) -> int:
+    return Incident.objects.filter(category=category).values_list("pk", flat=True).get()
+
 
 PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "web:start": tuple(
@@ -356,9 +373,28 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("ig", fixed(f"/audit/refusals/?{PERIOD}")),
         Visit("ig", fixed("/audit/refusals/?date_from=2026-13-01")),  # the error summary
     ),
+    # incidents (IG; a team manager's report)
+    "governance:incidents": (
+        Visit("ig", fixed("/governance/incidents/"), phone=True),
+        Visit("ig", fixed("/governance/incidents/?category=data_breach&state=all")),
+        Visit("worker", fixed("/governance/incidents/"), status=403),  # refused at the door
+    ),
+    "governance:incident-new": (
+        Visit("ig", fixed("/governance/incidents/new/")),
+        errors("ig", fixed("/governance/incidents/new/"), "Record the incident"),
+    ),
+    "governance:incident": (
+        Visit("ig", lambda w: f"/governance/incidents/{_incident('data_breach')}/", phone=True),
+        Visit("ig", lambda w: f"/governance/incidents/{_incident('lost_device')}/"),
+    ),
+    "governance:number-shared": (
+        Visit("manager", fixed("/governance/incidents/number-shared/"), phone=True),
+        errors("manager", fixed("/governance/incidents/number-shared/"), "Report it"),
+    ),
     # the FOI report (FOI officers and IG)
     "governance:foi-report": (
-        Visit("ig", fixed("/governance/foi/")),
+        Visit("ig", fixed("/governance/foi/"), phone=True),
+        Visit("worker", fixed("/governance/foi/"), status=403),  # refused at the door
         Visit("ig", fixed("/governance/foi/?day=1&month=6&year=2025")),
         Visit("ig", fixed("/governance/foi/?day=31&month=2&year=2026"), status=400),  # error
     ),

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
                 "Staff changes",
                 "Audit",
                 "Break-glass reviews",
+                "Incidents",
                 "Task policy",
                 "FOI report",
                 "This device",

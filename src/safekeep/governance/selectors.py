@@ -103,11 +103,12 @@ class BreachClock:
 
     @property
     def words(self) -> str:
-        """ "41 hours 30 minutes left", "overdue by 2 hours 5 minutes"."""
-        span = _hours_minutes(abs(self.seconds_left))
+        """In words: "41 hours 30 minutes left", "overdue by 2 hours 5 minutes", or once
+        decided "decided 5 hours after becoming aware"."""
         if self.decided_at is not None:
-            when = "after" if self.overdue else "before"
-            return f"decided {span} {when} the deadline"
+            taken = int((self.decided_at - self.aware_at).total_seconds())
+            return f"decided {_hours_minutes(taken)} after becoming aware"
+        span = _hours_minutes(abs(self.seconds_left))
         return f"overdue by {span}" if self.overdue else f"{span} left"
 
 
@@ -115,12 +116,14 @@ def breach_clock(incident: Incident, now: dt.datetime | None = None) -> BreachCl
     """The ICO clock of a data breach whose awareness is recorded; None for anything else."""
     if not incident.is_breach or incident.aware_at is None:
         return None
-    deadline = incident.aware_at + dt.timedelta(hours=ICO_HOURS)
+    # In UTC: arithmetic on London times would count wall-clock hours, not real ones.
+    aware_at = incident.aware_at.astimezone(dt.UTC)
+    deadline = aware_at + dt.timedelta(hours=ICO_HOURS)
     stopped = incident.ico_decided_at if incident.ico_decision else None
-    moment = stopped or now or timezone.now()
+    moment = (stopped or now or timezone.now()).astimezone(dt.UTC)
     return BreachClock(
         incident=incident,
-        aware_at=incident.aware_at,
+        aware_at=aware_at,
         deadline=deadline,
         seconds_left=int((deadline - moment).total_seconds()),
         decided_at=stopped,

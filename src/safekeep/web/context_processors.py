@@ -70,6 +70,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
     if "ig_officer" in roles:
         entries.append(("Audit", "audit:dashboard"))
         entries.append(("Break-glass reviews", "records:break-glass-queue"))
+        entries.append(("Incidents", "governance:incidents"))
         entries.append(("Task policy", "devices:task-policy"))
     if roles & {"foi_officer", "ig_officer"}:
         entries.append(("FOI report", "governance:foi-report"))

@@ -2,7 +2,7 @@
 longer keeps incidents of its own: governance does (docs/devices.md, "Incidents").
 
 Each task made for a device incident takes that incident's category; governance's migration
-0002 then copies the device incidents into its own and links them to their tasks, before
+0003 then copies the device incidents into its own and links them to their tasks, before
 0004 removes them here.
 """
 

@@ -1,4 +1,4 @@
-"""Device incidents now live in governance (its migration 0002 copied them, and runs first)."""
+"""Device incidents now live in governance (its migration 0003 copied them, and runs first)."""
 
 from django.db import migrations
 

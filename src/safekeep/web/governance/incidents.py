@@ -98,7 +98,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_new(request: HttpRequest) -> HttpResponse:
     access = _run(request, None)
     initial = {"category": request.GET.get("category", "")}
-    form = IncidentForm(request.POST or None, initial=initial)
+    form = IncidentForm(request.POST if request.method == "POST" else None, initial=initial)
     problem: IncidentError | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -220,7 +220,8 @@ def number_shared(request: HttpRequest) -> HttpResponse:
         new = reverse("governance:incident-new")
         return redirect(f"{new}?category={Incident.Category.PERSONAL_NUMBER_SHARED}")
     members = team_members(team=team, today=timezone.localdate())
-    form = NumberSharedForm(request.POST or None, team_members=members)
+    posted = request.POST if request.method == "POST" else None
+    form = NumberSharedForm(posted, team_members=members)
     if request.method == "POST" and form.is_valid():
         involved = form.cleaned_data["staff"]
         access = _may_report(request, involved)

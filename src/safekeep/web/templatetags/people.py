@@ -11,7 +11,8 @@ register = template.Library()
 
 @register.filter
 def person(staff: StaffMember | None) -> str:
-    """ "Sam Example, Team manager, Early Help (S001)"; "Nobody named" when there is none."""
+    """Their name, roles and team, then their id: "Sam Example, Team manager, Early Help
+    (S001)"; "Nobody named" when there is none."""
     if staff is None:
         return "Nobody named"
     roles = ", ".join(sorted(role.get_role_display() for role in staff.roles.all()))

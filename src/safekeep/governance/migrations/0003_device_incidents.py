@@ -1,5 +1,5 @@
-"""Incidents link the IT task made for them; the device incidents devices kept until now
-become governance incidents (raised automatically), each linked to its IT task.
+"""The device incidents devices kept until now become governance incidents (raised
+automatically), each linked to its IT task.
 
 The day an incident occurred and the day it was reported are the London dates of the old
 record's time and of when it was written. Runs before devices' 0004 removes the old table.
@@ -7,8 +7,7 @@ record's time and of when it was written. Runs before devices' 0004 removes the 
 
 import zoneinfo
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -37,23 +36,11 @@ def device_incidents_become_incidents(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("governance", "0001_initial"),
-        ("devices", "0003_it_task_cause"),
-    ]
+    # Apart from 0002: PostgreSQL creates the new column's index at the end of its migration,
+    # which it cannot do on a table holding rows written in the same transaction.
+    dependencies = [("governance", "0002_incident_it_task")]
     run_before = [("devices", "0004_device_incidents_moved_to_governance")]
 
     operations = [
-        migrations.AddField(
-            model_name="incident",
-            name="it_task",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="devices.ittask",
-            ),
-        ),
         migrations.RunPython(device_incidents_become_incidents, migrations.RunPython.noop),
     ]
