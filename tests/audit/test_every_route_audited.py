@@ -1176,6 +1176,35 @@ ROWS: list[Row] = [
         200,
         one("audit.report_refusals", ALLOWED),
     ),
+    # the FOI report (FOI officers and IG)
+    Row(
+        "governance:foi-report",
+        "practitioner refused by the door",
+        get("worker", fixed("/governance/foi/")),
+        403,
+        one("answer_foi", REFUSED),
+    ),
+    Row(
+        "governance:foi-report",
+        "the answers",
+        get("ig", fixed("/governance/foi/")),
+        200,
+        one("foi.report", ALLOWED),
+    ),
+    Row(
+        "governance:foi-report",
+        "a day that does not exist",
+        get("ig", fixed("/governance/foi/"), {"day": "31", "month": "2", "year": "2026"}),
+        400,
+        NOTHING,
+    ),
+    Row(
+        "governance:foi-download",
+        "the letter as a PDF",
+        get("ig", fixed("/governance/foi/download/pdf/")),
+        200,
+        one("foi.report", ALLOWED),
+    ),
     # API tokens page and the API
     Row("api-tokens", "page", get("worker", fixed(f"{API}/tokens/")), 200, NOTHING),
     Row(

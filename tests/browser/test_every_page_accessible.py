@@ -396,6 +396,14 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("manager", fixed("/governance/incidents/number-shared/"), phone=True),
         errors("manager", fixed("/governance/incidents/number-shared/"), "Report it"),
     ),
+    # the FOI report (FOI officers and IG)
+    "governance:foi-report": (
+        Visit("ig", fixed("/governance/foi/"), phone=True),
+        Visit("worker", fixed("/governance/foi/"), status=403),  # refused at the door
+        Visit("ig", fixed("/governance/foi/?day=1&month=6&year=2025")),
+        Visit("ig", fixed("/governance/foi/?day=31&month=2&year=2026"), status=400),  # error
+    ),
+    "governance:foi-download": NotAPage("a file download, not a page"),
     # the API tokens page (the API itself is for other systems, not people)
     "api-tokens": (
         Visit("worker", fixed("/api/v1/tokens/")),

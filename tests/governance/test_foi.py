@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from safekeep.devices import services
 from safekeep.devices.selectors import current_task_policy
@@ -36,7 +37,9 @@ def test_q1c_counts_active_council_devices_of_the_population_only():
     make_device(asset_tag="A8", device_type="desktop")
     population = foi_population(AS_OF)
     assert list(population) == [remote]
-    assert foi_q1c(staff=population) == ["laptop", "smartphone"]
+    # The devices were registered today: the register's history starts today.
+    assert foi_q1c(staff=population, as_of=timezone.localdate()) == ["laptop", "smartphone"]
+    assert foi_q1c(staff=population, as_of=timezone.localdate() - dt.timedelta(days=1)) == []
 
 
 # DESIGN.md's example answer to 1d, as it prints it: every task, in the questionnaire's order.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from io import StringIO
 
 import pytest
@@ -24,6 +26,7 @@ def test_the_demo_council() -> None:
     call_command("demo", stdout=out)
     demo_output = out.getvalue()
     _counts_reproduce_the_foi_response()
+    _the_foi_report_gives_the_seed_s_figures()
     _every_team_has_a_manager()
     _one_demo_sign_in_per_role_and_the_table(demo_output)
     _demo_refuses_a_database_with_staff_and_if_empty_skips_quietly()
@@ -52,6 +55,33 @@ def _counts_reproduce_the_foi_response() -> None:
     assert everyone.filter(roles__role="volunteer_manager").count() == 1
     assert Site.objects.filter(kind="children_centre").count() == 3
     assert RiskAssessment.objects.filter(outcome="approved").exists()
+
+
+def _the_foi_report_gives_the_seed_s_figures() -> None:
+    """`safekeep foi-report` answers as the council did wherever its response gives a figure
+    (1e it could not answer: the demo's complaints are counted), today and a month ago (the
+    devices' made-up past and the leavers of the last month)."""
+    out = StringIO()
+    call_command("foi_report", "--format", "json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["q1a"] == {
+        "total": 591,
+        "by_directorate": {"Adults and Health": 218, "Family Services": 373},
+    }
+    assert report["q1b"] == {"remote_or_flexible": 591}
+    assert report["q1c"] == {
+        "provided_device_types": ["basic_phone", "desktop", "laptop", "smartphone", "tablet"]
+    }
+    assert all(report["q1d"].values()) and len(report["q1d"]) == 8
+    assert report["q1f"]["answer"] == "prevent_some"
+    assert report["q1g"] == {"incidents_recorded": 0, "last_12_months": 0}
+    assert isinstance(report["q1e"]["complaints_last_12_months"], int)
+    month_ago = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    out = StringIO()
+    call_command("foi_report", "--format", "json", "--as-of", month_ago, stdout=out)
+    then = json.loads(out.getvalue())
+    assert then["q1a"]["total"] >= 591  # leavers of the last month were still there
+    assert then["q1c"] == report["q1c"]
 
 
 def _every_team_has_a_manager() -> None:

@@ -30,7 +30,7 @@ def test_demo_fleet_is_realistic_and_answers_1c():
     assert Device.objects.filter(ownership="personal").count() >= 5
     assert 5 <= len(devices_non_compliant()) <= 40
     assert devices_non_compliant()[0].off_site_breach
-    assert foi_q1c(staff=foi_population(TODAY)) == [
+    assert foi_q1c(staff=foi_population(TODAY), as_of=TODAY) == [
         "basic_phone",
         "desktop",
         "laptop",

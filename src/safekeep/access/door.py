@@ -423,6 +423,16 @@ def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     raise ValueError(f"{duty} has no queue")
 
 
+# --- reports ---------------------------------------------------------------------------------
+
+
+def foi_report_access(*, staff: StaffMember, context: Context, origin: Origin) -> DutyAccess:
+    """May `staff` run the FOI report and download it? Raises `AccessRefused`."""
+    actor = _actor(staff, context)
+    decision = duties.may_answer_foi(actor, context.today)
+    return _duty(staff, actor, context, origin, Duty.ANSWER_FOI, decision, None, None)
+
+
 # --- the inside of the door -------------------------------------------------------------------
 
 
@@ -515,19 +525,20 @@ def _duty(
     origin: Origin,
     duty: Duty,
     decision: Decision,
-    about: Model,
+    about: Model | None,
     case: Case | None,
 ) -> DutyAccess:
-    """A duty decided: a refusal is recorded against what it was about and raised."""
+    """A duty decided: a refusal is recorded against what it was about (None: the duty
+    itself, such as running a report) and raised."""
     origin = _named(origin, staff)
     if not decision.allowed:
-        kind = getattr(about, "audit_type", type(about).__name__.lower())
+        kind = getattr(about, "audit_type", type(about).__name__.lower()) if about else str(duty)
         audit_event(
             origin=origin,
-            action=f"{kind}.{duty}",
+            action=f"{kind}.{duty}" if about else kind,
             decision="refused",
             object_type=kind,
-            object_id=str(getattr(about, getattr(about, "audit_key", "pk"))),
+            object_id=str(getattr(about, getattr(about, "audit_key", "pk"))) if about else "",
             subject_id=case.subject.subject_id if case else "",
             reasons=decision.reasons,
         )

@@ -188,6 +188,16 @@ def may_decide_staff_change(
     return refuse(wording.ONLY_SECOND_PERSON_DECIDES)
 
 
+def may_answer_foi(actor: ActorFacts, today: dt.date) -> Decision:
+    """The FOI report counts people, devices, complaints and incidents, never case content:
+    the FOI officer answers requests from it, and information governance checks it."""
+    if is_active(actor, today) and RoleName.FOI_OFFICER in actor.roles:
+        return allow(wording.FOI_OFFICER)
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    return refuse(wording.ONLY_FOI_OR_IG_ANSWERS)
+
+
 def may_run_incidents(actor: ActorFacts, today: dt.date) -> Decision:
     """Information governance runs incidents: records, works, closes them, decides on the ICO."""
     if is_ig_officer(actor, today):

@@ -34,6 +34,8 @@ COPYING_ACTIONS: Final = frozenset({Action.DOWNLOAD, Action.PRINT, Action.EXPORT
 class Duty(StrEnum):
     """What a person does *about* a case or a request, rather than to its content."""
 
+    ANSWER_FOI = "answer_foi"  # run the FOI report and download it (no case, no request)
+
     BREAK_GLASS = "break_glass"
     ALLOCATE = "allocate"
     REFER = "refer"

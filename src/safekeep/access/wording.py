@@ -157,6 +157,10 @@ OWN_CHANGE_REQUEST: Final = "you asked for this change; someone else must decide
 ONLY_SECOND_PERSON_DECIDES: Final = (
     "only another system administrator or information governance can approve this change"
 )
+FOI_OFFICER: Final = "FOI officer"
+ONLY_FOI_OR_IG_ANSWERS: Final = (
+    "only an FOI officer or information governance can run the FOI report"
+)
 ONLY_IG_RUNS_INCIDENTS: Final = "only information governance can see and work on incidents"
 ONLY_MANAGER_REPORTS: Final = (
     "only the manager of a person's team, or information governance, can report an incident "
@@ -191,6 +195,7 @@ _TITLES: Final[dict[str, str]] = {
     Action.PRINT: "You cannot print this record",
     Action.SHARE_EXTERNAL: "You cannot share this record",
     Action.EXPORT: "You cannot export this record",
+    Duty.ANSWER_FOI: "You cannot run the FOI report",
     Duty.BREAK_GLASS: "You cannot use emergency access to this record",
     Duty.ALLOCATE: "You cannot allocate this case",
     Duty.REFER: "You cannot refer or transfer this case",

@@ -61,7 +61,7 @@ def refusals(*, date_from: dt.date, date_to: dt.date) -> QuerySet[AuditEntry]:
     )
 
 
-def _safe_cell(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     """Spreadsheets run cells that start with these as formulas; make them plain text."""
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
@@ -94,7 +94,7 @@ def entries_csv(entries: Iterable[AuditEntry]) -> str:
             "; ".join(entry.reasons),
             "; ".join(entry.obligations),
         ]
-        writer.writerow([_safe_cell(str(cell)) for cell in row])
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     return out.getvalue()
 
 

@@ -8,8 +8,13 @@ gives works only for that person (devices/context.py).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils import timezone
 
 from safekeep.devices.vocabulary import (
     CONDITIONS,
@@ -51,6 +56,41 @@ class DeviceStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# What the register remembers day by day (DeviceHistory): enough to say which council devices
+# were in use, and by whom, on a past day (FOI `--as-of`).
+HISTORY_FIELDS = ("device_type", "ownership", "assigned_staff_id", "status")
+_HISTORY_NAMES = {*HISTORY_FIELDS, "assigned_staff"}
+
+
+class DeviceQuerySet(models.QuerySet["Device"]):
+    """Every way of writing a device keeps its history: bulk writes too, and `update()`
+    refuses the fields the history follows."""
+
+    def bulk_create(self, objs: Iterable[Device], *args: Any, **kwargs: Any) -> list[Device]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        record_history(created)
+        return created
+
+    def bulk_update(
+        self, objs: Iterable[Device], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        devices, names = list(objs), list(fields)
+        # Django's bulk_update calls update(): a plain queryset's, not the refusing one here.
+        plain: models.QuerySet[Device] = models.QuerySet(self.model, using=self.db)
+        count = plain.bulk_update(devices, names, batch_size=batch_size)
+        if _HISTORY_NAMES & set(names):
+            record_history(devices)
+        return count
+
+    def update(self, **kwargs: Any) -> int:
+        if _HISTORY_NAMES & set(kwargs):
+            raise TypeError(
+                "a device's type, ownership, holder and status change through save() or "
+                "bulk_update(), which keep its history"
+            )
+        return super().update(**kwargs)
+
+
 class Device(models.Model):
     """One device, council-owned or a member of staff's own, keyed by its asset tag."""
 
@@ -77,6 +117,8 @@ class Device(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DeviceQuerySet.as_manager()
+
     class Meta:
         ordering = ["asset_tag"]
         indexes = [
@@ -87,6 +129,12 @@ class Device(models.Model):
     def __str__(self) -> str:
         return self.asset_tag
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or _HISTORY_NAMES & set(fields):
+            record_history([self])
+
     @property
     def os(self) -> str:
         return f"{self.os_name} {self.os_version}".strip()
@@ -95,6 +143,86 @@ class Device(models.Model):
     def label(self) -> str:
         """How reasons name it: "council laptop LAP-0042"."""
         return f"{self.ownership} {TYPE_WORDS[self.device_type]} {self.asset_tag}"
+
+
+class DeviceHistoryQuerySet(models.QuerySet["DeviceHistory"]):
+    def on(self, day: dt.date) -> DeviceHistoryQuerySet:
+        """How each device stood at the end of `day` (devices the register did not know then
+        have no row)."""
+        return self.filter(starts_on__lte=day).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=day)
+        )
+
+
+class DeviceHistory(models.Model):
+    """How one device stood from `starts_on` until the day before `ends_on` (None: still so):
+    its type, ownership, holder and status, as the register recorded them at the end of each
+    day (days in Europe/London). Written only by `record_history`, never by hand."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="history")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    device_type = models.CharField(max_length=20, choices=DeviceType.choices)
+    ownership = models.CharField(max_length=10, choices=Ownership.choices)
+    assigned_staff = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=DeviceStatus.choices)
+
+    objects = DeviceHistoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["device", "starts_on", "id"]
+        indexes = [models.Index(fields=["starts_on", "ends_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=models.Q(ends_on__isnull=True),
+                name="device_history_one_open_row",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gt=models.F("starts_on")),
+                name="device_history_ends_after_it_starts",
+            ),
+        ]
+
+    def state(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in HISTORY_FIELDS)
+
+
+def record_history(devices: Iterable[Device], *, on: dt.date | None = None) -> None:
+    """Bring each device's history up to date with how it stands now, from `on` (today).
+
+    A change closes the open row and opens another; a second change on the same day
+    rewrites that day's row, so the history holds one row per day at most.
+    """
+    day = on or timezone.localdate()
+    by_pk = {device.pk: device for device in devices}
+    open_rows = {
+        row.device_id: row
+        for row in DeviceHistory.objects.filter(device_id__in=by_pk, ends_on__isnull=True)
+    }
+    closed: list[DeviceHistory] = []
+    rewritten: list[DeviceHistory] = []
+    opened: list[DeviceHistory] = []
+    for pk, device in by_pk.items():
+        state = {name: getattr(device, name) for name in HISTORY_FIELDS}
+        row = open_rows.get(pk)
+        if row is not None and row.state() == tuple(state.values()):
+            continue
+        if row is not None and row.starts_on >= day:
+            for name, value in state.items():
+                setattr(row, name, value)
+            rewritten.append(row)
+            continue
+        if row is not None:
+            row.ends_on = day
+            closed.append(row)
+        opened.append(DeviceHistory(device_id=pk, starts_on=day, **state))
+    DeviceHistory.objects.bulk_update(closed, ["ends_on"], batch_size=500)
+    DeviceHistory.objects.bulk_update(rewritten, list(HISTORY_FIELDS), batch_size=500)
+    DeviceHistory.objects.bulk_create(opened, batch_size=500)
 
 
 class EnrolmentCode(models.Model):

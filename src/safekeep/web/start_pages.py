@@ -89,12 +89,20 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
                 "organisation:staff-changes",
                 "Changes to people's access that wait for a second person.",
             ),
+            ("FOI report", "governance:foi-report", "The FOI questionnaire from live data."),
         ],
     ),
     "foi_officer": (
         "Freedom of Information",
         "Answer Freedom of Information questions from live data. You cannot see case records.",
-        [("FOI report", "governance:foi-report", "The staff and devices questionnaire.")],
+        [
+            (
+                "FOI report",
+                "governance:foi-report",
+                "The staff and devices questionnaire answered from live data, for any day, "
+                "with the response letter to download.",
+            )
+        ],
     ),
     "sysadmin": (
         "System administration",

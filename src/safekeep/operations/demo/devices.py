@@ -13,7 +13,13 @@ from django.utils import timezone
 from rich.console import Console
 
 from safekeep.audit.writing import Origin
-from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.devices.models import (
+    Device,
+    DeviceComplaint,
+    DeviceHistory,
+    DeviceStatus,
+    ITTask,
+)
 from safekeep.devices.services import DeviceError, enrolment_code_issue
 from safekeep.organisation.models import Site, StaffMember
 
@@ -120,6 +126,7 @@ def load_fleet(*, rng: random.Random, today: dt.date, console: Console) -> None:
     if unencrypted:
         unencrypted[0].on_site = False
     Device.objects.bulk_create(devices, batch_size=1000)
+    _issued_when_their_holders_started(devices, rng=rng, today=today)
 
     if unencrypted:
         # governance.load_governance opens the incident for it.
@@ -153,6 +160,39 @@ def load_fleet(*, rng: random.Random, today: dt.date, console: Console) -> None:
         f"Devices: {len(devices)} devices ({personal_count} personal), "
         f"{len(complaints)} complaints."
     )
+
+
+def _issued_when_their_holders_started(
+    devices: list[Device], *, rng: random.Random, today: dt.date
+) -> None:
+    """A made-up past for the register's history (the FOI report's `--as-of`): each device
+    was given to its holder when they started (a personal one was registered a year ago),
+    and one that is lost, stolen or retired was active until a few weeks ago."""
+    rows = {row.device_id: row for row in DeviceHistory.objects.filter(device__in=devices)}
+    earlier: list[DeviceHistory] = []
+    for device in devices:
+        row = rows[device.pk]
+        holder = device.assigned_staff
+        issued = today - dt.timedelta(days=365)
+        if holder is not None and device.ownership == "council":
+            issued = holder.start_date
+        row.starts_on = issued
+        if device.status != DeviceStatus.ACTIVE:
+            changed = max(issued + dt.timedelta(days=1), today - dt.timedelta(rng.randint(7, 60)))
+            earlier.append(
+                DeviceHistory(
+                    device=device,
+                    starts_on=issued,
+                    ends_on=changed,
+                    device_type=device.device_type,
+                    ownership=device.ownership,
+                    assigned_staff=holder,
+                    status=DeviceStatus.ACTIVE,
+                )
+            )
+            row.starts_on = changed
+    DeviceHistory.objects.bulk_update(list(rows.values()), ["starts_on"], batch_size=1000)
+    DeviceHistory.objects.bulk_create(earlier)
 
 
 def _computer(

@@ -1,8 +1,9 @@
-"""Information governance pages under /governance/: incidents."""
+"""Information governance pages under /governance/ (namespace "governance"), beside the
+audit pages (`urls.py`, namespace "audit"): incidents and the FOI report."""
 
 from django.urls import path
 
-from safekeep.web.governance import incidents
+from safekeep.web.governance import foi, incidents
 
 app_name = "governance"
 urlpatterns = [
@@ -10,4 +11,6 @@ urlpatterns = [
     path("incidents/new/", incidents.incident_new, name="incident-new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/number-shared/", incidents.number_shared, name="number-shared"),
+    path("foi/", foi.foi_report, name="foi-report"),
+    path("foi/download/<str:fmt>/", foi.foi_download, name="foi-download"),
 ]

@@ -5,17 +5,13 @@ The formats and the error format are in docs/data-formats.md.
 
 from __future__ import annotations
 
-import getpass
-import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
-from safekeep.audit.writing import Origin
 from safekeep.core.csv_import import (
     ImportFailed,
     ImportOptions,
@@ -24,36 +20,7 @@ from safekeep.core.csv_import import (
     importer_kinds,
     run_import,
 )
-from safekeep.organisation.models import StaffMember
-
-
-def operating_system_user() -> str:
-    """Who is logged in to run the command (the audit log names them beside any staff id)."""
-    try:
-        return getpass.getuser()
-    except OSError:  # no name for this uid (e.g. a container without one)
-        return f"uid {os.getuid()}"
-
-
-def import_origin(kind: str, actor: str) -> Origin:
-    """The audit origin of an import: the operating-system user, and the staff id given with
-    --actor, which must be a member of staff who has not left (an unknown id is an error)."""
-    staff_id = actor.strip()
-    if staff_id:
-        staff = StaffMember.objects.filter(staff_id=staff_id).first()
-        if staff is None:
-            raise CommandError(
-                f"--actor {staff_id!r}: there is no member of staff with that staff id. "
-                "Give your own staff id (import staff first), or leave --actor out."
-            )
-        if staff.is_leaver():
-            raise CommandError(
-                f"--actor {staff_id!r}: that member of staff left on {staff.end_date}. "
-                "Give your own staff id."
-            )
-    command = Origin.command(f"import {kind}", staff_id=staff_id)
-    who = f"{command.actor_username} (operating-system user {operating_system_user()})"
-    return replace(command, actor_username=who)
+from safekeep.operations.origins import ACTOR_HELP, operator_origin
 
 
 class Command(BaseCommand):
@@ -77,8 +44,7 @@ class Command(BaseCommand):
             "--actor",
             default="",
             metavar="STAFF_ID",
-            help="your staff id, for the audit log (it must be a member of staff who has not "
-            "left; the operating-system user is recorded as well)",
+            help=ACTOR_HELP,
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -97,7 +63,7 @@ class Command(BaseCommand):
             result = run_import(
                 kind,
                 data,
-                origin=import_origin(kind, options["actor"]),
+                origin=operator_origin(f"import {kind}", options["actor"]),
                 options=ImportOptions(create_missing=options["create_missing"]),
                 console=console,
             )
