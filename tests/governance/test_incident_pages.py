@@ -216,3 +216,30 @@ def test_information_governance_is_sent_to_the_full_form_with_the_category_chose
     )
     page = client.get(response["Location"]).content.decode()
     assert 'value="personal_number_shared" checked' in page
+
+
+def test_the_ig_dashboard_shows_open_incidents_breach_clocks_and_incidents_per_month():
+    client, _ = client_for("ig_officer")
+    empty = client.get(reverse("audit:dashboard")).content.decode()
+    assert "No data breach is waiting for the ICO decision." in empty
+    assert "There are no open incidents." in empty
+    assert "No incidents recorded in this period." in empty
+    today = timezone.localdate()
+    incident(occurred_on=today, reported_on=today)
+    incident(occurred_on=today, reported_on=today)
+    breach = incident(
+        category="data_breach",
+        occurred_on=today,
+        reported_on=today,
+        aware_at=timezone.now() - dt.timedelta(hours=73),
+    )
+    incident(category="stolen_device", closed_at=timezone.now(), outcome="Recovered")
+    page = client.get(reverse("audit:dashboard")).content.decode()
+    assert "1 data breach waiting for the decision whether to report to the ICO" in page
+    assert reverse("governance:incident", args=[breach.pk]) in page
+    assert "ICO deadline passed: overdue by 1 hour" in page
+    lost = f'{reverse("governance:incidents")}?category=lost_device&amp;state=open">Lost device</a>'
+    assert lost in page
+    assert "Stolen device</a>" not in page  # closed: not open any more
+    chart = page[page.index('id="section-incidents-per-month"') :]
+    assert "No incidents recorded in this period." not in chart[: chart.index("</section>")]

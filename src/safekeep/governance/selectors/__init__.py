@@ -30,6 +30,7 @@ from safekeep.governance.selectors.incidents import (
     incidents_for_device,
     incidents_involving,
     open_breach_clocks,
+    open_incidents_by_category,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "log_rows",
     "months_ending",
     "open_breach_clocks",
+    "open_incidents_by_category",
     "subject_named",
     "subject_search",
     "triage_name",

@@ -1,11 +1,10 @@
 """The IG dashboard is a list of sections: each a title, a template and a selector.
 
-To add one (incidents, door-code rotations, leavers, SARs), write a small template under
+To add one (door-code rotations, leavers, SARs), write a small template under
 `governance/sections/` and add a `Section` to `SECTIONS` whose `load` calls the selector:
 
     Section("incidents", "Open incidents and breach clocks",
-            "governance/sections/incidents.html",
-            lambda viewer: {"incidents": open_incidents(now=viewer.now)}),
+            "governance/sections/incidents.html", _incidents),
 
 A chart section uses `governance/sections/chart.html` with `{"chart": month_chart(...)}`.
 """
@@ -29,6 +28,7 @@ from safekeep.devices.models import DeviceComplaint
 from safekeep.devices.selectors import devices_non_compliant
 from safekeep.governance import alerts
 from safekeep.governance import selectors as governance
+from safekeep.governance.models import Incident
 from safekeep.governance.people import people
 from safekeep.organisation.models import StaffMember
 from safekeep.web.governance.charts import Chart, Series, bar_chart, day_labels, month_labels
@@ -121,6 +121,27 @@ def _accesses(viewer: Viewer) -> dict[str, Any]:
     return {"chart": accesses_chart(last - dt.timedelta(days=CHART_DAYS - 1), last)}
 
 
+def _incidents(viewer: Viewer) -> dict[str, Any]:
+    return {
+        "open": governance.open_incidents_by_category(),
+        "clocks": governance.open_breach_clocks(viewer.now),
+    }
+
+
+def _incidents_per_month(viewer: Viewer) -> dict[str, Any]:
+    counts = governance.counts_per_month(
+        Incident.objects.all(), "occurred_on", last=viewer.today, months=CHART_MONTHS
+    )
+    chart = month_chart(
+        "incidents",
+        "Incidents per month, by the month they happened",
+        counts,
+        series="Incidents",
+        empty="No incidents recorded in this period.",
+    )
+    return {"chart": chart}
+
+
 def _complaints(viewer: Viewer) -> dict[str, Any]:
     counts = governance.counts_per_month(
         DeviceComplaint.objects.all(), "reported_on", last=viewer.today, months=CHART_MONTHS
@@ -141,6 +162,12 @@ def _log(viewer: Viewer) -> dict[str, Any]:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        "incidents",
+        "Open incidents and breach clocks",
+        "governance/sections/incidents.html",
+        _incidents,
+    ),
+    Section(
         "break-glass",
         "Break-glass awaiting review",
         "governance/sections/break_glass.html",
@@ -158,6 +185,12 @@ SECTIONS: tuple[Section, ...] = (
         f"Case accesses and refusals, last {CHART_DAYS} days",
         "governance/sections/chart.html",
         _accesses,
+    ),
+    Section(
+        "incidents-per-month",
+        f"Incidents, last {CHART_MONTHS} months",
+        "governance/sections/chart.html",
+        _incidents_per_month,
     ),
     Section(
         "complaints",
