@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -128,32 +129,42 @@ def _incidents(viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def _incidents_per_month(viewer: Viewer) -> dict[str, Any]:
-    counts = governance.counts_per_month(
-        Incident.objects.all(), "occurred_on", last=viewer.today, months=CHART_MONTHS
-    )
-    chart = month_chart(
-        "incidents",
-        "Incidents per month, by the month they happened",
-        counts,
-        series="Incidents",
-        empty="No incidents recorded in this period.",
-    )
-    return {"chart": chart}
+def _per_month(
+    rows: Callable[[], QuerySet[Any]],
+    day_field: str,
+    *,
+    slug: str,
+    title: str,
+    series: str,
+    empty: str,
+) -> Callable[[Viewer], dict[str, Any]]:
+    """A section's loader: `rows` counted per month by `day_field`, the last 12 months."""
+
+    def load(viewer: Viewer) -> dict[str, Any]:
+        counts = governance.counts_per_month(
+            rows(), day_field, last=viewer.today, months=CHART_MONTHS
+        )
+        return {"chart": month_chart(slug, title, counts, series=series, empty=empty)}
+
+    return load
 
 
-def _complaints(viewer: Viewer) -> dict[str, Any]:
-    counts = governance.counts_per_month(
-        DeviceComplaint.objects.all(), "reported_on", last=viewer.today, months=CHART_MONTHS
-    )
-    chart = month_chart(
-        "complaints",
-        "Device complaints per month",
-        counts,
-        series="Complaints",
-        empty="No device complaints recorded in this period.",
-    )
-    return {"chart": chart}
+_incidents_per_month = _per_month(
+    Incident.objects.all,
+    "occurred_on",
+    slug="incidents",
+    title="Incidents per month, by the month they happened",
+    series="Incidents",
+    empty="No incidents recorded in this period.",
+)
+_complaints = _per_month(
+    DeviceComplaint.objects.all,
+    "reported_on",
+    slug="complaints",
+    title="Device complaints per month",
+    series="Complaints",
+    empty="No device complaints recorded in this period.",
+)
 
 
 def _log(viewer: Viewer) -> dict[str, Any]:

@@ -29,16 +29,13 @@ DOWNLOADS = (
 )
 
 
-def _access(request: HttpRequest) -> door.DutyAccess:
-    return door.foi_report_access(
-        staff=staff_of(request), context=request_context(request), origin=origin_of(request)
-    )
-
-
-@verified_staff_required
-def foi_report(request: HttpRequest) -> HttpResponse:
+def _asked(request: HttpRequest) -> tuple[door.DutyAccess, AsOfForm] | HttpResponse:
+    """The door's answer and the day asked for, or the page to answer with instead: the
+    refusal, or the form again with its problem (400)."""
     try:
-        access = _access(request)
+        access = door.foi_report_access(
+            staff=staff_of(request), context=request_context(request), origin=origin_of(request)
+        )
     except door.AccessRefused as refusal:
         return refusal_page(request, refusal)
     form = AsOfForm(request.GET)
@@ -49,6 +46,15 @@ def foi_report(request: HttpRequest) -> HttpResponse:
             {"page_title": "FOI report", "form": form, "answers": None},
             status=400,
         )
+    return access, form
+
+
+@verified_staff_required
+def foi_report(request: HttpRequest) -> HttpResponse:
+    asked = _asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    access, form = asked
     as_of = form.cleaned_data["as_of"]
     report = foi_report_read(origin=access.origin, as_of=as_of)
     query = urlencode(AsOfForm.for_day(as_of))
@@ -78,18 +84,10 @@ def foi_report(request: HttpRequest) -> HttpResponse:
 def foi_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("no such format")
-    try:
-        access = _access(request)
-    except door.AccessRefused as refusal:
-        return refusal_page(request, refusal)
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return render(
-            request,
-            "governance/foi_report.html",
-            {"page_title": "FOI report", "form": form, "answers": None},
-            status=400,
-        )
+    asked = _asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    access, form = asked
     document = foi_report_download(origin=access.origin, as_of=form.cleaned_data["as_of"], fmt=fmt)
     response = HttpResponse(document.content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
