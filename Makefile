@@ -31,7 +31,7 @@ install: $(VENV)/.installed node_modules/.installed
 # umask 077: whatever the service creates in the data directory is its owner's only.
 run: install
 	umask 077 && $(SAFEKEEP) migrate --noinput --verbosity 0 && \
-		$(SAFEKEEP) demo --if-empty && $(SAFEKEEP) serve
+		$(SAFEKEEP) demo --if-empty && $(SAFEKEEP) run-jobs && $(SAFEKEEP) serve
 
 test: install
 	$(VENV)/bin/pytest

@@ -48,6 +48,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "createadmin --staff-id ID",
         "create a system administrator's sign-in",
     ),
+    (
+        "Running the service",
+        "run_jobs",
+        "run-jobs [--only JOB] [--list]",
+        "run every scheduled job that is due (cron or a timer)",
+    ),
     ("Running the service", "backup", "backup FILE", "write an encrypted, consistent backup"),
     (
         "Running the service",
