@@ -146,11 +146,16 @@ SAFEKEEP_API_TOKEN_DAYS = env_int("SAFEKEEP_API_TOKEN_DAYS", 90, minimum=1)
 # How many devices one person may have enrolled at a time (docs/devices.md).
 SAFEKEEP_MAX_DEVICES_PER_PERSON = env_int("SAFEKEEP_MAX_DEVICES_PER_PERSON", 3, minimum=1)
 
+# /readyz answers "not ready" when the oldest unchained audit entry is older than this.
+SAFEKEEP_READY_AUDIT_LAG_SECONDS = env_int("SAFEKEEP_READY_AUDIT_LAG_SECONDS", 60, minimum=1)
+
 # Behind HTTPS (production), cookies are secure-only and HSTS is sent.
 SAFEKEEP_HTTPS = env_bool("SAFEKEEP_HTTPS", False)
 SESSION_COOKIE_SECURE = SAFEKEEP_HTTPS
 CSRF_COOKIE_SECURE = SAFEKEEP_HTTPS
 SECURE_SSL_REDIRECT = SAFEKEEP_HTTPS and env_bool("SAFEKEEP_SSL_REDIRECT", True)
+# The load balancer's health checks may come over plain HTTP inside the data centre.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = 31536000 if SAFEKEEP_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SAFEKEEP_HTTPS
 SECURE_PROXY_SSL_HEADER = (

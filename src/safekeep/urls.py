@@ -1,8 +1,12 @@
 """URL map: the pages (safekeep.web, one package per part of the domain) and the API."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+from safekeep.web import health
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("safekeep.web.urls")),
     path("account/", include("safekeep.web.accounts.urls")),
     path("staff/", include("safekeep.web.organisation.urls")),

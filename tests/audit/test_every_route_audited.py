@@ -31,6 +31,7 @@ from safekeep.accounts.models import AuthenticatorApp, SignInThrottle, User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
+from safekeep.audit.chain import chain_pending
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices import services as device_services
@@ -581,6 +582,11 @@ def _token_revoke(world: World, client: Client) -> Call:
     token = ApiToken.objects.get(user=world.users["worker"])
     signed_in(client, world, "worker")
     return Call(client, "POST", f"{API}/tokens/", {"revoke": token.pk})
+
+
+def _ready(world: World, client: Client) -> Call:
+    chain_pending()  # the walk's earlier entries, so the sequencer is not behind
+    return Call(client, "GET", "/readyz", None)
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -1224,6 +1230,8 @@ ROWS: list[Row] = [
     ),
     Row("api:openapi-view", "API docs page", get(None, fixed(f"{API}/docs")), 200, NOTHING),
     Row("api:api-root", "API root", get(None, fixed(f"{API}/")), 404, NOTHING),
+    Row("healthz", "load balancer", get(None, fixed("/healthz")), 200, NOTHING),
+    Row("readyz", "load balancer, chain caught up", _ready, 200, NOTHING),
     Row(
         "GET /api/v1/cases",
         "list",

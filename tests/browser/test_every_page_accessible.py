@@ -412,6 +412,8 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "api:api-root": NotAPage("the API, for other systems"),
     "api:openapi-json": NotAPage("the API's OpenAPI document, for other systems"),
     "api:openapi-view": NotAPage("the API's generated reference, for developers"),
+    "healthz": NotAPage("the load balancer's health check"),
+    "readyz": NotAPage("the load balancer's readiness check"),
 }
 
 # Error pages that no route names.
