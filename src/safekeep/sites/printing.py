@@ -143,11 +143,12 @@ def case_print(*, access: CaseAccess, printer: Printer, now: dt.datetime | None 
 def job_release(*, job: PrintJob, staff: StaffMember, code: str, origin: Origin) -> PrintJob:
     """Release a held job at the device: only its owner, with the code they were given."""
     reason = f"job {job.pk} on {job.printer.printer_id}"
-    if (
+    refused = (
         job.staff_id != staff.pk
         or job.state != PrintJob.State.HELD
         or not check_password(code.strip(), job.release_code_hash)
-    ):
+    )
+    if refused:
         with transaction.atomic():
             audit_event(
                 origin=origin,
@@ -157,6 +158,7 @@ def job_release(*, job: PrintJob, staff: StaffMember, code: str, origin: Origin)
                 object_id=str(job.pk),
                 reasons=[reason, "wrong code, another person's job, or not waiting"],
             )
+    if refused:
         raise SitesError("That code does not release a job waiting for you", field="code")
     try:
         queue.release(queue.Queue.from_uri(job.printer.queue_uri), job.queue_job_id)

@@ -90,28 +90,22 @@ def door_code_record(
 
 
 def door_code_reveal(*, staff: StaffMember, door: Door, origin: Origin) -> str:
-    """The door's code, for one of its current holders; anyone else is refused. Audited."""
+    """The door's code, for one of its current holders; anyone else is refused. Audited
+    either way (the refusal is recorded before it is raised, so it stays recorded)."""
     holds = DoorCodeHolder.objects.filter(door=door, staff=staff).exists()
-    reason = f"{door.name} at {door.site.name}"
+    shown = holds and bool(door.code_sealed)
+    why = "a current holder" if shown else "not a current holder" if not holds else "no code yet"
     with transaction.atomic():
-        if not holds or not door.code_sealed:
-            audit_event(
-                origin=origin,
-                action="door_code.view",
-                decision="refused",
-                object_type="door",
-                object_id=str(door.pk),
-                reasons=[reason, "not a current holder" if not holds else "no code recorded"],
-            )
-            raise SitesError("Only the people who hold this door's code can see it")
         audit_event(
             origin=origin,
             action="door_code.view",
-            decision="allowed",
+            decision="allowed" if shown else "refused",
             object_type="door",
             object_id=str(door.pk),
-            reasons=[reason, "a current holder"],
+            reasons=[f"{door.name} at {door.site.name}", why],
         )
+    if not shown:
+        raise SitesError("Only the people who hold this door's code can see it")
     return sealing.open_code(door_pk=door.pk, text=door.code_sealed)
 
 
