@@ -54,8 +54,9 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def case_pdf(access: CaseAccess, *, at: dt.datetime) -> bytes:
-    """The case record as the person may see it, watermarked on every page."""
+def case_pdf(access: CaseAccess, *, at: dt.datetime) -> tuple[bytes, int]:
+    """The case record as the person may see it, watermarked on every page; and how many
+    pages it has."""
     from weasyprint import HTML  # loads Pango: only when a PDF is wanted
 
     case = access.case
@@ -74,9 +75,10 @@ def case_pdf(access: CaseAccess, *, at: dt.datetime) -> bytes:
             ),
         },
     )
-    pdf = HTML(string=html).write_pdf()
+    document = HTML(string=html).render()
+    pdf = document.write_pdf()
     assert pdf is not None  # nosec B101 # narrows the type: with no target write_pdf returns bytes
-    return bytes(pdf)
+    return bytes(pdf), len(document.pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +95,7 @@ def case_print(*, access: CaseAccess, printer: Printer, now: dt.datetime | None 
     if not printer.secure:  # pragma: no cover - the door refuses this printer first
         raise SitesError("This printer has no coded release and is not in a secure location")
     moment = now or timezone.now()
-    pdf = case_pdf(access, at=moment)
-    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    pdf, pages = case_pdf(access, at=moment)
     code = ""
     job_id = ""
     state = PrintJob.State.COLLECT
