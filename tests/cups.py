@@ -2,9 +2,9 @@
 one cups-pdf printer whose PDFs land in a folder the test reads.
 
 Like a print server, it converts the PDF to PostScript for the printer (cups-pdf turns it
-back into a PDF). cups-pdf reads its settings from /etc/cups/cups-pdf-<name>.conf for a printer whose device
-URI is `cups-pdf:/<name>`; the server writes one for its own printer (a name of its own,
-so two test runs side by side do not meet) and removes it when it stops.
+back into a PDF). cups-pdf reads its settings from /etc/cups/cups-pdf-<name>.conf for a
+printer whose device URI is `cups-pdf:/<name>`; the server writes one for its own printer
+(a name of its own, so two test runs side by side do not meet) and removes it when it stops.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import tempfile
 import subprocess  # nosec B404 # starts the test's own cupsd
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -108,10 +108,7 @@ def test_door_code_holders_make_doors_once_and_refuse_leavers_and_strangers():
     make_staff(staff_id="S2")
     make_staff(staff_id="S3", end_date=dt.date(2020, 6, 30))
     data = (
-        "site_id,door,staff_id\n"
-        "CC01,main entrance,S1\n"
-        "CC01,main entrance,S2\n"
-        "CC01,staff room,S1\n"
+        "site_id,door,staff_id\nCC01,main entrance,S1\nCC01,main entrance,S2\nCC01,staff room,S1\n"
     )
     first = run_import("door-code-holders", data.encode(), origin=ORIGIN)
     assert first.created == 3

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safekeep.organisation.models import Site, StaffMember
+from safekeep.records.models import Case
 from safekeep.sites.models import (
     Checkout,
     Door,
@@ -107,6 +108,11 @@ def file_states(files: QuerySet[PaperFile], today: dt.date) -> list[FileState]:
         overdue = checkout is not None and checkout.due_back < today
         states.append(FileState(paper_file, checkout, overdue))
     return states
+
+
+def case_file_states(case: Case, today: dt.date) -> list[FileState]:
+    """The case's paper files, for its page (shown once the door let the person view it)."""
+    return file_states(PaperFile.objects.filter(case=case).select_related("site"), today)
 
 
 def overdue_checkouts(today: dt.date) -> QuerySet[Checkout]:

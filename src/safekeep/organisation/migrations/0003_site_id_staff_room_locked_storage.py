@@ -4,30 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_staff_change'),
+        ("organisation", "0002_staff_change"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='site',
-            name='locked_storage',
+            model_name="site",
+            name="locked_storage",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='site',
-            name='site_id',
+            model_name="site",
+            name="site_id",
             field=models.CharField(blank=True, max_length=40, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name='site',
-            name='staff_room',
+            model_name="site",
+            name="staff_room",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='site',
-            name='kind',
-            field=models.CharField(choices=[('children_centre', 'Children centre'), ('office', 'Office'), ('other', 'Other')], default='office', max_length=20),
+            model_name="site",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("children_centre", "Children centre"),
+                    ("office", "Office"),
+                    ("other", "Other"),
+                ],
+                default="office",
+                max_length=20,
+            ),
         ),
     ]
