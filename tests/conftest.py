@@ -23,6 +23,7 @@ SKIP_MESSAGE = (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _skipped_browser_tests: list[str] = []
+_skipped_cups_tests: list[str] = []
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,21 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture(scope="session")
+def cups() -> Iterator[Any]:
+    """A real CUPS server with a PDF printer (tests/cups.py); skipped where CUPS is not
+    installed, an error with SAFEKEEP_REQUIRE_CUPS=1 (CI)."""
+    from tests.cups import CUPS_REQUIRED, cups_server, missing
+
+    why = missing()
+    if why:
+        if CUPS_REQUIRED:
+            pytest.fail(f"{why} (SAFEKEEP_REQUIRE_CUPS=1 makes this an error)")
+        pytest.skip(why)
+    with cups_server() as server:
+        yield server
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     """A browser tab on the live server, with the stylesheets it serves.
@@ -75,6 +91,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         and "browser tests skipped" in str(report.longrepr[2])
     ):
         _skipped_browser_tests.append(report.nodeid)
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and "CUPS tests skipped" in str(report.longrepr[2])
+    ):
+        _skipped_cups_tests.append(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -82,4 +104,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line("")
         terminalreporter.write_line(
             f"NOTE: {len(_skipped_browser_tests)} {SKIP_MESSAGE}", yellow=True, bold=True
+        )
+    if _skipped_cups_tests:
+        terminalreporter.write_line("")
+        terminalreporter.write_line(
+            f"NOTE: {len(_skipped_cups_tests)} CUPS tests skipped (see tests/cups.py)",
+            yellow=True,
+            bold=True,
         )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safekeep.crypto",
     "safekeep.devices",
     "safekeep.governance",
+    "safekeep.sites",
     "safekeep.operations",
     "safekeep.api",
     "safekeep.access",

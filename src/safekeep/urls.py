@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("devices/", include("safekeep.web.devices.urls")),
     path("audit/", include("safekeep.web.governance.urls")),
     path("governance/", include("safekeep.web.governance.governance_urls")),
+    path("sites/", include("safekeep.web.sites.urls")),
     path("api/v1/", include("safekeep.api.urls")),
 ]
 

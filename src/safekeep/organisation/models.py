@@ -70,13 +70,21 @@ class Team(models.Model):
 
 
 class Site(models.Model):
+    """A children centre or office. `site_id` is the key of `safekeep import sites`; sites
+    made before it (or by the devices import, by name) have none until that import names
+    them. What is kept at the site (printers, door codes, paper files) is in safekeep.sites."""
+
     class Kind(models.TextChoices):
         CHILDREN_CENTRE = "children_centre", "Children centre"
         OFFICE = "office", "Office"
+        OTHER = "other", "Other"
 
+    site_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     address = models.CharField(max_length=250, blank=True)
+    staff_room = models.BooleanField(default=False)
+    locked_storage = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from safekeep.access.vocabulary import Action, Basis
 from safekeep.organisation.roles import RoleName
 from safekeep.records import forms as record_forms
 from safekeep.records import selectors
+from safekeep.sites import selectors as site_selectors
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import origin_of, staff_of
 from safekeep.web.records.opening import case_page
@@ -84,5 +87,9 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             "referrals": selectors.case_referrals(case=case),
             "break_glass": access.decision.basis == Basis.BREAK_GLASS,
             "for_ig": is_ig_officer(access.actor, access.context.today),
+            "may_print": replace(
+                access, context=replace(access.context, printer_secure=True)
+            ).allows(Action.PRINT),
+            "paper_files": site_selectors.case_file_states(case, access.context.today),
         },
     )
