@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from safekeep.audit.writing import Origin, audit_event
 from safekeep.organisation.models import StaffMember
 
 
@@ -100,3 +101,34 @@ def leaver_checklists(as_of: dt.date, *, outstanding_only: bool = False) -> list
     if outstanding_only:
         return [checklist for checklist in found if checklist.outstanding]
     return [checklist for checklist in found if checklist.items]
+
+
+def leaver_checklist_read(*, origin: Origin, staff: StaffMember) -> LeaverChecklist:
+    """One leaver's checklist, for the person the door let see it; the viewing is audited
+    (it names their cases and devices)."""
+    checklist = leaver_checklist(staff)
+    audit_event(
+        origin=origin,
+        action="leaver.checklist",
+        decision="allowed",
+        object_type="staff",
+        object_id=staff.staff_id,
+        reasons=[f"{len(checklist.outstanding)} outstanding", f"{len(checklist.done)} done"],
+    )
+    return checklist
+
+
+def leaver_checklists_read(
+    *, origin: Origin, as_of: dt.date, outstanding_only: bool = False
+) -> list[LeaverChecklist]:
+    """Every leaver's checklist on `as_of` (IG's page, `safekeep leavers`), audited."""
+    found = leaver_checklists(as_of, outstanding_only=outstanding_only)
+    audit_event(
+        origin=origin,
+        action="leavers.list",
+        decision="allowed",
+        object_type="leavers",
+        object_id=as_of.isoformat(),
+        reasons=[f"{len(found)} leavers"],
+    )
+    return found

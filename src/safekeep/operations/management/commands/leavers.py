@@ -9,11 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safekeep.audit.models import AuditEntry
-from safekeep.audit.writing import audit_event
 from safekeep.operations.dates import as_of_day
 from safekeep.operations.origins import ACTOR_HELP, operator_origin
-from safekeep.organisation.leaving import leaver_checklists
+from safekeep.organisation.leaving import leaver_checklists_read
 
 
 class Command(BaseCommand):
@@ -29,15 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = as_of_day(options["as_of"])
         origin = operator_origin("leavers", options["actor"])
-        checklists = leaver_checklists(as_of)
-        audit_event(
-            origin=origin,
-            action="leavers.list",
-            decision=AuditEntry.Decision.DONE,
-            object_type="leavers",
-            object_id=as_of.isoformat(),
-            reasons=[f"{len(checklists)} leavers"],
-        )
+        checklists = leaver_checklists_read(origin=origin, as_of=as_of)
         if options["json"]:
             self.stdout.write(json.dumps([checklist.as_json() for checklist in checklists]))
             return
