@@ -415,8 +415,7 @@ def leavers_access(
     facts = duties.LeaverFacts(team_id=leaver.team_id if leaver else None)
     actor = _actor(staff, context)
     decision = duties.may_see_leavers(actor, facts, context.today)
-    about = leaver or staff
-    return _duty(staff, actor, context, origin, Duty.SEE_LEAVERS, decision, about, None)
+    return _duty(staff, actor, context, origin, Duty.SEE_LEAVERS, decision, leaver, None)
 
 
 def device_returned_access(
