@@ -20,6 +20,7 @@ from safekeep.access.vocabulary import Action
 from safekeep.accounts.models import User
 from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.organisation.models import StaffMember, Team
+from safekeep.organisation.services import leaver_process
 from safekeep.records import services as record_services
 from safekeep.records.models import Case, Entry
 from tests import factories
@@ -86,9 +87,9 @@ def build_council(kind: type[AnyCouncil], place: str, *, volunteer: bool = False
         "it": factories.make_staff(team=other_team, roles=("it_support",)),
         "admin": factories.make_staff(team=other_team, roles=("sysadmin",)),
     }
+    today = timezone.localdate()
     if volunteer:
         staff["volunteer"] = factories.make_staff(team=team, employment_type="volunteer")
-        today = timezone.localdate()
         factories.make_risk_assessment(
             staff["volunteer"],
             team=team,
@@ -96,7 +97,11 @@ def build_council(kind: type[AnyCouncil], place: str, *, volunteer: bool = False
             assessed_on=today - dt.timedelta(days=30),
             review_due=today + dt.timedelta(days=300),
         )
+    staff["leaver"] = factories.make_staff(team=team, end_date=today - dt.timedelta(days=1))
     users = {name: factories.make_user(member) for name, member in staff.items()}
+    # A leaver with a council laptop still to recover: their checklist has an open item.
+    factories.make_device(staff=staff["leaver"], asset_tag=f"{place[:6].upper()}-LEAVER-LAP")
+    leaver_process(origin=factories.TEST_ORIGIN, staff=staff["leaver"], now=timezone.now())
     allocated = tuple(staff[name] for name in ("worker", "volunteer") if name in staff)
     case = factories.make_case(team=team, allocated=allocated)
     worker = staff["worker"]
@@ -128,6 +133,11 @@ def forget_keys() -> None:
 
 def fixed(path: str) -> Callable[[Council], str]:
     return lambda council: path
+
+
+def leaver_path(suffix: str = "") -> Callable[[Council], str]:
+    """A page of the council's leaver: `leaver_path("leaver/")`."""
+    return lambda council: f"/staff/{council.staff['leaver'].staff_id}/{suffix}"
 
 
 def case_path(suffix: str = "") -> Callable[[Council], str]:

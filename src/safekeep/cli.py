@@ -81,6 +81,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     (
         "Information governance",
+        "leavers",
+        "leavers [--as-of DATE] [--json]",
+        "every leaver and what is still open for them",
+    ),
+    (
+        "Information governance",
         "audit",
         "audit verify | checkpoint | public-key | prove N | sequence",
         "check the tamper-evident audit log",

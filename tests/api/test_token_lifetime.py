@@ -72,9 +72,9 @@ def test_a_leavers_token_ends_when_they_are_recorded_as_leaving() -> None:
     assert user.staff is not None
     staff_end(origin=ORIGIN, staff=user.staff, end_date=timezone.localdate())
     assert _refused(headers)  # even on their last working day: the leaving is recorded
-    assert _refusals()[0][2] == [
-        "token ended: the account was signed out everywhere after it was made"
-    ]
+    # The leaver workflow closed the sign-in and revoked the token at once.
+    assert _refusals()[0][2] == ["account disabled"]
+    assert user.api_tokens.get().revoked_at is not None
 
 
 def test_a_leavers_token_cannot_redeem_a_fresh_enrolment_code() -> None:

@@ -61,6 +61,7 @@ from tests.routes import (
     fixed,
     forget_keys,
     is_api_operation,
+    leaver_path,
     route_names,
 )
 
@@ -608,6 +609,12 @@ def _incident_path(world: World) -> str:
     return f"/governance/incidents/{incident.pk}/"
 
 
+def _leaver_laptop(world: World) -> str:
+    leaver = world.staff["leaver"]
+    laptop = Device.objects.get(assigned_staff=leaver)
+    return f"/staff/{leaver.staff_id}/leaver/devices/{laptop.asset_tag}/returned/"
+
+
 def _number_shared(world: World) -> dict[str, Any]:
     return {
         "staff": str(world.staff["worker"].pk),
@@ -717,6 +724,56 @@ ROWS: list[Row] = [
         post("admin", _stranger("end/"), lambda w: {"end_date": IN_A_MONTH}),
         302,
         one("staff.end", DONE),
+    ),
+    # leavers
+    Row(
+        "organisation:leavers",
+        "IG",
+        get("ig", fixed("/staff/leavers/")),
+        200,
+        one("leavers.list", ALLOWED),
+    ),
+    Row(
+        "organisation:leavers",
+        "a worker",
+        get("worker", fixed("/staff/leavers/")),
+        403,
+        one("see_leavers", REFUSED),
+    ),
+    Row(
+        "organisation:leaver",
+        "IG",
+        get("ig", leaver_path("leaver/")),
+        200,
+        one("leaver.checklist", ALLOWED),
+    ),
+    Row(
+        "organisation:leaver",
+        "their team manager",
+        get("manager", leaver_path("leaver/")),
+        200,
+        one("leaver.checklist", ALLOWED),
+    ),
+    Row(
+        "organisation:leaver",
+        "a worker",
+        get("worker", leaver_path("leaver/")),
+        403,
+        one("staff.see_leavers", REFUSED),
+    ),
+    Row(
+        "organisation:leaver-device-returned",
+        "IT",
+        post("it", _leaver_laptop),
+        302,
+        one("device.returned", DONE),
+    ),
+    Row(
+        "organisation:leaver-device-returned",
+        "IG",
+        post("ig", _leaver_laptop),
+        403,
+        one("device.record_device_returned", REFUSED),
     ),
     # caseload and case pages
     Row(

@@ -40,7 +40,16 @@ from tests.factories import (
     make_user,
     sign_in,
 )
-from tests.routes import Council, build_council, case_path, fixed, forget_keys, is_api, route_names
+from tests.routes import (
+    Council,
+    build_council,
+    case_path,
+    fixed,
+    forget_keys,
+    is_api,
+    leaver_path,
+    route_names,
+)
 
 ORIGIN = Origin.command("test-every-page")
 PHONE = {"width": 375, "height": 740}
@@ -263,6 +272,12 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "organisation:staff-end": (
         Visit("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/"),
         errors("admin", lambda w: f"/staff/{w.staff['stranger'].staff_id}/end/", "End their work"),
+    ),
+    # leavers
+    "organisation:leavers": (Visit("ig", fixed("/staff/leavers/"), phone=True),),
+    "organisation:leaver": (Visit("ig", leaver_path("leaver/"), phone=True),),
+    "organisation:leaver-device-returned": NotAPage(
+        "POST only", "it", leaver_path("leaver/devices/x/returned/")
     ),
     # caseload and case pages
     "records:caseload": (

@@ -90,10 +90,6 @@ def test_a_changed_row_updates(org):
             "line 2, column allocated_staff_ids: there is no staff member 'S7'",
         ),
         (
-            "C1,P1,child,Amy,Stone,,Children West,OFFICIAL,no,S9,2025-01-01,",
-            "line 2, column allocated_staff_ids: 'S9' left on 2024-01-01 and cannot be allocated",
-        ),
-        (
             "C1,P1,child,Amy,Stone,,Children West,OFFICIAL,no,,01/02/2025,",
             "line 2, column opened_on: '01/02/2025' is not a date in the form YYYY-MM-DD "
             "(ISO 8601)",

@@ -21,11 +21,12 @@ pytestmark = pytest.mark.django_db
         ({"team_manager"}, ["My caseload", "My team", "Access requests", "This device", "Account"]),
         ({"volunteer"}, ["My caseload", "This device", "Account"]),
         ({"volunteer_manager"}, ["My team", "This device", "Account"]),
-        ({"sysadmin"}, ["Staff", "Staff changes", "This device", "Account"]),
+        ({"sysadmin"}, ["Staff", "Staff changes", "Leavers", "This device", "Account"]),
         (
             {"ig_officer"},
             [
                 "Staff changes",
+                "Leavers",
                 "Audit",
                 "Break-glass reviews",
                 "Incidents",
@@ -35,7 +36,10 @@ pytestmark = pytest.mark.django_db
                 "Account",
             ],
         ),
-        ({"it_support"}, ["Devices", "Device complaints", "This device", "Account"]),
+        (
+            {"it_support"},
+            ["Leavers", "Devices", "Device complaints", "This device", "Account"],
+        ),
         ({"foi_officer"}, ["FOI report", "This device", "Account"]),
         (set(), []),
     ],

@@ -408,6 +408,25 @@ def incident_report_access(
     return _duty(staff, actor, context, origin, Duty.REPORT_INCIDENT, decision, about, None)
 
 
+def leavers_access(
+    *, staff: StaffMember, leaver: StaffMember | None, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` see `leaver`'s checklist (None: the list of every leaver)?"""
+    facts = duties.LeaverFacts(team_id=leaver.team_id if leaver else None)
+    actor = _actor(staff, context)
+    decision = duties.may_see_leavers(actor, facts, context.today)
+    return _duty(staff, actor, context, origin, Duty.SEE_LEAVERS, decision, leaver, None)
+
+
+def device_returned_access(
+    *, staff: StaffMember, device: Model, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` record that `device` (a leaver's, in their hands) was handed back?"""
+    actor = _actor(staff, context)
+    decision = duties.may_record_device_returned(actor, context.today)
+    return _duty(staff, actor, context, origin, Duty.RECORD_DEVICE_RETURNED, decision, device, None)
+
+
 def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     """What waits for this person's decision: requests for access, referrals to their team,
     or uses of break-glass to review. Only what the door would let them decide."""

@@ -216,3 +216,32 @@ def may_report_incident(actor: ActorFacts, report: IncidentReportFacts, today: d
     elif manages_team(actor, report.involved_team_id, today):
         return allow(wording.MANAGER_OF_THEIR_TEAM)
     return refuse(wording.ONLY_MANAGER_REPORTS, wording.TELL_MANAGER_OR_IG)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaverFacts:
+    """A leaver whose checklist is asked for: their team (None: the list of every leaver)."""
+
+    team_id: int | None
+
+
+def may_see_leavers(actor: ActorFacts, leaver: LeaverFacts, today: dt.date) -> Decision:
+    """The leaver checklist names cases and devices, never their content: information
+    governance, IT support and system administrators see every leaver; a team manager
+    their own team's."""
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    if is_active(actor, today) and RoleName.IT_SUPPORT in actor.roles:
+        return allow(wording.IT_SUPPORT)
+    if is_active(actor, today) and RoleName.SYSADMIN in actor.roles:
+        return allow(wording.SYSTEM_ADMINISTRATOR)
+    if leaver.team_id is not None and manages_team(actor, leaver.team_id, today):
+        return allow(wording.MANAGER_OF_THEIR_TEAM)
+    return refuse(wording.ONLY_LEAVER_TEAM)
+
+
+def may_record_device_returned(actor: ActorFacts, today: dt.date) -> Decision:
+    """IT support takes a leaver's council device back and records it."""
+    if is_active(actor, today) and RoleName.IT_SUPPORT in actor.roles:
+        return allow(wording.IT_SUPPORT)
+    return refuse(wording.ONLY_IT_RECORDS_RETURN)

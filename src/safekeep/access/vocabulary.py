@@ -50,6 +50,9 @@ class Duty(StrEnum):
     # Incidents: information governance runs them; a manager may report one about their team.
     RUN_INCIDENTS = "run_incidents"
     REPORT_INCIDENT = "report_incident"
+    # The leaver workflow: seeing a leaver's checklist; IT recording a device returned.
+    SEE_LEAVERS = "see_leavers"
+    RECORD_DEVICE_RETURNED = "record_device_returned"
 
 
 class Basis(StrEnum):

@@ -169,6 +169,12 @@ ONLY_MANAGER_REPORTS: Final = (
 TELL_MANAGER_OR_IG: Final = "Tell their team manager or information governance what happened."
 TEAM_MANAGER: Final = "team manager"
 MANAGER_OF_THEIR_TEAM: Final = "manager of their team"
+IT_SUPPORT: Final = "IT support"
+ONLY_LEAVER_TEAM: Final = (
+    "only information governance, IT support, a system administrator or the manager of "
+    "their team can see what is still open for a leaver"
+)
+ONLY_IT_RECORDS_RETURN: Final = "only IT support can record a council device returned"
 
 # --- devices --------------------------------------------------------------------------------
 
@@ -209,6 +215,8 @@ _TITLES: Final[dict[str, str]] = {
     Duty.TRIAGE_ALERT: "You cannot acknowledge or dismiss this alert",
     Duty.RUN_INCIDENTS: "You cannot see or work on incidents",
     Duty.REPORT_INCIDENT: "You cannot report this incident",
+    Duty.SEE_LEAVERS: "You cannot see this leaver's checklist",
+    Duty.RECORD_DEVICE_RETURNED: "You cannot record this device returned",
 }
 _ON_THIS_DEVICE: Final[dict[str, str]] = {
     Action.VIEW: "You cannot open this record on this device",

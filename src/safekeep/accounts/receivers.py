@@ -15,13 +15,18 @@ from safekeep.organisation import signals
 
 
 def leavers_signed_out(sender: Any, *, staff_pks: Iterable[int], **kwargs: Any) -> None:
-    """Sign out, everywhere and at once, the accounts of people who have just left.
+    """Close the sign-in of people who have just left and sign them out, everywhere, at once.
 
-    Bumping `session_generation` ends every session made before it on its next request.
+    Disabling the account refuses sign-in even on their last working day (a manager who
+    ends someone now); bumping `session_generation` ends every session, and every API token
+    made before it, on its next request. `account_enable` opens it again for someone
+    reinstated.
     """
     pks = list(staff_pks)
     if pks:
-        User.objects.filter(staff_id__in=pks).update(session_generation=F("session_generation") + 1)
+        User.objects.filter(staff_id__in=pks).update(
+            is_active=False, session_generation=F("session_generation") + 1
+        )
 
 
 def connect() -> None:

@@ -140,6 +140,8 @@ class ImportResult:
     updated: int
     unchanged: int
     sha256: str
+    # Accepted, but worth a person's eye (a case allocated to someone who has left).
+    warnings: tuple[Problem, ...] = ()
 
     def summary(self) -> str:
         return (
@@ -364,9 +366,14 @@ class Importer(Generic[T]):
         self.options = options or ImportOptions()
         self.origin = origin  # who runs the import: what it writes is theirs
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def error(self, line: int, column: str | None, message: str) -> None:
         self.problems.append(Problem(line, column, message))
+
+    def warn(self, line: int, column: str | None, message: str) -> None:
+        """Accept the row, and tell the person importing (call from `validate`)."""
+        self.warnings.append(Problem(line, column, message))
 
     def parse_row(self, row: Row) -> T | None:
         raise NotImplementedError
@@ -455,6 +462,7 @@ def run_import(
                 f"created {counts.created}",
                 f"updated {counts.updated}",
                 f"unchanged {counts.unchanged}",
+                *(f"warning: {warning}" for warning in importer.warnings),
             ],
         )
     return ImportResult(
@@ -464,6 +472,7 @@ def run_import(
         updated=counts.updated,
         unchanged=counts.unchanged,
         sha256=digest,
+        warnings=tuple(sorted(importer.warnings, key=lambda p: p.line)),
     )
 
 

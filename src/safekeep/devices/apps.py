@@ -10,7 +10,7 @@ class DevicesConfig(AppConfig):
         """Register the imports; end leavers' device credentials when organisation
         announces them (devices/receivers.py)."""
         from safekeep.core.csv_import import register_importer
-        from safekeep.devices import receivers
+        from safekeep.devices import leaving, receivers  # noqa: F401  (leaving registers)
         from safekeep.devices.importers import ComplaintImporter, DeviceImporter
 
         register_importer("devices", DeviceImporter)

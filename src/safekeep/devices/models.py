@@ -364,3 +364,18 @@ class DeviceComplaint(models.Model):
     class Meta:
         ordering = ["-reported_on", "-id"]
         indexes = [models.Index(fields=["staff", "reported_on"])]
+
+
+class DeviceReturn(models.Model):
+    """IT's record that a leaver handed a council device back: the device leaves their hands
+    (no holder) and their leaver checklist shows the item done."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="returns")
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["returned_at", "id"]

@@ -27,6 +27,7 @@ from safekeep.devices.models import (
     Device,
     DeviceComplaint,
     DeviceCredential,
+    DeviceReturn,
     DeviceStatus,
     EnrolmentCode,
     ITTask,
@@ -143,6 +144,31 @@ def device_update(*, origin: Origin, device: Device, **changes: Any) -> Device:
 
 def device_assign(*, origin: Origin, device: Device, staff: StaffMember | None) -> Device:
     return device_update(origin=origin, device=device, assigned_staff=staff)
+
+
+@transaction.atomic
+def device_returned(
+    *, origin: Origin, device: Device, recorded_by: StaffMember | None
+) -> DeviceReturn:
+    """IT records that the person holding `device` handed it back: it has no holder now,
+    its credentials stop working, and the holder's leaver checklist shows it returned."""
+    device = Device.objects.select_for_update().select_related("assigned_staff").get(pk=device.pk)
+    holder = device.assigned_staff
+    if holder is None:
+        raise DeviceError(f"{device.asset_tag} is not assigned to anyone")
+    returned = DeviceReturn.objects.create(
+        device=device, staff=holder, returned_at=timezone.now(), recorded_by=recorded_by
+    )
+    device.assigned_staff = None
+    device.save(update_fields=["assigned_staff", "updated_at"])
+    revoked = _revoke_credentials(device)
+    audit_change(
+        origin,
+        "device.returned",
+        device,
+        reasons=[f"returned by {holder.staff_id}", f"credentials revoked: {revoked}"],
+    )
+    return returned
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from safekeep.organisation.models import (
     WorkPattern,
 )
 from safekeep.organisation.roles import Standing, Waiting, hold_back_privileges, roles_conflict
-from safekeep.organisation.services import staff_change_open
+from safekeep.organisation.services import leaver_process, staff_change_open
 
 STAFF_FIELDS = (
     "given_name",
@@ -213,6 +213,7 @@ class StaffImporter(Importer[StaffRow]):
         roles_to_add: list[tuple[str, str]] = []
         roles_to_remove: list[tuple[int, str]] = []
         newly_left: list[int] = []
+        moved: list[tuple[int, int]] = []
         waiting: list[tuple[str, Waiting]] = []
         today = self.options.today
         for item in items:
@@ -235,6 +236,8 @@ class StaffImporter(Importer[StaffRow]):
             now, held = hold_back_privileges(current, wanted, today)
             waiting.extend([(item.staff_id, held)] if held else [])
             if now.team_id == team.pk:
+                if staff.team_id != team.pk:
+                    moved.append((staff.pk, staff.team_id))
                 staff.team, staff.directorate = team, team.directorate
             _copy(item, staff, now)
             role_changed = current_roles != now.roles
@@ -270,7 +273,10 @@ class StaffImporter(Importer[StaffRow]):
             [StaffRole(staff_id=pks[staff_id], role=role) for staff_id, role in roles_to_add],
             batch_size=1000,
         )
-        signals.staff_left.send(sender=StaffMember, staff_pks=newly_left)
+        signals.staff_moved.send(sender=StaffMember, moves=moved)
+        moment = timezone.now()
+        for leaver in StaffMember.objects.filter(pk__in=newly_left).order_by("pk"):
+            leaver_process(origin=self.origin, staff=leaver, now=moment)
         by_id = StaffMember.objects.in_bulk([s for s, _ in waiting], field_name="staff_id")
         batch = uuid.uuid4().hex  # this import's changes can be decided together
         for staff_id, held in waiting:

@@ -253,3 +253,16 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.staff_id} {self.outcome} {self.assessed_on}"
+
+
+class Leaving(models.Model):
+    """That the leaver workflow has run for someone: once, when their end date was reached
+    (`safekeep run-jobs`) or a manager ended them now. Its absence is what the job looks for,
+    so running it again does nothing."""
+
+    staff = models.OneToOneField(StaffMember, on_delete=models.PROTECT, related_name="leaving")
+    left_on = models.DateField()  # their last working day, as it was when processed
+    processed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.staff.staff_id} left on {self.left_on}"

@@ -6,11 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from safekeep.audit.writing import Origin, audit_change
 from safekeep.organisation import signals
-from safekeep.organisation.models import Role, StaffChange, StaffMember, StaffRole, Team
+from safekeep.organisation.models import (
+    Leaving,
+    Role,
+    StaffChange,
+    StaffMember,
+    StaffRole,
+    Team,
+)
 from safekeep.organisation.roles import Standing, Waiting, hold_back_privileges, roles_conflict
 
 
@@ -130,13 +138,16 @@ def staff_update(
         raise StaffInvalid(errors)
     day = today or timezone.localdate()
     was_leaver = staff.is_leaver(day)
+    old_team_id = staff.team_id
     now, waiting = hold_back_privileges(standing_of(staff), wanted(details), day)
     _apply(staff, details, now)
     staff.save()
+    if staff.team_id != old_team_id:
+        signals.staff_moved.send(sender=StaffMember, moves=[(staff.pk, old_team_id)])
     _set_roles(staff, now.roles)
-    if not was_leaver and now.end_date is not None and now.end_date <= day:
-        signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
     audit_change(origin, "staff.update", staff, reasons=staff_change_open(staff, waiting, origin))
+    if not was_leaver and now.end_date is not None and now.end_date <= day:
+        leaver_process(origin=origin, staff=staff, now=timezone.now())
     return staff
 
 
@@ -191,7 +202,8 @@ def staff_change_decide(
         roles = frozenset(staff.role_names()) | frozenset(change.role_list())
         if conflict := roles_conflict(roles):
             raise StaffInvalid({"__all__": conflict[:1].upper() + conflict[1:]})
-        if change.team is not None:
+        if change.team is not None and change.team.pk != staff.team_id:
+            signals.staff_moved.send(sender=StaffMember, moves=[(staff.pk, staff.team_id)])
             staff.team, staff.directorate = change.team, change.team.directorate
         if change.reinstate:
             staff.end_date = change.end_date
@@ -221,12 +233,57 @@ def staff_end(
     day = today or timezone.localdate()
     staff.end_date = end_date
     staff.save(update_fields=["end_date", "updated_at"])
-    if end_date <= day:
-        signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
     audit_change(
         origin,
         "staff.end",
         staff,
         reasons=[f"last working day {end_date.isoformat()}"],
     )
+    if end_date <= day:
+        leaver_process(origin=origin, staff=staff, now=timezone.now())
     return staff
+
+
+def leaver_process(*, origin: Origin, staff: StaffMember, now: dt.datetime) -> bool:
+    """Run the leaver workflow for `staff` once: every app that holds something of theirs
+    ends it at once (signals.staff_left: sign-in, sessions, tokens, device credentials,
+    grants, allocations, …) and lists what someone must still do (organisation.leaving).
+
+    Idempotent: False, doing nothing, when it has run for them already. Call inside a
+    transaction (run-jobs and staff_end do), so the leaving and its effects commit together.
+    """
+    if staff.end_date is None:
+        raise ValueError(f"{staff.staff_id} has no end date: they are not leaving")
+    leaving = Leaving.objects.filter(staff=staff).first()
+    if leaving is not None and leaving.left_on == staff.end_date:
+        return False
+    # Reinstated and leaving again: the new leaving is processed like the first.
+    Leaving.objects.update_or_create(
+        staff=staff, defaults={"left_on": staff.end_date, "processed_at": now}
+    )
+    signals.staff_left.send(sender=StaffMember, staff_pks=[staff.pk])
+    audit_change(
+        origin,
+        "staff.leaver_processed",
+        staff,
+        reasons=[
+            f"last working day {staff.end_date.isoformat()}",
+            f"employment type {staff.employment_type}",
+        ],
+    )
+    return True
+
+
+def leavers_due(*, now: dt.datetime, origin: Origin) -> str:
+    """The run-jobs job: everyone whose last working day has passed and who has not been
+    processed yet goes through the leaver workflow (DESIGN.md, run-jobs)."""
+    today = timezone.localdate(now)
+    due = (
+        StaffMember.objects.filter(end_date__lt=today)
+        .filter(Q(leaving__isnull=True) | ~Q(leaving__left_on=F("end_date")))
+        .order_by("pk")
+    )
+    processed = [s.staff_id for s in due if leaver_process(origin=origin, staff=s, now=now)]
+    if not processed:
+        return ""
+    return f"{len(processed)} leavers processed: {', '.join(processed)}"

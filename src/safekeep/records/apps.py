@@ -8,6 +8,8 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from safekeep.core.csv_import import register_importer
+        from safekeep.records import leaving
         from safekeep.records.importers import CasesImporter
 
         register_importer("cases", CasesImporter)
+        leaving.connect()

@@ -136,16 +136,22 @@ class CasesImporter(Importer[CaseRow]):
                         f"{staff_id!r} cannot be allocated to their own record",
                     )
                 elif member.end_date is not None and member.end_date < self.options.today:
-                    self.error(
+                    self.warn(
                         line,
                         "allocated_staff_ids",
-                        f"{staff_id!r} left on {member.end_date.isoformat()} and cannot be "
-                        "allocated",
+                        f"{staff_id!r} left on {member.end_date.isoformat()}: the allocation "
+                        "is recorded as ended then and the case is on their list to reallocate",
                     )
 
     def apply(self, rows: list[Parsed[CaseRow]], progress: Progress) -> ImportCounts:
         counts = ImportCounts()
         staff = dict(StaffMember.objects.values_list("staff_id", "pk"))
+        left = {
+            staff_id: end_date
+            for staff_id, end_date in StaffMember.objects.filter(
+                end_date__lt=self.options.today
+            ).values_list("staff_id", "end_date")
+        }
         teams = dict(Team.objects.values_list("name", "pk"))
         case_ids = [p.item.case_id for p in rows]
         cases = {
@@ -193,8 +199,7 @@ class CasesImporter(Importer[CaseRow]):
                         case=case,
                         staff_id=staff[staff_id],
                         role=Allocation.Role.ALLOCATED_WORKER,
-                        starts_on=item.opened_on,
-                        ends_on=item.closed_on,
+                        **_allocation_dates(item, left.get(staff_id)),
                     )
                     active.add(allocation_key)
                     changed = True
@@ -247,3 +252,16 @@ class CasesImporter(Importer[CaseRow]):
                 date_of_birth=item.date_of_birth,
             )
         return subject, bool(differs) or details_differ
+
+
+def _allocation_dates(item: CaseRow, left_on: dt.date | None) -> dict[str, object]:
+    """An allocation as the old system had it; one whose worker has left ended on their last
+    working day, and an open case waits for someone else (records/leaving.py)."""
+    if left_on is None:
+        return {"starts_on": item.opened_on, "ends_on": item.closed_on}
+    ends_on = min(left_on, item.closed_on or left_on)
+    return {
+        "starts_on": min(item.opened_on, ends_on),
+        "ends_on": ends_on,
+        "needs_reallocation": item.closed_on is None,
+    }

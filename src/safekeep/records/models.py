@@ -86,6 +86,9 @@ class Allocation(models.Model):
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Ended because its worker left or moved team: the case waits for someone else
+    # (the leaver's `reallocate` item, records/leaving.py).
+    needs_reallocation = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["staff", "case"])]

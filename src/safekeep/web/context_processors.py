@@ -64,6 +64,8 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("Staff", "organisation:staff-list"))
     if roles & {"sysadmin", "ig_officer"}:
         entries.append(("Staff changes", "organisation:staff-changes"))
+    if roles & {"sysadmin", "ig_officer", "it_support"}:
+        entries.append(("Leavers", "organisation:leavers"))
     if "it_support" in roles:
         entries.append(("Devices", "devices:register"))
         entries.append(("Device complaints", "devices:complaint-queue"))

@@ -28,6 +28,7 @@ DEMO_STEPS: list[str] = [
     "safekeep.operations.demo.council.load_organisation",
     "safekeep.operations.demo.casework.load_caseloads",
     "safekeep.operations.demo.devices.load_fleet",
+    "safekeep.operations.demo.leavers.load_leavers",
     "safekeep.operations.demo.sites.load_sites",
     "safekeep.operations.demo.governance.load_governance",
 ]

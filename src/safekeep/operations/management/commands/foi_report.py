@@ -4,24 +4,16 @@ for which day, in which format."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from safekeep.governance.foi.documents import FORMATS
 from safekeep.governance.foi.services import FoiReportError, foi_report_download
+from safekeep.operations.dates import as_of_day
 from safekeep.operations.origins import ACTOR_HELP, operator_origin
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--as-of {value!r} is not a real date in the form YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -44,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--actor", default="", metavar="STAFF_ID", help=ACTOR_HELP)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of = _day(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = as_of_day(options["as_of"])
         fmt: str = options["format"]
         output: str | None = options["output"]
         if fmt == "pdf" and output is None and sys.stdout.isatty():

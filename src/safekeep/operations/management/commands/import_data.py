@@ -71,4 +71,6 @@ class Command(BaseCommand):
             for message in exc.messages:
                 self.stderr.write(message)
             raise CommandError(str(exc)) from None
+        for warning in result.warnings:
+            self.stderr.write(f"Warning: {warning}")
         self.stdout.write(result.summary())
