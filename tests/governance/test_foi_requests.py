@@ -249,3 +249,44 @@ def test_the_disclosure_log_and_the_statistics():
     assert (stats.responded, stats.on_time, stats.on_time_percent) == (1, 1, 100)
     assert stats.exemptions == [("s40", 1)]
     assert stats.reviews == 0
+
+
+def test_the_response_letter_in_the_seeds_shape(tmp_path, monkeypatch):
+    from safekeep.governance.foi.response import response_document
+
+    access = officer()
+    make_staff(team=make_team("Early Help"), start_date=d("2019-01-01"))
+    request = log(access, reference="6073489", questions=[SEED[0], "How many parking permits?"])
+    foi.foi_request_prefill(access=access, request=request, as_of=d("2020-02-24"))
+    second = request.questions.get(position=2)
+    foi.foi_question_answer(access=access, question=second, answer="", exemptions=["s21", "s12"])
+    foi.foi_request_respond(
+        access=access, request=request, responded_on=d("2020-02-24"), publish=False
+    )
+    html = response_document(request, dated=d("2020-02-24"), fmt="html").content.decode()
+    order = [
+        "24 February 2020",
+        'Our ref: <strong id="letter-reference">6073489</strong>',
+        "Thank you for your request received on 11 February 2020, for the following information:",
+        "1a. How many of your employees",
+        "Total = 1, 1 is in Family Services",
+        "How many parking permits?",
+        "withheld under Section 12: the cost of compliance",
+        "withheld under Section 21:",
+        "Freedom of Information Act 2000",
+        "Further information",
+        "direct marketing",
+        "Your rights",
+        "within 40 working days of this letter, that is by 23 April 2020",
+        "complain to the Information Commissioner",
+    ]
+    positions = [html.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "researcher@example.org" not in html and "A. Researcher" not in html
+    pdf = response_document(request, dated=d("2020-02-24"), fmt="pdf")
+    assert pdf.content.startswith(b"%PDF") and pdf.filename == "foi-response-6073489.pdf"
+    own = tmp_path / "wording.toml"
+    own.write_text('review_contact = "foi@barnet.example"\nteam = "Information Management Team"\n')
+    monkeypatch.setenv("SAFEKEEP_FOI_LETTER_WORDING", str(own))
+    html = response_document(request, dated=d("2020-02-24"), fmt="html").content.decode()
+    assert "writing to the Information Management Team at foi@barnet.example" in html
