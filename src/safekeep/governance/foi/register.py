@@ -21,6 +21,8 @@ from safekeep.governance.working_days import (
     review_request_by,
     working_days_between,
 )
+from safekeep.organisation.models import StaffMember
+from safekeep.organisation.roles import RoleName
 
 DUE_SOON_DAYS = 5  # working days left at which a request is flagged
 
@@ -149,4 +151,23 @@ def foi_statistics(*, today: dt.date, months: int = 12) -> FoiStatistics:
         exemptions=sorted(used.items(), key=lambda item: (-item[1], item[0])),
         reviews=sum(outcomes.values()),
         review_outcomes=sorted(outcomes.items()),
+    )
+
+
+def foi_request_get(pk: int) -> FoiRequest | None:
+    return (
+        FoiRequest.objects.select_related("assigned_to")
+        .prefetch_related("questions", "pauses", "reviews")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def foi_officers(today: dt.date) -> QuerySet[StaffMember]:
+    """Who a request can be assigned to: FOI officers in post."""
+    return (
+        StaffMember.objects.active_on(today)
+        .with_role(RoleName.FOI_OFFICER)
+        .order_by("family_name", "given_name", "staff_id")
+        .distinct()
     )

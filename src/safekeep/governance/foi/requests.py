@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safekeep.access.door import DutyAccess
-from safekeep.audit.writing import audit_change
+from safekeep.audit.models import AuditEntry
+from safekeep.audit.writing import audit_change, audit_event
 from safekeep.governance.errors import GovernanceError
 from safekeep.governance.foi.answers import foi_report
 from safekeep.governance.foi.exemptions import EXEMPTIONS
@@ -324,3 +325,16 @@ def foi_review_ico(
     review.ico_complained_on, review.ico_decision = complained_on, decision.strip()
     review.save(update_fields=["ico_complained_on", "ico_decision"])
     audit_change(access.origin, "foi.review.ico", review.request)
+
+
+def foi_request_seen(*, access: DutyAccess, request: FoiRequest | None, shown_as: str) -> None:
+    """A read of the register, audited: the list, one request (its requester opened), its
+    letter, or the disclosure log (`request` None for the list and the log)."""
+    audit_event(
+        origin=access.origin,
+        action="foi.request.view",
+        decision=AuditEntry.Decision.ALLOWED,
+        object_type="foi_request",
+        object_id=str(request.pk) if request is not None else "",
+        reasons=[f"shown_as={shown_as}"],
+    )
