@@ -87,6 +87,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     (
         "Information governance",
+        "foi",
+        "foi deadline --received DATE [--responded D]",
+        "the FOI clock in working days",
+    ),
+    (
+        "Information governance",
         "audit",
         "audit verify | checkpoint | public-key | prove N | sequence",
         "check the tamper-evident audit log",

@@ -26,6 +26,7 @@ from django.test import Client, override_settings
 from django.urls import resolve
 from django.utils import timezone
 
+from safekeep.access import door
 from safekeep.access.vocabulary import Duty
 from safekeep.accounts.models import AuthenticatorApp, SignInThrottle, User
 from safekeep.api.main import api
@@ -36,6 +37,7 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
+from safekeep.governance.foi.requests import foi_request_log
 from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
 from safekeep.records import services as record_services
@@ -488,6 +490,28 @@ def _complaint_call(method: str) -> Prepare:
         signed_in(client, world, "it")
         data = {"status": "resolved", "resolution": "New SIM"} if method == "POST" else None
         return Call(client, method, f"/devices/complaints/{complaint.pk}/", data)
+
+    return prepare
+
+
+def _foi_request(world: World) -> int:
+    access = door.foi_report_access(
+        staff=world.staff["ig"], context=laptop_context(), origin=ORIGIN
+    )
+    return foi_request_log(
+        access=access,
+        received_on=dt.date(2020, 2, 11),
+        requester_name="A. Researcher",
+        requester_contact="researcher@example.org",
+        questions=["How many parking permits did you issue?"],
+    ).pk
+
+
+def _foi_call(method: str, suffix: str = "", data: dict[str, Any] | None = None) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        pk = _foi_request(world)
+        signed_in(client, world, "ig")
+        return Call(client, method, f"/governance/foi/requests/{pk}/{suffix}", data)
 
     return prepare
 
@@ -1267,6 +1291,93 @@ ROWS: list[Row] = [
         get("ig", fixed("/governance/foi/download/pdf/")),
         200,
         one("foi.report", ALLOWED),
+    ),
+    # FOI requests (FOI officers and IG)
+    Row(
+        "governance:foi-requests",
+        "practitioner refused by the door",
+        get("worker", fixed("/governance/foi/requests/")),
+        403,
+        one("answer_foi", REFUSED),
+    ),
+    Row(
+        "governance:foi-requests",
+        "the register",
+        get("ig", fixed("/governance/foi/requests/")),
+        200,
+        one("foi.request.view", ALLOWED),
+    ),
+    Row(
+        "governance:foi-request-new",
+        "the form",
+        get("ig", fixed("/governance/foi/requests/new/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "governance:foi-request-new",
+        "log a request",
+        post(
+            "ig",
+            fixed("/governance/foi/requests/new/"),
+            lambda w: {
+                "received_on": "2020-02-11",
+                "requester_name": "A. Researcher",
+                "requester_contact": "researcher@example.org",
+                "questions": "How many parking permits did you issue?",
+            },
+        ),
+        302,
+        one("foi.request.log", DONE),
+    ),
+    Row(
+        "governance:foi-request-new",
+        "no questions: nothing saved",
+        post(
+            "ig",
+            fixed("/governance/foi/requests/new/"),
+            lambda w: {"received_on": "2020-02-11", "requester_name": "A", "questions": ""},
+        ),
+        400,
+        NOTHING,
+    ),
+    Row(
+        "governance:foi-request",
+        "the request, its requester opened",
+        _foi_call("GET"),
+        200,
+        one("foi.request.view", ALLOWED),
+    ),
+    Row(
+        "governance:foi-request",
+        "an answer",
+        _foi_call(
+            "POST",
+            data={"form": "answer", "position": "1", "q1-position": "1", "q1-answer": "2,140"},
+        ),
+        302,
+        one("foi.question.answer", DONE),
+    ),
+    Row(
+        "governance:foi-request-letter",
+        "the response letter",
+        _foi_call("GET", "letter/html/"),
+        200,
+        one("foi.request.view", ALLOWED),
+    ),
+    Row(
+        "governance:foi-disclosure-log",
+        "the page",
+        get("ig", fixed("/governance/foi/disclosure-log/")),
+        200,
+        one("foi.request.view", ALLOWED),
+    ),
+    Row(
+        "governance:foi-disclosure-log-csv",
+        "the CSV",
+        get("ig", fixed("/governance/foi/disclosure-log.csv")),
+        200,
+        one("foi.request.view", ALLOWED),
     ),
     # API tokens page and the API
     Row("api-tokens", "page", get("worker", fixed(f"{API}/tokens/")), 200, NOTHING),

@@ -20,12 +20,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from safekeep.access import door
 from safekeep.access.vocabulary import Duty
 from safekeep.audit.writing import Origin
 from safekeep.devices import services as device_services
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
-from safekeep.governance.models import Incident
+from safekeep.governance.foi import requests as foi
+from safekeep.governance.models import FoiRequest, Incident
 from safekeep.records import services as record_services
 from tests.browser.helpers import assert_accessible
 from tests.factories import (
@@ -122,7 +124,46 @@ def _build() -> World:
         summary="VPN dropped at every home visit",
         reported_on=timezone.localdate(),
     )
+    _foi_requests(world)
     return world
+
+
+def _foi_requests(world: World) -> None:
+    """An open FOI request, and one answered, published and under internal review."""
+    access = door.foi_report_access(
+        staff=world.staff["ig"], context=laptop_context(), origin=ORIGIN
+    )
+    foi.foi_request_log(
+        access=access,
+        reference="FOI-OPEN",
+        received_on=timezone.localdate(),
+        questions=["How many parking permits did you issue?", "How many staff work remotely?"],
+        requester_name="A. Researcher",
+        requester_contact="researcher@example.org",
+    )
+    done = foi.foi_request_log(
+        access=access,
+        reference="FOI-DONE",
+        received_on=dt.date(2020, 2, 11),
+        questions=["How many parking permits did you issue?"],
+        requester_name="A. Researcher",
+        requester_contact="researcher@example.org",
+    )
+    question = done.questions.get()
+    foi.foi_question_answer(access=access, question=question, answer="", exemptions=["s21"])
+    foi.foi_request_respond(
+        access=access, request=done, responded_on=dt.date(2020, 2, 24), publish=True
+    )
+    foi.foi_review_request(
+        access=access,
+        request=done,
+        requested_on=dt.date(2020, 3, 2),
+        grounds="The figures are published nowhere",
+    )
+
+
+def _foi(reference: str) -> int:
+    return FoiRequest.objects.values_list("pk", flat=True).get(reference=reference)
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -419,6 +460,25 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("ig", fixed("/governance/foi/?day=31&month=2&year=2026"), status=400),  # error
     ),
     "governance:foi-download": NotAPage("a file download, not a page"),
+    "governance:foi-requests": (
+        Visit("ig", fixed("/governance/foi/requests/"), phone=True),
+        Visit("worker", fixed("/governance/foi/requests/"), status=403),
+    ),
+    "governance:foi-request-new": (
+        Visit("ig", fixed("/governance/foi/requests/new/"), phone=True),
+        errors("ig", fixed("/governance/foi/requests/new/"), "Log the request"),
+    ),
+    "governance:foi-request": (
+        Visit("ig", lambda w: f"/governance/foi/requests/{_foi('FOI-OPEN')}/", phone=True),
+        Visit("ig", lambda w: f"/governance/foi/requests/{_foi('FOI-DONE')}/", phone=True),
+    ),
+    "governance:foi-request-letter": (
+        Visit("ig", lambda w: f"/governance/foi/requests/{_foi('FOI-DONE')}/letter/html/"),
+    ),
+    "governance:foi-disclosure-log": (
+        Visit("ig", fixed("/governance/foi/disclosure-log/"), phone=True),
+    ),
+    "governance:foi-disclosure-log-csv": NotAPage("a file download, not a page"),
     # the API tokens page (the API itself is for other systems, not people)
     "api-tokens": (
         Visit("worker", fixed("/api/v1/tokens/")),

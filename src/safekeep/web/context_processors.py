@@ -75,6 +75,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("Incidents", "governance:incidents"))
         entries.append(("Task policy", "devices:task-policy"))
     if roles & {"foi_officer", "ig_officer"}:
+        entries.append(("FOI requests", "governance:foi-requests"))
         entries.append(("FOI report", "governance:foi-report"))
     entries.append(("This device", "devices:this-device"))
     entries.append(("Account", "accounts:account"))

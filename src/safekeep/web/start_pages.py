@@ -97,11 +97,17 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         "Answer Freedom of Information questions from live data. You cannot see case records.",
         [
             (
+                "FOI requests",
+                "governance:foi-requests",
+                "The register: each request's 20-working-day clock, answers, response letter, "
+                "internal reviews, the disclosure log and the performance figures.",
+            ),
+            (
                 "FOI report",
                 "governance:foi-report",
                 "The staff and devices questionnaire answered from live data, for any day, "
                 "with the response letter to download.",
-            )
+            ),
         ],
     ),
     "sysadmin": (

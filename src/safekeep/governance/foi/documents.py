@@ -99,8 +99,13 @@ def _html(report: FoiReport) -> bytes:
 
 
 def _pdf(report: FoiReport) -> bytes:
+    return pdf_of(letter_html(report))
+
+
+def pdf_of(html: str) -> bytes:
+    """A letter's HTML printed to PDF (the FOI report's and a request's response alike)."""
     from weasyprint import HTML  # loads Pango: only when a PDF is wanted
 
-    pdf = HTML(string=letter_html(report)).write_pdf()
+    pdf = HTML(string=html).write_pdf()
     assert pdf is not None  # nosec B101 # narrows the type: with no target write_pdf returns bytes
     return bytes(pdf)

@@ -1,9 +1,9 @@
 """Information governance pages under /governance/ (namespace "governance"), beside the
-audit pages (`urls.py`, namespace "audit"): incidents and the FOI report."""
+audit pages (`urls.py`, namespace "audit"): incidents, the FOI report and FOI requests."""
 
 from django.urls import path
 
-from safekeep.web.governance import foi, incidents
+from safekeep.web.governance import foi, foi_requests, incidents
 
 app_name = "governance"
 urlpatterns = [
@@ -13,4 +13,16 @@ urlpatterns = [
     path("incidents/number-shared/", incidents.number_shared, name="number-shared"),
     path("foi/", foi.foi_report, name="foi-report"),
     path("foi/download/<str:fmt>/", foi.foi_download, name="foi-download"),
+    path("foi/requests/", foi_requests.foi_request_list, name="foi-requests"),
+    path("foi/requests/new/", foi_requests.foi_request_new, name="foi-request-new"),
+    path("foi/requests/<int:pk>/", foi_requests.foi_request_detail, name="foi-request"),
+    path(
+        "foi/requests/<int:pk>/letter/<str:fmt>/",
+        foi_requests.foi_request_letter,
+        name="foi-request-letter",
+    ),
+    path("foi/disclosure-log/", foi_requests.foi_disclosure_log, name="foi-disclosure-log"),
+    path(
+        "foi/disclosure-log.csv", foi_requests.foi_disclosure_log_csv, name="foi-disclosure-log-csv"
+    ),
 ]
