@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safekeep.crypto",
     "safekeep.devices",
     "safekeep.governance",
+    "safekeep.retention",
     "safekeep.operations",
     "safekeep.api",
     "safekeep.access",
@@ -145,6 +146,12 @@ OTP_TOTP_ISSUER = os.environ.get("SAFEKEEP_OTP_ISSUER", "Safekeep")
 SAFEKEEP_API_TOKEN_DAYS = env_int("SAFEKEEP_API_TOKEN_DAYS", 90, minimum=1)
 # How many devices one person may have enrolled at a time (docs/devices.md).
 SAFEKEEP_MAX_DEVICES_PER_PERSON = env_int("SAFEKEEP_MAX_DEVICES_PER_PERSON", 3, minimum=1)
+
+# Retention (docs/retention.md): keep looked-after children's records until the 100th
+# birthday instead of the 75th (the archivists' longer option for care-experienced people).
+SAFEKEEP_RETENTION_CARE_EXPERIENCED_LONGER = env_bool(
+    "SAFEKEEP_RETENTION_CARE_EXPERIENCED_LONGER", False
+)
 
 # Behind HTTPS (production), cookies are secure-only and HSTS is sent.
 SAFEKEEP_HTTPS = env_bool("SAFEKEEP_HTTPS", False)

@@ -50,6 +50,8 @@ class Duty(StrEnum):
     # Incidents: information governance runs them; a manager may report one about their team.
     RUN_INCIDENTS = "run_incidents"
     REPORT_INCIDENT = "report_incident"
+    # Retention: information governance approves disposals and places legal holds.
+    MANAGE_RETENTION = "manage_retention"
 
 
 class Basis(StrEnum):
