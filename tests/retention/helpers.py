@@ -62,3 +62,21 @@ def list_and_approve(ig: StaffMember, reason: str = "Retention period ended") ->
 
 def entry_count(case: Case) -> int:
     return Entry.objects.filter(case=case).count()
+
+
+def past_retention(ig: StaffMember) -> tuple[Case, str]:
+    """One case disposed of (its tombstone's case id) and another listed as due this month."""
+    from django.utils import timezone
+
+    gone = old_case()
+    services.case_dispose(
+        case=gone,
+        approved_by=ig,
+        reason="Retention period ended",
+        batch=None,
+        origin=ORIGIN,
+        now=timezone.now(),
+    )
+    due = old_case()
+    services.disposal_list(now=timezone.now(), origin=ORIGIN)
+    return due, gone.case_id

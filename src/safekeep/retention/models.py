@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.db import models
 
 from safekeep.organisation.models import StaffMember
+from safekeep.records.models import Case
+
+CASE_TYPES = Case.CaseType.choices
 
 
 class LegalHold(models.Model):
@@ -56,7 +59,7 @@ class DisposalItem(models.Model):
 
     batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="items")
     case_id = models.CharField(max_length=40)
-    case_type = models.CharField(max_length=40)
+    case_type = models.CharField(max_length=40, choices=CASE_TYPES)
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
 
@@ -75,7 +78,7 @@ class Tombstone(models.Model):
     audit_type = "case"
     case_id = models.CharField(max_length=40, unique=True)
     subject_ref = models.CharField(max_length=40)  # the subject's id, as the audit log names it
-    case_type = models.CharField(max_length=40)
+    case_type = models.CharField(max_length=40, choices=CASE_TYPES)
     classification = models.CharField(max_length=20)
     owning_team = models.CharField(max_length=200)
     opened_on = models.DateField()

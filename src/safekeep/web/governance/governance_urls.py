@@ -1,9 +1,10 @@
 """Information governance pages under /governance/ (namespace "governance"), beside the
-audit pages (`urls.py`, namespace "audit"): incidents and the FOI report."""
+audit pages (`urls.py`, namespace "audit"): incidents, the FOI report, retention."""
 
 from django.urls import path
 
 from safekeep.web.governance import foi, incidents
+from safekeep.web.retention import views as retention
 
 app_name = "governance"
 urlpatterns = [
@@ -13,4 +14,7 @@ urlpatterns = [
     path("incidents/number-shared/", incidents.number_shared, name="number-shared"),
     path("foi/", foi.foi_report, name="foi-report"),
     path("foi/download/<str:fmt>/", foi.foi_download, name="foi-download"),
+    path("retention/", retention.retention, name="retention"),
+    path("retention/disposed/", retention.disposed, name="retention-disposed"),
+    path("retention/disposed/<str:case_id>/", retention.tombstone, name="retention-tombstone"),
 ]
