@@ -97,6 +97,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
         "audit verify | checkpoint | public-key | prove N | sequence",
         "check the tamper-evident audit log",
     ),
+    (
+        "Information governance",
+        "retention",
+        "retention due|approve|hold|release|disposed",
+        "records due for disposal, IG's approval, legal holds",
+    ),
     ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),
     ("Keys and integrations", "api_token", "api-token create --user EMAIL", "an API token"),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "safekeep.devices",
     "safekeep.governance",
     "safekeep.sites",
+    "safekeep.retention",
     "safekeep.operations",
     "safekeep.api",
     "safekeep.access",
@@ -149,6 +150,11 @@ SAFEKEEP_MAX_DEVICES_PER_PERSON = env_int("SAFEKEEP_MAX_DEVICES_PER_PERSON", 3, 
 
 # /readyz answers "not ready" when the oldest unchained audit entry is older than this.
 SAFEKEEP_READY_AUDIT_LAG_SECONDS = env_int("SAFEKEEP_READY_AUDIT_LAG_SECONDS", 60, minimum=1)
+# Retention (docs/retention.md): keep looked-after children's records until the 100th
+# birthday instead of the 75th (the archivists' longer option for care-experienced people).
+SAFEKEEP_RETENTION_CARE_EXPERIENCED_LONGER = env_bool(
+    "SAFEKEEP_RETENTION_CARE_EXPERIENCED_LONGER", False
+)
 
 # Behind HTTPS (production), cookies are secure-only and HSTS is sent.
 SAFEKEEP_HTTPS = env_bool("SAFEKEEP_HTTPS", False)

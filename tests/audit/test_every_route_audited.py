@@ -41,6 +41,8 @@ from safekeep.governance.foi.requests import foi_request_log
 from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
 from safekeep.records import services as record_services
+from safekeep.retention.models import DisposalBatch
+from safekeep.retention.services import disposal_list
 from tests.browser.helpers import device_code
 from tests.factories import (
     PASSWORD,
@@ -56,6 +58,7 @@ from tests.factories import (
     staff_form,
     use_device,
 )
+from tests.retention.helpers import old_case, past_retention
 from tests.routes import (
     Council,
     build_council,
@@ -645,6 +648,22 @@ def _number_shared(world: World) -> dict[str, Any]:
         "occurred_on": timezone.localdate().isoformat(),
         "summary": "Gave a parent a personal mobile number",
     }
+
+
+def _retention_approve(world: World, client: Client) -> Call:
+    """A case long past retention, listed by the monthly job; IG approves the list."""
+    old_case()
+    disposal_list(now=timezone.now(), origin=ORIGIN)
+    batch = DisposalBatch.objects.get()
+    signed_in(client, world, "ig")
+    data = {"form": "approve", "batch": batch.pk, "reason": "Retention period ended"}
+    return Call(client, "POST", "/governance/retention/", data)
+
+
+def _tombstone(world: World, client: Client) -> Call:
+    _, case_id = past_retention(world.staff["ig"])
+    signed_in(client, world, "ig")
+    return Call(client, "GET", f"/governance/retention/disposed/{case_id}/")
 
 
 ROWS: list[Row] = [
@@ -1378,6 +1397,59 @@ ROWS: list[Row] = [
         get("ig", fixed("/governance/foi/disclosure-log.csv")),
         200,
         one("foi.request.view", ALLOWED),
+    # retention and disposal (IG)
+    Row(
+        "governance:retention",
+        "practitioner refused by the door",
+        get("worker", fixed("/governance/retention/")),
+        403,
+        one("manage_retention", REFUSED),
+    ),
+    Row(
+        "governance:retention",
+        "the records due",
+        get("ig", fixed("/governance/retention/")),
+        200,
+        one("disposal_batch.view", ALLOWED),
+    ),
+    Row(
+        "governance:retention",
+        "approve a month's list",
+        _retention_approve,
+        302,
+        (("case.dispose", DONE), ("disposal_batch.approve", DONE)),
+    ),
+    Row(
+        "governance:retention",
+        "place a legal hold",
+        post(
+            "ig",
+            fixed("/governance/retention/"),
+            lambda w: {"form": "hold", "case_id": w.case.case_id, "reason": "Claim pending now"},
+        ),
+        302,
+        one("retention.hold", DONE),
+    ),
+    Row(
+        "governance:retention",
+        "a hold without a reason",
+        post("ig", fixed("/governance/retention/"), lambda w: {"form": "hold", "case_id": "X"}),
+        400,
+        one("retention.hold_refused", ALLOWED),
+    ),
+    Row(
+        "governance:retention-disposed",
+        "the tombstones",
+        get("ig", fixed("/governance/retention/disposed/")),
+        200,
+        one("tombstone.view", ALLOWED),
+    ),
+    Row(
+        "governance:retention-tombstone",
+        "one tombstone",
+        _tombstone,
+        200,
+        one("tombstone.view", ALLOWED),
     ),
     # API tokens page and the API
     Row("api-tokens", "page", get("worker", fixed(f"{API}/tokens/")), 200, NOTHING),

@@ -29,6 +29,7 @@ from safekeep.devices.models import Device, DeviceComplaint, ITTask
 from safekeep.governance.foi import requests as foi
 from safekeep.governance.models import FoiRequest, Incident
 from safekeep.records import services as record_services
+from safekeep.retention import services
 from tests.browser.helpers import assert_accessible
 from tests.factories import (
     PASSWORD,
@@ -52,6 +53,8 @@ from tests.routes import (
     leaver_path,
     route_names,
 )
+from tests.retention.helpers import ig_access, past_retention
+from tests.routes import Council, build_council, case_path, fixed, forget_keys, is_api, route_names
 
 ORIGIN = Origin.command("test-every-page")
 PHONE = {"width": 375, "height": 740}
@@ -67,6 +70,7 @@ class World(Council):
 
     devices: dict[str, Device] = field(default_factory=dict)
     complaint: DeviceComplaint | None = None
+    tombstone: str = ""  # the case id of a disposed record
 
 
 def _build() -> World:
@@ -117,6 +121,10 @@ def _build() -> World:
         summary="A report was emailed to the wrong parent",
         source="manual",
         aware_at=timezone.now() - dt.timedelta(hours=80),
+    )
+    world.tombstone = past_retention(world.staff["ig"])[1]
+    services.hold_place(
+        access=ig_access(world.staff["ig"]), case_id=case.case_id, reason="Claim against us"
     )
     world.complaint = DeviceComplaint.objects.create(
         staff=worker,
@@ -458,6 +466,17 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("worker", fixed("/governance/foi/"), status=403),  # refused at the door
         Visit("ig", fixed("/governance/foi/?day=1&month=6&year=2025")),
         Visit("ig", fixed("/governance/foi/?day=31&month=2&year=2026"), status=400),  # error
+    ),
+    "governance:retention": (
+        Visit("ig", fixed("/governance/retention/"), phone=True),
+        Visit("worker", fixed("/governance/retention/"), status=403),  # refused at the door
+        errors("ig", fixed("/governance/retention/"), "Place the hold"),
+    ),
+    "governance:retention-disposed": (
+        Visit("ig", fixed("/governance/retention/disposed/"), phone=True),
+    ),
+    "governance:retention-tombstone": (
+        Visit("ig", lambda w: f"/governance/retention/disposed/{w.tombstone}/", phone=True),
     ),
     "governance:foi-download": NotAPage("a file download, not a page"),
     "governance:foi-requests": (

@@ -442,6 +442,14 @@ def queue(*, staff: StaffMember, duty: Duty, context: Context) -> QuerySet[Any]:
     raise ValueError(f"{duty} has no queue")
 
 
+def retention_access(*, staff: StaffMember, context: Context, origin: Origin) -> DutyAccess:
+    """May `staff` see what is due for disposal, approve it, and place or release legal
+    holds? Raises `AccessRefused` (recorded against the duty)."""
+    actor = _actor(staff, context)
+    decision = duties.may_manage_retention(actor, context.today)
+    return _duty(staff, actor, context, origin, Duty.MANAGE_RETENTION, decision, None, None)
+
+
 # --- reports ---------------------------------------------------------------------------------
 
 

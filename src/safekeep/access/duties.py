@@ -205,6 +205,14 @@ def may_run_incidents(actor: ActorFacts, today: dt.date) -> Decision:
     return refuse(wording.ONLY_IG_RUNS_INCIDENTS)
 
 
+def may_manage_retention(actor: ActorFacts, today: dt.date) -> Decision:
+    """Information governance approves the monthly disposals and places and releases legal
+    holds; the lists name case ids, types and dates, never content."""
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    return refuse(wording.ONLY_IG_MANAGES_RETENTION)
+
+
 def may_report_incident(actor: ActorFacts, report: IncidentReportFacts, today: dt.date) -> Decision:
     """A team manager reports an incident about someone in their team (FOI q1g: a personal
     phone number shared); information governance about anyone."""

@@ -53,6 +53,8 @@ class Duty(StrEnum):
     # The leaver workflow: seeing a leaver's checklist; IT recording a device returned.
     SEE_LEAVERS = "see_leavers"
     RECORD_DEVICE_RETURNED = "record_device_returned"
+    # Retention: information governance approves disposals and places legal holds.
+    MANAGE_RETENTION = "manage_retention"
 
 
 class Basis(StrEnum):

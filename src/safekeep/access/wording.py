@@ -161,6 +161,9 @@ FOI_OFFICER: Final = "FOI officer"
 ONLY_FOI_OR_IG_ANSWERS: Final = (
     "only an FOI officer or information governance can run the FOI report"
 )
+ONLY_IG_MANAGES_RETENTION: Final = (
+    "only information governance can approve disposals and place legal holds"
+)
 ONLY_IG_RUNS_INCIDENTS: Final = "only information governance can see and work on incidents"
 ONLY_MANAGER_REPORTS: Final = (
     "only the manager of a person's team, or information governance, can report an incident "

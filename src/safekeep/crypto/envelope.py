@@ -261,6 +261,30 @@ def data_keys_create(refs: Iterable[KeyRef]) -> None:
         _remember(ref, 1, key)
 
 
+def data_key_destroy(ref: KeyRef) -> int:
+    """Crypto-shred a record: delete every version of its data key, in the caller's
+    transaction, and forget any copy held in memory. Whatever was sealed under it (in this
+    database, in files, in backups whose key rows are gone) can never be opened again.
+    Returns how many key versions were destroyed."""
+    destroyed, _ = DataKey.objects.filter(scope=ref.scope, object_id=ref.object_id).delete()
+
+    def forget() -> None:
+        with _cache_lock:
+            for cached in [k for k in _cache if k[:2] == (ref.scope, ref.object_id)]:
+                del _cache[cached]
+            _current_versions.pop((ref.scope, ref.object_id), None)
+
+    forget()
+    if connection.in_atomic_block:
+        transaction.on_commit(forget)  # a reader may have cached it again meanwhile
+    keys = getattr(_session, "keys", None)
+    if keys is not None:
+        for cached in [k for k in keys if k[:2] == (ref.scope, ref.object_id)]:
+            del keys[cached]
+        _session.current.pop((ref.scope, ref.object_id), None)
+    return int(destroyed)
+
+
 def _current_key(ref: KeyRef) -> tuple[int, bytes]:
     in_session = _session_get(ref, None)
     if in_session is not None:

@@ -17,6 +17,9 @@ Restore reads the whole file twice: first to check every segment, member and cou
 touching anything (a cut or corrupt file is refused here), then to load it into an empty
 database in one transaction, checking the counts, the audit chain and the keys before it
 commits. Files are unpacked to a staging directory and moved into place only after commit.
+Before it commits, every disposal in the disposal ledger (kept with the keys, outside the
+database: `retention/ledger.py`) is made again, so an older backup never brings back a
+record disposed of since.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from safekeep.audit.writing import Origin, audit_event
 from safekeep.crypto import envelope, keys, providers
 from safekeep.crypto.backup_stream import BackupKey, backup_key, sealed_reader, sealed_writer
 from safekeep.crypto.errors import BackupError, DecryptionFailed
+from safekeep.retention.services import disposals_reapply
 
 FORMAT_VERSION = 1  # of the manifest
 PART_ROWS = 5000
@@ -422,6 +426,9 @@ def backup_restore(
                     + "; ".join(key_problems)
                     + "); copy them from key custody first. Nothing was restored."
                 )
+            # Nothing disposed of since the backup was made comes back (retention/ledger.py).
+            for name in disposals_reapply(origin=Origin.command("restore")):
+                (staging / _safe_file_name(f"files/{name}")).unlink(missing_ok=True)
             audit_event(
                 origin=Origin.command("restore"),
                 action="backup.restored",

@@ -95,3 +95,8 @@ def sniff_type(filename: str, head: bytes) -> str | None:
         if exc.start < len(head) - 3:
             return None
     return content_type
+
+
+def remove(storage_name: str) -> None:
+    """Delete a stored file (disposal under a retention schedule); gone already is fine."""
+    _path(storage_name).unlink(missing_ok=True)

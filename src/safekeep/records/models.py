@@ -55,7 +55,22 @@ class SubjectConflict(models.Model):
 
 
 class Case(models.Model):
+    """A subject's file. Its type and dates decide how long it is kept (safekeep.retention)."""
+
+    class CaseType(models.TextChoices):
+        LOOKED_AFTER_CHILD = "looked_after_child", "Looked-after child"
+        ADOPTION = "adoption", "Adoption"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        ALLEGATION_AGAINST_STAFF = "allegation_against_staff", "Allegation against staff"
+        CHILD_IN_NEED = "child_in_need", "Child in need or child protection"
+        ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+        OTHER = "other", "Other"
+
     audit_key = "case_id"  # the audit log names a case by its case id
+    case_type = models.CharField(max_length=40, choices=CaseType.choices, default=CaseType.OTHER)
+    # The date a schedule counts from when it is neither the birthday nor the closing day: the
+    # adoption order's date, or the day a foster carer's approval ended.
+    key_date = models.DateField(null=True, blank=True)
     case_id = models.CharField(max_length=40, unique=True)
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="cases")
     owning_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")

@@ -1,9 +1,11 @@
 """Information governance pages under /governance/ (namespace "governance"), beside the
-audit pages (`urls.py`, namespace "audit"): incidents, the FOI report and FOI requests."""
+audit pages (`urls.py`, namespace "audit"): incidents, the FOI report and FOI requests,
+retention."""
 
 from django.urls import path
 
 from safekeep.web.governance import foi, foi_requests, incidents
+from safekeep.web.retention import views as retention
 
 app_name = "governance"
 urlpatterns = [
@@ -25,4 +27,7 @@ urlpatterns = [
     path(
         "foi/disclosure-log.csv", foi_requests.foi_disclosure_log_csv, name="foi-disclosure-log-csv"
     ),
+    path("retention/", retention.retention, name="retention"),
+    path("retention/disposed/", retention.disposed, name="retention-disposed"),
+    path("retention/disposed/<str:case_id>/", retention.tombstone, name="retention-tombstone"),
 ]
