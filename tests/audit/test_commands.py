@@ -163,3 +163,62 @@ def test_verify_rejects_an_unreadable_checkpoint_file(tmp_path: Path) -> None:
         r"no signed note in it",
     ):
         call_command("audit", "verify", "--checkpoint", str(tmp_path / "bad.json"))
+
+
+def test_prove_consistency_between_two_checkpoint_files_checks_standalone(
+    tmp_path: Path, capsys: Any
+) -> None:
+    from tests.audit.standalone import verify_audit
+
+    write_entries(300)
+    run("checkpoint", "--output", str(tmp_path / "old.txt"), capsys=capsys)
+    write_entries(40)
+    run("checkpoint", "--json", "--output", str(tmp_path / "new.json"), capsys=capsys)
+    key = run("public-key", capsys=capsys).strip()
+    out = run(
+        "prove",
+        "--consistency",
+        str(tmp_path / "old.txt"),
+        str(tmp_path / "new.json"),
+        capsys=capsys,
+    )
+    document = json.loads(out)
+    assert (document["old_size"], document["new_size"]) == (300, 341)
+    (tmp_path / "proof.json").write_text(out)
+    argv = ["--key", key, "consistency", str(tmp_path / "old.txt"), str(tmp_path / "new.json")]
+    assert verify_audit.main([*argv, str(tmp_path / "proof.json")]) == 0
+    document["proof"][0] = "00" * 32
+    (tmp_path / "bad.json").write_text(json.dumps(document))
+    assert verify_audit.main([*argv, str(tmp_path / "bad.json")]) == 1
+    assert "does not lead to the" in capsys.readouterr().err
+    # sizes as numbers give the same proof
+    assert json.loads(run("prove", "--consistency", "300", "341", capsys=capsys)) == json.loads(out)
+
+
+def test_prove_consistency_refuses_a_checkpoint_of_another_key_or_a_size_too_big(
+    tmp_path: Path, capsys: Any
+) -> None:
+    write_entries(5)
+    (tmp_path / "junk.txt").write_text("nothing here\n")
+    with pytest.raises(CommandError, match=r"Checkpoint file .*junk\.txt does not check"):
+        call_command("audit", "prove", "--consistency", str(tmp_path / "junk.txt"), "5")
+    with pytest.raises(CommandError, match=r"no consistency proof from size 2 to 99"):
+        call_command("audit", "prove", "--consistency", "2", "99")
+
+
+def test_prove_carries_the_entry_fields_the_standalone_verifier_rehashes(
+    tmp_path: Path, capsys: Any
+) -> None:
+    from tests.audit.standalone import verify_audit
+
+    write_entries(20)
+    run("checkpoint", "--output", str(tmp_path / "cp.txt"), capsys=capsys)
+    key = run("public-key", capsys=capsys).strip()
+    proof = json.loads(run("prove", "7", "--at", str(tmp_path / "cp.txt"), capsys=capsys))
+    (tmp_path / "p.json").write_text(json.dumps(proof))
+    argv = ["--key", key, "inclusion", str(tmp_path / "cp.txt")]
+    assert verify_audit.main([*argv, str(tmp_path / "p.json")]) == 0
+    proof["entry"]["action"] = "case.view.altered"
+    (tmp_path / "p.json").write_text(json.dumps(proof))
+    assert verify_audit.main([*argv, str(tmp_path / "p.json")]) == 1
+    assert "its fields do not give its hash" in capsys.readouterr().err

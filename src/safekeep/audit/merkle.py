@@ -78,12 +78,19 @@ def inclusion_proof(hasher: SubtreeHasher, index: int, size: int) -> list[bytes]
     return path
 
 
+def _check_hashes(*hashes: bytes) -> None:
+    """Every root, leaf and proof node is a SHA-256 hash: anything else is refused, not hashed."""
+    if any(len(value) != 32 for value in hashes):
+        raise ProofError("a hash in the proof is not 32 bytes")
+
+
 def verify_inclusion(
     leaf: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
 ) -> None:
     """RFC 9162 section 2.1.3.2; raises ProofError unless the proof leads to `root`."""
     if not 0 <= index < size:
         raise ProofError(f"leaf {index} is not in a tree of size {size}")
+    _check_hashes(leaf, root, *proof)
     fn, sn, r = index, size - 1, leaf
     for p in proof:
         if sn == 0:
@@ -126,12 +133,14 @@ def verify_consistency(
     """RFC 9162 section 2.1.4.2; raises ProofError unless the old tree is a prefix of the new."""
     if not 0 < old_size <= new_size:
         raise ProofError(f"no consistency proof from size {old_size} to {new_size}")
+    _check_hashes(*proof)
     if old_size == new_size:
         if proof:
             raise ProofError("a proof between equal sizes must be empty")
         if old_root != new_root:
             raise ProofError("the roots differ at the same size")
         return
+    _check_hashes(old_root, new_root)
     path = list(proof)
     if old_size & (old_size - 1) == 0:
         path.insert(0, old_root)

@@ -235,7 +235,7 @@ def _stored_notes(stored: list[Checkpoint]) -> list[ExternalCheckpoint]:
     ]
 
 
-def _signature_check(message: bytes, signature: bytes) -> None:
+def signature_check(message: bytes, signature: bytes) -> None:
     signing.verify(
         message,
         signature=base64.b64encode(signature).decode(),
@@ -257,7 +257,7 @@ def _open_checkpoints(
         seen.add(cp.note)
         try:
             signed = note.read_checkpoint(
-                cp.note, name=origin, public_key=public, verify=_signature_check
+                cp.note, name=origin, public_key=public, verify=signature_check
             )
         except note.NoteError as exc:
             report.add(0, f"{cp.label} does not check: {exc}.")

@@ -1,4 +1,4 @@
-"""`safekeep audit checkpoint | public-key | prove ENTRY | verify | sequence` (docs/audit.md)."""
+"""`safekeep audit checkpoint | public-key | prove | verify | sequence` (docs/audit.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 
-from safekeep.audit import chain, checkpoints, custody, merkle
+from safekeep.audit import chain, checkpoints, custody, merkle, proofs
 from safekeep.audit.findings import ExternalCheckpoint
 from safekeep.audit.models import ChainLink
 from safekeep.audit.tree import StoredTree
@@ -29,8 +29,22 @@ class Command(BaseCommand):
         checkpoint.add_argument("--json", action="store_true", help="print it as JSON")
         checkpoint.add_argument("--output", help="also write what is printed to this file")
         sub.add_parser("public-key", help="print the C2SP verifier key of the checkpoints")
-        prove = sub.add_parser("prove", help="print an inclusion proof for one entry")
-        prove.add_argument("entry", type=int, help="the entry's sequence number")
+        prove = sub.add_parser(
+            "prove", help="print an inclusion proof for one entry, or a consistency proof"
+        )
+        prove.add_argument("entry", type=int, nargs="?", help="the entry's sequence number")
+        prove.add_argument(
+            "--at",
+            help="prove the entry in the log of this tree size or checkpoint file "
+            "(default: the log as it is now)",
+        )
+        prove.add_argument(
+            "--consistency",
+            nargs=2,
+            metavar=("OLD", "NEW"),
+            help="prove the log at NEW extends the log at OLD: each a tree size or a "
+            "checkpoint file (its text or JSON)",
+        )
         verify = sub.add_parser("verify", help="re-check the chain and every checkpoint")
         verify.add_argument(
             "--checkpoint",
@@ -91,24 +105,32 @@ class Command(BaseCommand):
 
     def _prove(self, options: dict[str, Any]) -> None:
         chain.chain_pending()
-        sequence = options["entry"]
-        link = ChainLink.objects.filter(sequence=sequence).first()
-        if link is None:
-            raise CommandError(f"There is no entry {sequence} in the audit log.")
-        tree = StoredTree.current()
-        proof = tree.inclusion_proof(sequence - 1)
-        root = tree.root()
-        leaf = merkle.leaf_hash(bytes.fromhex(link.entry_hash))
-        merkle.verify_inclusion(leaf, sequence - 1, tree.size, proof, root)
-        document = {
-            "entry": sequence,
-            "leaf_index": sequence - 1,
-            "entry_hash": link.entry_hash,
-            "tree_size": tree.size,
-            "root_hash": root.hex(),
-            "proof": [node.hex() for node in proof],
-        }
+        try:
+            if options["consistency"]:
+                old, new = (self._size(given) for given in options["consistency"])
+                document = proofs.consistency(old, new)
+            elif options["entry"] is not None:
+                link = ChainLink.objects.filter(sequence=options["entry"]).first()
+                if link is None:
+                    raise CommandError(f"There is no entry {options['entry']} in the audit log.")
+                at = StoredTree(self._size(options["at"])) if options["at"] else None
+                document = proofs.inclusion(link, at or StoredTree.current())
+            else:
+                raise CommandError("Give an entry's number, or --consistency OLD NEW.")
+        except merkle.ProofError as exc:
+            raise CommandError(f"Cannot prove it: {exc}.") from exc
         self.stdout.write(json.dumps(document, indent=2))
+
+    @staticmethod
+    def _size(given: str) -> int:
+        """A tree size as given, or the size a checkpoint file signs (once it checks)."""
+        if given.isdigit():
+            return int(given)
+        try:
+            text = Path(given).read_text()
+        except OSError as exc:
+            raise CommandError(f"{given} is neither a tree size nor a checkpoint file.") from exc
+        return proofs.signed_size(text, label=f"Checkpoint file {given}")
 
     def _verify(self, options: dict[str, Any]) -> None:
         external = []
