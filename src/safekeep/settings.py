@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "safekeep.governance",
     "safekeep.operations",
     "safekeep.api",
+    "safekeep.provisioning",
     "safekeep.access",
     "safekeep.web",
 ]

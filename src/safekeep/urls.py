@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("safekeep.web.governance.urls")),
     path("governance/", include("safekeep.web.governance.governance_urls")),
     path("api/v1/", include("safekeep.api.urls")),
+    path("scim/v2/", include("safekeep.provisioning.urls")),
 ]
 
 handler400 = "safekeep.web.views.bad_request"
