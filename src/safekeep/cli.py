@@ -105,6 +105,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),
     ("Keys and integrations", "api_token", "api-token create --user EMAIL", "an API token"),
+    (
+        "Keys and integrations",
+        "scim_token",
+        "scim-token create [--name NAME]",
+        "the SCIM provisioning client's token",
+    ),
 ]
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "safekeep.retention",
     "safekeep.operations",
     "safekeep.api",
+    "safekeep.provisioning",
     "safekeep.access",
     "safekeep.web",
 ]

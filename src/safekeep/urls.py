@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("governance/", include("safekeep.web.governance.governance_urls")),
     path("sites/", include("safekeep.web.sites.urls")),
     path("api/v1/", include("safekeep.api.urls")),
+    path("scim/v2/", include("safekeep.provisioning.urls")),
 ]
 
 handler400 = "safekeep.web.views.bad_request"

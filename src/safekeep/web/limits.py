@@ -104,9 +104,11 @@ class RequestLimitsMiddleware:
         self, request: HttpRequest, view: View, args: Any, kwargs: Any
     ) -> HttpResponse | None:
         """Runs after the address is resolved and before anything (CSRF too) reads the body."""
-        if request.method not in ALLOWED_METHODS:
+        # A machine interface that speaks REST (SCIM's PUT, PATCH, DELETE) names its methods.
+        methods = getattr(view, "http_methods", ALLOWED_METHODS)
+        if request.method not in methods:
             return HttpResponseNotAllowed(
-                ALLOWED_METHODS,
+                methods,
                 content=f"This address does not accept {request.method} requests.",
                 content_type="text/plain; charset=utf-8",
             )
