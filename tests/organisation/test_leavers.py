@@ -187,7 +187,7 @@ def test_after_the_end_date_and_run_jobs_every_door_is_shut(
     checklist = leaver_checklist(leaver.staff)
     assert checklist.as_json() == {
         "staff_id": leaver.staff.staff_id,
-        "left_on": leaver.staff.end_date.isoformat(),
+        "left_on": (today - dt.timedelta(days=1)).isoformat(),
         "employment_type": employment_type,
         "done": ["api_tokens", "device_credentials", "grants", "sessions", "sign_in"],
         "outstanding": [

@@ -152,8 +152,8 @@ def device_returned(
 ) -> DeviceReturn:
     """IT records that the person holding `device` handed it back: it has no holder now,
     its credentials stop working, and the holder's leaver checklist shows it returned."""
-    device = Device.objects.select_for_update().select_related("assigned_staff").get(pk=device.pk)
-    holder = device.assigned_staff
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    holder = device.assigned_staff  # (no join: PostgreSQL locks no outer join's null side)
     if holder is None:
         raise DeviceError(f"{device.asset_tag} is not assigned to anyone")
     returned = DeviceReturn.objects.create(
