@@ -9,6 +9,7 @@ from safekeep.audit.writing import Origin
 from safekeep.organisation.models import StaffMember
 from safekeep.records import services as record_services
 from safekeep.records.models import Case, Entry
+from safekeep.records.sealing import seal_subject
 from safekeep.retention import services
 from safekeep.retention.models import DisposalBatch
 from tests.factories import case_access, laptop_context, make_case, make_staff, make_team
@@ -31,10 +32,10 @@ def old_case(*, case_type: str = "looked_after_child", born: dt.date | None = No
         filename="letter.txt",
         content=NOTE.encode(),
     )
-    from safekeep.records.sealing import seal_subject
-
     subject = case.subject
-    seal_subject(subject, given_name="Ada", family_name="Oldcase", date_of_birth=born or dt.date(1920, 2, 29))
+    seal_subject(
+        subject, given_name="Ada", family_name="Oldcase", date_of_birth=born or dt.date(1920, 2, 29)
+    )
     subject.save()
     case.case_type, case.closed_on = case_type, dt.date(2000, 6, 30)
     case.save()

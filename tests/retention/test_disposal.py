@@ -83,7 +83,11 @@ def test_a_legal_hold_blocks_disposal(data_dir) -> None:
     assert batch.items.get().status == DisposalItem.Status.HELD
     with pytest.raises(services.RetentionError, match="is under a legal hold"):
         services.case_dispose(
-            case=case, approved_by=ig, reason="Trying anyway", batch=None, origin=ORIGIN,
+            case=case,
+            approved_by=ig,
+            reason="Trying anyway",
+            batch=None,
+            origin=ORIGIN,
             now=timezone.now(),
         )
     services.hold_release(access=ig_access(ig), hold=hold, reason="The claim was settled")

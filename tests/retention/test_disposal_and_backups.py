@@ -52,8 +52,12 @@ def test_backups_never_bring_a_disposed_record_back(tmp_path: Path, forget) -> N
     members = _members(after)
     for trace in traces:
         assert not any(trace in blob for blob in members.values())
-    keys = [json.loads(line) for line in members.get("db/crypto.datakey/000001.jsonl", b"").splitlines()]
-    assert not any(k["fields"]["object_id"] == str(case.pk) and k["fields"]["scope"] == "case" for k in keys)
+    keys = [
+        json.loads(line) for line in members.get("db/crypto.datakey/000001.jsonl", b"").splitlines()
+    ]
+    assert not any(
+        k["fields"]["object_id"] == str(case.pk) and k["fields"]["scope"] == "case" for k in keys
+    )
     assert not any(name.startswith("files/") for name in members)
 
     # Disaster: the database and files are lost; the older backup is all there is. The keys
@@ -69,7 +73,9 @@ def test_backups_never_bring_a_disposed_record_back(tmp_path: Path, forget) -> N
     assert not files_root().exists() or not any(files_root().iterdir())
     tomb = Tombstone.objects.get(case_id=case.case_id)
     assert tomb.approved_by_staff_id == ig.staff_id and tomb.reapplied_at is not None
-    assert AuditEntry.objects.filter(action="case.disposal_reapplied", object_id=case.case_id).exists()
+    assert AuditEntry.objects.filter(
+        action="case.disposal_reapplied", object_id=case.case_id
+    ).exists()
     chain.chain_pending()
     assert verify_log().problems == []
     out = StringIO()

@@ -22,10 +22,15 @@ RULES = shipped_rules()
 days = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2050, 12, 31))
 
 
-def dates(case_type: str, **kwargs: dt.date | None) -> CaseDates:
-    values = {"born": None, "opened_on": dt.date(2000, 1, 1), "closed_on": dt.date(2001, 1, 1)}
-    values.update(kwargs)
-    return CaseDates(case_type=case_type, key_date=values.pop("key_date", None), **values)
+def dates(
+    case_type: str,
+    *,
+    born: dt.date | None = None,
+    opened_on: dt.date = dt.date(2000, 1, 1),
+    closed_on: dt.date | None = dt.date(2001, 1, 1),
+    key_date: dt.date | None = None,
+) -> CaseDates:
+    return CaseDates(case_type, born, opened_on, closed_on, key_date)
 
 
 def test_every_shipped_rule_has_a_citation() -> None:
@@ -58,9 +63,7 @@ def _leap(year: int) -> bool:
 
 def test_looked_after_child_until_the_75th_birthday() -> None:
     born = dt.date(2010, 4, 9)
-    assert retention_of(dates("looked_after_child", born=born), RULES).due_on == dt.date(
-        2085, 4, 9
-    )
+    assert retention_of(dates("looked_after_child", born=born), RULES).due_on == dt.date(2085, 4, 9)
 
 
 def test_born_on_29_february() -> None:

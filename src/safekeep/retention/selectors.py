@@ -33,9 +33,7 @@ def case_retention(case: Case) -> Retention:
 
 
 def held_case_ids() -> set[str]:
-    return set(
-        LegalHold.objects.filter(released_at__isnull=True).values_list("case_id", flat=True)
-    )
+    return set(LegalHold.objects.filter(released_at__isnull=True).values_list("case_id", flat=True))
 
 
 def active_hold(case_id: str) -> LegalHold | None:

@@ -132,9 +132,7 @@ def batch_approve(*, access: DutyAccess, batch: DisposalBatch, reason: str) -> D
     now = access.context.now
     result = Disposed()
     for item in batch.items.filter(status=DisposalItem.Status.DUE):
-        case = Case.objects.select_related("subject", "owning_team").filter(
-            case_id=item.case_id
-        )
+        case = Case.objects.select_related("subject", "owning_team").filter(case_id=item.case_id)
         found = case.first()
         if found is None or selectors.active_hold(item.case_id) is not None:
             item.status = DisposalItem.Status.HELD if found else DisposalItem.Status.DISPOSED
@@ -265,8 +263,13 @@ def case_dispose(
                 "batch_month": batch.month.isoformat() if batch else None,
             }
         )
-    transaction.on_commit(lambda: [files.remove(name) for name in storage])
+    transaction.on_commit(lambda: _remove_files(storage))
     return storage
+
+
+def _remove_files(storage_names: list[str]) -> None:
+    for name in storage_names:
+        files.remove(name)
 
 
 def disposals_reapply(*, origin: Origin) -> list[str]:

@@ -31,6 +31,7 @@ DEMO_STEPS: list[str] = [
     "safekeep.operations.demo.leavers.load_leavers",
     "safekeep.operations.demo.sites.load_sites",
     "safekeep.operations.demo.governance.load_governance",
+    "safekeep.operations.demo.retention.load_retention",
 ]
 
 DEFAULT_SEED = 2020

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0003_entry_change_reason'),
+        ("records", "0003_entry_change_reason"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='case_type',
-            field=models.CharField(choices=[('looked_after_child', 'Looked-after child'), ('adoption', 'Adoption'), ('foster_carer', 'Foster carer'), ('allegation_against_staff', 'Allegation against staff'), ('child_in_need', 'Child in need or child protection'), ('adult_social_care', 'Adult social care'), ('other', 'Other')], default='other', max_length=40),
+            model_name="case",
+            name="case_type",
+            field=models.CharField(
+                choices=[
+                    ("looked_after_child", "Looked-after child"),
+                    ("adoption", "Adoption"),
+                    ("foster_carer", "Foster carer"),
+                    ("allegation_against_staff", "Allegation against staff"),
+                    ("child_in_need", "Child in need or child protection"),
+                    ("adult_social_care", "Adult social care"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=40,
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='key_date',
+            model_name="case",
+            name="key_date",
             field=models.DateField(blank=True, null=True),
         ),
     ]

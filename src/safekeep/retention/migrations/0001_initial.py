@@ -5,82 +5,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0002_staff_change'),
+        ("organisation", "0002_staff_change"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tombstone',
+            name="Tombstone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.CharField(max_length=40, unique=True)),
-                ('subject_ref', models.CharField(max_length=40)),
-                ('case_type', models.CharField(choices=[('looked_after_child', 'Looked-after child'), ('adoption', 'Adoption'), ('foster_carer', 'Foster carer'), ('allegation_against_staff', 'Allegation against staff'), ('child_in_need', 'Child in need or child protection'), ('adult_social_care', 'Adult social care'), ('other', 'Other')], max_length=40)),
-                ('classification', models.CharField(max_length=20)),
-                ('owning_team', models.CharField(max_length=200)),
-                ('opened_on', models.DateField()),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('due_on', models.DateField()),
-                ('citation', models.TextField()),
-                ('approved_by_staff_id', models.CharField(max_length=40)),
-                ('approved_by_name', models.CharField(max_length=200)),
-                ('reason', models.TextField()),
-                ('disposed_at', models.DateTimeField()),
-                ('batch_month', models.DateField(blank=True, null=True)),
-                ('reapplied_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.CharField(max_length=40, unique=True)),
+                ("subject_ref", models.CharField(max_length=40)),
+                (
+                    "case_type",
+                    models.CharField(
+                        choices=[
+                            ("looked_after_child", "Looked-after child"),
+                            ("adoption", "Adoption"),
+                            ("foster_carer", "Foster carer"),
+                            ("allegation_against_staff", "Allegation against staff"),
+                            ("child_in_need", "Child in need or child protection"),
+                            ("adult_social_care", "Adult social care"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("classification", models.CharField(max_length=20)),
+                ("owning_team", models.CharField(max_length=200)),
+                ("opened_on", models.DateField()),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("due_on", models.DateField()),
+                ("citation", models.TextField()),
+                ("approved_by_staff_id", models.CharField(max_length=40)),
+                ("approved_by_name", models.CharField(max_length=200)),
+                ("reason", models.TextField()),
+                ("disposed_at", models.DateTimeField()),
+                ("batch_month", models.DateField(blank=True, null=True)),
+                ("reapplied_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-disposed_at', 'case_id'],
+                "ordering": ["-disposed_at", "case_id"],
             },
         ),
         migrations.CreateModel(
-            name='DisposalBatch',
+            name="DisposalBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(unique=True)),
-                ('listed_at', models.DateTimeField()),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(unique=True)),
+                ("listed_at", models.DateTimeField()),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'disposal batches',
-                'ordering': ['-month'],
+                "verbose_name_plural": "disposal batches",
+                "ordering": ["-month"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.CharField(db_index=True, max_length=40)),
-                ('reason', models.TextField()),
-                ('placed_at', models.DateTimeField()),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('release_reason', models.TextField(blank=True)),
-                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.CharField(db_index=True, max_length=40)),
+                ("reason", models.TextField()),
+                ("placed_at", models.DateTimeField()),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("release_reason", models.TextField(blank=True)),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-placed_at', '-id'],
+                "ordering": ["-placed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DisposalItem',
+            name="DisposalItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.CharField(max_length=40)),
-                ('case_type', models.CharField(choices=[('looked_after_child', 'Looked-after child'), ('adoption', 'Adoption'), ('foster_carer', 'Foster carer'), ('allegation_against_staff', 'Allegation against staff'), ('child_in_need', 'Child in need or child protection'), ('adult_social_care', 'Adult social care'), ('other', 'Other')], max_length=40)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('due', 'Due for disposal'), ('disposed', 'Disposed of'), ('held', 'Kept: legal hold'), ('kept', 'Kept: no longer due')], default='due', max_length=10)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='retention.disposalbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.CharField(max_length=40)),
+                (
+                    "case_type",
+                    models.CharField(
+                        choices=[
+                            ("looked_after_child", "Looked-after child"),
+                            ("adoption", "Adoption"),
+                            ("foster_carer", "Foster carer"),
+                            ("allegation_against_staff", "Allegation against staff"),
+                            ("child_in_need", "Child in need or child protection"),
+                            ("adult_social_care", "Adult social care"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("due", "Due for disposal"),
+                            ("disposed", "Disposed of"),
+                            ("held", "Kept: legal hold"),
+                            ("kept", "Kept: no longer due"),
+                        ],
+                        default="due",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="retention.disposalbatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'case_id'],
-                'constraints': [models.UniqueConstraint(fields=('batch', 'case_id'), name='disposal_item_unique')],
+                "ordering": ["due_on", "case_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("batch", "case_id"), name="disposal_item_unique"
+                    )
+                ],
             },
         ),
     ]

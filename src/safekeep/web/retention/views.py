@@ -16,8 +16,8 @@ from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import audit_event
 from safekeep.retention import selectors, services
 from safekeep.retention.forms import ApproveForm, HoldForm, ReleaseForm
-from safekeep.retention.selectors import care_experienced_longer
 from safekeep.retention.schedules import shipped_rules
+from safekeep.retention.selectors import care_experienced_longer
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import error_summary, origin_of, refusal_page, staff_of
 
