@@ -75,6 +75,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     (
         "Information governance",
+        "sar",
+        "sar export --subject SUBJECT_ID --output FILE.zip",
+        "a subject access request's password-protected disclosure",
+    ),
+    (
+        "Information governance",
         "foi_report",
         "foi-report [--as-of DATE] --format F",
         "answer the FOI questionnaire from live data",

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safekeep.crypto",
     "safekeep.devices",
     "safekeep.governance",
+    "safekeep.subject_access",
     "safekeep.operations",
     "safekeep.api",
     "safekeep.access",

@@ -50,6 +50,8 @@ class Duty(StrEnum):
     # Incidents: information governance runs them; a manager may report one about their team.
     RUN_INCIDENTS = "run_incidents"
     REPORT_INCIDENT = "report_incident"
+    # Subject access: information governance gathers and discloses a person's records.
+    ANSWER_SAR = "answer_sar"
 
 
 class Basis(StrEnum):
