@@ -76,8 +76,8 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     (
         "Information governance",
         "sar",
-        "sar export --subject SUBJECT_ID --output FILE.zip",
-        "a subject access request's password-protected disclosure",
+        "sar export --subject ID --output FILE.zip",
+        "a subject access disclosure",
     ),
     (
         "Information governance",
@@ -88,7 +88,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     (
         "Information governance",
         "audit",
-        "audit verify | checkpoint | public-key | prove N | sequence",
+        "audit verify | checkpoint | public-key | prove | sequence",
         "check the tamper-evident audit log",
     ),
     ("Keys and integrations", "keys", "keys status | rotate | retire V", "key-encryption keys"),
