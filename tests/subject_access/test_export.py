@@ -179,3 +179,15 @@ def test_the_command_writes_the_zip_and_exports_are_purged_after_30_days(
     assert Export.objects.get().purged_at is not None
     assert "Purged 0" in services.purge_exports(timezone.now() + dt.timedelta(days=40), origin)
     assert AuditEntry.objects.filter(action="sar.export_purged").count() == 1
+
+
+def test_the_ig_dashboard_counts_down_to_each_due_day(world: World, client: Any) -> None:
+    from django.urls import reverse
+
+    from tests.factories import make_user, sign_in
+
+    sign_in(client, make_user(world.ig.staff))
+    html = client.get(reverse("audit:dashboard")).content.decode()
+    assert "Subject access requests: one calendar month to answer" in html
+    assert "28 February 2025" in html and "Overdue by" in html
+    assert "Subject Number" in html
