@@ -75,6 +75,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     (
         "Information governance",
+        "sar",
+        "sar export --subject ID --output FILE.zip",
+        "a subject access disclosure",
+    ),
+    (
+        "Information governance",
         "foi_report",
         "foi-report [--as-of DATE] --format F",
         "answer the FOI questionnaire from live data",
@@ -94,7 +100,7 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     (
         "Information governance",
         "audit",
-        "audit verify | checkpoint | public-key | prove N | sequence",
+        "audit verify | checkpoint | public-key | prove | sequence",
         "check the tamper-evident audit log",
     ),
     (

@@ -460,6 +460,16 @@ def foi_report_access(*, staff: StaffMember, context: Context, origin: Origin) -
     return _duty(staff, actor, context, origin, Duty.ANSWER_FOI, decision, None, None)
 
 
+def subject_access(
+    *, staff: StaffMember, about: Model | None, context: Context, origin: Origin
+) -> DutyAccess:
+    """May `staff` work on subject access requests (`about`: the request, or None for the
+    list)? Allowed access opens every record of the request's subject. Raises `AccessRefused`."""
+    actor = _actor(staff, context)
+    decision = duties.may_answer_sar(actor, context.today)
+    return _duty(staff, actor, context, origin, Duty.ANSWER_SAR, decision, about, None)
+
+
 # --- the inside of the door -------------------------------------------------------------------
 
 

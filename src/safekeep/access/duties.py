@@ -213,6 +213,14 @@ def may_manage_retention(actor: ActorFacts, today: dt.date) -> Decision:
     return refuse(wording.ONLY_IG_MANAGES_RETENTION)
 
 
+def may_answer_sar(actor: ActorFacts, today: dt.date) -> Decision:
+    """A subject access request discloses every record about a person and who saw it:
+    information governance gathers it, decides what is withheld and sends it."""
+    if is_ig_officer(actor, today):
+        return allow(wording.INFORMATION_GOVERNANCE)
+    return refuse(wording.ONLY_IG_ANSWERS_SAR)
+
+
 def may_report_incident(actor: ActorFacts, report: IncidentReportFacts, today: dt.date) -> Decision:
     """A team manager reports an incident about someone in their team (FOI q1g: a personal
     phone number shared); information governance about anyone."""

@@ -55,6 +55,8 @@ class Duty(StrEnum):
     RECORD_DEVICE_RETURNED = "record_device_returned"
     # Retention: information governance approves disposals and places legal holds.
     MANAGE_RETENTION = "manage_retention"
+    # Subject access: information governance gathers and discloses a person's records.
+    ANSWER_SAR = "answer_sar"
 
 
 class Basis(StrEnum):

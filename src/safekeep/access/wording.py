@@ -165,6 +165,7 @@ ONLY_IG_MANAGES_RETENTION: Final = (
     "only information governance can approve disposals and place legal holds"
 )
 ONLY_IG_RUNS_INCIDENTS: Final = "only information governance can see and work on incidents"
+ONLY_IG_ANSWERS_SAR: Final = "only information governance can answer a subject access request"
 ONLY_MANAGER_REPORTS: Final = (
     "only the manager of a person's team, or information governance, can report an incident "
     "about them here"

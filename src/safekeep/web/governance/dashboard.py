@@ -32,6 +32,8 @@ from safekeep.governance import selectors as governance
 from safekeep.governance.models import Incident
 from safekeep.governance.people import people
 from safekeep.organisation.models import StaffMember
+from safekeep.records.selectors import subject_person
+from safekeep.subject_access import selectors as subject_access
 from safekeep.web.governance.charts import Chart, Series, bar_chart, day_labels, month_labels
 
 CHART_DAYS = 30
@@ -129,6 +131,15 @@ def _incidents(viewer: Viewer) -> dict[str, Any]:
     }
 
 
+def _subject_access(viewer: Viewer) -> dict[str, Any]:
+    rows = subject_access.open_requests(today=viewer.today)
+    return {
+        "rows": [(row, subject_person(row.request.subject)) for row in rows],
+        "overdue": sum(row.clock.overdue for row in rows),
+        "due_soon": sum(row.clock.due_soon for row in rows),
+    }
+
+
 def _per_month(
     rows: Callable[[], QuerySet[Any]],
     day_field: str,
@@ -177,6 +188,12 @@ SECTIONS: tuple[Section, ...] = (
         "Open incidents and breach clocks",
         "governance/sections/incidents.html",
         _incidents,
+    ),
+    Section(
+        "subject-access",
+        "Subject access requests: one calendar month to answer",
+        "governance/sections/subject_access.html",
+        _subject_access,
     ),
     Section(
         "break-glass",
