@@ -94,3 +94,11 @@ def test_others_are_refused_at_the_door(client: Client):
     sign_in(client, make_user(make_staff()))
     assert client.get(reverse("governance:foi-requests")).status_code == 403
     assert client.get(reverse("governance:foi-disclosure-log-csv")).status_code == 403
+
+
+def test_the_day_offered_is_written_as_it_is_typed(officer: Client):
+    _log(officer)
+    page = officer.get(reverse("governance:foi-request", args=[FoiRequest.objects.get().pk]))
+    from django.utils import timezone
+
+    assert f'value="{timezone.localdate().isoformat()}"' in page.content.decode()

@@ -27,6 +27,7 @@ def test_the_demo_council() -> None:
     demo_output = out.getvalue()
     _counts_reproduce_the_foi_response()
     _the_foi_report_gives_the_seed_s_figures()
+    _the_foi_register_has_the_seed_s_request_pre_filled()
     _every_team_has_a_manager()
     _one_demo_sign_in_per_role_and_the_table(demo_output)
     _demo_refuses_a_database_with_staff_and_if_empty_skips_quietly()
@@ -55,6 +56,20 @@ def _counts_reproduce_the_foi_response() -> None:
     assert everyone.filter(roles__role="volunteer_manager").count() == 1
     assert Site.objects.filter(kind="children_centre").count() == 3
     assert RiskAssessment.objects.filter(outcome="approved").exists()
+
+
+def _the_foi_register_has_the_seed_s_request_pre_filled() -> None:
+    from safekeep.governance.models import FoiRequest
+
+    assert FoiRequest.objects.count() == 4
+    seed = FoiRequest.objects.filter(questions__matches="1a").get()
+    first = seed.questions.get(position=1)
+    assert first.prefilled
+    assert (
+        first.answer == "Total = 591, 373 are in Family Services and 218 are in Adults and Health"
+    )
+    assert FoiRequest.objects.filter(published=True).count() == 2
+    assert FoiRequest.objects.filter(status="on_hold").count() == 1
 
 
 def _the_foi_report_gives_the_seed_s_figures() -> None:

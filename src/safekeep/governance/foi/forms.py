@@ -60,6 +60,7 @@ def _day(label: str, *, required: bool = True) -> forms.DateField:
         label=label,
         required=required,
         input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d"),  # the initial day shown as it is typed
         help_text=DATE_HINT,
         error_messages={
             "required": f"Enter {label[:1].lower()}{label[1:]}",
