@@ -506,6 +506,21 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "api:api-root": NotAPage("the API, for other systems"),
     "api:openapi-json": NotAPage("the API's OpenAPI document, for other systems"),
     "api:openapi-view": NotAPage("the API's generated reference, for developers"),
+    "scim:search": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:service-provider-config": NotAPage(
+        "SCIM provisioning, for the council's identity system"
+    ),
+    "scim:resource-types": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:resource-type": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:schemas": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:schema": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:users": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:users-search": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:user": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:groups": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:groups-search": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:group": NotAPage("SCIM provisioning, for the council's identity system"),
+    "scim:unknown": NotAPage("SCIM provisioning, for the council's identity system"),
     "healthz": NotAPage("the load balancer's health check"),
     "readyz": NotAPage("the load balancer's readiness check"),
 }

@@ -84,9 +84,7 @@ def _details(resource: UserResource, staff: StaffMember | None, today: dt.date) 
     name = resource.name
     team = _team(resource)
     kept = (
-        # Someone whose only role still waits for a second person asks for it again (the
-        # waiting change is not made twice): every entry has at least one role.
-        replace(staff_details(staff), roles=staff_details(staff).roles or frozenset({NEW_ROLE}))
+        _with_a_role(staff_details(staff))
         if staff
         else StaffDetails(
             given_name="",
@@ -107,6 +105,12 @@ def _details(resource: UserResource, staff: StaffMember | None, today: dt.date) 
         email=_email(resource),
         team=team,
     )
+
+
+def _with_a_role(details: StaffDetails) -> StaffDetails:
+    """Every entry has a role: someone whose only role still waits for a second person asks
+    for it again (the waiting change is not made twice)."""
+    return details if details.roles else replace(details, roles=frozenset({NEW_ROLE}))
 
 
 def _leave_now(staff: StaffMember, origin: Origin, today: dt.date) -> None:
@@ -153,10 +157,13 @@ def user_replace(*, staff: StaffMember, resource: UserResource, origin: Origin) 
     if resource.external_id and resource.external_id != staff.staff_id:
         raise MutabilityException(detail="externalId is the HR staff ID and does not change")
     details = _details(resource, staff, today)
-    try:
-        staff = staff_update(origin=origin, staff=staff, details=details, today=today)
-    except StaffInvalid as exc:
-        raise _scim_error(exc) from exc
+    if details != _with_a_role(
+        staff_details(staff)
+    ):  # Entra re-sends what has not changed: no entry for it
+        try:
+            staff = staff_update(origin=origin, staff=staff, details=details, today=today)
+        except StaffInvalid as exc:
+            raise _scim_error(exc) from exc
     return _apply_active(staff, details, resource.active, origin, today)
 
 
