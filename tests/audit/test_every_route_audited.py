@@ -922,6 +922,27 @@ ROWS: list[Row] = [
         (("case.view", REFUSED), ("device.incident", DONE), ("incident.raise", DONE)),
     ),
     Row(
+        "records:details",
+        "form",
+        get("worker", case_path("details/")),
+        200,
+        one("case.edit", ALLOWED),
+    ),
+    Row(
+        "records:details",
+        "save",
+        post("worker", case_path("details/"), lambda w: {"nhs_number": "943 476 5919"}),
+        302,
+        one("subject.details", DONE),
+    ),
+    Row(
+        "records:details",
+        "stranger",
+        get("stranger", case_path("details/")),
+        403,
+        one("case.edit", REFUSED),
+    ),
+    Row(
         "records:entry-add",
         "form",
         get("worker", case_path("entries/add/")),

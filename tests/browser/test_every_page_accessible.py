@@ -242,6 +242,15 @@ def errors(who: str, path: Path_, button: str) -> Visit:
     return Visit(who, path, prepare=prepare, stay=True)
 
 
+def _wrong_nhs_number(page: Any, world: World) -> None:
+    """Every field of the details form is optional: a wrong NHS number shows its errors."""
+    page.goto(case_path("details/")(world))
+    page.get_by_label("NHS number").fill("943 476 5918")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Save details").click()
+    assert "not a valid NHS number" in page.locator(".govuk-error-summary").inner_text()
+
+
 def _enrolment_code(page: Any, world: World) -> None:
     page.goto(device_path("laptop")(world))
     with page.expect_navigation():
@@ -340,6 +349,10 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("manager", case_path()),
         Visit("volunteer", case_path()),
         Visit("stranger", case_path(), status=403),  # the refusal page, with its reasons
+    ),
+    "records:details": (
+        Visit("worker", case_path("details/"), phone=True),
+        Visit("worker", case_path("details/"), prepare=_wrong_nhs_number, stay=True),
     ),
     "records:entry-add": (
         Visit("worker", case_path("entries/add/")),

@@ -11,7 +11,8 @@ from rich.console import Console
 
 from safekeep.operations.demo import demo_load
 from safekeep.organisation.models import StaffMember
-from safekeep.records.models import Allocation, Case, Entry, SubjectConflict
+from safekeep.records import nhs_number, selectors
+from safekeep.records.models import Allocation, Case, Entry, Subject, SubjectConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +45,13 @@ def test_demo_caseloads():
     per_case = Counter(Entry.objects.values_list("case_id", flat=True))
     assert min(per_case.values()) >= 2
     assert len(per_case) == Case.objects.count()
+
+    # Every child and adult has details; some have alerts; every NHS number can be found.
+    people = Subject.objects.exclude(kind="staff")
+    assert people.filter(details__isnull=True).count() == 0
+    opened = [selectors.person_details(subject) for subject in people[:200]]
+    assert any(d is not None and d.alerts for d in opened)
+    first = opened[0]
+    assert first is not None and first.address and nhs_number.is_valid(first.nhs_number)
+    found = selectors.caseload(Case.objects.all(), search=first.nhs_number)
+    assert [c.subject_id for c in found] == [people[0].pk]

@@ -21,6 +21,7 @@ from safekeep.crypto.keys import blind_index_master_key
 FULL_NAME = "subject.full_name"
 FAMILY_NAME = "subject.family_name"
 DATE_OF_BIRTH = "subject.date_of_birth"
+NHS_NUMBER = "subject.nhs_number"
 
 _derived: dict[tuple[bytes, str], bytes] = {}
 _lock = threading.Lock()
@@ -67,3 +68,8 @@ def date_of_birth_index(date_of_birth: dt.date | str | None) -> str:
     if isinstance(date_of_birth, str):
         date_of_birth = dt.date.fromisoformat(date_of_birth.strip())
     return blind_index(DATE_OF_BIRTH, date_of_birth.isoformat())
+
+
+def nhs_number_index(nhs_number: str) -> str:
+    """Index an NHS number by its ten digits, so "943 476 5919" finds "9434765919"."""
+    return blind_index(NHS_NUMBER, "".join(nhs_number.split()))

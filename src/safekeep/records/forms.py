@@ -6,6 +6,9 @@ from django import forms
 
 from safekeep.access.vocabulary import ACTIONS
 from safekeep.organisation.models import StaffMember, Team
+from safekeep.records import details as person_details
+from safekeep.records import nhs_number
+from safekeep.records.details import Contact, KeyDate, PersonDetails
 from safekeep.records.models import Allocation, Entry, Referral
 from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
 from safekeep.records.services.grants import GRANT_MAX_DAYS
@@ -172,3 +175,136 @@ class ReferralDecisionForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+# Blank rows offered below the ones already kept, so a contact or date can be added.
+SPARE_ROWS = 2
+
+
+class DetailsForm(forms.Form):
+    """The person's details, with rows for contacts and key dates: the kept ones first, then
+    `SPARE_ROWS` blank ones. One form (not formsets), so one error summary names every
+    problem."""
+
+    alerts = forms.CharField(
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        label="Alerts",
+    )
+    address = forms.CharField(required=False, widget=forms.Textarea, max_length=500)
+    nhs_number = forms.CharField(required=False, max_length=20, label="NHS number")
+    legal = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Legal status"
+    )
+    first_language = forms.CharField(required=False, max_length=100, label="First language")
+    interpreter_needed = forms.BooleanField(required=False, label="Needs an interpreter")
+    communication_needs = forms.CharField(
+        required=False, widget=forms.Textarea, max_length=2000, label="Communication needs"
+    )
+
+    def __init__(self, *args: object, kind: str, kept: PersonDetails, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["legal"].choices = list(person_details.statuses_for(kind).items())  # type: ignore[attr-defined]
+        self.contact_rows = len(kept.contacts) + SPARE_ROWS
+        self.date_rows = len(kept.key_dates) + SPARE_ROWS
+        for i in range(self.contact_rows):
+            self.fields[f"contact_{i}_name"] = forms.CharField(
+                required=False, max_length=200, label="Name"
+            )
+            self.fields[f"contact_{i}_relationship"] = forms.CharField(
+                required=False, max_length=100, label="Relationship"
+            )
+            self.fields[f"contact_{i}_phone"] = forms.CharField(
+                required=False, max_length=40, label="Phone"
+            )
+            self.fields[f"contact_{i}_lives_with"] = forms.BooleanField(
+                required=False, label="Lives with them"
+            )
+            self.fields[f"contact_{i}_do_not_contact"] = forms.BooleanField(
+                required=False, label="Must not be contacted"
+            )
+        for i in range(self.date_rows):
+            self.fields[f"date_{i}_what"] = forms.CharField(
+                required=False, max_length=200, label="What"
+            )
+            self.fields[f"date_{i}_on"] = forms.DateField(
+                required=False,
+                input_formats=DATE_FORMATS,
+                label="Date",
+                error_messages={"invalid": "Enter a real date, for example 14/1/2027"},
+            )
+        if not self.is_bound:
+            self.initial = initial_of(kept)
+
+    def contacts(self) -> list[list[forms.BoundField]]:
+        """Each contact row's fields, in order, for the template."""
+        parts = ("name", "relationship", "phone", "lives_with", "do_not_contact")
+        return [[self[f"contact_{i}_{p}"] for p in parts] for i in range(self.contact_rows)]
+
+    def key_dates(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"date_{i}_what"], self[f"date_{i}_on"]) for i in range(self.date_rows)]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        for i in range(self.date_rows):
+            named, dated = data.get(f"date_{i}_what", "").strip(), data.get(f"date_{i}_on")
+            if named and not dated and f"date_{i}_on" not in self.errors:
+                self.add_error(f"date_{i}_on", "Enter the date")
+        return data
+
+    def details(self) -> PersonDetails:
+        """The details as typed (the service checks and tidies them)."""
+        data = self.cleaned_data
+        return PersonDetails(
+            address=data["address"],
+            contacts=tuple(
+                Contact(
+                    name=data[f"contact_{i}_name"].strip(),
+                    relationship=data[f"contact_{i}_relationship"].strip(),
+                    phone=data[f"contact_{i}_phone"].strip(),
+                    lives_with=data[f"contact_{i}_lives_with"],
+                    do_not_contact=data[f"contact_{i}_do_not_contact"],
+                )
+                for i in range(self.contact_rows)
+            ),
+            nhs_number=data["nhs_number"],
+            legal_statuses=tuple(data["legal"]),
+            key_dates=tuple(
+                KeyDate(data[f"date_{i}_what"].strip(), data[f"date_{i}_on"])
+                for i in range(self.date_rows)
+                if data[f"date_{i}_on"]
+            ),
+            first_language=data["first_language"].strip(),
+            interpreter_needed=data["interpreter_needed"],
+            communication_needs=data["communication_needs"].strip(),
+            alerts=tuple(data["alerts"].splitlines()),
+        )
+
+
+def initial_of(kept: PersonDetails) -> dict[str, object]:
+    """The form's starting values: what is kept now."""
+    initial: dict[str, object] = {
+        "alerts": "\n".join(kept.alerts),
+        "address": kept.address,
+        "nhs_number": nhs_number.formatted(kept.nhs_number),
+        "legal": list(kept.legal_statuses),
+        "first_language": kept.first_language,
+        "interpreter_needed": kept.interpreter_needed,
+        "communication_needs": kept.communication_needs,
+    }
+    for i, contact in enumerate(kept.contacts):
+        initial.update(
+            {
+                f"contact_{i}_name": contact.name,
+                f"contact_{i}_relationship": contact.relationship,
+                f"contact_{i}_phone": contact.phone,
+                f"contact_{i}_lives_with": contact.lives_with,
+                f"contact_{i}_do_not_contact": contact.do_not_contact,
+            }
+        )
+    for i, key_date in enumerate(kept.key_dates):
+        initial[f"date_{i}_what"] = key_date.what
+        initial[f"date_{i}_on"] = key_date.on.strftime("%d/%m/%Y")
+    return initial

@@ -21,6 +21,7 @@ class Subject(models.Model):
         ADULT = "adult", "Adult"
         STAFF = "staff", "Staff member"
 
+    audit_key = "subject_id"  # the audit log names a subject by its subject id
     subject_id = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # Sealed text ("sk1:..."): see records.sealing. Never compare or order by these.
@@ -39,6 +40,21 @@ class Subject(models.Model):
 
     def __str__(self) -> str:
         return self.subject_id
+
+
+class SubjectDetails(models.Model):
+    """A subject's address, contacts, NHS number, legal status, key dates, communication
+    needs and alerts (`records.details.PersonDetails`), sealed as one value under the
+    subject's key (`records.sealing.seal_details`). Only the NHS number's blind index is
+    beside it, for exact search."""
+
+    subject = models.OneToOneField(Subject, on_delete=models.PROTECT, related_name="details")
+    sealed = models.TextField()
+    nhs_number_index = models.CharField(max_length=64, db_index=True, blank=True)
+    updated_by = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
 
 
 class SubjectConflict(models.Model):

@@ -3,6 +3,9 @@
 - A subject's names and date of birth: the subject's own data key (`subject:<pk>`), the
   default row (the subject), fields `given_name`, `family_name`, `date_of_birth`; blind
   indexes beside them for exact-match search.
+- A subject's other details (address, contacts, NHS number, legal status, ...): one JSON
+  value under the subject's key, row `subjectdetails:<subject pk>`; the NHS number's
+  blind index beside it.
 - An entry version's title and body, and a document's file name: the case's data key
   (`case:<pk>`), with the row naming the version or document, so a value moved to another
   row, entry or case fails its integrity check.
@@ -17,7 +20,8 @@ import datetime as dt
 
 from safekeep.crypto import blind_index
 from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
-from safekeep.records.models import Document, EntryVersion, Subject
+from safekeep.records.details import PersonDetails
+from safekeep.records.models import Document, EntryVersion, Subject, SubjectDetails
 
 
 def subject_key(subject_pk: int) -> KeyRef:
@@ -80,6 +84,33 @@ def open_subject(subject: Subject) -> tuple[str, str, dt.date | None]:
             decrypt_text(ref, field="date_of_birth", text=subject.date_of_birth_sealed)
         )
     return given, family, born
+
+
+def details_row(subject_pk: int) -> str:
+    return f"subjectdetails:{subject_pk}"
+
+
+def seal_details(row: SubjectDetails, *, details: PersonDetails) -> None:
+    """Seal the details onto their row (its subject set), with the NHS number's index."""
+    row.sealed = encrypt_text(
+        subject_key(row.subject_id),
+        field="details",
+        value=details.to_json(),
+        row=details_row(row.subject_id),
+    )
+    row.nhs_number_index = blind_index.nhs_number_index(details.nhs_number)
+
+
+def open_details(row: SubjectDetails) -> PersonDetails:
+    """The opened details; raises DecryptionFailed if tampered or moved to another subject."""
+    return PersonDetails.from_json(
+        decrypt_text(
+            subject_key(row.subject_id),
+            field="details",
+            text=row.sealed,
+            row=details_row(row.subject_id),
+        )
+    )
 
 
 def seal_version(

@@ -20,7 +20,8 @@ from safekeep.access.door import CaseAccess
 from safekeep.crypto import blind_index
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.organisation.models import StaffMember
-from safekeep.records import sealing
+from safekeep.records import nhs_number, sealing
+from safekeep.records.details import PersonDetails
 from safekeep.records.models import (
     AccessGrant,
     Allocation,
@@ -30,6 +31,7 @@ from safekeep.records.models import (
     EntryVersion,
     Referral,
     Subject,
+    SubjectDetails,
 )
 
 WITHHELD = "[withheld: this failed its integrity check; information governance has been told]"
@@ -102,6 +104,18 @@ def subject_person(subject: Subject) -> Person:
     except (DecryptionFailed, KeyMissing):
         return Person(WITHHELD, "", None, intact=False)
     return Person(given, family, born)
+
+
+def person_details(subject: Subject) -> PersonDetails | None:
+    """The subject's address, contacts, alerts and the rest, opened (only after `view` is
+    allowed); None when nothing is recorded. Tampered details read as one withheld alert."""
+    row = SubjectDetails.objects.filter(subject=subject).first()
+    if row is None:
+        return None
+    try:
+        return sealing.open_details(row)
+    except (DecryptionFailed, KeyMissing):
+        return PersonDetails(alerts=(WITHHELD,))
 
 
 def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
@@ -182,9 +196,13 @@ def subject_match(search: str, *, prefix: str = "subject__") -> Q:
 
 
 def subject_match_kind(search: str, *, prefix: str = "subject__") -> tuple[str, Q]:
-    """`subject_match`, and what the search was taken as: "date of birth" or "name"."""
+    """`subject_match`, and what the search was taken as: "NHS number", "date of birth" or
+    "name"."""
     born = parse_date_of_birth(search)
     words = search.split()
+    if nhs_number.normalise(search).isdigit() and born is None:
+        index = blind_index.nhs_number_index(nhs_number.normalise(search))
+        return "NHS number", Q(**{f"{prefix}details__nhs_number_index": index})
     if born is not None:
         kind, index, field = "date of birth", blind_index.date_of_birth_index(born), "date_of_birth"
     elif len(words) == 1:
@@ -199,8 +217,8 @@ def subject_match_kind(search: str, *, prefix: str = "subject__") -> tuple[str, 
 
 def caseload(visible: QuerySet[Case], *, search: str = "") -> QuerySet[Case]:
     """The cases the door says this person may see (`access.door.case_list`), optionally
-    narrowed by an exact match on the subject's name or date of birth (through blind
-    indexes: names are stored sealed).
+    narrowed by an exact match on the subject's name, date of birth or NHS number (through
+    blind indexes: they are stored sealed).
 
     Ordered by case id: sealed names cannot be sorted by the database.
     """

@@ -23,7 +23,9 @@ from rich.console import Console
 
 from safekeep.crypto.envelope import data_keys_create, key_session
 from safekeep.organisation.models import Classification, EmploymentType, StaffMember
-from safekeep.records import sealing
+from safekeep.records import details as person_details
+from safekeep.records import nhs_number, sealing
+from safekeep.records.details import Contact, KeyDate, PersonDetails
 from safekeep.records.models import (
     AccessGrant,
     Allocation,
@@ -33,6 +35,7 @@ from safekeep.records.models import (
     EntryVersion,
     Subject,
     SubjectConflict,
+    SubjectDetails,
 )
 
 ADULTS_DIRECTORATE = "Adults and Health"
@@ -55,6 +58,18 @@ ASSESSMENT_TITLES = [
     "Risk assessment",
     "Child and family assessment",
 ]
+ALERTS = [
+    "Risk to lone workers: visit in pairs",
+    "Dog in the house: ask for it to be shut away before visiting",
+    "Do not discuss the address with the father",
+    "Allergy: peanuts",
+    "Uses a wheelchair: the back door has the ramp",
+]
+RELATIONSHIPS = {
+    "child": ["mother", "father", "grandmother", "foster carer", "stepfather", "aunt"],
+    "adult": ["daughter", "son", "husband", "wife", "neighbour", "friend"],
+}
+LANGUAGES = ["Polish", "Urdu", "Romanian", "Arabic", "Punjabi", "British Sign Language"]
 SENTENCES = [
     "Seen at home; the home was warm and tidy.",
     "Discussed the plan agreed at the last review.",
@@ -151,6 +166,7 @@ def _load_caseloads(*, rng: random.Random, today: dt.date, console: Console) -> 
     for subject, (given, family, born) in zip(subjects, details, strict=True):
         sealing.seal_subject(subject, given_name=given, family_name=family, date_of_birth=born)
     _write_sealed_subjects(subjects)
+    _person_details(rng=rng, fake=fake, today=today, subjects=subjects)
     for case, subject in zip(cases, subjects, strict=True):
         case.subject = subject
     Case.objects.bulk_create(cases, batch_size=2000)
@@ -227,6 +243,59 @@ def _load_caseloads(*, rng: random.Random, today: dt.date, console: Console) -> 
         f"{len(allocations)} allocations, {entry_count} entries, "
         f"{sum(s.restricted for s in subjects)} restricted subjects, {len(conflicts)} conflicts."
     )
+
+
+def demo_nhs_number(rng: random.Random) -> str:
+    """Ten digits that pass the modulus 11 check (so they can be searched for)."""
+    while True:
+        first_nine = "".join(str(rng.randint(0, 9)) for _ in range(9))
+        check = nhs_number.check_digit(first_nine)
+        if check is not None:
+            return first_nine + str(check)
+
+
+def _person_details(
+    *, rng: random.Random, fake: Faker, today: dt.date, subjects: list[Subject]
+) -> None:
+    """An address, contacts, NHS number, legal status, key dates and, for some, alerts and
+    an interpreter, for every child and adult (staff subjects' details stay with HR)."""
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 0)))
+    rows = []
+    for subject in subjects:
+        if subject.kind == Subject.Kind.STAFF:
+            continue
+        family = fake.last_name()
+        contacts = [
+            Contact(
+                f"{fake.first_name()} {family}",
+                rng.choice(RELATIONSHIPS[subject.kind]),
+                fake.phone_number(),
+                lives_with=rng.random() < 0.6,
+            )
+            for _ in range(rng.randint(1, 3))
+        ]
+        if rng.random() < 0.1:
+            contacts.append(
+                Contact(
+                    f"{fake.first_name()} {fake.last_name()}", "ex-partner", do_not_contact=True
+                )
+            )
+        statuses = list(person_details.statuses_for(subject.kind))
+        language = rng.choice(LANGUAGES) if rng.random() < 0.12 else "English"
+        details = PersonDetails(
+            address=fake.address(),
+            contacts=tuple(contacts),
+            nhs_number=demo_nhs_number(rng),
+            legal_statuses=tuple(rng.sample(statuses, k=rng.randint(0, 1))),
+            key_dates=(KeyDate("Next review", today + dt.timedelta(days=rng.randint(5, 120))),),
+            first_language=language,
+            interpreter_needed=language != "English",
+            alerts=tuple(rng.sample(ALERTS, k=1)) if rng.random() < 0.15 else (),
+        )
+        row = SubjectDetails(subject=subject, updated_at=now)
+        sealing.seal_details(row, details=details)
+        rows.append(row)
+    SubjectDetails.objects.bulk_create(rows, batch_size=2000)
 
 
 def _write_sealed_subjects(subjects: list[Subject]) -> None:

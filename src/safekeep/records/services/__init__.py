@@ -29,7 +29,11 @@ from safekeep.records.services.referrals import (
     referral_decide,
     team_managers,
 )
-from safekeep.records.services.subjects import subject_create, subject_details_set
+from safekeep.records.services.subjects import (
+    person_details_set,
+    subject_create,
+    subject_details_set,
+)
 
 __all__ = [
     "GRANT_MAX_DAYS",
@@ -48,6 +52,7 @@ __all__ = [
     "grant_decide",
     "grant_request",
     "grant_revoke",
+    "person_details_set",
     "referral_close",
     "referral_create",
     "referral_decide",

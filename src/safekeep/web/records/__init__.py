@@ -3,6 +3,7 @@
 from safekeep.web.records.allocations import allocate
 from safekeep.web.records.break_glass import break_glass, break_glass_queue
 from safekeep.web.records.caseload import case_detail, caseload
+from safekeep.web.records.details import person_details_edit
 from safekeep.web.records.documents import document_download, document_upload
 from safekeep.web.records.entries import entry_add, entry_edit
 from safekeep.web.records.grants import grant_request, grant_requests
@@ -21,6 +22,7 @@ __all__ = [
     "entry_edit",
     "grant_request",
     "grant_requests",
+    "person_details_edit",
     "referral_create",
     "referrals",
     "who_can_see_case",

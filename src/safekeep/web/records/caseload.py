@@ -71,6 +71,7 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             entry_pk=view.entry.pk, author_pk=view.entry.author_id, sensitive=view.entry.sensitive
         )
     }
+    details = selectors.person_details(case.subject)
     return render(
         request,
         "records/case_detail.html",
@@ -79,6 +80,8 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             "case": case,
             "person": selectors.subject_person(case.subject),
             "decision": access.decision,
+            "details": details,
+            "may_edit_details": access.allows(Action.EDIT),
             "entries": entries,
             "editable": editable,
             "offers": access.offers(),
