@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("organisation", "0003_site_id_staff_room_locked_storage"),
+        ("organisation", "0004_site_id_staff_room_locked_storage"),
         ("records", "0003_entry_change_reason"),
     ]
 

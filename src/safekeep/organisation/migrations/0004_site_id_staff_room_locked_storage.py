@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisation", "0002_staff_change"),
+        ("organisation", "0003_leaving"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("organisation", "0002_staff_change"),
-        ("records", "0003_entry_change_reason"),
+        ("records", "0005_case_type_and_key_date"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0003_entry_change_reason"),
+        ("records", "0004_allocation_needs_reallocation"),
     ]
 
     operations = [
