@@ -1476,6 +1476,7 @@ ROWS: list[Row] = [
         get("ig", fixed("/governance/foi/disclosure-log.csv")),
         200,
         one("foi.request.view", ALLOWED),
+    ),
     # retention and disposal (IG)
     Row(
         "governance:retention",

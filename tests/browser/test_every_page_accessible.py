@@ -43,6 +43,7 @@ from tests.factories import (
     make_user,
     sign_in,
 )
+from tests.retention.helpers import ig_access, past_retention
 from tests.routes import (
     Council,
     build_council,
@@ -53,8 +54,6 @@ from tests.routes import (
     leaver_path,
     route_names,
 )
-from tests.retention.helpers import ig_access, past_retention
-from tests.routes import Council, build_council, case_path, fixed, forget_keys, is_api, route_names
 
 ORIGIN = Origin.command("test-every-page")
 PHONE = {"width": 375, "height": 740}

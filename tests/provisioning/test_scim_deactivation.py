@@ -55,4 +55,3 @@ def test_active_false_ends_every_session_token_and_device_credential(
     staff.refresh_from_db()
     assert staff.is_leaver()
     print(f"deactivation to refusal: {elapsed * 1000:.0f} ms")
-
