@@ -19,10 +19,15 @@ from django.utils import timezone
 from safekeep.access.vocabulary import Action
 from safekeep.accounts.models import User
 from safekeep.crypto import blind_index, envelope, keys, providers
-from safekeep.organisation.models import StaffMember, Team
+from safekeep.audit.writing import Origin
+from safekeep.organisation.models import Site, StaffMember, StaffRole, Team
 from safekeep.records import services as record_services
 from safekeep.records.models import Case, Entry
+from safekeep.sites import services as site_services
+from safekeep.sites.models import Door, PaperFile, Printer, Visit
 from tests import factories
+
+ORIGIN = Origin.command("tests")
 
 # --- the walk ----------------------------------------------------------------------------
 
@@ -121,6 +126,56 @@ def forget_keys() -> None:
     keys.forget_cached_keys()
     envelope.forget_cached_data_keys()
     blind_index._derived.clear()
+
+
+# --- a site -------------------------------------------------------------------------------
+
+
+@dataclass
+class SiteThings:
+    """What the sites pages show: the site, a door whose code the worker holds, a visitor
+    signed in, the case's paper file, and a coded-release printer. The council's team
+    manager is its centre manager too."""
+
+    site: Site
+    door: Door
+    visit: Visit
+    paper_file: PaperFile
+    printer: Printer
+
+
+def site_things(council: Council) -> SiteThings:
+    """Made (once per test: each runs in its own savepoint) when a row asks for them."""
+    manager, worker = council.staff["manager"], council.staff["worker"]
+    StaffRole.objects.get_or_create(staff=manager, role="centre_manager")
+    site, _ = Site.objects.get_or_create(
+        name="Routes Children Centre", defaults={"site_id": "RCC", "locked_storage": True}
+    )
+    door, _ = Door.objects.get_or_create(site=site, name="main entrance")
+    if not door.code_sealed:
+        site_services.door_code_record(
+            manager=manager, door=door, code="2468", holders=[manager, worker], origin=ORIGIN
+        )
+        door.refresh_from_db()
+    visit = Visit.objects.filter(site=site).first() or site_services.visit_sign_in(
+        by=manager,
+        site=site,
+        visitor_name="Dr Visitor",
+        organisation="NHS",
+        accompanied_by=worker,
+        origin=ORIGIN,
+    )
+    paper_file, _ = PaperFile.objects.get_or_create(
+        file_id="PF-ROUTES", defaults={"case": council.case, "site": site, "cabinet": "A1"}
+    )
+    printer, _ = Printer.objects.get_or_create(
+        printer_id="R-MFD", defaults={"site": site, "name": "Routes MFD", "release": "coded"}
+    )
+    return SiteThings(site, door, visit, paper_file, printer)
+
+
+def site_path(suffix: Callable[[SiteThings], str]) -> Callable[[Council], str]:
+    return lambda council: suffix(site_things(council))
 
 
 # --- paths in the tables -----------------------------------------------------------------
