@@ -13,18 +13,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.contrib.auth.hashers import make_password
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from safekeep.access.vocabulary import Action
 from safekeep.accounts.models import User
-from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.audit.writing import Origin
+from safekeep.crypto import blind_index, envelope, keys, providers
 from safekeep.organisation.models import Site, StaffMember, StaffRole, Team
 from safekeep.records import services as record_services
 from safekeep.records.models import Case, Entry
 from safekeep.sites import services as site_services
-from safekeep.sites.models import Door, PaperFile, Printer, Visit
+from safekeep.sites.models import Door, PaperFile, Printer, PrintJob, Visit
 from tests import factories
 
 ORIGIN = Origin.command("tests")
@@ -142,6 +143,7 @@ class SiteThings:
     visit: Visit
     paper_file: PaperFile
     printer: Printer
+    held_job: PrintJob  # the worker's, waiting for release (code 123456)
 
 
 def site_things(council: Council) -> SiteThings:
@@ -171,7 +173,17 @@ def site_things(council: Council) -> SiteThings:
     printer, _ = Printer.objects.get_or_create(
         printer_id="R-MFD", defaults={"site": site, "name": "Routes MFD", "release": "coded"}
     )
-    return SiteThings(site, door, visit, paper_file, printer)
+    held_job = PrintJob.objects.filter(printer=printer).first() or PrintJob.objects.create(
+        case=council.case,
+        staff=worker,
+        printer=printer,
+        printed_at=timezone.now(),
+        pages=1,
+        state="held",
+        queue_job_id="R-MFD-1",
+        release_code_hash=make_password("123456"),
+    )
+    return SiteThings(site, door, visit, paper_file, printer, held_job)
 
 
 def site_path(suffix: Callable[[SiteThings], str]) -> Callable[[Council], str]:

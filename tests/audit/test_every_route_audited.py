@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -38,7 +37,6 @@ from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
 from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
-from safekeep.sites.models import PrintJob
 from safekeep.records import services as record_services
 from tests.browser.helpers import device_code
 from tests.factories import (
@@ -637,17 +635,7 @@ def _print(world: World, client: Client) -> Call:
 
 
 def _release_wrong(world: World, client: Client) -> Call:
-    things = site_things(world)
-    job = PrintJob.objects.create(
-        case=world.case,
-        staff=world.staff["worker"],
-        printer=things.printer,
-        printed_at=timezone.now(),
-        pages=1,
-        state="held",
-        queue_job_id="R-MFD-1",
-        release_code_hash=make_password("123456"),
-    )
+    job = site_things(world).held_job
     signed_in(client, world, "worker")
     return Call(client, "POST", f"/sites/print-jobs/{job.pk}/release/", {"code": "000000"})
 
@@ -1387,7 +1375,9 @@ ROWS: list[Row] = [
         one("staff.report_incident", REFUSED),
     ),
     # --- sites ---
-    Row("sites:list", "IG's overview", get("ig", fixed("/sites/")), 200, one("sites.view", ALLOWED)),
+    Row(
+        "sites:list", "IG's overview", get("ig", fixed("/sites/")), 200, one("sites.view", ALLOWED)
+    ),
     Row(
         "sites:list",
         "practitioner refused by role",
