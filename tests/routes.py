@@ -13,17 +13,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.contrib.auth.hashers import make_password
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from safekeep.access.vocabulary import Action
 from safekeep.accounts.models import User
+from safekeep.audit.writing import Origin
 from safekeep.crypto import blind_index, envelope, keys, providers
-from safekeep.organisation.models import StaffMember, Team
+from safekeep.organisation.models import Site, StaffMember, StaffRole, Team
 from safekeep.organisation.services import leaver_process
 from safekeep.records import services as record_services
 from safekeep.records.models import Case, Entry
+from safekeep.sites import services as site_services
+from safekeep.sites.models import Door, PaperFile, Printer, PrintJob, Visit
 from tests import factories
+
+ORIGIN = Origin.command("tests")
 
 # --- the walk ----------------------------------------------------------------------------
 
@@ -126,6 +132,67 @@ def forget_keys() -> None:
     keys.forget_cached_keys()
     envelope.forget_cached_data_keys()
     blind_index._derived.clear()
+
+
+# --- a site -------------------------------------------------------------------------------
+
+
+@dataclass
+class SiteThings:
+    """What the sites pages show: the site, a door whose code the worker holds, a visitor
+    signed in, the case's paper file, and a coded-release printer. The council's team
+    manager is its centre manager too."""
+
+    site: Site
+    door: Door
+    visit: Visit
+    paper_file: PaperFile
+    printer: Printer
+    held_job: PrintJob  # the worker's, waiting for release (code 123456)
+
+
+def site_things(council: Council) -> SiteThings:
+    """Made (once per test: each runs in its own savepoint) when a row asks for them."""
+    manager, worker = council.staff["manager"], council.staff["worker"]
+    StaffRole.objects.get_or_create(staff=manager, role="centre_manager")
+    site, _ = Site.objects.get_or_create(
+        name="Routes Children Centre", defaults={"site_id": "RCC", "locked_storage": True}
+    )
+    door, _ = Door.objects.get_or_create(site=site, name="main entrance")
+    if not door.code_sealed:
+        site_services.door_code_record(
+            manager=manager, door=door, code="2468", holders=[manager, worker], origin=ORIGIN
+        )
+        door.refresh_from_db()
+    visit = Visit.objects.filter(site=site).first() or site_services.visit_sign_in(
+        by=manager,
+        site=site,
+        visitor_name="Dr Visitor",
+        organisation="NHS",
+        accompanied_by=worker,
+        origin=ORIGIN,
+    )
+    paper_file, _ = PaperFile.objects.get_or_create(
+        file_id="PF-ROUTES", defaults={"case": council.case, "site": site, "cabinet": "A1"}
+    )
+    printer, _ = Printer.objects.get_or_create(
+        printer_id="R-MFD", defaults={"site": site, "name": "Routes MFD", "release": "coded"}
+    )
+    held_job = PrintJob.objects.filter(printer=printer).first() or PrintJob.objects.create(
+        case=council.case,
+        staff=worker,
+        printer=printer,
+        printed_at=timezone.now(),
+        pages=1,
+        state="held",
+        queue_job_id="R-MFD-1",
+        release_code_hash=make_password("123456"),
+    )
+    return SiteThings(site, door, visit, paper_file, printer, held_job)
+
+
+def site_path(suffix: Callable[[SiteThings], str]) -> Callable[[Council], str]:
+    return lambda council: suffix(site_things(council))
 
 
 # --- paths in the tables -----------------------------------------------------------------

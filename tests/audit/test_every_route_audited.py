@@ -70,6 +70,8 @@ from tests.routes import (
     is_api_operation,
     leaver_path,
     route_names,
+    site_path,
+    site_things,
 )
 
 if TYPE_CHECKING:  # the test client's response, as django-stubs names it (not at run time)
@@ -722,6 +724,34 @@ def _tombstone(world: World, client: Client) -> Call:
     _, case_id = past_retention(world.staff["ig"])
     signed_in(client, world, "ig")
     return Call(client, "GET", f"/governance/retention/disposed/{case_id}/")
+
+
+def _visitor(world: World) -> dict[str, Any]:
+    return {
+        "visitor_name": "Ms Other Visitor",
+        "organisation": "Police",
+        "accompanied_by": world.staff["worker"].pk,
+    }
+
+
+def _new_code(world: World) -> dict[str, Any]:
+    return {"code": "97531", "holders": [world.staff["manager"].pk]}
+
+
+def case_print_path(world: World) -> str:
+    return f"/sites/print/{world.case.case_id}/"
+
+
+def _print(world: World, client: Client) -> Call:
+    things = site_things(world)
+    signed_in(client, world, "worker")
+    return Call(client, "POST", case_print_path(world), {"printer": things.printer.pk})
+
+
+def _release_wrong(world: World, client: Client) -> Call:
+    job = site_things(world).held_job
+    signed_in(client, world, "worker")
+    return Call(client, "POST", f"/sites/print-jobs/{job.pk}/release/", {"code": "000000"})
 
 
 ROWS: list[Row] = [
@@ -1779,6 +1809,122 @@ ROWS: list[Row] = [
         get("worker", fixed("/governance/incidents/number-shared/")),
         403,
         one("staff.report_incident", REFUSED),
+    ),
+    # --- sites ---
+    Row(
+        "sites:list", "IG's overview", get("ig", fixed("/sites/")), 200, one("sites.view", ALLOWED)
+    ),
+    Row(
+        "sites:list",
+        "practitioner refused by role",
+        get("worker", fixed("/sites/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "sites:site",
+        "the centre manager's site page",
+        get("manager", site_path(lambda t: f"/sites/{t.site.pk}/")),
+        200,
+        one("site.view", ALLOWED),
+    ),
+    Row(
+        "sites:visitors",
+        "the visitor log",
+        get("manager", site_path(lambda t: f"/sites/{t.site.pk}/visitors/"), {"q": "nhs"}),
+        200,
+        one("visits.search", ALLOWED),
+    ),
+    Row(
+        "sites:visitors",
+        "sign a visitor in",
+        post("manager", site_path(lambda t: f"/sites/{t.site.pk}/visitors/"), _visitor),
+        302,
+        one("visit.sign_in", DONE),
+    ),
+    Row(
+        "sites:visitor-out",
+        "sign a visitor out",
+        post("manager", site_path(lambda t: f"/sites/visits/{t.visit.pk}/out/")),
+        302,
+        one("visit.sign_out", DONE),
+    ),
+    Row(
+        "sites:end-of-day",
+        "form",
+        get("manager", site_path(lambda t: f"/sites/{t.site.pk}/end-of-day/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "sites:end-of-day",
+        "record tonight's check",
+        post(
+            "manager",
+            site_path(lambda t: f"/sites/{t.site.pk}/end-of-day/"),
+            lambda w: {"laptops_locked": "on", "paper_locked": "on"},
+        ),
+        302,
+        one("end_of_day.record", DONE),
+    ),
+    Row(
+        "sites:door-code",
+        "form",
+        get("manager", site_path(lambda t: f"/sites/doors/{t.door.pk}/code/")),
+        200,
+        NOTHING,
+    ),
+    Row(
+        "sites:door-code",
+        "record a new code",
+        post("manager", site_path(lambda t: f"/sites/doors/{t.door.pk}/code/"), _new_code),
+        302,
+        one("door_code.change", DONE),
+    ),
+    Row(
+        "sites:door-code-show",
+        "a holder sees the code",
+        post("worker", site_path(lambda t: f"/sites/doors/{t.door.pk}/show/")),
+        200,
+        one("door_code.view", ALLOWED),
+    ),
+    Row(
+        "sites:door-code-show",
+        "someone else is refused",
+        post("stranger", site_path(lambda t: f"/sites/doors/{t.door.pk}/show/")),
+        403,
+        one("door_code.view", REFUSED),
+    ),
+    Row(
+        "sites:paper-file",
+        "check the case's paper file out",
+        post(
+            "worker",
+            site_path(lambda t: f"/sites/files/{t.paper_file.file_id}/"),
+            lambda w: {"action": "check_out"},
+        ),
+        302,
+        one("paper_file.check_out", DONE),
+    ),
+    Row(
+        "sites:paper-file",
+        "someone the door refuses",
+        post(
+            "stranger",
+            site_path(lambda t: f"/sites/files/{t.paper_file.file_id}/"),
+            lambda w: {"action": "check_out"},
+        ),
+        403,
+        one("case.view", REFUSED),
+    ),
+    Row("sites:print", "form", get("worker", case_print_path), 200, NOTHING),
+    Row("sites:print", "print to a coded printer", _print, 200, one("case.print", DONE)),
+    Row(
+        "sites:release",
+        "a wrong code",
+        _release_wrong,
+        400,
+        one("print.release", REFUSED),
     ),
 ]
 

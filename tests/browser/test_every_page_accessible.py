@@ -53,6 +53,7 @@ from tests.routes import (
     is_api,
     leaver_path,
     route_names,
+    site_path,
 )
 
 ORIGIN = Origin.command("test-every-page")
@@ -535,6 +536,53 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "scim:unknown": NotAPage("SCIM provisioning, for the council's identity system"),
     "healthz": NotAPage("the load balancer's health check"),
     "readyz": NotAPage("the load balancer's readiness check"),
+    # the sites (centre managers; IG's overview)
+    "sites:list": (
+        Visit("ig", fixed("/sites/"), phone=True),
+        Visit("worker", fixed("/sites/"), status=403),  # refused by role
+    ),
+    "sites:site": (Visit("manager", site_path(lambda t: f"/sites/{t.site.pk}/"), phone=True),),
+    "sites:visitors": (
+        Visit("manager", site_path(lambda t: f"/sites/{t.site.pk}/visitors/"), phone=True),
+        errors("manager", site_path(lambda t: f"/sites/{t.site.pk}/visitors/"), "Sign in"),
+    ),
+    "sites:end-of-day": (
+        Visit("manager", site_path(lambda t: f"/sites/{t.site.pk}/end-of-day/")),
+        errors(
+            "manager", site_path(lambda t: f"/sites/{t.site.pk}/end-of-day/"), "Record the check"
+        ),
+    ),
+    "sites:door-code": (
+        Visit("manager", site_path(lambda t: f"/sites/doors/{t.door.pk}/code/"), phone=True),
+        errors(
+            "manager", site_path(lambda t: f"/sites/doors/{t.door.pk}/code/"), "Record the new code"
+        ),
+    ),
+    "sites:door-code-show": NotAPage(
+        "POST only: shows the code",
+        "worker",
+        site_path(lambda t: f"/sites/doors/{t.door.pk}/show/"),
+    ),
+    "sites:visitor-out": NotAPage(
+        "POST only", "manager", site_path(lambda t: f"/sites/visits/{t.visit.pk}/out/")
+    ),
+    "sites:paper-file": NotAPage(
+        "POST only", "worker", site_path(lambda t: f"/sites/files/{t.paper_file.file_id}/")
+    ),
+    "sites:print": (
+        Visit("worker", site_path(lambda t: f"/sites/print/{t.paper_file.case.case_id}/")),
+        errors(
+            "worker", site_path(lambda t: f"/sites/print/{t.paper_file.case.case_id}/"), "Print"
+        ),
+    ),
+    "sites:release": (
+        Visit("worker", site_path(lambda t: f"/sites/print-jobs/{t.held_job.pk}/release/")),
+        errors(
+            "worker",
+            site_path(lambda t: f"/sites/print-jobs/{t.held_job.pk}/release/"),
+            "Print now",
+        ),
+    ),
 }
 
 # Error pages that no route names.

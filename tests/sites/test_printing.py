@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from safekeep.access.door import AccessRefused
+from safekeep.access.door import AccessRefused, CaseAccess
 from safekeep.access.vocabulary import Action
 from safekeep.audit.models import AuditEntry
 from safekeep.records.services import entry_add
 from safekeep.sites import printing
 from safekeep.sites.errors import SitesError
-from safekeep.sites.models import PrintJob
+from safekeep.sites.models import Printer, PrintJob
 from tests.devices.helpers import ORIGIN
 from tests.factories import case_access, laptop_context
 from tests.sites.world import Hillside, hillside
@@ -22,8 +22,8 @@ from tests.sites.world import Hillside, hillside
 pytestmark = pytest.mark.django_db
 
 
-def _print_access(world: Hillside, printer: object) -> object:
-    context = printing.print_context(laptop_context(), printer)  # type: ignore[arg-type]
+def _print_access(world: Hillside, printer: Printer) -> CaseAccess:
+    context = printing.print_context(laptop_context(), printer)
     return case_access(world.worker, world.case, Action.PRINT, context=context)
 
 
@@ -61,7 +61,7 @@ def test_a_printer_with_coded_release_prints_a_watermarked_record_and_is_audited
     world = hillside()
     _long_record(world)
     access = _print_access(world, world.coded)
-    printed = printing.case_print(access=access, printer=world.coded)  # type: ignore[arg-type]
+    printed = printing.case_print(access=access, printer=world.coded)
     assert printed.release_code == ""  # no queue: the person collects at once
     assert printed.job.state == "collect"
     pdf = tmp_path / "printed.pdf"
@@ -86,7 +86,7 @@ def test_a_held_job_reaches_the_printer_only_after_its_owner_releases_it(cups, t
     world = hillside(queue_uri=cups.queue_uri)
     _long_record(world)
     printed = printing.case_print(
-        access=_print_access(world, world.coded),  # type: ignore[arg-type]
+        access=_print_access(world, world.coded),
         printer=world.coded,
     )
     job = printed.job
