@@ -15,12 +15,12 @@ def _people(today: dt.date) -> Any:
     return StaffMember.objects.active_on(today).order_by("family_name", "given_name")
 
 
-class _PersonChoice(forms.ModelChoiceField[StaffMember]):
+class _PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.team.name})"
 
 
-class _PeopleChoice(forms.ModelMultipleChoiceField[StaffMember]):
+class _PeopleChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.team.name})"
 
@@ -65,7 +65,7 @@ class CheckOutForm(forms.Form):
     due_back = forms.DateField(label="Back by", help_text="For example, 2026-12-09", required=False)
 
 
-class _PrinterChoice(forms.ModelChoiceField[Printer]):
+class _PrinterChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}, {obj.site.name} ({obj.get_release_display().lower()})"
 
