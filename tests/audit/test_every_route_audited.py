@@ -1654,14 +1654,14 @@ ROWS: list[Row] = [
             _scim_patch([{"op": "Replace", "path": "active", "value": False}]),
         ),
         200,
-        one("staff.end", DONE),
+        (("staff.end", DONE), ("staff.leaver_processed", DONE)),  # the leaver workflow
     ),
     Row(
         "scim:user",
         "delete",
         _scim("DELETE", _scim_someone),
         204,
-        (("staff.end", DONE), ("scim.user_remove", DONE)),
+        (("staff.end", DONE), ("staff.leaver_processed", DONE), ("scim.user_remove", DONE)),
     ),
     Row(
         "scim:groups", "list", _scim("GET", fixed(f"{SCIM}/Groups")), 200, one("scim.read", ALLOWED)
