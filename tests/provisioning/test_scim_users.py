@@ -126,4 +126,8 @@ def test_delete_makes_the_person_leave_and_answers_404_after(scim: Client, team:
     assert scim.get(f"{SCIM}/Users/{staff.pk}").status_code == 404
     assert list(
         AuditEntry.objects.filter(object_id=staff.staff_id).values_list("action", "actor_username")
-    ) == [("staff.end", "scim:Entra ID"), ("scim.user_remove", "scim:Entra ID")]
+    ) == [
+        ("staff.end", "scim:Entra ID"),
+        ("staff.leaver_processed", "scim:Entra ID"),  # the leaver workflow, at once
+        ("scim.user_remove", "scim:Entra ID"),
+    ]
