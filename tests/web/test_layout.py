@@ -31,6 +31,8 @@ pytestmark = pytest.mark.django_db
                 "Break-glass reviews",
                 "Incidents",
                 "Task policy",
+                "Retention",
+                "FOI requests",
                 "FOI report",
                 "This device",
                 "Account",
@@ -40,7 +42,7 @@ pytestmark = pytest.mark.django_db
             {"it_support"},
             ["Leavers", "Devices", "Device complaints", "This device", "Account"],
         ),
-        ({"foi_officer"}, ["FOI report", "This device", "Account"]),
+        ({"foi_officer"}, ["FOI requests", "FOI report", "This device", "Account"]),
         (set(), []),
     ],
 )
