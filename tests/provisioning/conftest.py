@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 
@@ -36,9 +36,12 @@ def team(db: Any) -> Any:
 def in_process_wsgi() -> Iterator[None]:
     """Calling the WSGI application directly inside the test's transaction: Django's
     end-of-request connection clean-up would close the test's connection, so it is held
-    back as Django's own test client does."""
+    back at both ends of the request as Django's own test client does (SQLite's in-memory
+    test database ignores the close; PostgreSQL's does not)."""
     request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         yield
     finally:
         request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
