@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # django-ninja as an app so the API docs page serves Swagger UI from our own static
+    # files rather than a CDN, which the Content-Security-Policy (rightly) blocks.
+    "ninja",
     "safekeep.core",
     "safekeep.organisation",
     "safekeep.accounts",
