@@ -73,6 +73,7 @@ from tests.routes import (
     site_path,
     site_things,
 )
+from tests.web.raw_codes import raw_codes_in
 
 if TYPE_CHECKING:  # the test client's response, as django-stubs names it (not at run time)
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -1984,6 +1985,8 @@ def test_route_writes_what_the_table_says(row: Row, world: World, client: Client
     assert response.status_code == row.status
     written = AuditEntry.objects.filter(id__gt=before).order_by("id")
     assert [(entry.action, entry.decision) for entry in written] == list(row.expect)
+    if call.method == "GET" and response.get("Content-Type", "").startswith("text/html"):
+        assert raw_codes_in(response.content.decode()) == [], "the page shows internal codes"
 
 
 def _first_row_per_route() -> list[Row]:
