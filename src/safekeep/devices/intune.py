@@ -1,9 +1,9 @@
 """`safekeep import devices --from intune FILE.csv`: Microsoft Intune's own device export.
 
-The file is what the Intune admin center gives for Devices > All devices > Export (CSV,
-UTF-8 with a byte-order mark, Windows line endings), or the Graph `Devices` report with
-localized column names: one row per device, dozens of columns, of which this reads the ones
-in `IntuneDeviceImporter.columns` and ignores the rest. docs/data-formats.md has the
+The file is the CSV the Intune admin center gives for Devices > All devices > Export ("Include
+all inventory data"; it comes zipped): UTF-8 with a byte-order mark, every value quoted,
+Windows line endings, one row per device and some fifty columns, of which this reads the
+ones in `IntuneDeviceImporter.columns` and ignores the rest. docs/data-formats.md has the
 mapping; in short:
 
 - `Device ID` (Intune's managed-device id) is the device's asset tag: the one column every

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from safekeep.core.csv_import import (
+    NATIVE_SOURCE,
     ImportFailed,
     ImportOptions,
     UnknownImportKind,
@@ -36,7 +37,12 @@ class Command(BaseCommand):
         kinds = ", ".join(importer_kinds()) or "none registered"
         parser.add_argument("kind", help=f"what the file holds: {kinds}")
         parser.add_argument("file", help="the CSV file (UTF-8, header row first); - reads stdin")
-        others = sorted({f"{s} ({k})" for k in importer_kinds() for s in importer_sources(k)[1:]})
+        others = sorted(
+            f"{source} ({kind})"
+            for kind in importer_kinds()
+            for source in importer_sources(kind)
+            if source != NATIVE_SOURCE
+        )
         parser.add_argument(
             "--from",
             dest="source",
