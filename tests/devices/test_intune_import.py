@@ -34,6 +34,7 @@ from safekeep.devices.intune import (
     register_os_version,
 )
 from safekeep.devices.models import Device
+from safekeep.devices.selectors import devices_non_compliant
 from safekeep.devices.vocabulary import MDM_COMPLIANCE_WORDS
 from safekeep.organisation.models import StaffMember
 from tests.devices.helpers import ORIGIN, make_personal_phone
@@ -194,12 +195,34 @@ def test_a_serial_number_already_on_another_device_is_a_warning() -> None:
         passcode="yes",
         serial_number="5CG3471XYZ",
     )
-    result = run_import("devices", export(), source="intune", origin=ORIGIN)
-    assert result.created == 6
-    assert [str(w) for w in result.warnings] == [
+    rows = rows_of(export())
+    rows.append(dict(rows[0], **{"Device ID": "9f0e1d2c-0000-4000-8000-000000000001"}))
+    result = run_import("devices", write_export(rows), source="intune", origin=ORIGIN)
+    assert result.created == 7
+    warnings = [
         "line 2, column Serial number: '5CG3471XYZ' is also the serial number of device "
-        "LAP-OLD; if Intune re-enrolled it, retire that device in the register"
+        "LAP-OLD; if Intune re-enrolled it, retire that device in the register",
+        "line 8, column Serial number: '5CG3471XYZ' is also the serial number on line 2; if "
+        "Intune enrolled the same device twice, retire the older one in the register",
     ]
+    assert [str(w) for w in result.warnings] == warnings
+    # Again: the same two warnings, not one more for each device now in the register.
+    again = run_import("devices", write_export(rows), source="intune", origin=ORIGIN)
+    assert again.unchanged == 7 and [str(w) for w in again.warnings] == warnings
+
+
+@pytest.mark.django_db
+def test_it_sees_intune_s_non_compliant_council_devices() -> None:
+    the_staff()
+    import_intune(export())
+    listed = {item.device.asset_tag: item.problems for item in devices_non_compliant()}
+    assert listed == {
+        DESKTOP: (
+            "Intune reports it in its grace period, not yet compliant",
+            "it is not encrypted",
+            "its operating system is not a supported version",
+        )
+    }
 
 
 # --- the command ------------------------------------------------------------------------

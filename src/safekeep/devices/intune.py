@@ -341,19 +341,37 @@ class IntuneDeviceImporter(Importer[IntuneRow]):
                     PRIMARY_USER,
                     f"no member of staff has the email address {shown}",
                 )
-        serials = {p.item.serial_number: p for p in rows if p.item.serial_number}
-        elsewhere = Device.objects.filter(serial_number__in=serials).values_list(
-            "serial_number", "asset_tag"
-        )
-        for serial, asset_tag in elsewhere:
-            parsed = serials[serial]
-            if asset_tag != parsed.item.asset_tag:
+        self._warn_serials_elsewhere(rows)
+
+    def _warn_serials_elsewhere(self, rows: list[Parsed[IntuneRow]]) -> None:
+        """A serial number on two devices is usually one machine Intune enrolled twice: say
+        so (the rows still import), so IT can retire the stale entry."""
+        first: dict[str, Parsed[IntuneRow]] = {}
+        for parsed in rows:
+            serial = parsed.item.serial_number
+            if not serial:
+                continue
+            earlier = first.setdefault(serial, parsed)
+            if earlier is not parsed:
                 self.warn(
                     parsed.line,
                     SERIAL,
-                    f"{serial!r} is also the serial number of device {asset_tag}; if Intune "
-                    "re-enrolled it, retire that device in the register",
+                    f"{serial!r} is also the serial number on line {earlier.line}; if Intune "
+                    "enrolled the same device twice, retire the older one in the register",
                 )
+        in_file = {p.item.asset_tag for p in rows}
+        elsewhere = (
+            Device.objects.filter(serial_number__in=first)
+            .exclude(asset_tag__in=in_file)
+            .values_list("serial_number", "asset_tag")
+        )
+        for serial, asset_tag in elsewhere.order_by("asset_tag"):
+            self.warn(
+                first[serial].line,
+                SERIAL,
+                f"{serial!r} is also the serial number of device {asset_tag}; if Intune "
+                "re-enrolled it, retire that device in the register",
+            )
 
     @staticmethod
     def _staff_by_address(rows: list[Parsed[IntuneRow]]) -> dict[str, int]:
