@@ -328,7 +328,7 @@ def test_a_device_intune_reports_non_compliant_is_refused_by_the_decision() -> N
     refused = explain(cara, make_case(allocated=(cara,)).case_id, ANDROID)
     assert refused["allowed"] is False
     assert refused["reasons"][-1] == (
-        f"viewing records needs a passcode on the device; personal phone {ANDROID} is not "
+        f"case content cannot be opened on personal phone {ANDROID} because it is not "
         "compliant: Intune reports it as not compliant"
     )
     # Dev's Mac was compliant; the next export says it is not.
