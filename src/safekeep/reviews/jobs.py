@@ -33,9 +33,7 @@ def access_reviews(now: dt.datetime, origin: Origin) -> str:
     return ("; ".join(said) + ".") if said else ""
 
 
-@register_job(
-    "volunteer-assessments", "note volunteers' risk assessments due for review or lapsed"
-)
+@register_job("volunteer-assessments", "note volunteers' risk assessments due for review or lapsed")
 def volunteer_assessments_due(now: dt.datetime, origin: Origin) -> str:
     count = assessment_notices(now=now, origin=origin)
     return f"{count} volunteers' risk assessments noted as due or lapsed." if count else ""

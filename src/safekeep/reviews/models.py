@@ -33,7 +33,9 @@ class AccessReview(models.Model):
     staff = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     subject = models.ForeignKey(
         Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -88,7 +88,10 @@ def quarter_open(*, now: dt.datetime, origin: Origin) -> int:
             decision="done",
             object_type="team",
             object_id=team.name,
-            reasons=[f"{count} access reviews opened for {quarter.words}", f"due {_day(quarter.last_day)}"],
+            reasons=[
+                f"{count} access reviews opened for {quarter.words}",
+                f"due {_day(quarter.last_day)}",
+            ],
         )
     return len(new)
 

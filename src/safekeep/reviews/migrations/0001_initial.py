@@ -5,49 +5,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0004_site_id_staff_room_locked_storage'),
-        ('records', '0006_subject_details'),
+        ("organisation", "0004_site_id_staff_room_locked_storage"),
+        ("records", "0006_subject_details"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessReview',
+            name="AccessReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('member', "Team member's access"), ('restricted', "Restricted person's records")], max_length=20)),
-                ('period', models.CharField(max_length=20)),
-                ('opened_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('outcome', models.CharField(choices=[('open', 'Not reviewed yet'), ('confirmed', 'Confirmed'), ('changed', 'Changed'), ('access_removed', 'Access removed')], default='open', max_length=20)),
-                ('changes', models.JSONField(default=list)),
-                ('note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_marked_on', models.DateField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.staffmember')),
-                ('subject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.subject')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "Team member's access"),
+                            ("restricted", "Restricted person's records"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("period", models.CharField(max_length=20)),
+                ("opened_on", models.DateField()),
+                ("due_on", models.DateField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not reviewed yet"),
+                            ("confirmed", "Confirmed"),
+                            ("changed", "Changed"),
+                            ("access_removed", "Access removed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("changes", models.JSONField(default=list)),
+                ("note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_marked_on", models.DateField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.staffmember",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.subject",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['outcome', 'due_on'], name='reviews_acc_outcome_b764e9_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('staff__isnull', False)), fields=('kind', 'period', 'staff'), name='review_member_once_a_period'), models.UniqueConstraint(condition=models.Q(('subject__isnull', False)), fields=('kind', 'period', 'subject'), name='review_subject_once_a_period'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'member'), ('staff__isnull', False), ('subject__isnull', True)), models.Q(('kind', 'restricted'), ('staff__isnull', True), ('subject__isnull', False)), _connector='OR'), name='review_about_one_thing')],
+                "ordering": ["due_on", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["outcome", "due_on"], name="reviews_acc_outcome_b764e9_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("staff__isnull", False)),
+                        fields=("kind", "period", "staff"),
+                        name="review_member_once_a_period",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("subject__isnull", False)),
+                        fields=("kind", "period", "subject"),
+                        name="review_subject_once_a_period",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("kind", "member"),
+                                ("staff__isnull", False),
+                                ("subject__isnull", True),
+                            ),
+                            models.Q(
+                                ("kind", "restricted"),
+                                ("staff__isnull", True),
+                                ("subject__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="review_about_one_thing",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentNotice',
+            name="AssessmentNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('due_soon', 'Review due soon'), ('lapsed', 'Lapsed')], max_length=20)),
-                ('noted_on', models.DateField()),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.riskassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("due_soon", "Review due soon"), ("lapsed", "Lapsed")],
+                        max_length=20,
+                    ),
+                ),
+                ("noted_on", models.DateField()),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.riskassessment",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'state'), name='assessment_noted_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "state"), name="assessment_noted_once"
+                    )
+                ],
             },
         ),
     ]
