@@ -13,7 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safekeep.access.door import AccessRefused
-from safekeep.access.policy import ActorFacts, AllocationFacts, CaseFacts, RiskAssessmentFacts, decide
+from safekeep.access.policy import (
+    ActorFacts,
+    AllocationFacts,
+    CaseFacts,
+    RiskAssessmentFacts,
+    decide,
+)
 from safekeep.access.vocabulary import Action
 from safekeep.audit.models import AuditEntry
 from safekeep.organisation.assessments import (
