@@ -123,7 +123,10 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     "alert.dismiss": ("dismissed an alert", "dismiss an alert"),
     "alert.triage_alert": ("triaged an alert", "triage an alert"),
     # volunteers' risk assessments and access reviews
-    "risk_assessment.record": ("recorded a volunteer's risk assessment", "record a risk assessment"),
+    "risk_assessment.record": (
+        "recorded a volunteer's risk assessment",
+        "record a risk assessment",
+    ),
     "risk_assessment.view": ("looked at a volunteer's risk assessments", "see risk assessments"),
     "risk_assessment.list": ("looked at volunteers' risk assessments", "see risk assessments"),
     "risk_assessment.review_due": (

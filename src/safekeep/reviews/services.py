@@ -34,7 +34,7 @@ from safekeep.organisation.models import Role, StaffMember, Team
 from safekeep.organisation.roles import RoleName
 from safekeep.organisation.services import StaffDetails, StaffInvalid, staff_update
 from safekeep.records.models import AccessGrant, Allocation, Subject
-from safekeep.records.services import allocation_end, grant_revoke
+from safekeep.records.services import RecordsError, allocation_end, grant_revoke
 from safekeep.reviews import schedule
 from safekeep.reviews.errors import ReviewError
 from safekeep.reviews.models import AccessReview, AssessmentNotice
@@ -225,10 +225,14 @@ def review_decide(
         review = AccessReview.objects.select_for_update().get(pk=review.pk)
         if not review.is_open:
             raise ReviewError("This review has already been decided")
-        changes = [_end_grant(grant, access) for grant, access in grant_accesses]
-        changes += [
-            _end_allocation(allocation, access, today) for allocation, access in allocation_accesses
-        ]
+        try:
+            changes = [_end_grant(grant, access) for grant, access in grant_accesses]
+            changes += [
+                _end_allocation(allocation, access, today)
+                for allocation, access in allocation_accesses
+            ]
+        except RecordsError as error:  # e.g. the grant was revoked meanwhile, elsewhere
+            raise ReviewError(error.message, field="outcome") from error
         if roles:
             changes += _remove_roles(review, roles, origin, today)
         review.outcome = decision.outcome

@@ -57,14 +57,14 @@ def _assessments(today: dt.date) -> int:
         .order_by("staff_id")
         .first()
     )
+    if assessor is None:
+        return 0
     volunteers = list(
         StaffMember.objects.active_on(today)
         .filter(employment_type=EmploymentType.VOLUNTEER)
-        .exclude(pk=assessor.pk if assessor else None)
+        .exclude(pk=assessor.pk)
         .order_by("-staff_id")[:2]
     )
-    if assessor is None:
-        return 0
     for volunteer, days in zip(volunteers, (9, 365), strict=False):
         risk_assessment_record(
             origin=Origin.command("demo", staff_id=assessor.staff_id),
