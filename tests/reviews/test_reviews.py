@@ -320,3 +320,57 @@ def test_a_restriction_is_reviewed_every_90_days_with_14_days_notice(
         assert due == last + dt.timedelta(days=90)
         assert opens == ((today - last).days >= 76)
     assert schedule.is_overdue(due, today) == (today > due)
+
+
+def test_ig_ends_a_grant_on_a_restricted_persons_record(world: Team_) -> None:
+    restricted = make_case(team=world.team, restricted=True)
+    now = timezone.now()
+    grant = make_grant(
+        restricted,
+        world.worker,
+        starts_at=now - dt.timedelta(days=1),
+        expires_at=now + dt.timedelta(days=10),
+        status="approved",
+        ig_approved=True,
+    )
+    assert _may(world.worker, restricted)
+    restricted_open(now=now, origin=TEST_ORIGIN)
+    review = AccessReview.objects.get(kind="restricted")
+    _decide(review, world.ig, Decision(Outcome.CHANGED, end_grants=frozenset({grant.pk})))
+    assert not _may(world.worker, restricted)
+    entry = AuditEntry.objects.get(action="access_review.changed")
+    assert entry.subject_id == restricted.subject.subject_id
+    assert AuditEntry.objects.filter(action="grant.revoke").count() == 1
+
+
+def test_a_change_the_door_refuses_changes_nothing(world: Team_) -> None:
+    """A grant on another team's case is the owning team's manager's (or IG's) to end: the
+    reviewer is told why, the door's refusal is recorded, and nothing else changes."""
+    elsewhere = make_case(team=world.other)
+    now = timezone.now()
+    grant = make_grant(
+        elsewhere,
+        world.worker,
+        starts_at=now - dt.timedelta(days=1),
+        expires_at=now + dt.timedelta(days=10),
+        status="approved",
+    )
+    allocation = world.case.allocations.get(staff=world.worker)
+    quarter_open(now=now, origin=TEST_ORIGIN)
+    with pytest.raises(ReviewError, match="You cannot make that change"):
+        _decide(
+            _review(world.worker),
+            world.manager,
+            Decision(
+                Outcome.CHANGED,
+                end_grants=frozenset({grant.pk}),
+                end_allocations=frozenset({allocation.pk}),
+            ),
+        )
+    grant.refresh_from_db()
+    assert grant.status == AccessGrant.Status.APPROVED
+    assert _may(world.worker, world.case)  # the allocation was not ended either
+    assert _review(world.worker).is_open
+    refused = AuditEntry.objects.get(decision="refused", action="accessgrant.decide_grant")
+    assert "only the manager of the team that owns this case" in refused.reasons[0]
+    assert not AuditEntry.objects.filter(action="allocation.end").exists()

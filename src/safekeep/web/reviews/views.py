@@ -27,6 +27,7 @@ from safekeep.web.reviews.forms import ReviewForm, RiskAssessmentForm
 
 REVIEWERS = (RoleName.TEAM_MANAGER, RoleName.IG_OFFICER)
 ASSESSORS = (RoleName.VOLUNTEER_MANAGER, RoleName.CENTRE_MANAGER)
+SHOWN = 50  # restricted reviews listed at once, the soonest due first
 
 
 def _seen(
@@ -64,9 +65,11 @@ def review_list(request: HttpRequest) -> HttpResponse:
         context["team_open"] = selectors.open_reviews(mine).count()
     if RoleName.IG_OFFICER in roles:
         restricted = selectors.restricted_reviews()
+        waiting = selectors.open_reviews(restricted)
         context["restricted"] = [
-            (r, selectors.review_is_overdue(r, today)) for r in selectors.open_reviews(restricted)
+            (r, selectors.review_is_overdue(r, today)) for r in waiting[:SHOWN]
         ]
+        context["restricted_more"] = max(0, waiting.count() - SHOWN)
         context["restricted_done"] = restricted.exclude(outcome=AccessReview.Outcome.OPEN)[:10]
         context["overdue_members"] = list(selectors.overdue_member_reviews(today))
         context["restricted_overdue"] = selectors.overdue(restricted, today).count()
