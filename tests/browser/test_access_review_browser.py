@@ -4,6 +4,7 @@ review themself. Screenshots at 375 px and 1280 px go to SAFEKEEP_SCREENSHOTS wh
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from tests.factories import (
     case_access,
     make_case,
     make_device,
+    make_risk_assessment,
     make_staff,
     make_team,
     make_user,
@@ -93,3 +95,44 @@ def test_a_team_manager_completes_the_quarterly_review(page: Any, live_server: A
     assert AuditEntry.objects.filter(action="access_review.confirmed").count() == 1
     changed = AuditEntry.objects.get(action="access_review.changed")
     assert "note: Moved to the duty desk" in changed.reasons
+
+
+def test_a_volunteer_manager_records_an_assessment_due_soon_flagged(
+    page: Any, live_server: Any
+) -> None:
+    team = make_team("Riverside Centre")
+    manager = make_staff(
+        team=team, given_name="Vic", family_name="Lead", roles=("volunteer_manager",)
+    )
+    volunteer = make_staff(
+        team=team, given_name="Ana", family_name="Helper", employment_type="volunteer"
+    )
+    case = make_case(team=team, allocated=(volunteer,))
+    today = timezone.localdate()
+    make_risk_assessment(
+        volunteer,
+        team=team,
+        assessed_on=today - dt.timedelta(days=360),
+        review_due=today + dt.timedelta(days=5),
+    )
+    browser_sign_in(page, make_user(manager))
+    page.get_by_role("navigation").get_by_role("link", name="Volunteers' assessments").click()
+    expect(page.locator("tbody tr").filter(has_text="Ana Helper")).to_contain_text(
+        "Review due soon"
+    )
+    assert_accessible(page)
+    _shoot(page, "assessments-due")
+
+    page.get_by_role("link", name="Ana Helper").click()
+    page.get_by_label("Refused: they may see no records").check()
+    page.get_by_label("OFFICIAL", exact=True).check()
+    page.get_by_label("Review date").fill((today + dt.timedelta(days=200)).isoformat())
+    _shoot(page, "assessment-form")
+    page.get_by_role("button", name="Record the assessment").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Ana Helper's risk assessment is recorded."
+    )
+    expect(page.locator("tbody tr").filter(has_text="Ana Helper")).to_contain_text("Refused")
+    assert_accessible(page)
+    with pytest.raises(AccessRefused):  # the refused assessment now decides, at once
+        case_access(volunteer, case, Action.VIEW, change=False)
