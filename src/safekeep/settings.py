@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "safekeep.governance",
     "safekeep.sites",
     "safekeep.retention",
+    "safekeep.reviews",
     "safekeep.subject_access",
     "safekeep.operations",
     "safekeep.api",

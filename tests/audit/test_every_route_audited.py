@@ -69,6 +69,7 @@ from tests.routes import (
     forget_keys,
     is_api_operation,
     leaver_path,
+    review_path,
     route_names,
     site_path,
     site_things,
@@ -1926,6 +1927,87 @@ ROWS: list[Row] = [
         _release_wrong,
         400,
         one("print.release", REFUSED),
+    ),
+]
+
+
+ROWS += [
+    # --- access reviews and volunteers' risk assessments ---
+    Row(
+        "reviews:list",
+        "the team manager's reviews",
+        get("manager", fixed("/reviews/")),
+        200,
+        one("access_review.list", ALLOWED),
+    ),
+    Row(
+        "reviews:list",
+        "practitioner refused by role",
+        get("worker", fixed("/reviews/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "reviews:review",
+        "the manager opens a team member's review",
+        get("manager", review_path(lambda t: f"/reviews/{t.review.pk}/")),
+        200,
+        one("access_review.view", ALLOWED),
+    ),
+    Row(
+        "reviews:review",
+        "another team's manager refused",
+        get("receiver", review_path(lambda t: f"/reviews/{t.review.pk}/")),
+        403,
+        one("access_review.view", REFUSED),
+    ),
+    Row(
+        "reviews:review",
+        "the manager confirms it",
+        post(
+            "manager",
+            review_path(lambda t: f"/reviews/{t.review.pk}/"),
+            lambda world: {"outcome": "confirmed"},
+        ),
+        302,
+        one("access_review.confirmed", DONE),
+    ),
+    Row(
+        "reviews:assessments",
+        "the volunteer manager's list",
+        get("manager", review_path(lambda t: "/reviews/volunteers/")),
+        200,
+        one("risk_assessment.list", ALLOWED),
+    ),
+    Row(
+        "reviews:assessments",
+        "practitioner refused by role",
+        get("worker", fixed("/reviews/volunteers/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "reviews:assessment",
+        "the form with the volunteer's assessments",
+        get("manager", review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/")),
+        200,
+        one("risk_assessment.view", ALLOWED),
+    ),
+    Row(
+        "reviews:assessment",
+        "an assessment recorded",
+        post(
+            "manager",
+            review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/"),
+            lambda world: {
+                "outcome": "approved",
+                "scope_team": world.team.pk,
+                "max_classification": "OFFICIAL",
+                "review_due": (timezone.localdate() + dt.timedelta(days=100)).isoformat(),
+            },
+        ),
+        302,
+        one("risk_assessment.record", DONE),
     ),
 ]
 

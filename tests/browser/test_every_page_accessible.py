@@ -52,6 +52,7 @@ from tests.routes import (
     forget_keys,
     is_api,
     leaver_path,
+    review_path,
     route_names,
     site_path,
 )
@@ -581,6 +582,31 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
             "worker",
             site_path(lambda t: f"/sites/print-jobs/{t.held_job.pk}/release/"),
             "Print now",
+        ),
+    ),
+    # access reviews (team managers, IG) and volunteers' risk assessments
+    "reviews:list": (
+        Visit("manager", review_path(lambda t: "/reviews/"), phone=True),
+        Visit("ig", fixed("/reviews/")),
+        Visit("worker", fixed("/reviews/"), status=403),  # refused by role
+    ),
+    "reviews:review": (
+        Visit("manager", review_path(lambda t: f"/reviews/{t.review.pk}/"), phone=True),
+        errors("manager", review_path(lambda t: f"/reviews/{t.review.pk}/"), "Record the review"),
+    ),
+    "reviews:assessments": (
+        Visit("manager", review_path(lambda t: "/reviews/volunteers/"), phone=True),
+    ),
+    "reviews:assessment": (
+        Visit(
+            "manager",
+            review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/"),
+            phone=True,
+        ),
+        errors(
+            "manager",
+            review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/"),
+            "Record the assessment",
         ),
     ),
 }
