@@ -132,9 +132,14 @@ server.listen(port, '127.0.0.1', () => {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      require_auth_time: true,
     }],
     jwks: { keys: [signingJwk] },
-    claims: { openid: ['sub', 'oid'], email: ['email', 'email_verified'], profile: ['name'] },
+    acrValues: ['knowledge', 'possessionorinherence'],
+    claims: {
+      acr: null, amr: null, auth_time: null, sid: null, iss: null,
+      openid: ['sub', 'oid', 'amr', 'acr', 'auth_time'], email: ['email', 'email_verified'], profile: ['name'],
+    },
     conformIdTokenClaims: false, // Entra puts the claims in the ID token too
     findAccount: async (ctx, id) => ({
       accountId: id,

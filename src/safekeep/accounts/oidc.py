@@ -71,10 +71,11 @@ UNREACHABLE = (
 class Refusal(Exception):
     """A council sign-in refused: `reason` for the audit log, `message` for the person."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, user: User | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.message = message
+        self.user = user  # the account it concerns, when one was found
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,16 @@ def client() -> DjangoOAuth2App:
             },
         )
     return _clients[key]
+
+
+def claims_options() -> dict[str, Any]:
+    """What the ID token must say besides its signature, expiry and nonce (which Authlib
+    always checks): issued by the configured issuer, for this client. Authlib checks the
+    audience only when told to, so it is told here."""
+    return {
+        "iss": {"essential": True, "values": [settings.SAFEKEEP_OIDC_ISSUER]},
+        "aud": {"essential": True, "values": [settings.SAFEKEEP_OIDC_CLIENT_ID]},
+    }
 
 
 def end_session_url(*, after: str) -> str | None:
@@ -226,35 +237,39 @@ def mfa_recent(claims: dict[str, Any], now: float) -> bool:
     return now - float(auth_time) <= settings.SAFEKEEP_OIDC_MFA_MAX_AGE_HOURS * 3600
 
 
-def _audited(origin: Origin, user: User | None, refusal: Refusal) -> Refusal:
+def refusal_record(*, origin: Origin, refusal: Refusal) -> None:
+    """Audits a refused council sign-in (`auth.oidc_sign_in`, refused, with its reason)."""
     audit_event(
         origin=origin,
         action=ACTION,
         decision="refused",
         object_type="account",
-        object_id=str(user.pk) if user is not None else "",
+        object_id=str(refusal.user.pk) if refusal.user is not None else "",
         reasons=[refusal.reason],
     )
-    return refusal
 
 
-def refusal_record(*, origin: Origin, refusal: Refusal, user: User | None = None) -> None:
-    """Audits a refusal found before any account was known (a bad token, a bad state)."""
-    _audited(origin, user, refusal)
-
-
-@transaction.atomic
 def identity_accept(*, claims: dict[str, Any], origin: Origin) -> Accepted:
-    """The account a checked ID token signs in, linking it on first use; or Refusal (audited).
+    """The account a checked ID token signs in, linking it on first use; or Refusal, audited
+    (after the linking is undone: nothing half-written stays).
 
     The link is made only through the staff directory's email, and never moved: a subject
     already linked to one account, or an account already linked to another subject, is not
     relinked by a matching email (that would let a renamed mailbox take over an account).
     """
+    try:
+        return _identity_accept(claims)
+    except Refusal as refusal:
+        refusal_record(origin=origin, refusal=refusal)
+        raise
+
+
+@transaction.atomic
+def _identity_accept(claims: dict[str, Any]) -> Accepted:
     issuer = settings.SAFEKEEP_OIDC_ISSUER
     subject = subject_of(claims)
     if not subject:
-        raise _audited(origin, None, Refusal("ID token has no subject", _message(TRY_AGAIN)))
+        raise Refusal("ID token has no subject", _message(TRY_AGAIN))
     reasons: list[str] = []
     identity = (
         CouncilIdentity.objects.select_related("user", "user__staff")
@@ -265,21 +280,20 @@ def identity_accept(*, claims: dict[str, Any], origin: Origin) -> Accepted:
         email = email_of(claims)
         staff = StaffMember.objects.filter(email__iexact=email).first() if email else None
         if staff is None:
-            refusal = Refusal(
+            raise Refusal(
                 f"not in the staff directory (subject {subject}, email {email or 'none'})",
                 _message(NOT_IN_DIRECTORY),
             )
-            raise _audited(origin, None, refusal)
         user = User.objects.filter(staff=staff).first()
         if user is None:
             user = account_create(staff=staff)
             reasons.append("sign-in account made for the staff member")
         if CouncilIdentity.objects.filter(user=user, issuer=issuer).exists():
-            refusal = Refusal(
+            raise Refusal(
                 f"the account for {email} is linked to another identity at the provider",
                 _message(MAY_NOT_ACT),
+                user,
             )
-            raise _audited(origin, user, refusal)
         identity = CouncilIdentity.objects.create(
             user=user, issuer=issuer, subject=subject, name="Council sign-in", confirmed=True
         )
@@ -287,7 +301,7 @@ def identity_accept(*, claims: dict[str, Any], origin: Origin) -> Accepted:
     user = identity.user
     standing = account_may_act(user, timezone.now())
     if not standing.may_act:
-        raise _audited(origin, user, Refusal(standing.reason, _message(MAY_NOT_ACT)))
+        raise Refusal(standing.reason, _message(MAY_NOT_ACT), user)
     recent = mfa_recent(claims, time.time())
     reasons.append(
         "the provider's multi-factor authentication accepted"
