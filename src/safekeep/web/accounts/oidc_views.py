@@ -124,3 +124,14 @@ def sign_out_target(request: HttpRequest) -> str | None:
         return None
     after = request.build_absolute_uri(reverse("accounts:sign-in"))
     return oidc.end_session_url(after=after)
+
+
+def signed_out_page(request: HttpRequest, end_session: str) -> HttpResponse:
+    """Signed out of Safekeep; a link on to the provider's sign-out. A link, not a redirect:
+    the pages' Content-Security-Policy lets a form lead only to Safekeep itself."""
+    context = {
+        "page_title": "You have signed out of Safekeep",
+        "end_session": end_session,
+        "council_provider": oidc.provider_name(),
+    }
+    return render(request, "accounts/council_signed_out.html", context)

@@ -193,7 +193,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         )
     council_end = oidc_views.sign_out_target(request)
     sessions.session_end(request, notice=sessions.SIGNED_OUT)
-    return redirect(council_end or "accounts:sign-in")
+    if council_end:
+        return oidc_views.signed_out_page(request, council_end)
+    return redirect("accounts:sign-in")
 
 
 @require_POST
