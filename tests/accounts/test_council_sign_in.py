@@ -231,9 +231,7 @@ def test_sign_out_goes_to_the_providers_end_session(
     council_sign_in(client, provider, email=user.email)
     response = client.post("/account/sign-out/")
     assert response.status_code == 200
-    [link] = [
-        line for line in response.content.decode().splitlines() if "/session/end?" in line
-    ]
+    [link] = [line for line in response.content.decode().splitlines() if "/session/end?" in line]
     assert f'href="{provider.issuer}/session/end?' in link
     assert "post_logout_redirect_uri=http%3A%2F%2Ftestserver%2Faccount%2Fsign-in%2F" in link
     assert not is_signed_in(client)

@@ -111,7 +111,12 @@ def test_a_replayed_answer_and_a_replayed_token_are_refused(
 ) -> None:
     user = make_user(make_staff())
     answers: list[str] = []
-    page.on("request", lambda request: answers.append(request.url) if CALLBACK in request.url else None)
+
+    def note(request: Any) -> None:
+        if CALLBACK in request.url:
+            answers.append(request.url)
+
+    page.on("request", note)
     at_the_provider(page, email=user.email)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/account/sign-in" not in url)

@@ -15,7 +15,7 @@ from safekeep.crypto.errors import DecryptionFailed
 from safekeep.organisation.models import StaffMember
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # CouncilIdentity: untyped base
     """A sign-in account. The username is the staff member's email address.
 
     `session_generation` is bumped by "sign out everywhere" (and when a person leaves or is
@@ -120,6 +120,8 @@ class CouncilIdentity(OTPDevice):  # type: ignore[misc]  # django-otp ships no t
     without Safekeep's own code. It takes no codes (django-otp's `verify_token` is False).
     """
 
+    # django-otp's own `user` field, declared again so the relation has a typed name.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="council_identities")
     issuer = models.CharField(max_length=300)
     subject = models.CharField(max_length=300)
     linked_at = models.DateTimeField(auto_now_add=True)

@@ -86,9 +86,7 @@ def council_sign_in_done(request: HttpRequest) -> HttpResponse:
     origin = Origin.from_request(request)
     next_url = request.session.pop(NEXT, None) or reverse("web:start")
     try:
-        token = oidc.client().authorize_access_token(
-            request, claims_options=oidc.claims_options()
-        )
+        token = oidc.client().authorize_access_token(request, claims_options=oidc.claims_options())
         claims = oidc.token_claims(token)
     except (OAuthError, JoseError, requests.RequestException) as error:
         refusal = oidc.token_refusal(error)
