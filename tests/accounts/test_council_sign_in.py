@@ -283,3 +283,5 @@ def test_mfa_recent_reads_amr_acr_and_auth_time(settings: Any) -> None:
     assert not oidc.mfa_recent({"amr": ["pwd"], "auth_time": now}, now)
     assert oidc.mfa_recent({"acrs": ["c1"], "auth_time": now}, now)
     assert not oidc.mfa_recent({"acr": "1", "auth_time": now}, now)
+    settings.SAFEKEEP_OIDC_MFA_MAX_AGE_HOURS = 0  # always Safekeep's own code
+    assert not oidc.mfa_recent({"amr": ["pwd", "mfa"], "auth_time": now}, now)

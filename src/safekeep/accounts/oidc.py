@@ -232,9 +232,10 @@ def mfa_recent(claims: dict[str, Any], now: float) -> bool:
     listed = set(settings.SAFEKEEP_OIDC_MFA_ACR_VALUES)
     multi_factor = (isinstance(amr, list) and "mfa" in amr) or bool(listed & acr_values)
     auth_time = claims.get("auth_time")
-    if not multi_factor or not isinstance(auth_time, int | float):
+    hours = settings.SAFEKEEP_OIDC_MFA_MAX_AGE_HOURS
+    if not multi_factor or not hours or not isinstance(auth_time, int | float):
         return False
-    return now - float(auth_time) <= settings.SAFEKEEP_OIDC_MFA_MAX_AGE_HOURS * 3600
+    return now - float(auth_time) <= hours * 3600
 
 
 def refusal_record(*, origin: Origin, refusal: Refusal) -> None:
