@@ -756,6 +756,30 @@ def _release_wrong(world: World, client: Client) -> Call:
     return Call(client, "POST", f"/sites/print-jobs/{job.pk}/release/", {"code": "000000"})
 
 
+# Council sign-in (OpenID Connect) is off unless configured; these rows switch it on against
+# an address where no provider answers. The flow against a real provider, and each of its
+# refusals, is in tests/accounts/test_council_sign_in.py.
+COUNCIL_ON = {
+    "SAFEKEEP_OIDC_ISSUER": "http://127.0.0.1:9",
+    "SAFEKEEP_OIDC_CLIENT_ID": "safekeep",
+    "SAFEKEEP_OIDC_CLIENT_SECRET": "secret",
+}
+
+
+@dataclass(frozen=True)
+class CouncilCall(Call):
+    def send(self) -> TestResponse:
+        with override_settings(**COUNCIL_ON):
+            return super().send()
+
+
+def _council(path: str, data: dict[str, Any] | None = None) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        return CouncilCall(client, "GET", path, data)
+
+    return prepare
+
+
 ROWS: list[Row] = [
     # home and account
     Row("web:start", "home page", get("worker", fixed("/")), 200, NOTHING),
@@ -794,6 +818,34 @@ ROWS: list[Row] = [
         one("auth.sign_in", REFUSED),
     ),
     Row("accounts:enrol", "set-up page", _enrol_page, 200, NOTHING),
+    Row(
+        "accounts:council-sign-in",
+        "council sign-in off: not found",
+        get(None, fixed("/account/sign-in/council/")),
+        404,
+        NOTHING,
+    ),
+    Row(
+        "accounts:council-sign-in",
+        "the provider cannot be reached",
+        _council("/account/sign-in/council/"),
+        403,
+        one("auth.oidc_sign_in", REFUSED),
+    ),
+    Row(
+        "accounts:council-sign-in-done",
+        "council sign-in off: not found",
+        get(None, fixed("/account/sign-in/council/done/")),
+        404,
+        NOTHING,
+    ),
+    Row(
+        "accounts:council-sign-in-done",
+        "an answer this browser did not start",
+        _council("/account/sign-in/council/done/", {"code": "x", "state": "y"}),
+        403,
+        one("auth.oidc_sign_in", REFUSED),
+    ),
     Row("accounts:enrol", "app set up: signed in", _enrol, 302, one("auth.sign_in", DONE)),
     Row(
         "accounts:sign-out",

@@ -313,6 +313,14 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "accounts:enrol": (
         Visit(None, fixed("/account/sign-in/set-up-app/"), prepare=_password_step("new")),
     ),
+    "accounts:council-sign-in": NotAPage(
+        "a redirect to the council's identity provider, off unless configured; the sign-in "
+        "page with it on is checked in tests/browser/test_council_sign_in.py"
+    ),
+    "accounts:council-sign-in-done": NotAPage(
+        "the provider's answer: signs in, or shows the refusal page that "
+        "tests/browser/test_council_sign_in.py checks with axe"
+    ),
     "accounts:sign-out": NotAPage("POST only", "worker", fixed("/account/sign-out/")),
     "accounts:sign-out-everywhere": NotAPage(
         "POST only", "worker", fixed("/account/sign-out-everywhere/")

@@ -58,6 +58,10 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     "breakglass.review_break_glass": ("reviewed a break-glass use", "review a break-glass use"),
     # signing in and accounts
     "auth.sign_in": ("signed in", "sign in"),
+    "auth.oidc_sign_in": (
+        "was signed in by the council's identity provider",
+        "sign in with the council's identity provider",
+    ),
     "auth.sign_out": ("signed out", "sign out"),
     "auth.sign_out_everywhere": ("signed out everywhere", "sign out everywhere"),
     "auth.session_end": ("was signed out by the session policy", "keep a session"),
