@@ -1320,6 +1320,20 @@ ROWS: list[Row] = [
         403,
         one("page.open", REFUSED),
     ),
+    Row(
+        "devices:register-csv",
+        "download the register",
+        get("it", fixed("/devices/register.csv")),
+        200,
+        one("device.register_export", DONE),
+    ),
+    Row(
+        "devices:register-csv",
+        "practitioner refused by role",
+        get("worker", fixed("/devices/register.csv")),
+        403,
+        one("page.open", REFUSED),
+    ),
     Row("devices:add", "form", get("it", fixed("/devices/register/add/")), 200, NOTHING),
     Row(
         "devices:add",

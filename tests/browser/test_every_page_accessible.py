@@ -427,6 +427,7 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("it", fixed("/devices/register/")),
         Visit("worker", fixed("/devices/register/"), status=403),  # refused by role
     ),
+    "devices:register-csv": NotAPage("a CSV download; tests/devices/test_register_pages.py"),
     "devices:add": (
         Visit("it", fixed("/devices/register/add/")),
         errors("it", fixed("/devices/register/add/"), "Save"),

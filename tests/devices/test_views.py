@@ -24,7 +24,12 @@ def client_for(*roles: str, **fields) -> tuple[Client, object]:
 
 def test_it_pages_need_the_it_role():
     client, _ = client_for("practitioner")
-    for name in ["devices:register", "devices:non-compliant", "devices:complaint-queue"]:
+    for name in [
+        "devices:register",
+        "devices:register-csv",
+        "devices:non-compliant",
+        "devices:complaint-queue",
+    ]:
         assert client.get(reverse(name)).status_code == 403
     assert Client().get(reverse("devices:register")).status_code == 302
 

@@ -99,6 +99,10 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     ),
     # devices
     "device.create": ("added a device to the register", "add a device"),
+    "device.register_export": (
+        "downloaded the device register as a spreadsheet",
+        "download the device register",
+    ),
     "device.update": ("changed a device's details", "change a device"),
     "device.retire": ("retired a device", "retire a device"),
     "device.revoke": ("revoked a device's sign-in", "revoke a device"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("complaints/", views.complaint_queue, name="complaint-queue"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint-detail"),
     path("register/", views.register, name="register"),
+    path("register.csv", views.register_csv, name="register-csv"),
     path("register/add/", views.device_add, name="add"),
     path("register/non-compliant/", views.non_compliant, name="non-compliant"),
     path("register/tasks/<int:pk>/done/", views.it_task_done, name="it-task-done"),
