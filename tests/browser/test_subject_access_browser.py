@@ -139,7 +139,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     due = add_months(request.received_on, 1)
     expect(page.locator("#sar-state")).to_contain_text("Open")
     expect(page.locator("#sar-due")).to_have_text(f"{due.day} {due:%B %Y}")
-    expect(page.locator("#sar-history")).to_contain_text("opened the case")
+    expect(page.locator("#sar-history")).to_contain_text("Opened the case")
     expect(page.locator(f"#entry-{held.pk}")).to_contain_text(WITHHELD_TEXT)
 
     # Withhold the neighbour's account, with a reason.
@@ -164,7 +164,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     )
     assert WITHHELD_TEXT not in main.inner_text()
     assert WITHHELD_TITLE not in main.inner_text()
-    expect(page.locator("#preview-history")).to_contain_text("withheld an entry")
+    expect(page.locator("#preview-history")).to_contain_text("Withheld an entry")
     assert_accessible(page)
     _shoot(page, "sar-preview")
 

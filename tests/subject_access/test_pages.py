@@ -121,7 +121,7 @@ def test_the_request_page_shows_records_and_history_and_the_preview_leaves_out_w
     page = client.get(f"/governance/subject-access/{world.request.pk}/").content.decode()
     assert "KEEPMEVISIBLE" in page and "WITHHELDNEIGHBOUR" in page  # IG sees all to decide
     assert "OTHERSUBJECTTEXT" not in page
-    assert "opened the case" in page  # the worker's view, in plain words
+    assert "Opened the case" in page  # the worker's view, in plain words
     preview = client.get(f"/governance/subject-access/{world.request.pk}/preview/")
     text = preview.content.decode()
     assert "KEEPMEVISIBLE" in text and "third-party information" in text

@@ -123,13 +123,14 @@ def entry_of_subject(request: SubjectAccessRequest, entry_pk: int) -> Entry | No
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
     entry: AuditEntry
+    who: str
     roles: str
     words: str
 
 
 def access_history(subject: Subject) -> list[HistoryRow]:
     """Every audit entry with the subject's id or about one of their cases, oldest first:
-    who, their roles (now), when, what in plain words, allowed or refused."""
+    who (their name), their roles (now), when, what in plain words, allowed or refused."""
     case_ids = list(Case.objects.filter(subject=subject).values_list("case_id", flat=True))
     entries = list(
         AuditEntry.objects.filter(
@@ -137,12 +138,19 @@ def access_history(subject: Subject) -> list[HistoryRow]:
         ).order_by("occurred_at", "id")
     )
     ids = {e.actor_staff_id for e in entries if e.actor_staff_id}
-    staff = StaffMember.objects.filter(staff_id__in=ids).prefetch_related("roles")
-    roles = {s.staff_id: ", ".join(sorted(s.role_names())) for s in staff}
-    return [
-        HistoryRow(e, roles.get(e.actor_staff_id, ""), action_words(e.action, e.decision))
-        for e in entries
-    ]
+    staff = {
+        s.staff_id: s
+        for s in StaffMember.objects.filter(staff_id__in=ids).prefetch_related("roles")
+    }
+
+    def who(entry: AuditEntry) -> tuple[str, str]:
+        member = staff.get(entry.actor_staff_id)
+        if member is None:
+            return entry.actor_username or "Safekeep", ""
+        roles = ", ".join(sorted(role.get_role_display() for role in member.roles.all()))
+        return member.full_name, roles
+
+    return [HistoryRow(e, *who(e), action_words(e.action, e.decision)) for e in entries]
 
 
 def exports_of(request: SubjectAccessRequest) -> list[Export]:

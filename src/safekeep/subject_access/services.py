@@ -149,9 +149,16 @@ def _history_filter(subject: Subject) -> Q:
     )
 
 
-def _roles(staff_ids: set[str]) -> dict[str, str]:
+def _people(staff_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Staff id -> (their name, their roles in words), for the person reading the history."""
     staff = StaffMember.objects.filter(staff_id__in=staff_ids).prefetch_related("roles")
-    return {s.staff_id: ", ".join(sorted(s.role_names())) for s in staff}
+    return {
+        s.staff_id: (
+            s.full_name,
+            ", ".join(sorted(role.get_role_display() for role in s.roles.all())),
+        )
+        for s in staff
+    }
 
 
 def disclosure(request: SubjectAccessRequest, *, tree_size: int) -> dict[str, Any]:
@@ -185,13 +192,16 @@ def disclosure(request: SubjectAccessRequest, *, tree_size: int) -> dict[str, An
         .select_related("entry")
         .order_by("sequence")
     )
-    roles = _roles({link.entry.actor_staff_id for link in links})
+    people = _people({link.entry.actor_staff_id for link in links})
+    unnamed = ("", "")
     history = [
         {
             "sequence": link.sequence,
             "time": proofs.entry_fields(link)["time"],
-            "who": link.entry.actor_username or link.entry.actor_staff_id,
-            "role": roles.get(link.entry.actor_staff_id, ""),
+            "who": people.get(link.entry.actor_staff_id, unnamed)[0]
+            or link.entry.actor_username
+            or "Safekeep",
+            "role": people.get(link.entry.actor_staff_id, unnamed)[1],
             "action": link.entry.action,
             "decision": link.entry.decision,
         }

@@ -271,7 +271,11 @@ def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
         f"{len(document['withheld'])} withheld",
     )
     history = [
-        {**row, "words": action_words(row["action"], row["decision"])}
+        {
+            **row,
+            "words": action_words(row["action"], row["decision"]),
+            "when": row["time"][:16].replace("T", " ") + " UTC",
+        }
         for row in document["access_history"]
     ]
     return render(
