@@ -32,6 +32,7 @@ DEMO_STEPS: list[str] = [
     "safekeep.operations.demo.sites.load_sites",
     "safekeep.operations.demo.governance.load_governance",
     "safekeep.operations.demo.retention.load_retention",
+    "safekeep.operations.demo.subject_access.load_subject_access",
 ]
 
 DEFAULT_SEED = 2020
