@@ -226,7 +226,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
         (folder / name).write_bytes(content)
     key = checkpoints.verifier_key()
     assert files["proofs/verifier-key.txt"].decode().strip() == key
-    checked = subprocess.run(  # nosec B603 - our own tool, fixed arguments
+    checked = subprocess.run(  # noqa: S603  # nosec B603 # our own tool, fixed arguments
         [sys.executable, str(VERIFIER), "--key", key, "sar", str(folder)],
         capture_output=True,
         text=True,

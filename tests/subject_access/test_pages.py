@@ -33,7 +33,9 @@ def test_the_menu_leads_ig_to_the_requests() -> None:
     assert all(name != "governance:sar-list" for _, name in nav_entries({"team_manager"}))
 
 
-@pytest.mark.parametrize("path", ["/governance/subject-access/", "/governance/subject-access/{pk}/"])
+@pytest.mark.parametrize(
+    "path", ["/governance/subject-access/", "/governance/subject-access/{pk}/"]
+)
 def test_anyone_but_ig_is_refused_and_the_refusal_recorded(
     world: World, client: Client, path: str
 ) -> None:
