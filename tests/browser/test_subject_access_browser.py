@@ -190,6 +190,12 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     assert download.suggested_filename.startswith("subject-access-P-SAR-1-")
     data = Path(download.path()).read_bytes()
     _shoot(page, "sar-exported")
+    page.get_by_role("link", name="Back to subject access requests").click()
+    row = page.locator(f"#sar-requests [data-sar='{request.pk}']")
+    expect(row).to_contain_text("Amira Okafor")
+    expect(row).to_contain_text("Sent")
+    assert_accessible(page)
+    _shoot(page, "sar-list")
 
     # Safekeep kept no password, and every step is in the log against the subject.
     assert PASSWORD not in json.dumps(list(AuditEntry.objects.values_list("reasons", flat=True)))

@@ -181,3 +181,17 @@ def test_every_sar_action_has_words() -> None:
         *(f"sar.{form}_refused" for form in ("identity", "extend", "withhold", "release")),
     }  # fmt: skip
     assert sorted(actions - set(ACTION_WORDS)) == []
+
+
+def test_others_cannot_tell_which_requests_or_people_exist(world: World, client: Client) -> None:
+    sign_in(client, make_user(make_staff(team=world.case.owning_team)))
+    for path in (
+        f"/governance/subject-access/{world.request.pk}/",
+        "/governance/subject-access/999999/",
+        f"/governance/subject-access/new/{world.case.subject.subject_id}/",
+        "/governance/subject-access/new/NOBODY/",
+    ):
+        assert client.get(path).status_code == 403, path
+    _ig(client, world)
+    assert client.get("/governance/subject-access/999999/").status_code == 404
+    assert client.get("/governance/subject-access/new/NOBODY/").status_code == 404

@@ -52,11 +52,14 @@ def _door(request: HttpRequest, about: SubjectAccessRequest | None) -> door.Duty
     )
 
 
-def _found(pk: int) -> SubjectAccessRequest:
+def _open(request: HttpRequest, pk: int) -> tuple[door.DutyAccess, SubjectAccessRequest]:
+    """The door first, so nobody but IG learns which request numbers exist; then the request.
+    Raises AccessRefused or Http404."""
     found = selectors.request_get(pk)
+    access = _door(request, found)
     if found is None:
         raise Http404("No subject access request has this number")
-    return found
+    return access, found
 
 
 @require_GET
@@ -96,13 +99,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @verified_staff_required
 def request_new(request: HttpRequest, subject_id: str) -> HttpResponse:
     """Open a request for the person found: the day it was received starts the clock."""
-    subject = selectors.subject_get(subject_id)
-    if subject is None:
-        raise Http404("Nobody has this subject ID")
     try:
         access = _door(request, None)
     except door.AccessRefused as refusal:
         return refusal_page(request, refusal)
+    subject = selectors.subject_get(subject_id)  # after the door: only IG learns who exists
+    if subject is None:
+        raise Http404("Nobody has this subject ID")
     today = access.context.today
     form = sar_forms.OpenForm(
         request.POST if request.method == "POST" else None, initial={"received_on": today}
@@ -176,9 +179,8 @@ def _entry_pk(request: HttpRequest) -> int | None:
 @require_http_methods(["GET", "POST"])
 @verified_staff_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _found(pk)
     try:
-        access = _door(request, found)
+        access, found = _open(request, pk)
     except door.AccessRefused as refusal:
         return refusal_page(request, refusal)
     which = request.POST.get("form", "") if request.method == "POST" else ""
@@ -257,9 +259,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Exactly what the export will hold: the records without the withheld entries, what was
     withheld and why, and the access history so far."""
-    found = _found(pk)
     try:
-        access = _door(request, found)
+        access, found = _open(request, pk)
     except door.AccessRefused as refusal:
         return refusal_page(request, refusal)
     document = services.preview(found)
@@ -294,9 +295,8 @@ def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @verified_staff_required
 def request_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the file's password and make the AES-256 encrypted ZIP (kept 30 days)."""
-    found = _found(pk)
     try:
-        access = _door(request, found)
+        access, found = _open(request, pk)
     except door.AccessRefused as refusal:
         return refusal_page(request, refusal)
     form = sar_forms.ExportForm(request.POST if request.method == "POST" else None)
@@ -330,9 +330,8 @@ def request_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @verified_staff_required
 def export_download(request: HttpRequest, pk: int, export_pk: int) -> HttpResponse:
-    found = _found(pk)
     try:
-        access = _door(request, found)
+        access, found = _open(request, pk)
     except door.AccessRefused as refusal:
         return refusal_page(request, refusal)
     item = selectors.export_get(found, export_pk)
