@@ -45,6 +45,8 @@ from safekeep.provisioning.tokens import scim_client_create
 from safekeep.records import services as record_services
 from safekeep.retention.models import DisposalBatch
 from safekeep.retention.services import disposal_list
+from safekeep.subject_access import services as sar_services
+from safekeep.subject_access.models import SubjectAccessRequest
 from tests.browser.helpers import device_code
 from tests.factories import (
     PASSWORD,
@@ -726,6 +728,30 @@ def _tombstone(world: World, client: Client) -> Call:
     _, case_id = past_retention(world.staff["ig"])
     signed_in(client, world, "ig")
     return Call(client, "GET", f"/governance/retention/disposed/{case_id}/")
+
+
+def _sar(world: World) -> SubjectAccessRequest:
+    """A subject access request about the case's subject, opened by IG."""
+    access = door.subject_access(
+        staff=world.staff["ig"], about=None, context=laptop_context(), origin=ORIGIN
+    )
+    return sar_services.open_request(
+        access, subject=world.case.subject, received_on=timezone.localdate()
+    )
+
+
+def sar_path(tail: str = "") -> Callable[[World], str]:
+    return lambda w: f"/governance/subject-access/{_sar(w).pk}/{tail}"
+
+
+def _sar_download(world: World, client: Client) -> Call:
+    found = _sar(world)
+    access = door.subject_access(
+        staff=world.staff["ig"], about=found, context=laptop_context(), origin=ORIGIN
+    )
+    made = sar_services.export(access, found, password="routes password")
+    signed_in(client, world, "ig")
+    return Call(client, "GET", f"/governance/subject-access/{found.pk}/exports/{made.pk}/")
 
 
 def _visitor(world: World) -> dict[str, Any]:
@@ -1629,6 +1655,127 @@ ROWS: list[Row] = [
         200,
         one("tombstone.view", ALLOWED),
     ),
+    # subject access requests (IG)
+    Row(
+        "governance:sar-list",
+        "practitioner refused by the door",
+        get("worker", fixed("/governance/subject-access/")),
+        403,
+        one("answer_sar", REFUSED),
+    ),
+    Row(
+        "governance:sar-list",
+        "the requests",
+        get("ig", fixed("/governance/subject-access/")),
+        200,
+        one("sar.list", ALLOWED),
+    ),
+    Row(
+        "governance:sar-list",
+        "find the person",
+        get("ig", fixed("/governance/subject-access/"), {"q": "2015-05-01"}),
+        200,
+        one("sar.search", ALLOWED),
+    ),
+    Row(
+        "governance:sar-new",
+        "the form",
+        get("ig", lambda w: f"/governance/subject-access/new/{w.case.subject.subject_id}/"),
+        200,
+        one("sar.open_form", ALLOWED),
+    ),
+    Row(
+        "governance:sar-new",
+        "open a request",
+        post(
+            "ig",
+            lambda w: f"/governance/subject-access/new/{w.case.subject.subject_id}/",
+            lambda w: {"received_on": "2026-01-31"},
+        ),
+        302,
+        one("sar.open", DONE),
+    ),
+    Row(
+        "governance:sar-new",
+        "a date that does not exist",
+        post(
+            "ig",
+            lambda w: f"/governance/subject-access/new/{w.case.subject.subject_id}/",
+            lambda w: {"received_on": "2026-02-30"},
+        ),
+        400,
+        one("sar.open_refused", ALLOWED),
+    ),
+    Row(
+        "governance:sar",
+        "practitioner refused by the door",
+        get("worker", sar_path()),
+        403,
+        one("sar.answer_sar", REFUSED),
+    ),
+    Row("governance:sar", "the request", get("ig", sar_path()), 200, one("sar.view", ALLOWED)),
+    Row(
+        "governance:sar",
+        "withhold the note",
+        post(
+            "ig",
+            sar_path(),
+            lambda w: {
+                "form": "withhold",
+                "entry": w.note.pk,
+                f"entry-{w.note.pk}-reason": "third-party information",
+            },
+        ),
+        302,
+        one("sar.withhold", DONE),
+    ),
+    Row(
+        "governance:sar",
+        "identity confirmed",
+        post("ig", sar_path(), lambda w: {"form": "identity", "confirmed_on": "2030-01-01"}),
+        302,
+        one("sar.identity", DONE),
+    ),
+    Row(
+        "governance:sar",
+        "an extension without a reason",
+        post("ig", sar_path(), lambda w: {"form": "extend", "months": "1", "reason": ""}),
+        400,
+        one("sar.extend_refused", ALLOWED),
+    ),
+    Row(
+        "governance:sar-preview",
+        "what will be released",
+        get("ig", sar_path("preview/")),
+        200,
+        one("sar.preview", ALLOWED),
+    ),
+    Row(
+        "governance:sar-export",
+        "the password form",
+        get("ig", sar_path("export/")),
+        200,
+        one("sar.export_form", ALLOWED),
+    ),
+    Row(
+        "governance:sar-export",
+        "make the export",
+        post(
+            "ig",
+            sar_path("export/"),
+            lambda w: {"password": "routes password", "confirm": "routes password"},
+        ),
+        302,
+        (("audit.checkpoint", DONE), ("sar.export", DONE)),
+    ),
+    Row(
+        "governance:sar-export",
+        "passwords that differ",
+        post("ig", sar_path("export/"), lambda w: {"password": "routes pass", "confirm": "x"}),
+        400,
+        one("sar.export_refused", ALLOWED),
+    ),
+    Row("governance:sar-download", "the export", _sar_download, 200, one("sar.download", DONE)),
     # API tokens page and the API
     Row("api-tokens", "page", get("worker", fixed(f"{API}/tokens/")), 200, NOTHING),
     Row(

@@ -30,6 +30,7 @@ from safekeep.governance.foi import requests as foi
 from safekeep.governance.models import FoiRequest, Incident
 from safekeep.records import services as record_services
 from safekeep.retention import services
+from safekeep.subject_access import services as sar
 from tests.browser.helpers import assert_accessible
 from tests.factories import (
     PASSWORD,
@@ -72,6 +73,7 @@ class World(Council):
     devices: dict[str, Device] = field(default_factory=dict)
     complaint: DeviceComplaint | None = None
     tombstone: str = ""  # the case id of a disposed record
+    sar: int = 0  # an open subject access request with a withheld entry
 
 
 def _build() -> World:
@@ -134,7 +136,22 @@ def _build() -> World:
         reported_on=timezone.localdate(),
     )
     _foi_requests(world)
+    _subject_access(world)
     return world
+
+
+def _subject_access(world: World) -> None:
+    """An open request about the case's subject with the note withheld, and one answered."""
+    ig = door.subject_access(
+        staff=world.staff["ig"], about=None, context=laptop_context(), origin=ORIGIN
+    )
+    found = sar.open_request(ig, subject=world.case.subject, received_on=timezone.localdate())
+    sar.withhold(ig, found, entry=world.note, reason="Third-party information")
+    world.sar = found.pk
+    answered = sar.open_request(
+        ig, subject=world.case.subject, received_on=timezone.localdate() - dt.timedelta(days=40)
+    )
+    sar.export(ig, answered, password="pages export password")
 
 
 def _foi_requests(world: World) -> None:
@@ -291,6 +308,18 @@ def _csrf_refused(page: Any, world: World) -> None:
 
 
 PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
+
+
+def _sar_bad_date(page: Any, world: World) -> None:
+    """The form to open a request sent with a day that does not exist."""
+    page.goto(f"/governance/subject-access/new/{world.case.subject.subject_id}/")
+    page.get_by_label("Date the request was received").fill("2026-02-30")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Open the request").click()
+
+
+def sar_path(tail: str = "") -> Path_:
+    return lambda w: f"/governance/subject-access/{w.sar}/{tail}"
 
 
 def _incident(category: str) -> int:
@@ -502,6 +531,36 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("ig", lambda w: f"/governance/retention/disposed/{w.tombstone}/", phone=True),
     ),
     "governance:foi-download": NotAPage("a file download, not a page"),
+    # subject access requests (IG)
+    "governance:sar-list": (
+        Visit("ig", fixed("/governance/subject-access/"), phone=True),
+        Visit("worker", fixed("/governance/subject-access/"), status=403),  # refused
+        Visit("ig", lambda w: f"/governance/subject-access/?q={w.case.case_id}", phone=True),
+        Visit("ig", fixed("/governance/subject-access/?q="), status=400),  # the error summary
+    ),
+    "governance:sar-new": (
+        Visit(
+            "ig",
+            lambda w: f"/governance/subject-access/new/{w.case.subject.subject_id}/",
+            phone=True,
+        ),
+        Visit(
+            "ig",
+            lambda w: f"/governance/subject-access/new/{w.case.subject.subject_id}/",
+            prepare=_sar_bad_date,
+            stay=True,
+        ),
+    ),
+    "governance:sar": (
+        Visit("ig", sar_path(), phone=True),
+        errors("ig", sar_path(), "Extend the request"),
+    ),
+    "governance:sar-preview": (Visit("ig", sar_path("preview/"), phone=True),),
+    "governance:sar-export": (
+        Visit("ig", sar_path("export/"), phone=True),
+        errors("ig", sar_path("export/"), "Make the export"),
+    ),
+    "governance:sar-download": NotAPage("a file download, not a page"),
     "governance:foi-requests": (
         Visit("ig", fixed("/governance/foi/requests/"), phone=True),
         Visit("worker", fixed("/governance/foi/requests/"), status=403),

@@ -396,6 +396,14 @@ EXEMPT = {
     "records:details": "view/edit at the door; refusals in tests/records/test_person_details",
     "sites:print": "print at the door with the printer; refusals in tests/sites/test_printing",
     "governance:retention-tombstone": "IG only (manage_retention); a disposed case's tombstone",
+    # Subject access requests: IG only at the door (answer_sar), every other role refused;
+    # tests/subject_access/test_pages.py and the route table check the refusals.
+    "governance:sar-list": "IG only (answer_sar); requests and a subject search",
+    "governance:sar-new": "IG only (answer_sar); opens a request for a subject",
+    "governance:sar": "IG only (answer_sar); the subject's records, to decide what to withhold",
+    "governance:sar-preview": "IG only (answer_sar); the disclosure as it will be released",
+    "governance:sar-export": "IG only (answer_sar); makes the password-protected export",
+    "governance:sar-download": "IG only (answer_sar); the export, encrypted with IG's password",
 }
 
 

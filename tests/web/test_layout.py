@@ -46,6 +46,7 @@ pytestmark = pytest.mark.django_db
                 "Incidents",
                 "Task policy",
                 "Retention",
+                "Subject access",
                 "FOI requests",
                 "FOI report",
                 "This device",

@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from safekeep.access.door import DutyAccess
 from safekeep.audit import checkpoints, proofs
+from safekeep.audit.chain import chain_pending
 from safekeep.audit.models import AuditEntry, ChainLink
 from safekeep.audit.tree import StoredTree
+from safekeep.audit.wording import action_words
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.core.jobs import register_job
 from safekeep.organisation.models import StaffMember
@@ -32,6 +34,7 @@ from safekeep.subject_access.clock import MAX_EXTENSION_MONTHS
 from safekeep.subject_access.models import Export, SubjectAccessRequest, Withholding
 
 KEEP_EXPORTS_DAYS = 30
+ALLOWED_WORDS = {"allowed": "Yes", "refused": "No, refused", "done": "Yes", "failed": "No"}
 
 
 class SarError(ValueError):
@@ -47,6 +50,27 @@ def _audit(access: DutyAccess, request: SubjectAccessRequest, action: str, *reas
         object_id=str(request.pk),
         subject_id=request.subject.subject_id,
         reasons=list(reasons),
+    )
+
+
+def seen(
+    access: DutyAccess,
+    request: SubjectAccessRequest | None,
+    what: str,
+    *reasons: str,
+    subject_id: str = "",
+) -> None:
+    """A page of the request (or the list, a search, the form to open one when `request` is
+    None) was shown: allowed by the door, recorded against the subject when there is one so
+    their next request lists it."""
+    audit_event(
+        origin=access.origin,
+        action=f"sar.{what}",
+        decision=AuditEntry.Decision.ALLOWED,
+        object_type="sar",
+        object_id=str(request.pk) if request else "",
+        subject_id=request.subject.subject_id if request else subject_id,
+        reasons=[*access.decision.reasons, *reasons],
     )
 
 
@@ -125,9 +149,16 @@ def _history_filter(subject: Subject) -> Q:
     )
 
 
-def _roles(staff_ids: set[str]) -> dict[str, str]:
+def _people(staff_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Staff id -> (their name, their roles in words), for the person reading the history."""
     staff = StaffMember.objects.filter(staff_id__in=staff_ids).prefetch_related("roles")
-    return {s.staff_id: ", ".join(sorted(s.role_names())) for s in staff}
+    return {
+        s.staff_id: (
+            s.full_name,
+            ", ".join(sorted(role.get_role_display() for role in s.roles.all())),
+        )
+        for s in staff
+    }
 
 
 def disclosure(request: SubjectAccessRequest, *, tree_size: int) -> dict[str, Any]:
@@ -161,13 +192,16 @@ def disclosure(request: SubjectAccessRequest, *, tree_size: int) -> dict[str, An
         .select_related("entry")
         .order_by("sequence")
     )
-    roles = _roles({link.entry.actor_staff_id for link in links})
+    people = _people({link.entry.actor_staff_id for link in links})
+    unnamed = ("", "")
     history = [
         {
             "sequence": link.sequence,
             "time": proofs.entry_fields(link)["time"],
-            "who": link.entry.actor_username or link.entry.actor_staff_id,
-            "role": roles.get(link.entry.actor_staff_id, ""),
+            "who": people.get(link.entry.actor_staff_id, unnamed)[0]
+            or link.entry.actor_username
+            or "Safekeep",
+            "role": people.get(link.entry.actor_staff_id, unnamed)[1],
             "action": link.entry.action,
             "decision": link.entry.decision,
         }
@@ -222,7 +256,8 @@ def _pdf(document: dict[str, Any]) -> bytes:
     )
     parts += [
         f"<tr><td>{e(h['time'][:16].replace('T', ' '))} UTC</td><td>{e(h['who'])}</td>"
-        f"<td>{e(h['role'])}</td><td>{e(h['action'])}</td><td>{e(h['decision'])}</td></tr>"
+        f"<td>{e(h['role'])}</td><td>{e(action_words(h['action'], h['decision']))}</td>"
+        f"<td>{e(ALLOWED_WORDS.get(h['decision'], h['decision']))}</td></tr>"
         for h in document["access_history"]
     ]
     parts.append("</table></body></html>")
@@ -265,6 +300,13 @@ def package(access: DutyAccess, request: SubjectAccessRequest, *, password: str)
     return buffer.getvalue()
 
 
+def preview(request: SubjectAccessRequest) -> dict[str, Any]:
+    """The disclosure as it stands now (the log chained first, so every entry so far is in
+    its history): what the export will hold, less the steps recorded after this preview."""
+    chain_pending()
+    return disclosure(request, tree_size=StoredTree.current().size)
+
+
 def exports_dir() -> Path:
     path = Path(settings.DATA_DIR) / "sar-exports"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -282,6 +324,18 @@ def export(access: DutyAccess, request: SubjectAccessRequest, *, password: str) 
     request.status = SubjectAccessRequest.Status.SENT
     request.save(update_fields=["status"])
     return Export.objects.create(request=request, path=str(path), created_at=moment)
+
+
+def download(access: DutyAccess, request: SubjectAccessRequest, item: Export) -> bytes:
+    """The export's bytes for IG to send on; each download is audited."""
+    if item.request_id != request.pk:
+        raise SarError("That export is not for this request.")
+    path = Path(item.path)
+    if item.purged_at is not None or not path.exists():
+        raise SarError(f"This export was deleted after {KEEP_EXPORTS_DAYS} days: make a new one.")
+    data = path.read_bytes()
+    _audit(access, request, "download", f"export {item.pk}", f"{len(data)} bytes")
+    return data
 
 
 @register_job("purge-sar-exports", "delete subject access exports older than 30 days")

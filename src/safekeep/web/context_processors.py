@@ -79,6 +79,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("Incidents", "governance:incidents"))
         entries.append(("Task policy", "devices:task-policy"))
         entries.append(("Retention", "governance:retention"))
+        entries.append(("Subject access", "governance:sar-list"))
     if roles & {"foi_officer", "ig_officer"}:
         entries.append(("FOI requests", "governance:foi-requests"))
         entries.append(("FOI report", "governance:foi-report"))

@@ -33,6 +33,7 @@ DEMO_STEPS: list[str] = [
     "safekeep.operations.demo.reviews.load_reviews",
     "safekeep.operations.demo.governance.load_governance",
     "safekeep.operations.demo.retention.load_retention",
+    "safekeep.operations.demo.subject_access.load_subject_access",
 ]
 
 DEFAULT_SEED = 2020

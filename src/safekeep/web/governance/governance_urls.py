@@ -1,8 +1,8 @@
 """Information governance pages under /governance/ (namespace "governance"), beside the
 audit pages (`urls.py`, namespace "audit"): incidents, the FOI report and FOI requests,
-retention."""
+retention, subject access requests."""
 
-from django.urls import path
+from django.urls import include, path
 
 from safekeep.web.governance import foi, foi_requests, incidents
 from safekeep.web.retention import views as retention
@@ -30,4 +30,5 @@ urlpatterns = [
     path("retention/", retention.retention, name="retention"),
     path("retention/disposed/", retention.disposed, name="retention-disposed"),
     path("retention/disposed/<str:case_id>/", retention.tombstone, name="retention-tombstone"),
+    path("subject-access/", include("safekeep.web.subject_access.urls")),
 ]
