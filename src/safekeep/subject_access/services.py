@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyzipper
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -277,6 +276,8 @@ def package(access: DutyAccess, request: SubjectAccessRequest, *, password: str)
             sequence__in=[h["sequence"] for h in document["access_history"]]
         ).select_related("entry")
     }
+    import pyzipper  # here, not at the top: half a second to import, needed only here
+
     buffer = io.BytesIO()
     with pyzipper.AESZipFile(
         buffer, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
