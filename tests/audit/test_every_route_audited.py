@@ -35,6 +35,7 @@ from safekeep.api.models import ApiToken
 from safekeep.api.services import api_token_create
 from safekeep.audit.chain import chain_pending
 from safekeep.audit.models import AuditEntry
+from safekeep.audit.wording import action_words
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.devices import services as device_services
 from safekeep.devices.models import Device, DeviceComplaint, ITTask
@@ -2282,6 +2283,13 @@ def test_route_writes_what_the_table_says(row: Row, world: World, client: Client
     assert [(entry.action, entry.decision) for entry in written] == list(row.expect)
     if call.method == "GET" and response.get("Content-Type", "").startswith("text/html"):
         assert raw_codes_in(response.content.decode()) == [], "the page shows internal codes"
+
+
+def test_every_action_a_route_writes_has_words() -> None:
+    """What the IG pages and a subject's access history show for each entry: never a code."""
+    written = {pair for row in ROWS for pair in row.expect}
+    missing = sorted(f"{a} ({d})" for a, d in written if action_words(a, d) in {a, ""})
+    assert missing == []
 
 
 def _first_row_per_route() -> list[Row]:

@@ -49,13 +49,16 @@ NOT_ACTIONS = {
     "crypto.keyencryptionkey",
 }
 LITERAL = re.compile(r"\"((?:" + "|".join(PREFIXES) + r")\.[a-z_]+)\"")
+# Any action given by keyword, whatever its prefix: a new app's actions are found too.
+KEYWORD = re.compile(r"action=\"([a-z_]+\.[a-z_]+)\"")
 
 
 def literal_actions() -> set[str]:
     found: set[str] = set()
     for path in SRC.rglob("*.py"):
         if "migrations" not in path.parts:
-            found.update(LITERAL.findall(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            found.update(LITERAL.findall(text), KEYWORD.findall(text))
     return found - NOT_ACTIONS
 
 
