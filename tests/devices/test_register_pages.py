@@ -12,6 +12,7 @@ from django.test import Client
 
 from safekeep.audit.models import AuditEntry
 from safekeep.devices.models import Device
+from safekeep.organisation.models import StaffMember
 from tests.devices.test_views import client_for
 from tests.factories import make_device, make_staff
 
@@ -59,6 +60,7 @@ def test_the_csv_is_the_whole_filtered_register_and_its_download_is_audited(
     register[0].os_version = "=HYPERLINK(1)"  # a formula IT's spreadsheet must not run
     register[0].save()
     client, it = client_for("it_support")
+    assert isinstance(it, StaffMember)
     response = client.get("/devices/register.csv?status=active")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
