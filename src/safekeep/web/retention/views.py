@@ -46,6 +46,10 @@ def _seen(access: door.DutyAccess, action: str, object_id: str = "") -> None:
     )
 
 
+def _records(count: int) -> str:
+    return f"{count} record{'' if count == 1 else 's'}"
+
+
 def _change(access: door.DutyAccess, which: str, form: forms.Form) -> str:
     """Carry out one form's change; returns what to tell IG. Raises RetentionError."""
     data = form.cleaned_data
@@ -54,7 +58,10 @@ def _change(access: door.DutyAccess, which: str, form: forms.Form) -> str:
         if batch is None:
             raise services.RetentionError("This list no longer exists")
         done = services.batch_approve(access=access, batch=batch, reason=data["reason"])
-        return f"Disposed of {len(done.disposed)} record(s); {len(done.kept)} kept"
+        said = f"{_records(len(done.disposed))} disposed of"
+        if done.kept:
+            said += f"; kept, held or no longer due: {', '.join(done.kept)}"
+        return said
     if which == "hold":
         hold = services.hold_place(access=access, case_id=data["case_id"], reason=data["reason"])
         return f"Legal hold placed on {hold.case_id}"
