@@ -38,3 +38,14 @@ def test_examples() -> None:
     assert minutes(dt.datetime(2026, 7, 2, 0, 30, tzinfo=london)) == "2 July 2026 at 12:30am"
     assert minutes(dt.datetime(2026, 7, 2, 12, 0, tzinfo=london)) == "2 July 2026 at midday"
     assert minutes(dt.datetime(2026, 7, 2, 17, 0, tzinfo=london)) == "2 July 2026 at 5pm"
+
+
+def test_a_grants_actions_in_words() -> None:
+    from safekeep.access.wording import actions_in_words
+
+    assert actions_in_words(["add_entry", "view"]) == "see the record and add entries"
+    assert actions_in_words(["view"]) == "see the record"
+    assert actions_in_words(["print", "view", "download"]) == (
+        "see the record, download documents and print"
+    )
+    assert actions_in_words(["view", "fly"]) == "see the record and fly"  # never hidden

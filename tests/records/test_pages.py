@@ -168,7 +168,8 @@ def test_grant_request_and_approval_pages(client, world):
     client = as_(client, world["stranger"])
     url = f"/cases/{world['case'].case_id}/request-access/"
     sent = client.post(
-        url, {"actions": ["view"], "reason": "Covering for a colleague now", "days": "5"}
+        url,
+        {"actions": ["view", "add_entry"], "reason": "Covering for a colleague now", "days": "5"},
     )
     assert sent.status_code == 200 and "Request sent" in sent.content.decode()
     missing = client.post(
@@ -181,6 +182,11 @@ def test_grant_request_and_approval_pages(client, world):
     manager = as_(client, world["manager"])
     queue = manager.get("/cases/access-requests/").content.decode()
     assert "Covering for a colleague now" in queue
+    # Which case (linked), what access in words, when it was asked and until when: no codes.
+    assert f'href="/cases/{world["case"].case_id}/"' in queue
+    assert "See the record and add entries" in queue and "add_entry" not in queue
+    assert re.search(r"Asked</dt><dd[^>]*>\d{1,2} [A-Z][a-z]+ 20\d\d at ", queue)
+    assert re.search(r"5\sdays, until \d{1,2} [A-Z][a-z]+ 20\d\d at ", queue)
     grant = world["case"].grants.get()
     assert (
         manager.post(

@@ -268,6 +268,27 @@ def device_off_site_unencrypted(label: str) -> str:
     )
 
 
+# What a grant lets its holder do, as a request or a case page says it.
+ACTION_INFINITIVES: Final[dict[str, str]] = {
+    Action.VIEW: "see the record",
+    Action.EDIT: "change entries",
+    Action.ADD_ENTRY: "add entries",
+    Action.DOWNLOAD: "download documents",
+    Action.PRINT: "print",
+    Action.SHARE_EXTERNAL: "share with external partners",
+    Action.EXPORT: "export the record",
+}
+
+
+def actions_in_words(actions: list[str]) -> str:
+    """ "see the record and add entries", in the order DESIGN.md lists the actions."""
+    named = [ACTION_INFINITIVES[a] for a in ACTION_INFINITIVES if a in actions]
+    named += [a for a in actions if a not in ACTION_INFINITIVES]  # never hidden
+    if not named:
+        return "nothing"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 # (phrase, plural?) so that reasons read "downloads need ..." and "viewing records needs ...".
 ACTION_PHRASES: Final[dict[str, tuple[str, bool]]] = {
     Action.VIEW: ("viewing records", False),

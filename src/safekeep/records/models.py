@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from safekeep.access.wording import actions_in_words
 from safekeep.organisation.models import Classification, StaffMember, Team
 
 
@@ -162,6 +163,9 @@ class AccessGrant(models.Model):
 
     def action_list(self) -> list[str]:
         return self.actions.split()
+
+    def actions_in_words(self) -> str:
+        return actions_in_words(self.action_list())
 
 
 class BreakGlass(models.Model):
