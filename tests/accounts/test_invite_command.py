@@ -55,13 +55,9 @@ def test_invite_creates_a_sign_in_and_a_link_that_ends_in_app_set_up() -> None:
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(list(SetUpLink.objects.values()))  # only the hash is kept
     assert stored.expires_at - stored.issued_at == dt.timedelta(hours=72)
+    until = timezone.localtime(stored.expires_at)
     assert actions("account.invite") == [
-        (
-            "done",
-            [
-                f"set-up link valid until {timezone.localtime(stored.expires_at):%Y-%m-%d %H:%M} (72 hours)"
-            ],
-        )
+        ("done", [f"set-up link valid until {until:%Y-%m-%d %H:%M} (72 hours)"])
     ]
 
     client = Client()
