@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -38,7 +39,7 @@ def _path(link: str) -> str:
     return match.group(1)
 
 
-def _choose_password(client: Client, link: str, password: str = NEW_PASSWORD) -> object:
+def _choose_password(client: Client, link: str, password: str = NEW_PASSWORD) -> Any:
     opened = client.get(_path(link))
     assert opened.status_code == 302 and opened["Location"] == "/account/set-up/"
     return client.post("/account/set-up/", {"password": password, "password_again": password})
@@ -62,7 +63,7 @@ def test_invite_creates_a_sign_in_and_a_link_that_ends_in_app_set_up() -> None:
 
     client = Client()
     chosen = _choose_password(client, link)
-    assert chosen.status_code == 302 and chosen["Location"] == ENROL  # type: ignore[attr-defined]
+    assert chosen.status_code == 302 and chosen["Location"] == ENROL
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     client.get(ENROL)

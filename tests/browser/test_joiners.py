@@ -43,7 +43,8 @@ def test_an_administrator_invites_a_new_starter_who_sets_up_and_signs_in(
     page: Any, live_server: Any
 ) -> None:
     team = make_team("Children's Social Care East")
-    admin = make_user(make_staff(team=team, roles=("sysadmin",), given_name="Ada"))
+    admin_staff = make_staff(team=team, roles=("sysadmin",), given_name="Ada")
+    admin = make_user(admin_staff)
     newcomer = make_staff(team=team, given_name="Nia", family_name="Newton")
 
     browser_sign_in(page, admin)
@@ -119,6 +120,6 @@ def test_an_administrator_invites_a_new_starter_who_sets_up_and_signs_in(
     expect(page.locator("#sign-in-state")).to_have_text("Active")
     expect(page.get_by_role("button", name="Reset password")).to_be_visible()
     expect(page.get_by_role("button", name="Reset authenticator app")).to_be_visible()
-    page.goto(f"/account/people/{admin.staff.staff_id}/")
+    page.goto(f"/account/people/{admin_staff.staff_id}/")
     expect(page.get_by_text("This is your own sign-in.")).to_be_visible()
     expect(page.get_by_role("button", name="Reset password")).to_have_count(0)
