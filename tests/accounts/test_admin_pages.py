@@ -8,12 +8,21 @@ import re
 import pytest
 from django.test import Client
 
+from safekeep.accounts import lifecycle
 from safekeep.accounts.models import AuthenticatorApp, SetUpLink, SignInThrottle, User
 from safekeep.audit.models import AuditEntry
-from safekeep.organisation.models import StaffMember
+from safekeep.organisation.models import StaffChange, StaffMember
 from tests.accounts.helpers import CODE, ENROL, actions, is_signed_in, post_password, slow_account
 from tests.browser.helpers import device_code
-from tests.factories import PASSWORD, api_headers, make_case, make_staff, make_user, sign_in
+from tests.factories import (
+    PASSWORD,
+    api_headers,
+    make_case,
+    make_staff,
+    make_user,
+    sign_in,
+    staff_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +259,24 @@ def test_the_pages_show_no_case_content() -> None:
         assert case.case_id not in page
         assert case.subject.subject_id not in page
     assert not AuditEntry.objects.filter(action__startswith="case.").exists()
+
+
+def test_who_asked_for_someones_access_cannot_also_hand_over_their_set_up_link() -> None:
+    """Add a person, have their access approved, sign in as them: not with one person."""
+    ada_user, ada = _admin()
+    _, bea = _admin()
+    team = _staff(ada_user).team
+    added = ada.post("/staff/add/", staff_form(team, staff_id="S900"))
+    assert added.status_code == 302
+    change = StaffChange.objects.get(staff__staff_id="S900")
+    assert change.requested_by == _staff(ada_user)  # practitioner access waits for approval
+    refused = ada.post("/account/people/S900/invite/")
+    assert refused.status_code == 403
+    assert "You asked for this person&#x27;s access" in refused.content.decode()
+    assert not User.objects.filter(staff__staff_id="S900").exists()
+    assert actions("account.invite") == [("refused", [lifecycle.ASKED_FOR_ACCESS])]
+    assert bea.post("/account/people/S900/invite/").status_code == 200
+    # ...nor, later, reset the password that would hand it over again.
+    refused = ada.post("/account/people/S900/reset-password/")
+    assert refused.status_code == 403
+    assert bea.post("/account/people/S900/reset-password/").status_code == 200

@@ -13,7 +13,11 @@ Three rules keep these powers from becoming a way in:
   not given a new way to sign in;
 - one administrator may not both reset someone's password and remove their authenticator
   app, since with both they could sign in as that person: the second needs another
-  administrator, or the person to finish setting up first.
+  administrator, or the person to finish setting up first;
+- an administrator who asked for a change that gives someone access (case content, IG or
+  administrator rights: organisation.StaffChange, approved by a second person) may not
+  also hand over the way in (a set-up link) to that person's sign-in, or one administrator
+  could add a person, have their access approved, and sign in as them.
 
 A set-up link's token is 256 random bits; only its SHA-256 is stored. It works once, for
 LINK_HOURS, and issuing a new link for the account ends any earlier one.
@@ -35,7 +39,7 @@ from safekeep.accounts.models import AuthenticatorApp, SetUpLink, User
 from safekeep.accounts.services import AccountError, account_create, password_problems
 from safekeep.accounts.standing import account_may_act
 from safekeep.audit.writing import Origin, audit_change, audit_event
-from safekeep.organisation.models import StaffMember
+from safekeep.organisation.models import StaffChange, StaffMember
 
 LINK_HOURS = 72
 SET_UP_PATH = "/account/set-up/"  # the set-up link is this path, then the token
@@ -51,6 +55,11 @@ BOTH_RESETS_LINK = (
     "You issued this person a set-up link that has not been used yet, so another system "
     "administrator must remove their authenticator app (nobody may do both, or they could "
     "sign in as that person)."
+)
+
+ASKED_FOR_ACCESS = (
+    "You asked for this person's access, so another system administrator must give them "
+    "their set-up link (nobody may both ask for someone's access and hand over the way in)."
 )
 
 # Why a link does not work, for the audit log; the person is told only that it does not.
@@ -132,7 +141,21 @@ def invite_refusal(staff: StaffMember, *, actor_staff_id: str, now: dt.datetime)
         return f"{_name(staff)} {HAS_SIGN_IN}."
     if staff.is_leaver(timezone.localdate(now)):
         return f"{_name(staff)} {LEFT} (their last working day was {staff.end_date})."
+    if asked_for_access(staff, actor_staff_id=actor_staff_id):
+        return ASKED_FOR_ACCESS
     return ""
+
+
+def asked_for_access(staff: StaffMember, *, actor_staff_id: str) -> bool:
+    """Whether this administrator asked for a change giving `staff` access that has not
+    been refused (waiting or approved)."""
+    if not actor_staff_id:
+        return False
+    return (
+        StaffChange.objects.filter(staff=staff, requested_by__staff_id=actor_staff_id)
+        .exclude(status=StaffChange.Status.REFUSED)
+        .exists()
+    )
 
 
 def account_invite(*, staff: StaffMember, origin: Origin, now: dt.datetime | None = None) -> Issued:
@@ -183,7 +206,11 @@ def account_password_reset(*, user: User, origin: Origin, now: dt.datetime | Non
     moment = now or timezone.now()
     user.refresh_from_db()
     both = bool(origin.actor_staff_id) and user.two_factor_reset_by == origin.actor_staff_id
-    _checked(user, "account.password_reset", origin, moment, BOTH_RESETS if both else "")
+    asked = user.staff is not None and asked_for_access(
+        user.staff, actor_staff_id=origin.actor_staff_id
+    )
+    extra = BOTH_RESETS if both else ASKED_FOR_ACCESS if asked else ""
+    _checked(user, "account.password_reset", origin, moment, extra)
     with transaction.atomic():
         user.set_unusable_password()
         user.save(update_fields=["password"])
