@@ -199,3 +199,10 @@ def test_a_signed_in_browser_does_not_use_the_link() -> None:
     assert "You are signed in." in response.content.decode()
     assert SetUpLink.objects.get().used_at is None
     assert [d for d, _ in actions("account.set_up")] == ["refused"]
+
+
+def test_the_link_starts_with_the_address_people_open_safekeep_at(settings: Any) -> None:
+    settings.CSRF_TRUSTED_ORIGINS = ["https://safekeep.council.example"]
+    make_staff(staff_id="N0001")
+    _, link = _invite("N0001")
+    assert re.fullmatch(r"https://safekeep\.council\.example/account/set-up/[\w-]{43}/", link)
