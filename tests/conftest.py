@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _skipped_browser_tests: list[str] = []
 _skipped_cups_tests: list[str] = []
+_skipped_oidc_tests: list[str] = []
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +68,26 @@ def cups() -> Iterator[Any]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def council_provider(live_server: Any) -> Iterator[Any]:
+    """A real OpenID Provider (tests/oidc_provider/harness.py); skipped where node or the npm
+    package is missing, an error with SAFEKEEP_REQUIRE_OIDC=1 (CI)."""
+    from tests.oidc_provider.harness import OIDC_REQUIRED, council_provider, missing
+
+    why = missing()
+    if why:
+        if OIDC_REQUIRED:
+            pytest.fail(f"{why} (SAFEKEEP_REQUIRE_OIDC=1 makes this an error)")
+        pytest.skip(why)
+    try:
+        with council_provider([live_server.url, "http://testserver"]) as provider:
+            yield provider
+    except RuntimeError as exc:
+        if OIDC_REQUIRED:
+            pytest.fail(f"{exc} (SAFEKEEP_REQUIRE_OIDC=1 makes this an error)")
+        pytest.skip(str(exc))
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     """A browser tab on the live server, with the stylesheets it serves.
@@ -97,6 +118,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         and "CUPS tests skipped" in str(report.longrepr[2])
     ):
         _skipped_cups_tests.append(report.nodeid)
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and "OIDC tests skipped" in str(report.longrepr[2])
+    ):
+        _skipped_oidc_tests.append(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -109,6 +136,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line("")
         terminalreporter.write_line(
             f"NOTE: {len(_skipped_cups_tests)} CUPS tests skipped (see tests/cups.py)",
+            yellow=True,
+            bold=True,
+        )
+    if _skipped_oidc_tests:
+        terminalreporter.write_line("")
+        terminalreporter.write_line(
+            f"NOTE: {len(_skipped_oidc_tests)} OIDC tests skipped (see tests/oidc_provider/)",
             yellow=True,
             bold=True,
         )

@@ -25,6 +25,8 @@ from safekeep.organisation.models import Site, StaffMember, StaffRole, Team
 from safekeep.organisation.services import leaver_process
 from safekeep.records import services as record_services
 from safekeep.records.models import Case, Entry
+from safekeep.reviews.models import AccessReview
+from safekeep.reviews.schedule import quarter_of
 from safekeep.sites import services as site_services
 from safekeep.sites.models import Door, PaperFile, Printer, PrintJob, Visit
 from tests import factories
@@ -193,6 +195,40 @@ def site_things(council: Council) -> SiteThings:
 
 def site_path(suffix: Callable[[SiteThings], str]) -> Callable[[Council], str]:
     return lambda council: suffix(site_things(council))
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewThings:
+    """What the reviews pages show: this quarter's open review of the worker (by the team
+    manager, who is also a volunteer manager here) and a volunteer to assess."""
+
+    review: AccessReview
+    volunteer: StaffMember
+
+
+def review_things(council: Council) -> ReviewThings:
+    """Made (once per test: each runs in its own savepoint) when a row asks for them."""
+    manager, worker = council.staff["manager"], council.staff["worker"]
+    StaffRole.objects.get_or_create(staff=manager, role="volunteer_manager")
+    today = timezone.localdate()
+    quarter = quarter_of(today)
+    review, _ = AccessReview.objects.get_or_create(
+        kind=AccessReview.Kind.MEMBER,
+        period=quarter.key,
+        staff=worker,
+        defaults={"team": council.team, "opened_on": today, "due_on": quarter.last_day},
+    )
+    volunteer = StaffMember.objects.filter(
+        team=council.team, employment_type="volunteer"
+    ).first() or factories.make_staff(team=council.team, employment_type="volunteer")
+    return ReviewThings(review, volunteer)
+
+
+def review_path(suffix: Callable[[ReviewThings], str]) -> Callable[[Council], str]:
+    return lambda council: suffix(review_things(council))
 
 
 # --- paths in the tables -----------------------------------------------------------------

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # django-ninja as an app so the API docs page serves Swagger UI from our own static
+    # files rather than a CDN, which the Content-Security-Policy (rightly) blocks.
+    "ninja",
     "safekeep.core",
     "safekeep.organisation",
     "safekeep.accounts",
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
     "safekeep.governance",
     "safekeep.sites",
     "safekeep.retention",
+    "safekeep.reviews",
     "safekeep.subject_access",
     "safekeep.operations",
     "safekeep.api",
@@ -145,6 +149,22 @@ SAFEKEEP_SIGN_IN_BLOCK_AFTER = env_int("SAFEKEEP_SIGN_IN_BLOCK_AFTER", 20)
 SAFEKEEP_SIGN_IN_BLOCK_MINUTES = env_int("SAFEKEEP_SIGN_IN_BLOCK_MINUTES", 60)
 SAFEKEEP_KNOWN_PLACE_DAYS = env_int("SAFEKEEP_KNOWN_PLACE_DAYS", 90)
 OTP_TOTP_ISSUER = os.environ.get("SAFEKEEP_OTP_ISSUER", "Safekeep")
+# OpenID Connect sign-in with the council's identity provider, e.g. Entra ID (docs/sign-in.md).
+# Off unless the issuer, client id and secret are all set. With it on, only the emails in
+# SAFEKEEP_LOCAL_SIGN_IN_EMAILS (break-glass administrators) may sign in with a password.
+SAFEKEEP_OIDC_ISSUER = os.environ.get("SAFEKEEP_OIDC_ISSUER", "").strip().rstrip("/")
+SAFEKEEP_OIDC_CLIENT_ID = os.environ.get("SAFEKEEP_OIDC_CLIENT_ID", "").strip()
+SAFEKEEP_OIDC_CLIENT_SECRET = os.environ.get("SAFEKEEP_OIDC_CLIENT_SECRET", "")
+SAFEKEEP_OIDC_PROVIDER_NAME = os.environ.get("SAFEKEEP_OIDC_PROVIDER_NAME", "your council account")
+SAFEKEEP_OIDC_SCOPES = os.environ.get("SAFEKEEP_OIDC_SCOPES", "openid email profile")
+# Safekeep's own code is not asked again when the provider says it used multi-factor
+# authentication at most this many hours ago.
+SAFEKEEP_OIDC_MFA_MAX_AGE_HOURS = env_int("SAFEKEEP_OIDC_MFA_MAX_AGE_HOURS", 12, minimum=0)
+# Authentication-context values (`acr`, or Entra's `acrs`) that also mean multi-factor.
+SAFEKEEP_OIDC_MFA_ACR_VALUES = env_list("SAFEKEEP_OIDC_MFA_ACR_VALUES", [])
+SAFEKEEP_LOCAL_SIGN_IN_EMAILS = [
+    email.lower() for email in env_list("SAFEKEEP_LOCAL_SIGN_IN_EMAILS", [])
+]
 # An API token works for this many days after it is made (docs/api.md).
 SAFEKEEP_API_TOKEN_DAYS = env_int("SAFEKEEP_API_TOKEN_DAYS", 90, minimum=1)
 # How many devices one person may have enrolled at a time (docs/devices.md).

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("safekeep.web.governance.urls")),
     path("governance/", include("safekeep.web.governance.governance_urls")),
     path("sites/", include("safekeep.web.sites.urls")),
+    path("reviews/", include("safekeep.web.reviews.urls")),
     path("api/v1/", include("safekeep.api.urls")),
     path("scim/v2/", include("safekeep.provisioning.urls")),
 ]

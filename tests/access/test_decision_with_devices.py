@@ -15,7 +15,7 @@ import pytest
 from safekeep.access.policy import ActorFacts, AllocationFacts, CaseFacts, Context, decide
 from safekeep.access.vocabulary import Obligation
 from safekeep.access.wording import USE_ENROLLED_DEVICE
-from safekeep.devices.vocabulary import DeviceFacts
+from safekeep.devices.vocabulary import ALLOWED, DeviceFacts, TaskPolicySnapshot, TaskRule
 from tests.factories import LAPTOP_FACTS
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -99,3 +99,26 @@ def test_no_device_turns_a_relationship_refusal_into_access(device: DeviceFacts 
     assert decision.reasons == (
         "you are not allocated to this case and have no approved access to it",
     )
+
+
+def test_a_personal_device_its_management_finds_non_compliant_is_refused_even_where_allowed() -> (
+    None
+):
+    """IG may set a task to plain "allowed" on personal phones; a phone Intune reports
+    non-compliant still gets nothing (only council devices were checked before)."""
+    everything_allowed = TaskPolicySnapshot(
+        version=7,
+        rules={
+            ("personal", "smartphone", task): TaskRule(ALLOWED)
+            for task in ("access_central_records", "save_to_central_storage", "save_to_device")
+        },
+    )
+    reported = replace(PHONE, mdm_compliance="noncompliant", passcode="unknown")
+    for device, allowed in ((PHONE, True), (reported, False)):
+        context = Context(now=NOW, device=device, task_policy=everything_allowed)
+        decision = decide(WORKER, "view", ALLOCATED, context)
+        assert decision.allowed is allowed, decision.reasons
+    refused = decide(
+        WORKER, "view", ALLOCATED, Context(now=NOW, device=reported, task_policy=everything_allowed)
+    )
+    assert any("not compliant" in reason for reason in refused.reasons), refused.reasons

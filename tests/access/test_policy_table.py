@@ -212,7 +212,7 @@ TABLE: list[tuple[str, ActorFacts, CaseFacts, str, bool, str, Basis]] = [
         case(subject_restricted=True, grants=(grant(ig=True),)),
         "view",
         True,
-        "access approved by information governance until 23 November 2026 13:00 UTC",
+        "access approved by information governance until 23 November 2026 at 1pm",
         Basis.GRANT,
     ),
     (
@@ -439,7 +439,7 @@ TABLE: list[tuple[str, ActorFacts, CaseFacts, str, bool, str, Basis]] = [
         case(grants=(grant("view add_entry"),)),
         "add_entry",
         True,
-        "access approved by a manager until 23 November 2026 13:00 UTC",
+        "access approved by a manager until 23 November 2026 at 1pm",
         Basis.GRANT,
     ),
     (
@@ -476,7 +476,7 @@ TABLE: list[tuple[str, ActorFacts, CaseFacts, str, bool, str, Basis]] = [
         case(break_glass=(GLASS,)),
         "view",
         True,
-        "break-glass access until 23 November 2026 15:00 UTC",
+        "break-glass access until 23 November 2026 at 3pm",
         Basis.BREAK_GLASS,
     ),
     (
@@ -503,7 +503,7 @@ TABLE: list[tuple[str, ActorFacts, CaseFacts, str, bool, str, Basis]] = [
         case(grants=(grant("add_entry"),), break_glass=(GLASS,)),
         "view",
         True,
-        "break-glass access until 23 November 2026 15:00 UTC",
+        "break-glass access until 23 November 2026 at 3pm",
         Basis.BREAK_GLASS,
     ),
     # Rule 10 and unknown actions.

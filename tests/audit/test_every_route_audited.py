@@ -70,10 +70,12 @@ from tests.routes import (
     forget_keys,
     is_api_operation,
     leaver_path,
+    review_path,
     route_names,
     site_path,
     site_things,
 )
+from tests.web.raw_codes import raw_codes_in
 
 if TYPE_CHECKING:  # the test client's response, as django-stubs names it (not at run time)
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -799,6 +801,30 @@ def _release_wrong(world: World, client: Client) -> Call:
     return Call(client, "POST", f"/sites/print-jobs/{job.pk}/release/", {"code": "000000"})
 
 
+# Council sign-in (OpenID Connect) is off unless configured; these rows switch it on against
+# an address where no provider answers. The flow against a real provider, and each of its
+# refusals, is in tests/accounts/test_council_sign_in.py.
+COUNCIL_ON = {
+    "SAFEKEEP_OIDC_ISSUER": "http://127.0.0.1:9",
+    "SAFEKEEP_OIDC_CLIENT_ID": "safekeep",
+    "SAFEKEEP_OIDC_CLIENT_SECRET": "secret",
+}
+
+
+@dataclass(frozen=True)
+class CouncilCall(Call):
+    def send(self) -> TestResponse:
+        with override_settings(**COUNCIL_ON):
+            return super().send()
+
+
+def _council(path: str, data: dict[str, Any] | None = None) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        return CouncilCall(client, "GET", path, data)
+
+    return prepare
+
+
 ROWS: list[Row] = [
     # home and account
     Row("web:start", "home page", get("worker", fixed("/")), 200, NOTHING),
@@ -837,6 +863,34 @@ ROWS: list[Row] = [
         one("auth.sign_in", REFUSED),
     ),
     Row("accounts:enrol", "set-up page", _enrol_page, 200, NOTHING),
+    Row(
+        "accounts:council-sign-in",
+        "council sign-in off: not found",
+        get(None, fixed("/account/sign-in/council/")),
+        404,
+        NOTHING,
+    ),
+    Row(
+        "accounts:council-sign-in",
+        "the provider cannot be reached",
+        _council("/account/sign-in/council/"),
+        403,
+        one("auth.oidc_sign_in", REFUSED),
+    ),
+    Row(
+        "accounts:council-sign-in-done",
+        "council sign-in off: not found",
+        get(None, fixed("/account/sign-in/council/done/")),
+        404,
+        NOTHING,
+    ),
+    Row(
+        "accounts:council-sign-in-done",
+        "an answer this browser did not start",
+        _council("/account/sign-in/council/done/", {"code": "x", "state": "y"}),
+        403,
+        one("auth.oidc_sign_in", REFUSED),
+    ),
     Row("accounts:enrol", "app set up: signed in", _enrol, 302, one("auth.sign_in", DONE)),
     Row(
         "accounts:sign-out",
@@ -2030,6 +2084,87 @@ ROWS: list[Row] = [
 ]
 
 
+ROWS += [
+    # --- access reviews and volunteers' risk assessments ---
+    Row(
+        "reviews:list",
+        "the team manager's reviews",
+        get("manager", fixed("/reviews/")),
+        200,
+        one("access_review.list", ALLOWED),
+    ),
+    Row(
+        "reviews:list",
+        "practitioner refused by role",
+        get("worker", fixed("/reviews/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "reviews:review",
+        "the manager opens a team member's review",
+        get("manager", review_path(lambda t: f"/reviews/{t.review.pk}/")),
+        200,
+        one("access_review.view", ALLOWED),
+    ),
+    Row(
+        "reviews:review",
+        "another team's manager refused",
+        get("receiver", review_path(lambda t: f"/reviews/{t.review.pk}/")),
+        403,
+        one("access_review.view", REFUSED),
+    ),
+    Row(
+        "reviews:review",
+        "the manager confirms it",
+        post(
+            "manager",
+            review_path(lambda t: f"/reviews/{t.review.pk}/"),
+            lambda world: {"outcome": "confirmed"},
+        ),
+        302,
+        one("access_review.confirmed", DONE),
+    ),
+    Row(
+        "reviews:assessments",
+        "the volunteer manager's list",
+        get("manager", review_path(lambda t: "/reviews/volunteers/")),
+        200,
+        one("risk_assessment.list", ALLOWED),
+    ),
+    Row(
+        "reviews:assessments",
+        "practitioner refused by role",
+        get("worker", fixed("/reviews/volunteers/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "reviews:assessment",
+        "the form with the volunteer's assessments",
+        get("manager", review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/")),
+        200,
+        one("risk_assessment.view", ALLOWED),
+    ),
+    Row(
+        "reviews:assessment",
+        "an assessment recorded",
+        post(
+            "manager",
+            review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/"),
+            lambda world: {
+                "outcome": "approved",
+                "scope_team": world.team.pk,
+                "max_classification": "OFFICIAL",
+                "review_due": (timezone.localdate() + dt.timedelta(days=100)).isoformat(),
+            },
+        ),
+        302,
+        one("risk_assessment.record", DONE),
+    ),
+]
+
+
 # --- walking the routes ------------------------------------------------------------------
 
 
@@ -2085,6 +2220,8 @@ def test_route_writes_what_the_table_says(row: Row, world: World, client: Client
     assert response.status_code == row.status
     written = AuditEntry.objects.filter(id__gt=before).order_by("id")
     assert [(entry.action, entry.decision) for entry in written] == list(row.expect)
+    if call.method == "GET" and response.get("Content-Type", "").startswith("text/html"):
+        assert raw_codes_in(response.content.decode()) == [], "the page shows internal codes"
 
 
 def _first_row_per_route() -> list[Row]:

@@ -15,6 +15,7 @@ from safekeep.records.models import BreakGlass, Referral
 SRC = Path(__file__).resolve().parents[2] / "src" / "safekeep"
 PREFIXES = [
     "access",
+    "access_review",
     "account",
     "alert",
     "allocation",
@@ -33,6 +34,7 @@ PREFIXES = [
     "keys",
     "page",
     "referral",
+    "risk_assessment",
     "staff",
     "staff_change",
     "task_policy",
@@ -84,6 +86,7 @@ def built_actions() -> set[str]:
         *(f"audit.{report}" for report in ("dashboard", "subject_search", *reports)),
         "device.report_lost",
         "device.report_stolen",
+        *(f"access_review.{o}" for o in ("confirmed", "changed", "access_removed")),
     }
 
 

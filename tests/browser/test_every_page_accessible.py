@@ -53,6 +53,7 @@ from tests.routes import (
     forget_keys,
     is_api,
     leaver_path,
+    review_path,
     route_names,
     site_path,
 )
@@ -327,6 +328,14 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     ),
     "accounts:enrol": (
         Visit(None, fixed("/account/sign-in/set-up-app/"), prepare=_password_step("new")),
+    ),
+    "accounts:council-sign-in": NotAPage(
+        "a redirect to the council's identity provider, off unless configured; the sign-in "
+        "page with it on is checked in tests/browser/test_council_sign_in.py"
+    ),
+    "accounts:council-sign-in-done": NotAPage(
+        "the provider's answer: signs in, or shows the refusal page that "
+        "tests/browser/test_council_sign_in.py checks with axe"
     ),
     "accounts:sign-out": NotAPage("POST only", "worker", fixed("/account/sign-out/")),
     "accounts:sign-out-everywhere": NotAPage(
@@ -629,6 +638,31 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
             "worker",
             site_path(lambda t: f"/sites/print-jobs/{t.held_job.pk}/release/"),
             "Print now",
+        ),
+    ),
+    # access reviews (team managers, IG) and volunteers' risk assessments
+    "reviews:list": (
+        Visit("manager", review_path(lambda t: "/reviews/"), phone=True),
+        Visit("ig", fixed("/reviews/")),
+        Visit("worker", fixed("/reviews/"), status=403),  # refused by role
+    ),
+    "reviews:review": (
+        Visit("manager", review_path(lambda t: f"/reviews/{t.review.pk}/"), phone=True),
+        errors("manager", review_path(lambda t: f"/reviews/{t.review.pk}/"), "Record the review"),
+    ),
+    "reviews:assessments": (
+        Visit("manager", review_path(lambda t: "/reviews/volunteers/"), phone=True),
+    ),
+    "reviews:assessment": (
+        Visit(
+            "manager",
+            review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/"),
+            phone=True,
+        ),
+        errors(
+            "manager",
+            review_path(lambda t: f"/reviews/volunteers/{t.volunteer.staff_id}/"),
+            "Record the assessment",
         ),
     ),
 }

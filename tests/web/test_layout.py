@@ -18,13 +18,27 @@ pytestmark = pytest.mark.django_db
     ("roles", "expected"),
     [
         ({"practitioner"}, ["My caseload", "This device", "Account"]),
-        ({"team_manager"}, ["My caseload", "My team", "Access requests", "This device", "Account"]),
+        (
+            {"team_manager"},
+            [
+                "My caseload",
+                "My team",
+                "Access requests",
+                "Access reviews",
+                "This device",
+                "Account",
+            ],
+        ),
         ({"volunteer"}, ["My caseload", "This device", "Account"]),
-        ({"volunteer_manager"}, ["My team", "This device", "Account"]),
+        (
+            {"volunteer_manager"},
+            ["My team", "Volunteers' assessments", "This device", "Account"],
+        ),
         ({"sysadmin"}, ["Staff", "Staff changes", "Leavers", "This device", "Account"]),
         (
             {"ig_officer"},
             [
+                "Access reviews",
                 "Staff changes",
                 "Leavers",
                 "Audit",

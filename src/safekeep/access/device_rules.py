@@ -7,7 +7,8 @@ says whether it may be done *on this device*, in the order of DESIGN.md's "Devic
 2. a lost, stolen or retired device -- everything refused;
 3. OFFICIAL-SENSITIVE content on a personal device -- refused (personal devices are for
    lower-risk information only);
-4. a council device that is not compliant -- case content refused (an unencrypted laptop or
+4. a council device that is not compliant, or a personal one the council's device
+   management reports non-compliant -- case content refused (an unencrypted laptop or
    desktop reported off site also carries the obligation to raise an incident);
 5. printing -- only on a council device, to a printer with coded release or in a secure place;
 6. otherwise the task policy decides, with actions mapped to the eight FOI tasks.
@@ -31,6 +32,7 @@ from safekeep.devices.vocabulary import (
     DeviceFacts,
     TaskPolicySnapshot,
     facts_problems,
+    mdm_problem,
     must_stay_on_site,
     unmet_condition,
 )
@@ -74,6 +76,10 @@ def device_decision(
         problems = facts_problems(device)
         if problems:
             return _non_compliant(device, problems)
+    elif (reported := mdm_problem(device.mdm_compliance)) is not None:
+        # A personal device the council's device management finds non-compliant is refused
+        # whatever the task policy says: "allowed" on personal phones means compliant ones.
+        return _non_compliant(device, (reported,))
     if action == Action.PRINT:
         return _print_decision(device, printer_secure)
     task = ACTION_TASKS.get(action)

@@ -103,9 +103,19 @@ def break_glass_until(until: dt.datetime) -> str:
 
 
 def minutes(moment: dt.datetime) -> str:
-    """ "23 November 2026 13:00 GMT": the moment as given (the facts give the council's time
-    zone), named by its zone, never a bare "+00:00"."""
-    return f"{moment:%-d %B %Y %H:%M} {moment.tzname()}"
+    """ "23 November 2026 at 1pm", "2 July 2026 at 12:30am": GOV.UK's style for the moment
+    as given (the facts and the pages give it in the council's time zone), never "13:00" or
+    a bare "+00:00"."""
+    return f"{moment:%-d %B %Y} at {clock_time(moment.time())}"
+
+
+def clock_time(moment: dt.time) -> str:
+    """GOV.UK's style: "9am", "4:37pm", "midday", "midnight"."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    half = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{half}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{half}"
 
 
 # --- break-glass ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
+from django_otp.models import Device as OTPDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safekeep.accounts import sealing
@@ -14,7 +15,7 @@ from safekeep.crypto.errors import DecryptionFailed
 from safekeep.organisation.models import StaffMember
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # CouncilIdentity: untyped base
     """A sign-in account. The username is the staff member's email address.
 
     `session_generation` is bumped by "sign out everywhere" (and when a person leaves or is
@@ -110,6 +111,31 @@ class AuthenticatorApp(TOTPDevice):  # type: ignore[misc]  # django-otp ships no
                 args, kwargs = (), {"update_fields": ["key"]}
             self.key = sealing.seal_secret(user_pk=self.user_id, device_pk=self.pk, secret=secret)
             super().save(*args, **kwargs)
+
+
+class CouncilIdentity(OTPDevice):  # type: ignore[misc]  # django-otp ships no type hints
+    """The account's identity at the council's OpenID Provider (accounts/oidc.py).
+
+    `subject` is the provider's stable id for the person (Entra's `oid`, else `sub`), learnt
+    at their first council sign-in, which matched them by email: later sign-ins match it
+    first, so a changed email still finds the right person. It is also django-otp's device
+    for a session whose second factor the provider checked: `is_verified` is then true
+    without Safekeep's own code. It takes no codes (django-otp's `verify_token` is False).
+    """
+
+    # django-otp's own `user` field, declared again so the relation has a typed name.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="council_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=300)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="council_identity_once"),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="council_identity_one_per_account"
+            ),
+        ]
 
 
 class SetUpLink(models.Model):

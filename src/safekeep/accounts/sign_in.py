@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safekeep.accounts import throttle
 from safekeep.accounts.models import AuthenticatorApp, User
+from safekeep.accounts.oidc import local_password_allowed
 from safekeep.accounts.selectors import account_for_email, confirmed_devices
 from safekeep.accounts.services import (
     sign_in_attempt_record,
@@ -24,6 +25,9 @@ from safekeep.accounts.standing import account_may_act
 from safekeep.audit.writing import Origin
 
 ADDRESS_WAITS = "too many attempts from this address: it must wait before trying again"
+COUNCIL_ONLY = (
+    "password sign-in is only for the break-glass administrators while council sign-in is on"
+)
 ACCOUNT_WAITS = (
     "too many failed attempts on this account: attempts from places it has not signed in "
     "from must wait"
@@ -43,6 +47,7 @@ class PasswordResult:
     user: User | None
     needs_enrolment: bool = False
     wait_seconds: int = 0
+    council_only: bool = False  # council sign-in is on and this email may not use a password
 
     @property
     def ok(self) -> bool:
@@ -62,6 +67,12 @@ def password_check(*, email: str, password: str, origin: Origin) -> PasswordResu
             user=user, origin=origin, reason=ADDRESS_WAITS, against_account=False, new_attempt=True
         )
         return PasswordResult(user=None, wait_seconds=throttle.address_wait(origin.source_address))
+    if not local_password_allowed(email):
+        make_password(password)  # the same work for every email, listed or not
+        sign_in_refusal_record(
+            user=user, origin=origin, reason=COUNCIL_ONLY, against_account=False, new_attempt=True
+        )
+        return PasswordResult(user=None, council_only=True)
     if user is None or throttle.account_wait(user, origin.source_address):
         make_password(password)  # the same work as a real check, so timing reveals nothing
         reason = ACCOUNT_WAITS if user is not None else "no account with that email"

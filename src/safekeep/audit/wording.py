@@ -58,6 +58,10 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     "breakglass.review_break_glass": ("reviewed a break-glass use", "review a break-glass use"),
     # signing in and accounts
     "auth.sign_in": ("signed in", "sign in"),
+    "auth.oidc_sign_in": (
+        "was signed in by the council's identity provider",
+        "sign in with the council's identity provider",
+    ),
     "auth.sign_out": ("signed out", "sign out"),
     "auth.sign_out_everywhere": ("signed out everywhere", "sign out everywhere"),
     "auth.session_end": ("was signed out by the session policy", "keep a session"),
@@ -132,6 +136,29 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     "alert.acknowledge": ("acknowledged an alert", "acknowledge an alert"),
     "alert.dismiss": ("dismissed an alert", "dismiss an alert"),
     "alert.triage_alert": ("triaged an alert", "triage an alert"),
+    # volunteers' risk assessments and access reviews
+    "risk_assessment.record": (
+        "recorded a volunteer's risk assessment",
+        "record a risk assessment",
+    ),
+    "risk_assessment.view": ("looked at a volunteer's risk assessments", "see risk assessments"),
+    "risk_assessment.list": ("looked at volunteers' risk assessments", "see risk assessments"),
+    "risk_assessment.review_due": (
+        "noted a volunteer's risk assessment due for review",
+        "note a risk assessment due",
+    ),
+    "risk_assessment.lapsed": ("noted a volunteer's risk assessment lapsed", "note it lapsed"),
+    "access_review.list": ("looked at the access reviews", "see the access reviews"),
+    "access_review.view": ("opened an access review", "open an access review"),
+    "access_review.open": ("opened access reviews", "open access reviews"),
+    "access_review.overdue": ("marked an access review overdue", "mark a review overdue"),
+    "access_review.decide": ("decided an access review", "decide an access review"),
+    "access_review.confirmed": ("confirmed someone's access in a review", "confirm access"),
+    "access_review.changed": ("changed someone's access in a review", "change access"),
+    "access_review.access_removed": (
+        "removed someone's access in a review",
+        "remove someone's access",
+    ),
     # operations
     "crypto.integrity_failure": ("met data that failed its integrity check", "read data"),
     "keys.status": ("checked the encryption keys", "check the encryption keys"),

@@ -42,6 +42,13 @@ Other apps add kinds without touching this module, from their `AppConfig.ready()
 
     register_importer("cases", CasesImporter)
 
+A kind can also be read from another system's own export (`safekeep import devices --from
+intune FILE.csv`): register that importer under the same kind with a `source`
+(`register_importer("devices", IntuneDeviceImporter, source="intune")`). Such an importer
+usually sets `extra_columns_ignored = True` (the export has many columns it does not use) and
+may spell its columns as the export does ("Primary user UPN"): headers match them whatever
+their case, and problems name them as the importer spells them.
+
 `parse_row` may return None when the row had problems; those rows are not passed on.
 The pure parsers (`parse_identifier`, `parse_date`, `parse_yes_no`, `parse_enum`,
 `parse_list`) raise
@@ -119,10 +126,25 @@ class ImportFailed(Exception):
 class UnknownImportKind(Exception):
     """No importer is registered under that name."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, message: str = "") -> None:
         self.kind = kind
         known = ", ".join(importer_kinds()) or "none"
-        super().__init__(f"There is no import called {kind!r}. The imports are: {known}.")
+        message = message or f"There is no import called {kind!r}. The imports are: {known}."
+        super().__init__(message)
+
+
+class UnknownImportSource(UnknownImportKind):
+    """The kind exists, but cannot be read from that system's export."""
+
+    def __init__(self, kind: str, source: str) -> None:
+        self.source = source
+        others = [s for s in importer_sources(kind) if s != NATIVE_SOURCE]
+        known = ", ".join(others) if others else "none (only Safekeep's own format)"
+        super().__init__(
+            kind,
+            f"A {kind} file cannot be imported from {source!r}. "
+            f"The {kind} import reads from: {known}.",
+        )
 
 
 @dataclass(slots=True)
@@ -332,6 +354,15 @@ class Row:
             )
         return items
 
+    def parsed(self, column: str, parser: Callable[[str], T], *, required: bool = True) -> T | None:
+        """A cell read by the importer's own parser (which raises CellError): for another
+        system's vocabulary. An empty cell is a problem if `required`, else goes to `parser`."""
+        value = self.raw(column)
+        if required and not value:
+            self.error(column, "is empty; a value is required")
+            return None
+        return self._parse(column, parser, value)
+
     def _parse(self, column: str, parser: Callable[[str], T], value: str) -> T | None:
         try:
             return parser(value)
@@ -359,6 +390,10 @@ class Importer(Generic[T]):
 
     kind: ClassVar[str] = ""
     columns: ClassVar[tuple[str, ...]] = ()
+    # Columns read when the file has them, not missing when it does not.
+    optional_columns: ClassVar[tuple[str, ...]] = ()
+    # True for another system's export: columns it does not read are ignored, not errors.
+    extra_columns_ignored: ClassVar[bool] = False
     # Columns whose values identify a row; None means the whole row is its own key.
     key_columns: ClassVar[tuple[str, ...] | None] = None
 
@@ -385,25 +420,42 @@ class Importer(Generic[T]):
         raise NotImplementedError
 
 
-_REGISTRY: dict[str, type[Importer[Any]]] = {}
+# The source of a kind's own format, as DESIGN.md defines it (no `--from`).
+NATIVE_SOURCE = "safekeep"
+
+_REGISTRY: dict[tuple[str, str], type[Importer[Any]]] = {}
 
 
-def register_importer(kind: str, importer: type[Importer[Any]]) -> None:
-    """Make `safekeep import KIND FILE.csv` use `importer`. Call from `AppConfig.ready()`."""
-    existing = _REGISTRY.get(kind)
+def register_importer(
+    kind: str, importer: type[Importer[Any]], *, source: str = NATIVE_SOURCE
+) -> None:
+    """Make `safekeep import KIND [--from SOURCE] FILE.csv` use `importer`. Call from
+    `AppConfig.ready()`; `source` names another system whose own export it reads."""
+    existing = _REGISTRY.get((kind, source))
     if existing is not None and existing is not importer:
-        raise ValueError(f"An importer for {kind!r} is already registered: {existing!r}")
-    _REGISTRY[kind] = importer
+        shown = kind if source == NATIVE_SOURCE else f"{kind} from {source}"
+        raise ValueError(f"An importer for {shown!r} is already registered: {existing!r}")
+    _REGISTRY[(kind, source)] = importer
 
 
 def importer_kinds() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted({kind for kind, _ in _REGISTRY})
 
 
-def get_importer(kind: str) -> type[Importer[Any]]:
+def importer_sources(kind: str) -> list[str]:
+    """The systems a kind can be read from: "safekeep" (its own format) first."""
+    sources = {source for known, source in _REGISTRY if known == kind}
+    return sorted(sources, key=lambda source: (source != NATIVE_SOURCE, source))
+
+
+def get_importer(kind: str, source: str | None = None) -> type[Importer[Any]]:
+    """The importer for `kind` read from `source` (None: Safekeep's own format)."""
+    wanted = source or NATIVE_SOURCE
     try:
-        return _REGISTRY[kind]
+        return _REGISTRY[(kind, wanted)]
     except KeyError:
+        if wanted != NATIVE_SOURCE and importer_sources(kind):
+            raise UnknownImportSource(kind, wanted) from None
         raise UnknownImportKind(kind) from None
 
 
@@ -417,15 +469,19 @@ def run_import(
     data: bytes,
     *,
     origin: Origin,
+    source: str | None = None,
     options: ImportOptions | None = None,
     console: Console | None = None,
 ) -> ImportResult:
     """Check the whole file, then write all of it in one transaction, or nothing at all.
 
+    `source` names another system whose own export `data` is (None: Safekeep's format).
     Raises `ImportFailed` (after writing one refused audit entry) listing every problem.
     """
-    importer = get_importer(kind)(options=options, origin=origin)
+    importer = get_importer(kind, source)(options=options, origin=origin)
     digest = hashlib.sha256(data).hexdigest()
+    # The audit entry says which system's export it was; Safekeep's own format says nothing.
+    from_source = [f"from {source}"] if source and source != NATIVE_SOURCE else []
     problems, parsed = _check(importer, data, console)
     if problems:
         problems = sorted(problems, key=lambda p: p.line)
@@ -445,7 +501,7 @@ def run_import(
                 decision="refused",
                 object_type="import",
                 object_id=digest,
-                reasons=[f"{len(problems)} problems found; nothing was written"],
+                reasons=[*from_source, f"{len(problems)} problems found; nothing was written"],
             )
         raise ImportFailed(kind, shown, count=len(problems))
 
@@ -458,6 +514,7 @@ def run_import(
             object_type="import",
             object_id=digest,
             reasons=[
+                *from_source,
                 f"rows {len(parsed)}",
                 f"created {counts.created}",
                 f"updated {counts.updated}",
@@ -506,8 +563,18 @@ def _check(
     if not records:
         return [Problem(1, None, "the file has no header row")], []
     header_line, header = records[0]
-    names = [name.strip().lower() for name in header]
-    header_problems = _check_header(names, columns, header_line)
+    # Headers match the importer's columns whatever their case; problems then name a column
+    # as the importer spells it.
+    known = (*columns, *importer.optional_columns)
+    spelling = {column.lower(): column for column in known}
+    names = [spelling.get(name.strip().lower(), name.strip().lower()) for name in header]
+    header_problems = _check_header(
+        names,
+        columns,
+        header_line,
+        optional=importer.optional_columns,
+        extras_ignored=importer.extra_columns_ignored,
+    )
     if header_problems:
         return problems + header_problems, []
     data_records = records[1:]
@@ -561,17 +628,27 @@ def _check(
     return problems + importer.problems, parsed
 
 
-def _check_header(names: list[str], columns: Sequence[str], line: int) -> list[Problem]:
+def _check_header(
+    names: list[str],
+    columns: Sequence[str],
+    line: int,
+    *,
+    optional: Sequence[str] = (),
+    extras_ignored: bool = False,
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
+    known = (*columns, *optional)
     for name in names:
+        if extras_ignored and name not in known:
+            continue  # another system's column that this import does not read
         if not name:
             problems.append(Problem(line, None, "a column has no name in the header row"))
         elif name in seen:
             problems.append(Problem(line, name, "appears more than once in the header row"))
-        elif name not in columns:
+        elif name not in known:
             problems.append(
-                Problem(line, name, f"unknown column; the columns are {', '.join(columns)}")
+                Problem(line, name, f"unknown column; the columns are {', '.join(known)}")
             )
         seen.add(name)
     for column in columns:

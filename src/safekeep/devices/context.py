@@ -65,6 +65,7 @@ def device_facts(device: Device) -> DeviceFacts:
         os_supported=os_is_supported(device.os_name, device.os_version, os_minimums()),
         label=device.label,
         asset_tag=device.asset_tag,
+        mdm_compliance=device.mdm_compliance,
     )
 
 

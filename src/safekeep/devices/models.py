@@ -19,6 +19,7 @@ from django.utils import timezone
 from safekeep.devices.vocabulary import (
     CONDITIONS,
     DEVICE_TYPES,
+    MDM_COMPLIANCE_WORDS,
     TASK_LABELS,
     TASK_STATUSES,
     TYPE_WORDS,
@@ -114,6 +115,14 @@ class Device(models.Model):
     )
     on_site = models.BooleanField(default=True)
     last_seen = models.DateTimeField(null=True, blank=True)
+    # What the council's device management (Intune) last reported; empty when the device came
+    # only from Safekeep's own register or import. Anything but "compliant" is non-compliant.
+    serial_number = models.CharField(max_length=100, blank=True)
+    managed_by = models.CharField(max_length=60, blank=True)
+    mdm_compliance = models.CharField(
+        max_length=20, blank=True, choices=[("", "Not reported"), *MDM_COMPLIANCE_WORDS.items()]
+    )
+    mdm_checked_in_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -62,6 +62,7 @@ def device_problems(device: Device) -> tuple[str, ...]:
         encrypted=device.encrypted,
         passcode=device.passcode,
         os_supported=os_is_supported(device.os_name, device.os_version, os_minimums()),
+        mdm_compliance=device.mdm_compliance,
     )
 
 

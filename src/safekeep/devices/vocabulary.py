@@ -52,6 +52,31 @@ CONDITIONS: Final = {
     "passcode_and_encrypted": "a passcode and encryption on the device",
 }
 
+# What the council's device management (Intune) can report of a device's compliance with the
+# council's compliance policies. Only "compliant" counts as compliant: a device in its grace
+# period, not evaluated, or in error is not known to meet the policies.
+MDM_COMPLIANT: Final = "compliant"
+MDM_COMPLIANCE_WORDS: Final = {
+    "compliant": "Compliant",
+    "noncompliant": "Not compliant",
+    "in_grace_period": "In grace period",
+    "not_evaluated": "Not evaluated",
+    "config_manager": "Left to Configuration Manager",
+    "conflict": "Conflict",
+    "error": "Error",
+    "unknown": "Unknown",
+}
+# Why each report other than "compliant" makes a device non-compliant, in plain words.
+MDM_PROBLEMS: Final = {
+    "noncompliant": "Intune reports it as not compliant",
+    "in_grace_period": "Intune reports it in its grace period, not yet compliant",
+    "not_evaluated": "Intune has not evaluated it",
+    "config_manager": "Intune leaves it to Configuration Manager and has not evaluated it",
+    "conflict": "Intune reports conflicting compliance policies on it",
+    "error": "Intune could not evaluate it (an error)",
+    "unknown": "Intune does not know whether it is compliant",
+}
+
 TYPE_WORDS: Final = {
     "basic_phone": "basic phone",
     "smartphone": "phone",
@@ -83,6 +108,9 @@ class DeviceFacts:
     os_supported: bool
     label: str
     asset_tag: str = ""
+    # What the council's device management last reported ("" when it has not): anything but
+    # MDM_COMPLIANT makes the device non-compliant (`mdm_problem`).
+    mdm_compliance: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,15 +202,32 @@ def os_is_supported(os_name: str, os_version: str, minimums: Mapping[str, str]) 
     return have + (0,) * (width - len(have)) >= need + (0,) * (width - len(need))
 
 
+def mdm_problem(mdm_compliance: str) -> str | None:
+    """Why the device management's report makes the device non-compliant, or None (it has
+    not reported, or it reports the device compliant)."""
+    if not mdm_compliance or mdm_compliance == MDM_COMPLIANT:
+        return None
+    return MDM_PROBLEMS.get(mdm_compliance, MDM_PROBLEMS["unknown"])
+
+
 def compliance_problems(
-    *, device_type: str, encrypted: str, passcode: str, os_supported: bool
+    *,
+    device_type: str,
+    encrypted: str,
+    passcode: str,
+    os_supported: bool,
+    mdm_compliance: str = "",
 ) -> tuple[str, ...]:
     """Why a device is not compliant, in plain words; empty when it is compliant.
 
     Laptops and desktops must be encrypted, hand-held devices must have a passcode; an
-    ``unknown`` state is non-compliant; so is an operating system past its support.
+    ``unknown`` state is non-compliant; so is an operating system past its support, and so is
+    a device the council's device management reports as anything but compliant.
     """
     problems: list[str] = []
+    reported = mdm_problem(mdm_compliance)
+    if reported is not None:
+        problems.append(reported)
     if device_type in COMPUTER_TYPES:
         if encrypted == "no":
             problems.append("it is not encrypted")
@@ -209,15 +254,23 @@ def facts_problems(device: DeviceFacts) -> tuple[str, ...]:
         encrypted=device.encrypted,
         passcode=device.passcode,
         os_supported=device.os_supported,
+        mdm_compliance=device.mdm_compliance,
     )
 
 
 def unmet_condition(condition: str, device: DeviceFacts) -> str | None:
-    """Why the device fails a condition, or None if it meets it (unknown conditions fail)."""
+    """Why the device fails a condition, or None if it meets it (unknown conditions fail).
+
+    A device the council's device management reports as not compliant meets no condition:
+    this is how a personal phone that Intune finds without its passcode is refused.
+    """
     needs_passcode = condition in {"passcode", "passcode_and_encrypted"}
     needs_encryption = condition in {"encrypted", "passcode_and_encrypted"}
     if not needs_passcode and not needs_encryption:
         return "cannot be checked against this condition"
+    reported = mdm_problem(device.mdm_compliance)
+    if reported is not None:
+        return "is not compliant: " + reported
     if needs_passcode and device.passcode != "yes":
         return "has no passcode" if device.passcode == "no" else "has no passcode we know of"
     if needs_encryption and device.encrypted != "yes":

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from safekeep.access.wording import minutes
 from safekeep.audit.models import AuditEntry
 from safekeep.governance import conf
 from safekeep.governance.people import named, people
@@ -94,7 +95,7 @@ def _allocated(
 
 def _when(moment: dt.datetime) -> str:
     """A moment in the council's time zone, as the pages write it."""
-    return f"{timezone.localtime(moment):%-d %B %Y %H:%M %Z}"
+    return minutes(timezone.localtime(moment))
 
 
 def outside_caseload(now: dt.datetime) -> RuleResult:

@@ -19,7 +19,6 @@ from functools import cache
 from itertools import islice, takewhile
 from typing import Final, Literal
 
-import holidays
 from dateutil.easter import easter
 
 RESPONSE_DAYS: Final = 20  # s10(1): promptly, and no later than the 20th working day
@@ -34,6 +33,8 @@ PauseKind = Literal["clarification", "fee"]
 @cache
 def _holidays_of(year: int) -> frozenset[dt.date]:
     """Every day that is not a working day for a reason other than the weekend, in `year`."""
+    import holidays  # here, not at the top: half a second to import, needed only here
+
     days: set[dt.date] = set()
     for part in UK_PARTS:
         days.update(holidays.country_holidays("GB", subdiv=part, years=year))

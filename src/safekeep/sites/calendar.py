@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-import holidays
-
 
 @cache
 def _bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # here, not at the top: half a second to import, needed only here
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 
 from safekeep.access.door import CaseAccess
 from safekeep.access.policy import Context
+from safekeep.access.wording import minutes
 from safekeep.audit.writing import Origin, audit_change, audit_event
 from safekeep.organisation.models import StaffMember
 from safekeep.records.selectors import entry_views, subject_person
@@ -41,8 +42,7 @@ def print_context(context: Context, printer: Printer) -> Context:
 
 
 def watermark(*, name: str, at: dt.datetime, classification: str) -> str:
-    local = timezone.localtime(at)
-    return f"Printed by {name} on {local:%d %B %Y at %H:%M} · {classification}"
+    return f"Printed by {name} on {minutes(timezone.localtime(at))} · {classification}"
 
 
 def css_string(text: str) -> str:

@@ -60,6 +60,10 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("My team", "organisation:team"))
     if "team_manager" in roles:
         entries.append(("Access requests", "records:grant-requests"))
+    if roles & {"team_manager", "ig_officer"}:
+        entries.append(("Access reviews", "reviews:list"))
+    if roles & {"volunteer_manager", "centre_manager"}:
+        entries.append(("Volunteers' assessments", "reviews:assessments"))
     if "sysadmin" in roles:
         entries.append(("Staff", "organisation:staff-list"))
     if roles & {"sysadmin", "ig_officer"}:

@@ -40,6 +40,11 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
             ("My caseload", "records:caseload", "Cases you are allocated or supervise."),
             ("Access requests", "records:grant-requests", "Requests for time-limited access."),
             (
+                "Access reviews",
+                "reviews:list",
+                "Each quarter, confirm or change each team member's roles, grants and access.",
+            ),
+            (
                 "Report a personal phone number shared",
                 "governance:number-shared",
                 "Someone in your team gave a client their personal number.",
@@ -52,13 +57,25 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         [
             ("My team", "organisation:team", "The people in your team and their caseloads."),
             ("My caseload", "records:caseload", "Cases you are allocated or supervise."),
+            (
+                "Volunteers' risk assessments",
+                "reviews:assessments",
+                "Record volunteers' assessments; those due for review or lapsed are flagged.",
+            ),
         ],
     ),
     "volunteer_manager": (
         "Managing volunteers",
         "Keep volunteers' risk assessments up to date: a volunteer sees records only when an "
         "approved assessment covers them.",
-        [("My team", "organisation:team", "The volunteers you manage.")],
+        [
+            ("My team", "organisation:team", "The volunteers you manage."),
+            (
+                "Volunteers' risk assessments",
+                "reviews:assessments",
+                "Record volunteers' assessments; those due for review or lapsed are flagged.",
+            ),
+        ],
     ),
     "volunteer": (
         "Your volunteering",
@@ -90,6 +107,11 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
                 "Changes to people's access that wait for a second person.",
             ),
             ("FOI report", "governance:foi-report", "The FOI questionnaire from live data."),
+            (
+                "Access reviews",
+                "reviews:list",
+                "Restricted people's 90-day reviews, and every team's overdue access reviews.",
+            ),
         ],
     ),
     "foi_officer": (

@@ -30,6 +30,7 @@ DEMO_STEPS: list[str] = [
     "safekeep.operations.demo.devices.load_fleet",
     "safekeep.operations.demo.leavers.load_leavers",
     "safekeep.operations.demo.sites.load_sites",
+    "safekeep.operations.demo.reviews.load_reviews",
     "safekeep.operations.demo.governance.load_governance",
     "safekeep.operations.demo.retention.load_retention",
 ]

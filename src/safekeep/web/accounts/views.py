@@ -33,6 +33,7 @@ from safekeep.accounts.sign_in import (
 )
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.organisation.roles import RoleName
+from safekeep.web.accounts import oidc_views
 from safekeep.web.decorators import is_verified, verified_staff_required
 
 
@@ -89,7 +90,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 origin=Origin.from_request(request),
             )
             wait = result.wait_seconds
-            if not wait:
+            if result.council_only:
+                _form_error(form, oidc_views.council_only_message())
+            elif not wait:
                 # Whatever happened, the next page asks for a code: only a person whose
                 # password was right and who has no authenticator app yet is shown set-up.
                 sessions.pending_start(request, user=result.user, next_url=next_url)
@@ -108,6 +111,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "page_title": "Sign in",
         "notice": sessions.notice_text(notice) if notice and notice != sessions.FAILED else "",
         "next": request.POST.get("next") or request.GET.get("next", ""),
+        **oidc_views.sign_in_context(),
     }
     response = render(
         request, "accounts/sign_in.html", context, status=429 if wait and form.is_bound else 200
@@ -188,7 +192,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
             object_type="account",
             object_id=str(request.user.pk),
         )
+    council_end = oidc_views.sign_out_target(request)
     sessions.session_end(request, notice=sessions.SIGNED_OUT)
+    if council_end:
+        return oidc_views.signed_out_page(request, council_end)
     return redirect("accounts:sign-in")
 
 

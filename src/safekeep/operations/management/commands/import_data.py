@@ -1,6 +1,7 @@
-"""`safekeep import KIND FILE.csv`: an all-or-nothing, idempotent CSV import.
+"""`safekeep import KIND [--from SOURCE] FILE.csv`: an all-or-nothing, idempotent CSV import.
 
-The formats and the error format are in docs/data-formats.md.
+The formats and the error format are in docs/data-formats.md. `--from` reads another system's
+own export of the same kind (`--from intune` for devices); without it, Safekeep's format.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from safekeep.core.csv_import import (
+    NATIVE_SOURCE,
     ImportFailed,
     ImportOptions,
     UnknownImportKind,
     get_importer,
     importer_kinds,
+    importer_sources,
     run_import,
 )
 from safekeep.operations.origins import ACTOR_HELP, operator_origin
@@ -34,6 +37,21 @@ class Command(BaseCommand):
         kinds = ", ".join(importer_kinds()) or "none registered"
         parser.add_argument("kind", help=f"what the file holds: {kinds}")
         parser.add_argument("file", help="the CSV file (UTF-8, header row first); - reads stdin")
+        others = sorted(
+            f"{source} ({kind})"
+            for kind in importer_kinds()
+            for source in importer_sources(kind)
+            if source != NATIVE_SOURCE
+        )
+        parser.add_argument(
+            "--from",
+            dest="source",
+            default=None,
+            metavar="SOURCE",
+            help="the file is another system's own export: "
+            + (", ".join(others) or "none registered")
+            + " (by default, Safekeep's format)",
+        )
         parser.add_argument(
             "--create-missing",
             action="store_true",
@@ -50,8 +68,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind: str = options["kind"]
         name: str = options["file"]
+        source: str | None = options["source"]
         try:
-            get_importer(kind)
+            get_importer(kind, source)
         except UnknownImportKind as exc:
             raise CommandError(str(exc)) from None
         try:
@@ -63,6 +82,7 @@ class Command(BaseCommand):
             result = run_import(
                 kind,
                 data,
+                source=source,
                 origin=operator_origin(f"import {kind}", options["actor"]),
                 options=ImportOptions(create_missing=options["create_missing"]),
                 console=console,

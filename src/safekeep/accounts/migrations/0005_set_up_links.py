@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_sealed_authenticator_secrets"),
+        ("accounts", "0004_council_identity"),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""Pages for access reviews and volunteers ' risk assessments."""
