@@ -14,7 +14,7 @@ from safekeep.api.models import ApiToken
 from tests.migrating import migrate, models_at
 
 # Accounts stays at its latest migration: the users written "before" have today's columns.
-ACCOUNTS = ("accounts", "0003_sealed_authenticator_secrets")
+ACCOUNTS = ("accounts", "0005_set_up_links")
 BEFORE = [("api", "0001_initial"), ACCOUNTS]
 AFTER = [("api", "0002_api_token_expiry_and_generation"), ACCOUNTS]
 

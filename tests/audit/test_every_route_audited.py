@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from safekeep.access import door
 from safekeep.access.vocabulary import Duty
+from safekeep.accounts import lifecycle
 from safekeep.accounts.models import AuthenticatorApp, SignInThrottle, User
 from safekeep.api.main import api
 from safekeep.api.models import ApiToken
@@ -311,6 +312,50 @@ def _password(right: bool) -> Prepare:
 def _two_factor_page(world: World, client: Client) -> Call:
     _pending(world, client)
     return Call(client, "GET", "/account/sign-in/code/")
+
+
+# --- joiners and movers: set-up links and the administrator's sign-in pages ------------
+
+
+def _people(suffix: str) -> Callable[[World], str]:
+    return lambda world: f"/account/people/{world.staff['stranger'].staff_id}/{suffix}"
+
+
+def _invite_new(world: World, client: Client) -> Call:
+    newcomer = make_staff(team=world.team)
+    signed_in(client, world, "admin")
+    return Call(client, "POST", f"/account/people/{newcomer.staff_id}/invite/")
+
+
+def _set_up_token(world: World) -> str:
+    return lifecycle.account_invite(staff=make_staff(team=world.team), origin=ORIGIN).token
+
+
+def _set_up_open(world: World, client: Client) -> Call:
+    return Call(client, "GET", f"/account/set-up/{_set_up_token(world)}/")
+
+
+def _set_up_opened(world: World, client: Client) -> Call:
+    client.get(f"/account/set-up/{_set_up_token(world)}/")
+    return Call(client, "GET", "/account/set-up/")
+
+
+def _set_up_choose(world: World, client: Client) -> Call:
+    client.get(f"/account/set-up/{_set_up_token(world)}/")
+    data = {"password": "a long new starter passphrase"}
+    data["password_again"] = data["password"]
+    return Call(client, "POST", "/account/set-up/", data)
+
+
+def _slowed_stranger(world: World, client: Client) -> Call:
+    SignInThrottle.objects.create(
+        scope="account",
+        key=str(world.users["stranger"].pk),
+        attempts=7,
+        counted_at=timezone.now(),
+    )
+    signed_in(client, world, "admin")
+    return Call(client, "POST", _people("unlock/")(world))
 
 
 # --- staff -------------------------------------------------------------------------------
@@ -888,6 +933,62 @@ ROWS: list[Row] = [
         302,
         one("auth.sign_out_everywhere", DONE),
     ),
+    # joiners and movers
+    Row("accounts:people", "list", get("admin", fixed("/account/people/")), 200, NOTHING),
+    Row(
+        "accounts:people",
+        "a worker",
+        get("worker", fixed("/account/people/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row("accounts:person", "one sign-in", get("admin", _people("")), 200, NOTHING),
+    Row("accounts:invite", "create a sign-in", _invite_new, 200, one("account.invite", DONE)),
+    Row(
+        "accounts:invite",
+        "someone who has one",
+        post("admin", _people("invite/")),
+        403,
+        one("account.invite", REFUSED),
+    ),
+    Row(
+        "accounts:reset-password",
+        "reset",
+        post("admin", _people("reset-password/")),
+        200,
+        one("account.password_reset", DONE),
+    ),
+    Row(
+        "accounts:reset-password",
+        "one's own",
+        post("admin", lambda w: f"/account/people/{w.staff['admin'].staff_id}/reset-password/"),
+        403,
+        one("account.password_reset", REFUSED),
+    ),
+    Row(
+        "accounts:reset-authenticator",
+        "reset",
+        post("admin", _people("reset-authenticator/")),
+        302,
+        one("account.two_factor_reset", DONE),
+    ),
+    Row("accounts:unlock", "unlock", _slowed_stranger, 302, one("account.unlock", DONE)),
+    Row(
+        "accounts:set-up-link",
+        "a link that works",
+        _set_up_open,
+        302,
+        NOTHING,
+    ),
+    Row(
+        "accounts:set-up-link",
+        "a wrong link",
+        get(None, fixed("/account/set-up/" + "x" * 43 + "/")),
+        403,
+        one("account.set_up", REFUSED),
+    ),
+    Row("accounts:set-up", "password page", _set_up_opened, 200, NOTHING),
+    Row("accounts:set-up", "password chosen", _set_up_choose, 302, one("account.set_up", DONE)),
     # staff directory
     Row("organisation:staff-list", "list", get("admin", fixed("/staff/")), 200, NOTHING),
     Row("organisation:team", "my team", get("manager", fixed("/staff/team/")), 200, NOTHING),

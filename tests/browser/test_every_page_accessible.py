@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from safekeep.access import door
 from safekeep.access.vocabulary import Duty
+from safekeep.accounts import lifecycle
 from safekeep.audit.writing import Origin
 from safekeep.devices import services as device_services
 from safekeep.devices.conf import DEVICE_COOKIE
@@ -296,6 +297,21 @@ def _grant_requested(page: Any, world: World) -> None:
     assert page.locator("h1").inner_text() == "Request sent"
 
 
+def _set_up_link_opened(page: Any, world: World) -> None:
+    """A new member of staff opens the set-up link the command printed: the password page."""
+    issued = lifecycle.account_invite(staff=make_staff(team=world.team), origin=ORIGIN)
+    page.goto(issued.url(""))
+    assert page.locator("h1").inner_text() == "Choose a password"
+
+
+def _set_up_errors(page: Any, world: World) -> None:
+    _set_up_link_opened(page, world)
+    page.get_by_label("New password", exact=True).fill("short")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    assert page.locator(".govuk-error-summary").inner_text().startswith("There is a problem")
+
+
 def _csrf_refused(page: Any, world: World) -> None:
     """A form sent with a token that does not match the browser's: the CSRF refusal page."""
     page.goto("/devices/complaints/new/")
@@ -353,6 +369,38 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "accounts:sign-out": NotAPage("POST only", "worker", fixed("/account/sign-out/")),
     "accounts:sign-out-everywhere": NotAPage(
         "POST only", "worker", fixed("/account/sign-out-everywhere/")
+    ),
+    "accounts:set-up-link": (
+        Visit(None, fixed("/account/set-up/" + "x" * 43 + "/"), status=403, phone=True),
+    ),
+    "accounts:set-up": (
+        Visit(None, fixed("/account/set-up/"), prepare=_set_up_link_opened, stay=True),
+        Visit(None, fixed("/account/set-up/"), prepare=_set_up_errors, stay=True),
+    ),
+    # the system administrator's sign-in pages
+    "accounts:people": (Visit("admin", fixed("/account/people/"), phone=True),),
+    "accounts:person": (
+        Visit("admin", lambda w: f"/account/people/{w.staff['stranger'].staff_id}/", phone=True),
+        Visit("admin", lambda w: f"/account/people/{w.staff['admin'].staff_id}/"),
+        Visit("worker", lambda w: f"/account/people/{w.staff['stranger'].staff_id}/", status=403),
+    ),
+    "accounts:invite": NotAPage(
+        "POST only: shows the link once (tests/browser/test_joiners.py checks it)",
+        "admin",
+        lambda w: f"/account/people/{w.staff['stranger'].staff_id}/invite/",
+    ),
+    "accounts:reset-password": NotAPage(
+        "POST only: shows the link once (tests/browser/test_joiners.py checks it)",
+        "admin",
+        lambda w: f"/account/people/{w.staff['stranger'].staff_id}/reset-password/",
+    ),
+    "accounts:reset-authenticator": NotAPage(
+        "POST only",
+        "admin",
+        lambda w: f"/account/people/{w.staff['stranger'].staff_id}/reset-authenticator/",
+    ),
+    "accounts:unlock": NotAPage(
+        "POST only", "admin", lambda w: f"/account/people/{w.staff['stranger'].staff_id}/unlock/"
     ),
     # staff directory
     "organisation:staff-list": (Visit("admin", fixed("/staff/")),),

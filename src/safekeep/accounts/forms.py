@@ -53,3 +53,30 @@ class CodeForm(forms.Form):
         if not re.fullmatch(r"\d{6}", code):
             raise forms.ValidationError("Enter the code as 6 numbers, like 123456")
         return code
+
+
+class ChoosePasswordForm(forms.Form):
+    """A new password, typed twice (the set-up link's page); the rules are Django's
+    validators, checked by the service so the page and the command say the same."""
+
+    password = forms.CharField(
+        label="New password",
+        max_length=1024,
+        strip=False,
+        error_messages={"required": "Enter a new password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="New password again",
+        max_length=1024,
+        strip=False,
+        error_messages={"required": "Enter the new password again"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password"), cleaned.get("password_again")
+        if first and second and first != second:
+            self.add_error("password_again", "The two passwords are not the same")
+        return cleaned

@@ -30,6 +30,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # CouncilIden
     session_generation = models.PositiveIntegerField(default=0)
     # Demo-council accounts only: `safekeep demo-code` may print their current two-factor code.
     is_demo_account = models.BooleanField(default=False)
+    # Who last removed this account's authenticator app (staff ID), until the person sets up
+    # a new one: that administrator may not also reset the password (lifecycle.py).
+    two_factor_reset_by = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return self.username
@@ -133,3 +136,23 @@ class CouncilIdentity(OTPDevice):  # type: ignore[misc]  # django-otp ships no t
                 fields=["user", "issuer"], name="council_identity_one_per_account"
             ),
         ]
+
+
+class SetUpLink(models.Model):
+    """A one-time link with which a person chooses a password, then proves or sets up their
+    authenticator app (lifecycle.py). Only the SHA-256 of its token is kept: the link is
+    shown once, to whoever issued it, and works once, for LINK_HOURS."""
+
+    audit_type = "set_up_link"
+
+    class Purpose(models.TextChoices):
+        INVITE = "invite", "New sign-in"
+        PASSWORD_RESET = "password_reset", "Password reset"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="set_up_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    issued_by_staff_id = models.CharField(max_length=64, blank=True)  # "" for a command
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -206,6 +206,9 @@ def two_factor_enrol_confirm(*, user: User, device: AuthenticatorApp, origin: Or
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     AuthenticatorApp.objects.filter(user=user).exclude(pk=device.pk).delete()
+    if user.two_factor_reset_by:  # the reset is finished: either reset may be made again
+        user.two_factor_reset_by = ""
+        user.save(update_fields=["two_factor_reset_by"])
     sign_in_success_record(user=user, origin=origin, reasons=["authenticator app set up"])
 
 

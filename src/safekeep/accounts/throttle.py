@@ -191,6 +191,11 @@ def signed_in(user: User, address: str, *, now: dt.datetime | None = None) -> No
     )
 
 
+def account_row(user: User) -> SignInThrottle | None:
+    """The failures counted against an account, if any (for the administrator's page)."""
+    return SignInThrottle.objects.filter(scope=ACCOUNT, key=str(user.pk)).first()
+
+
 def account_clear(user: User) -> None:
     """Forget the failures against an account (a sign-in, or an administrator's reset)."""
     SignInThrottle.objects.filter(scope=ACCOUNT, key=str(user.pk)).delete()

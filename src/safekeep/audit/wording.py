@@ -73,6 +73,16 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     "account.disable": ("disabled a sign-in account", "disable a sign-in account"),
     "account.password_set": ("set a password", "set a password"),
     "account.two_factor_reset": ("reset two-factor sign-in", "reset two-factor sign-in"),
+    "account.invite": (
+        "created a sign-in and its one-time set-up link",
+        "create a sign-in with a set-up link",
+    ),
+    "account.password_reset": (
+        "reset a password, ending every session and API token, and issued a set-up link",
+        "reset a password",
+    ),
+    "account.unlock": ("unlocked a sign-in slowed by failed attempts", "unlock a sign-in"),
+    "account.set_up": ("chose a password with a set-up link", "use a set-up link"),
     "api_token.create": ("created an API token", "create an API token"),
     "api_token.revoke": ("revoked an API token", "revoke an API token"),
     "auth.scim_token": ("provisioned staff with a SCIM token", "provision staff with a SCIM token"),

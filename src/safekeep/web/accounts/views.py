@@ -32,6 +32,7 @@ from safekeep.accounts.sign_in import (
     password_check,
 )
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.organisation.roles import RoleName
 from safekeep.web.accounts import oidc_views
 from safekeep.web.decorators import is_verified, verified_staff_required
 
@@ -210,4 +211,9 @@ def sign_out_everywhere_view(request: HttpRequest) -> HttpResponse:
 
 @verified_staff_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"page_title": "Your account"})
+    staff = getattr(request.user, "staff", None)
+    context = {
+        "page_title": "Your account",
+        "manages_sign_ins": staff is not None and RoleName.SYSADMIN in staff.role_names(),
+    }
+    return render(request, "accounts/account.html", context)
