@@ -50,6 +50,12 @@ COMMANDS: list[tuple[str, str, str, str]] = [
     ),
     (
         "Running the service",
+        "account",
+        "account invite --staff-id ID",
+        "a new member of staff's one-time set-up link (72 hours)",
+    ),
+    (
+        "Running the service",
         "run_jobs",
         "run-jobs [--only JOB] [--list]",
         "run every scheduled job that is due (cron or a timer)",

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
             {"volunteer_manager"},
             ["My team", "Volunteers' assessments", "This device", "Account"],
         ),
-        ({"sysadmin"}, ["Staff", "Staff changes", "Leavers", "This device", "Account"]),
+        ({"sysadmin"}, ["Staff", "Sign-ins", "Staff changes", "Leavers", "This device", "Account"]),
         (
             {"ig_officer"},
             [
@@ -113,7 +113,7 @@ def test_start_sections_keep_only_existing_links() -> None:
     (section,) = start_sections({"sysadmin"})
     assert all(link.url.startswith("/") for link in section.links)
     assert [link.label for link in section.links] == (
-        ["Staff", "Staff changes"] if safe_reverse("organisation:staff-list") else []
+        ["Staff", "Sign-ins", "Staff changes"] if safe_reverse("organisation:staff-list") else []
     )
 
 

@@ -66,6 +66,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
         entries.append(("Volunteers' assessments", "reviews:assessments"))
     if "sysadmin" in roles:
         entries.append(("Staff", "organisation:staff-list"))
+        entries.append(("Sign-ins", "accounts:people"))
     if roles & {"sysadmin", "ig_officer"}:
         entries.append(("Staff changes", "organisation:staff-changes"))
     if roles & {"sysadmin", "ig_officer", "it_support"}:

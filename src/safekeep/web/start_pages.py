@@ -138,6 +138,12 @@ ROLE_PAGES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         [
             ("Staff", "organisation:staff-list", "Add, change and end staff."),
             (
+                "Sign-ins",
+                "accounts:people",
+                "Create a new member of staff's sign-in, reset a password or an "
+                "authenticator app, and unlock a slowed sign-in.",
+            ),
+            (
                 "Staff changes",
                 "organisation:staff-changes",
                 "Changes to other people's access that wait for a second person.",
