@@ -1,5 +1,5 @@
 """Session policy: idle timeout, absolute lifetime, sign-out-everywhere, and accounts that
-may not act now (leavers, disabled and locked accounts: `accounts.standing`).
+may not act now (leavers and disabled accounts: `accounts.standing`).
 
 Runs on every request after authentication. A session that must end is ended before any
 view runs, the reason is audited, and the person is sent to the sign-in page with a plain
@@ -53,7 +53,7 @@ class SessionPolicyMiddleware:
 
     def _ending(self, request: HttpRequest) -> tuple[str, str] | None:
         """Why this session must end now (the audit reason, the sign-in page's notice), or
-        None: then its last activity is updated. Leavers, disabled and locked accounts are
+        None: then its last activity is updated. Leavers and disabled accounts are
         told only "You were signed out"; the audit log says which."""
         session = request.session
         signed_in_at = session.get(sessions.SIGNED_IN_AT)
