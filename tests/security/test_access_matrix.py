@@ -295,7 +295,18 @@ def _get(url_name: str, capability: str, *, entry: str = "", ok: int = 200):
 def _post_entry(users, pair):
     before = Entry.objects.count()
     url = reverse("records:entry-add", kwargs={"case_id": pair.case.case_id})
-    response = web(users, pair).post(url, {"kind": "note", "title": "New", "body": "x"})
+    response = web(users, pair).post(
+        url,
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "New",
+            "body": "x",
+        },
+    )
     return response, response.status_code == 302 and Entry.objects.count() == before + 1
 
 
@@ -342,7 +353,15 @@ def _api_add(users, pair):
     before = Entry.objects.count()
     response = Client().post(
         f"/api/v1/cases/{pair.case.case_id}/entries",
-        {"kind": "note", "title": "API", "body": "z"},
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "API",
+            "body": "z",
+        },
         content_type="application/json",
         **token(users, pair),
     )

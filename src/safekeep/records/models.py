@@ -216,12 +216,30 @@ class Referral(models.Model):
 
 
 class Entry(models.Model):
-    """A case note, assessment or document. Its content lives in versions, never deleted."""
+    """A case note, assessment or document. Its content lives in versions, never deleted.
+
+    `created_at` is when it was recorded; `contact_at` when the contact it describes
+    happened (a visit written up the next morning), which the chronology orders by.
+    """
 
     class Kind(models.TextChoices):
         NOTE = "note", "Case note"
         ASSESSMENT = "assessment", "Assessment"
         DOCUMENT = "document", "Document"
+
+    class EntryType(models.TextChoices):
+        """What the contact was, as social workers name it."""
+
+        HOME_VISIT = "home_visit", "Home visit"
+        PHONE_CALL = "phone_call", "Phone call"
+        OFFICE_VISIT = "office_visit", "Office visit"
+        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+        SUPERVISION = "supervision", "Supervision"
+        ASSESSMENT = "assessment", "Assessment"
+        CASE_NOTE = "case_note", "Case note"
+        EMAIL = "email", "Email"
+        MEETING = "meeting", "Meeting"
+        OTHER = "other", "Other"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -229,10 +247,25 @@ class Entry(models.Model):
     sensitive = models.BooleanField(default=False)
     author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    entry_type = models.CharField(
+        max_length=30, choices=EntryType.choices, default=EntryType.CASE_NOTE
+    )
+    contact_at = models.DateTimeField()
+    # A significant event: shown in the chronology by default.
+    significant = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "created_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            models.Index(fields=["case", "contact_at"]),
+        ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """A contact time not given is the time it was recorded."""
+        if self.contact_at is None:
+            self.contact_at = self.created_at
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class EntryVersion(models.Model):
@@ -249,6 +282,8 @@ class EntryVersion(models.Model):
     body = models.TextField(blank=True)
     # Why someone other than the author changed it (a manager's correction), sealed likewise.
     change_reason = models.TextField(blank=True, default="")
+    # Who was seen (free text), sealed likewise.
+    seen = models.TextField(blank=True, default="")
     edited_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField()
 

@@ -6,7 +6,7 @@
 - A subject's other details (address, contacts, NHS number, legal status, ...): one JSON
   value under the subject's key, row `subjectdetails:<subject pk>`; the NHS number's
   blind index beside it.
-- An entry version's title and body, and a document's file name: the case's data key
+- An entry version's title, body and who was seen, and a document's file name: the case's data key
   (`case:<pk>`), with the row naming the version or document, so a value moved to another
   row, entry or case fails its integrity check.
 - Uploaded files: `records.files`, under the case's key, row = the storage name.
@@ -114,10 +114,16 @@ def open_details(row: SubjectDetails) -> PersonDetails:
 
 
 def seal_version(
-    version: EntryVersion, *, case_pk: int, title: str, body: str, change_reason: str = ""
+    version: EntryVersion,
+    *,
+    case_pk: int,
+    title: str,
+    body: str,
+    change_reason: str = "",
+    seen: str = "",
 ) -> None:
-    """Set the sealed title, body and any reason for the change on an unsaved version (its
-    entry and number set)."""
+    """Set the sealed title, body, who was seen and any reason for the change on an unsaved
+    version (its entry and number set)."""
     ref, row = case_key(case_pk), version_row(version.entry_id, version.number)
     version.title = encrypt_text(ref, field="title", value=title, row=row)
     version.body = encrypt_text(ref, field="body", value=body, row=row)
@@ -126,6 +132,15 @@ def seal_version(
         if change_reason
         else ""
     )
+    version.seen = encrypt_text(ref, field="seen", value=seen, row=row) if seen else ""
+
+
+def open_seen(version: EntryVersion, *, case_pk: int) -> str:
+    """Who was seen ("" when nobody was recorded); raises DecryptionFailed if tampered."""
+    if not version.seen:
+        return ""
+    row = version_row(version.entry_id, version.number)
+    return decrypt_text(case_key(case_pk), field="seen", text=version.seen, row=row)
 
 
 def open_version(version: EntryVersion, *, case_pk: int) -> tuple[str, str, str]:

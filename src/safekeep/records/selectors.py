@@ -70,6 +70,7 @@ class VersionView:
     edited_at: dt.datetime
     intact: bool = True
     change_reason: str = ""
+    seen: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +127,10 @@ def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
 def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
     try:
         title, body, reason = sealing.open_version(version, case_pk=case_pk)
+        seen = sealing.open_seen(version, case_pk=case_pk)
         intact = True
     except (DecryptionFailed, KeyMissing):
-        title, body, reason, intact = WITHHELD, "", "", False
+        title, body, reason, seen, intact = WITHHELD, "", "", "", False
     return VersionView(
         version.number,
         title,
@@ -137,6 +139,7 @@ def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
         version.edited_at,
         intact=intact,
         change_reason=reason,
+        seen=seen,
     )
 
 
