@@ -274,3 +274,20 @@ def test_existing_entries_migrate_as_contacted_when_recorded():
     note, assessment = Entry.objects.get(pk=note.pk), Entry.objects.get(pk=assessment.pk)
     assert (note.entry_type, note.contact_at, note.significant) == ("case_note", recorded, False)
     assert (assessment.entry_type, assessment.contact_at) == ("assessment", recorded)
+
+
+def test_the_api_document_names_every_entry_type(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(schemas["EntryType"]["enum"]) == set(Entry.EntryType.values)
+    assert schemas["EntryIn"]["properties"]["seen"]["maxLength"] == 500
+    assert "kind" not in schemas["EntryIn"].get("required", [])
+
+
+def test_an_api_caller_giving_only_a_type_needs_no_kind(client, api_world):
+    response = client.post(
+        f"/api/v1/cases/{api_world['case'].case_id}/entries",
+        json.dumps({"entry_type": "assessment", "title": "Single assessment"}),
+        content_type="application/json", **auth(api_world["tokens"]["worker"]),
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert (response.json()["kind"], response.json()["entry_type"]) == ("assessment", "assessment")

@@ -83,7 +83,7 @@ class VersionOut(Schema):
 class EntryOut(Schema):
     id: int
     kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT, Entry.Kind.DOCUMENT]
-    entry_type: str = Field(description="home_visit, phone_call, case_note, ... (see EntryIn)")
+    entry_type: Entry.EntryType = Field(description="what the contact was")
     contact_at: dt.datetime = Field(description="when the contact happened")
     significant: bool = False
     sensitive: bool
@@ -101,10 +101,10 @@ class CaseDetailOut(CaseOut):
 class EntryIn(Schema):
     """The limits are the page's (records.services.entries), so both refuse alike."""
 
-    kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT] | None = Field(
-        None,
+    kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT] = Field(
+        Entry.Kind.NOTE,
         description="a case note or an assessment (documents are uploaded on the case page); "
-        "optional when entry_type is given",
+        "left out when entry_type is given, it follows from the type",
     )
     entry_type: Entry.EntryType | None = Field(
         None, description="what the contact was; by default from kind (a case note)"
@@ -259,7 +259,10 @@ def add_entry(request: HttpRequest, case_id: str, payload: EntryIn) -> Any:
         )
         entry = services.entry_add(
             access=access,
-            kind=payload.kind,
+            # Given only a type, the kind follows from it; given both, they must agree.
+            kind=payload.kind
+            if "kind" in payload.model_fields_set or payload.entry_type is None
+            else None,
             entry_type=payload.entry_type,
             contact_at=payload.contact_at,
             seen=payload.seen,
