@@ -931,6 +931,20 @@ ROWS: list[Row] = [
     ),
     Row("records:case", "stranger", get("stranger", case_path()), 403, one("case.view", REFUSED)),
     Row(
+        "records:chronology",
+        "allocated worker",
+        get("worker", case_path("chronology/")),
+        200,
+        one("case.view", ALLOWED),
+    ),
+    Row(
+        "records:chronology",
+        "stranger",
+        get("stranger", case_path("chronology/")),
+        403,
+        one("case.view", REFUSED),
+    ),
+    Row(
         "records:case",
         "no such case",
         get("worker", fixed("/cases/C999999/")),

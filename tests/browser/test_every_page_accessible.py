@@ -350,6 +350,11 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("volunteer", case_path()),
         Visit("stranger", case_path(), status=403),  # the refusal page, with its reasons
     ),
+    "records:chronology": (
+        Visit("worker", case_path("chronology/"), phone=True),
+        Visit("manager", case_path("chronology/?show=all")),
+        Visit("stranger", case_path("chronology/"), status=403),
+    ),
     "records:details": (
         Visit("worker", case_path("details/"), phone=True),
         Visit("worker", case_path("details/"), prepare=_wrong_nhs_number, stay=True),

@@ -228,8 +228,14 @@ _laptop_holder: list[StaffMember] = []
 
 
 @pytest.fixture(autouse=True)
-def _fresh_sessions():
-    """Signed-in clients and tokens are reused within one test, never across tests."""
+def _fresh_sessions(settings):
+    """Signed-in clients and tokens are reused within one test, never across tests.
+
+    Every route refused to everyone is more refusals in ten minutes than the door allows a
+    person before slowing them down (429, tested in tests/access/test_door.py): here each
+    answer must be the route's own refusal.
+    """
+    settings.SAFEKEEP_REFUSALS_BEFORE_SLOWING = 10_000
     _clients.clear()
     _tokens.clear()
     _laptop_holder.clear()
@@ -375,6 +381,7 @@ def _case_page(users, pair):
 
 ROUTES = {
     "records:case": [("view", _case_page)],
+    "records:chronology": [("view", _get("records:chronology", "view"))],
     "records:entry-add": [
         ("add_entry", _get("records:entry-add", "add_entry")),
         ("add_entry", _post_entry),

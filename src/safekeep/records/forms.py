@@ -120,6 +120,59 @@ class EntryForm(forms.Form):
         return data
 
 
+def _date_of(data: dict[str, object], prefix: str) -> dt.date | None | str:
+    """The date typed in a GOV.UK date input's three boxes: None when all are empty, the
+    problem in words when it is not a date."""
+    parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return None
+    missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+    if missing:
+        return f"must include a {missing[0]}"
+    try:
+        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return "must be a real date"
+
+
+class ChronologyForm(forms.Form):
+    """The chronology's filters, from the query string: nothing chosen shows significant
+    events of every type, all time."""
+
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("significant", "Significant events"), ("all", "Every entry")],
+        widget=forms.RadioSelect,
+        label="Show",
+    )
+    types = forms.MultipleChoiceField(
+        required=False,
+        choices=Entry.EntryType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Entry types",
+        error_messages={"invalid_choice": "Choose entry types from the list"},
+    )
+    from_day = forms.CharField(required=False, max_length=2, label="Day")
+    from_month = forms.CharField(required=False, max_length=2, label="Month")
+    from_year = forms.CharField(required=False, max_length=4, label="Year")
+    to_day = forms.CharField(required=False, max_length=2, label="Day")
+    to_month = forms.CharField(required=False, max_length=2, label="Month")
+    to_year = forms.CharField(required=False, max_length=4, label="Year")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        for prefix, words in (("from", "The start date"), ("to", "The end date")):
+            day = _date_of(data, prefix)
+            if isinstance(day, str):
+                self.add_error(f"{prefix}_day", f"{words} {day}")
+                day = None
+            data[prefix] = day
+        since, until = data.get("from"), data.get("to")
+        if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
+            self.add_error("to_day", "The end date must be the same as or after the start date")
+        return data
+
+
 class EntryEditForm(forms.Form):
     seen = forms.CharField(required=False, max_length=SEEN_MAX, label="Who was seen")
     title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})

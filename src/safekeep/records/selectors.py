@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from safekeep.access.door import CaseAccess
 from safekeep.crypto import blind_index
@@ -161,6 +162,38 @@ def entry_view(entry: Entry) -> EntryView:
 def entry_views(*, access: CaseAccess) -> list[EntryView]:
     """The entries the decision lets this person see, opened, newest first."""
     return [entry_view(entry) for entry in case_entries(access=access)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyFilter:
+    """What the chronology shows: significant events only (the default), or every entry;
+    some entry types only (none: all); contacts on or after `since`, on or before `until`
+    (days in the council's time zone)."""
+
+    significant_only: bool = True
+    types: frozenset[str] = frozenset()
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time()).replace(tzinfo=timezone.get_current_timezone())
+
+
+def chronology(*, access: CaseAccess, shown: ChronologyFilter) -> list[EntryView]:
+    """The case's spine: the entries the decision lets this person see, in the order the
+    contacts happened (oldest first), narrowed by `shown`. Documents have no contact and
+    are left out."""
+    entries = case_entries(access=access).exclude(kind=Entry.Kind.DOCUMENT)
+    if shown.significant_only:
+        entries = entries.filter(significant=True)
+    if shown.types:
+        entries = entries.filter(entry_type__in=sorted(shown.types))
+    if shown.since is not None:
+        entries = entries.filter(contact_at__gte=_day_start(shown.since))
+    if shown.until is not None:
+        entries = entries.filter(contact_at__lt=_day_start(shown.until + dt.timedelta(days=1)))
+    return [entry_view(entry) for entry in entries.order_by("contact_at", "id")]
 
 
 def document_filename(document: Document) -> str:
