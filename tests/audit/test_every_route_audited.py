@@ -43,6 +43,7 @@ from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
 from safekeep.provisioning.tokens import scim_client_create
 from safekeep.records import services as record_services
+from safekeep.records.models import Case
 from safekeep.retention.models import DisposalBatch
 from safekeep.retention.services import disposal_list
 from tests.browser.helpers import device_code
@@ -434,6 +435,25 @@ def _from_unencrypted_laptop_off_site(world: World, client: Client) -> Call:
 
 def _upload(world: World) -> dict[str, Any]:
     return {"title": "Second letter", "file": SimpleUploadedFile("l.txt", b"hello again")}
+
+
+def _closing_form(world: World) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "reason": "needs_met",
+        "details": "",
+        "closed_day": str(today.day),
+        "closed_month": str(today.month),
+        "closed_year": str(today.year),
+    }
+
+
+def _reopening(world: World, client: Client) -> Call:
+    """The case closed beforehand (straight in the database: that wrote nothing)."""
+    Case.objects.filter(pk=world.case.pk).update(closed_on=world.case.opened_on)
+    signed_in(client, world, "manager")
+    path = f"/cases/{world.case.case_id}/closure/"
+    return Call(client, "POST", path, {"details": "A new referral came in from school"})
 
 
 def _grant_request_form(world: World) -> dict[str, Any]:
@@ -1118,6 +1138,35 @@ ROWS: list[Row] = [
         302,
         one("allocation.create", DONE),
     ),
+    Row(
+        "records:closure",
+        "form",
+        get("manager", case_path("closure/")),
+        200,
+        one("case.close_case", ALLOWED),
+    ),
+    Row(
+        "records:closure",
+        "not the manager",
+        get("worker", case_path("closure/")),
+        403,
+        one("case.close_case", REFUSED),
+    ),
+    Row(
+        "records:closure",
+        "form with an error",
+        post("manager", case_path("closure/"), lambda w: {"reason": ""}),
+        400,
+        one("case.close_case", ALLOWED),
+    ),
+    Row(
+        "records:closure",
+        "close",
+        post("manager", case_path("closure/"), _closing_form),
+        302,
+        one("case.close", DONE),
+    ),
+    Row("records:closure", "reopen", _reopening, 302, one("case.reopen", DONE)),
     Row(
         "records:grant-request", "form", get("stranger", case_path("request-access/")), 200, NOTHING
     ),

@@ -375,6 +375,10 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("manager", case_path("allocate/")),
         errors("manager", case_path("allocate/"), "Allocate"),
     ),
+    "records:closure": (
+        Visit("manager", case_path("closure/"), phone=True),
+        errors("manager", case_path("closure/"), "Close the case"),
+    ),
     "records:grant-request": (
         Visit("stranger", case_path("request-access/")),
         errors("stranger", case_path("request-access/"), "Send request"),

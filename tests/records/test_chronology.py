@@ -109,7 +109,10 @@ def test_sensitive_entries_follow_the_decision(w):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"from_day": "31", "from_month": "2", "from_year": "2026"}, "The start date must be a real date"),
+        (
+            {"from_day": "31", "from_month": "2", "from_year": "2026"},
+            "The start date must be a real date",
+        ),
         ({"to_day": "3", "to_year": "2026"}, "The end date must include a month"),
         (
             {"from_day": "2", "from_month": "9", "from_year": "2026",

@@ -19,7 +19,7 @@ from safekeep.records.forms import parse_clock
 from safekeep.records.models import Entry, EntryVersion
 from safekeep.records.services import RecordsError
 from tests import factories
-from tests.api.test_cases_api import auth, world as api_world  # noqa: F401 - the fixture
+from tests.api.test_cases_api import auth
 from tests.factories import case_access, entry_access, make_case, make_staff, make_team
 from tests.migrating import latest, migrate, old_staff_member
 
@@ -88,7 +88,7 @@ def test_contact_cannot_be_in_the_future_nor_without_its_zone(w):
     with pytest.raises(RecordsError, match="within the last 10 years"):
         add(w, contact_at=timezone.now() - dt.timedelta(days=365 * 11))
     with pytest.raises(ValueError, match="time zone"):
-        add(w, contact_at=dt.datetime(2026, 1, 1, 10, 0))  # noqa: DTZ001 - the point
+        add(w, contact_at=dt.datetime(2026, 1, 1, 10, 0))
     assert not Entry.objects.filter(case=w["case"]).exists()
 
 
@@ -218,7 +218,7 @@ def test_the_page_says_what_is_wrong_and_where(w, fields, message, where):
     assert not AuditEntry.objects.filter(action="entry.add").exists()
 
 
-def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(client, api_world):
+def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(client, api_world):  # noqa: F811
     url = f"/api/v1/cases/{api_world['case'].case_id}/entries"
     headers = auth(api_world["tokens"]["worker"])
     old = client.post(
@@ -283,7 +283,7 @@ def test_the_api_document_names_every_entry_type(client):
     assert "kind" not in schemas["EntryIn"].get("required", [])
 
 
-def test_an_api_caller_giving_only_a_type_needs_no_kind(client, api_world):
+def test_an_api_caller_giving_only_a_type_needs_no_kind(client, api_world):  # noqa: F811
     response = client.post(
         f"/api/v1/cases/{api_world['case'].case_id}/entries",
         json.dumps({"entry_type": "assessment", "title": "Single assessment"}),

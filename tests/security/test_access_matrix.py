@@ -399,6 +399,7 @@ ROUTES = {
     "records:document-download": [("download", _download)],
     "records:allocate": [("manage", _get("records:allocate", "manage"))],
     "records:refer": [("manage", _get("records:refer", "manage"))],
+    "records:closure": [("manage", _get("records:closure", "manage"))],
     "records:who-can-see": [("who", _get("records:who-can-see", "who"))],
     "api:read_case": [("view", _api_read)],
     "api:add_entry": [("add_entry", _api_add)],

@@ -13,7 +13,7 @@ from safekeep.organisation.models import StaffMember, Team
 from safekeep.records import details as person_details
 from safekeep.records import nhs_number
 from safekeep.records.details import Contact, KeyDate, PersonDetails
-from safekeep.records.models import Allocation, Entry, Referral
+from safekeep.records.models import Allocation, CaseClosure, Entry, Referral
 from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX
 from safekeep.records.services.grants import GRANT_MAX_DAYS
 
@@ -171,6 +171,50 @@ class ChronologyForm(forms.Form):
         if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
             self.add_error("to_day", "The end date must be the same as or after the start date")
         return data
+
+
+class CloseCaseForm(forms.Form):
+    """Closing a case: why (from the list, with words), and the day it closed."""
+
+    reason = forms.ChoiceField(
+        choices=CaseClosure.Reason.choices,
+        widget=forms.RadioSelect,
+        label="Why is the case closing?",
+        error_messages={"required": "Choose why the case is closing"},
+    )
+    details = forms.CharField(
+        required=False, widget=forms.Textarea, max_length=2000, label="More about why"
+    )
+    closed_day = forms.CharField(required=False, max_length=2, label="Day")
+    closed_month = forms.CharField(required=False, max_length=2, label="Month")
+    closed_year = forms.CharField(required=False, max_length=4, label="Year")
+
+    def __init__(self, *args: object, today: dt.date | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not self.is_bound and today is not None:
+            self.initial.update(
+                {"closed_day": today.day, "closed_month": today.month, "closed_year": today.year}
+            )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        day = _date_of(data, "closed")
+        if day is None:
+            self.add_error("closed_day", "Enter the date the case closed")
+        elif isinstance(day, str):
+            self.add_error("closed_day", f"The date the case closed {day}")
+        else:
+            data["closed_on"] = day
+        return data
+
+
+class ReopenCaseForm(forms.Form):
+    details = forms.CharField(
+        widget=forms.Textarea,
+        max_length=2000,
+        label="Why is the case reopening?",
+        error_messages={"required": "Enter why the case is reopening"},
+    )
 
 
 class EntryEditForm(forms.Form):

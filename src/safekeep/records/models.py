@@ -307,3 +307,41 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+
+
+class CaseClosure(models.Model):
+    """A case closed (with a reason from the list and the words of whoever closed it) or
+    reopened (with the reason). `Case.closed_on` says whether it is closed now; these rows
+    are its history, never removed. `details` is sealed under the case's key with the row
+    `caseclosure:<case pk>:<number>` (records.sealing), like an entry's text."""
+
+    class Kind(models.TextChoices):
+        CLOSE = "close", "Closed"
+        REOPEN = "reopen", "Reopened"
+
+    class Reason(models.TextChoices):
+        """Why a case closed, in the words a manager would use."""
+
+        NEEDS_MET = "needs_met", "Needs met, plan completed"
+        NO_FURTHER_ACTION = "no_further_action", "No further action after assessment"
+        MOVED_AWAY = "moved_away", "Moved out of the area"
+        TRANSFERRED = "transferred", "Transferred to another service or council"
+        ADULT_SERVICES = "adult_services", "Moved to adult services"
+        DECLINED = "declined", "The person declined support"
+        DIED = "died", "The person died"
+        OTHER = "other", "Another reason"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closures")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    details = models.TextField(blank=True)
+    on = models.DateField()
+    by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="case_closure_unique"),
+        ]

@@ -21,7 +21,13 @@ import datetime as dt
 from safekeep.crypto import blind_index
 from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
 from safekeep.records.details import PersonDetails
-from safekeep.records.models import Document, EntryVersion, Subject, SubjectDetails
+from safekeep.records.models import (
+    CaseClosure,
+    Document,
+    EntryVersion,
+    Subject,
+    SubjectDetails,
+)
 
 
 def subject_key(subject_pk: int) -> KeyRef:
@@ -168,4 +174,35 @@ def open_filename(document: Document, *, case_pk: int) -> str:
         field="filename",
         text=document.filename,
         row=document_row(document.entry_id),
+    )
+
+
+def closure_row(case_pk: int, number: int) -> str:
+    return f"caseclosure:{case_pk}:{number}"
+
+
+def seal_closure(closure: CaseClosure, *, details: str) -> None:
+    """Seal the words given for closing or reopening onto an unsaved row (case and number
+    set)."""
+    closure.details = (
+        encrypt_text(
+            case_key(closure.case_id),
+            field="details",
+            value=details,
+            row=closure_row(closure.case_id, closure.number),
+        )
+        if details
+        else ""
+    )
+
+
+def open_closure(closure: CaseClosure) -> str:
+    """The words given; raises DecryptionFailed if tampered or moved."""
+    if not closure.details:
+        return ""
+    return decrypt_text(
+        case_key(closure.case_id),
+        field="details",
+        text=closure.details,
+        row=closure_row(closure.case_id, closure.number),
     )

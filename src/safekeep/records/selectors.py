@@ -27,6 +27,7 @@ from safekeep.records.models import (
     AccessGrant,
     Allocation,
     Case,
+    CaseClosure,
     Document,
     Entry,
     EntryVersion,
@@ -194,6 +195,46 @@ def chronology(*, access: CaseAccess, shown: ChronologyFilter) -> list[EntryView
     if shown.until is not None:
         entries = entries.filter(contact_at__lt=_day_start(shown.until + dt.timedelta(days=1)))
     return [entry_view(entry) for entry in entries.order_by("contact_at", "id")]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureView:
+    """One close or reopen, its words opened."""
+
+    kind: str
+    reason_words: str
+    details: str
+    on: dt.date
+    by: StaffMember
+    at: dt.datetime
+
+
+def _closure_view(closure: CaseClosure) -> ClosureView:
+    try:
+        details = sealing.open_closure(closure)
+    except (DecryptionFailed, KeyMissing):
+        details = WITHHELD
+    return ClosureView(
+        closure.kind,
+        closure.get_reason_display() if closure.reason else "",
+        details,
+        closure.on,
+        closure.by,
+        closure.at,
+    )
+
+
+def case_closures(case: Case) -> list[ClosureView]:
+    """Every close and reopen of the case, newest first (read after `view` is allowed)."""
+    return [_closure_view(c) for c in case.closures.select_related("by").order_by("-number")]
+
+
+def latest_closure(case: Case) -> ClosureView | None:
+    """Why and when a closed case was closed; None for an open case."""
+    if case.closed_on is None:
+        return None
+    closure = case.closures.filter(kind=CaseClosure.Kind.CLOSE).order_by("-number").first()
+    return _closure_view(closure) if closure is not None else None
 
 
 def document_filename(document: Document) -> str:

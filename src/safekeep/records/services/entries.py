@@ -73,6 +73,15 @@ def check_title(title: str) -> str:
     return title
 
 
+def check_open(access: CaseAccess) -> None:
+    """A closed case takes no new entries or documents until it is reopened."""
+    if access.case.closed_on is not None:
+        raise RecordsError(
+            f"This case was closed on {access.case.closed_on:%-d %B %Y}. "
+            "It must be reopened before anything is added to it"
+        )
+
+
 def check_sensitive(sensitive: bool, access: CaseAccess) -> None:
     if sensitive and not access.decision.sees_sensitive_entries:
         raise RecordsError(
@@ -125,6 +134,7 @@ def entry_add(
     alone it picks the entry type, and given with a type it must agree with it.
     """
     require_allowed(access, Action.ADD_ENTRY)
+    check_open(access)
     if kind is not None and kind not in {Entry.Kind.NOTE, Entry.Kind.ASSESSMENT}:
         raise RecordsError("Choose a case note or an assessment", field="kind")
     if entry_type is None:
@@ -140,8 +150,6 @@ def entry_add(
     title, body, seen = check_title(title), check_body(body), check_seen(seen)
     check_sensitive(sensitive, access)
     now, staff, case = access.context.now, access.staff, access.case
-    if case.closed_on is not None:
-        raise RecordsError("This case is closed. Reopen it to add an entry", field="title")
     contact_at = check_contact_at(contact_at or now, now)
     with transaction.atomic():
         entry = Entry.objects.create(

@@ -4,6 +4,7 @@ from safekeep.web.records.allocations import allocate
 from safekeep.web.records.break_glass import break_glass, break_glass_queue
 from safekeep.web.records.caseload import case_detail, caseload
 from safekeep.web.records.chronology import chronology
+from safekeep.web.records.closure import case_closure
 from safekeep.web.records.details import person_details_edit
 from safekeep.web.records.documents import document_download, document_upload
 from safekeep.web.records.entries import entry_add, entry_edit
@@ -15,6 +16,7 @@ __all__ = [
     "allocate",
     "break_glass",
     "break_glass_queue",
+    "case_closure",
     "case_detail",
     "caseload",
     "chronology",
