@@ -218,7 +218,7 @@ def test_the_page_says_what_is_wrong_and_where(w, fields, message, where):
     assert not AuditEntry.objects.filter(action="entry.add").exists()
 
 
-def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(client, api_world):  # noqa: F811
+def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(client, api_world):
     url = f"/api/v1/cases/{api_world['case'].case_id}/entries"
     headers = auth(api_world["tokens"]["worker"])
     old = client.post(
@@ -283,7 +283,7 @@ def test_the_api_document_names_every_entry_type(client):
     assert "kind" not in schemas["EntryIn"].get("required", [])
 
 
-def test_an_api_caller_giving_only_a_type_needs_no_kind(client, api_world):  # noqa: F811
+def test_an_api_caller_giving_only_a_type_needs_no_kind(client, api_world):
     response = client.post(
         f"/api/v1/cases/{api_world['case'].case_id}/entries",
         json.dumps({"entry_type": "assessment", "title": "Single assessment"}),

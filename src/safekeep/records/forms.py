@@ -120,7 +120,7 @@ class EntryForm(forms.Form):
         return data
 
 
-def _date_of(data: dict[str, object], prefix: str) -> dt.date | None | str:
+def _date_of(data: dict[str, object], prefix: str) -> dt.date | str | None:
     """The date typed in a GOV.UK date input's three boxes: None when all are empty, the
     problem in words when it is not a date."""
     parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
