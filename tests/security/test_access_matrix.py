@@ -232,8 +232,8 @@ def _fresh_sessions(settings):
     """Signed-in clients and tokens are reused within one test, never across tests.
 
     Every route refused to everyone is more refusals in ten minutes than the door allows a
-    person before slowing them down (429, tested in tests/security/test_strangers_learn_nothing.py): here each
-    answer must be the route's own refusal.
+    person before slowing them down (429, tested in test_strangers_learn_nothing.py): here
+    each answer must be the route's own refusal.
     """
     settings.SAFEKEEP_REFUSALS_BEFORE_SLOWING = 10_000
     _clients.clear()
