@@ -145,3 +145,9 @@ def test_the_case_page_links_to_it(w):
     client = factories.sign_in(Client(), w["worker"].user)
     body = client.get(f"/cases/{w['case'].case_id}/").content.decode()
     assert f"/cases/{w['case'].case_id}/chronology/" in body
+
+
+def test_the_default_is_shown_chosen(w):
+    body = page(w).content.decode()
+    assert 'value="significant" checked' in body and 'value="all" checked' not in body
+    assert 'value="all" checked' in page(w, show="all").content.decode()

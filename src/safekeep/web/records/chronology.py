@@ -20,7 +20,9 @@ from safekeep.web.records.opening import case_page
 def chronology(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """The entries in the order the contacts happened, through the case page's decision:
     what the person may see there, and nothing more."""
-    form = record_forms.ChronologyForm(request.GET)
+    query = request.GET.copy()
+    query.setdefault("show", "significant")  # the default, shown chosen
+    form = record_forms.ChronologyForm(query)
     shown = selectors.ChronologyFilter()
     summary: list[dict[str, str]] = []
     if form.is_valid():
