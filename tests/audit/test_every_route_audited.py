@@ -42,8 +42,9 @@ from safekeep.governance.foi.requests import foi_request_log
 from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
 from safekeep.provisioning.tokens import scim_client_create
+from safekeep.records import sealing as draft_sealing
 from safekeep.records import services as record_services
-from safekeep.records.models import Case
+from safekeep.records.models import Case, EntryDraft
 from safekeep.retention.models import DisposalBatch
 from safekeep.retention.services import disposal_list
 from tests.browser.helpers import device_code
@@ -446,6 +447,15 @@ def _closing_form(world: World) -> dict[str, Any]:
         "closed_month": str(today.month),
         "closed_year": str(today.year),
     }
+
+
+def _discarding(world: World, client: Client) -> Call:
+    """A draft kept beforehand (straight in the database: that wrote nothing)."""
+    draft = EntryDraft(case=world.case, author=world.staff["worker"], saved_at=timezone.now())
+    draft_sealing.seal_draft(draft, content="{}")
+    draft.save()
+    signed_in(client, world, "worker")
+    return Call(client, "POST", f"/cases/{world.case.case_id}/entries/draft/", {"discard": "1"})
 
 
 def _reopening(world: World, client: Client) -> Call:
@@ -1137,6 +1147,41 @@ ROWS: list[Row] = [
         ),
         302,
         one("allocation.create", DONE),
+    ),
+    Row(
+        "records:entry-draft",
+        "save as typed",
+        post("worker", case_path("entries/draft/"), lambda w: {"title": "Half", "body": "x"}),
+        200,
+        one("entry.draft", DONE),
+    ),
+    Row(
+        "records:entry-draft",
+        "too long",
+        post("worker", case_path("entries/draft/"), lambda w: {"title": "x" * 201}),
+        400,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:entry-draft",
+        "discard one",
+        _discarding,
+        302,
+        one("entry.draft_discard", DONE),
+    ),
+    Row(
+        "records:entry-draft",
+        "discard when there is none",
+        post("worker", case_path("entries/draft/"), lambda w: {"discard": "1"}),
+        302,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:entry-draft",
+        "stranger",
+        post("stranger", case_path("entries/draft/"), lambda w: {"title": "x"}),
+        403,
+        one("case.add_entry", REFUSED),
     ),
     Row(
         "records:closure",

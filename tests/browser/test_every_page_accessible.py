@@ -370,6 +370,11 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("worker", case_path("documents/add/")),
         errors("worker", case_path("documents/add/"), "Upload"),
     ),
+    "records:entry-draft": NotAPage(
+        "POST only: the add-entry page's script saves drafts here",
+        "worker",
+        case_path("entries/draft/"),
+    ),
     "records:document-download": NotAPage("a file download, not a page"),
     "records:allocate": (
         Visit("manager", case_path("allocate/")),

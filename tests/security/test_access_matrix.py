@@ -316,6 +316,12 @@ def _post_entry(users, pair):
     return response, response.status_code == 302 and Entry.objects.count() == before + 1
 
 
+def _post_draft(users, pair):
+    url = reverse("records:entry-draft", kwargs={"case_id": pair.case.case_id})
+    response = web(users, pair).post(url, {"title": "Half written", "body": "x"})
+    return response, response.status_code == 200
+
+
 def _post_edit(entry: str):
     def call(users, pair):
         target = getattr(pair, entry)
@@ -382,6 +388,7 @@ def _case_page(users, pair):
 ROUTES = {
     "records:case": [("view", _case_page)],
     "records:chronology": [("view", _get("records:chronology", "view"))],
+    "records:entry-draft": [("add_entry", _post_draft)],
     "records:entry-add": [
         ("add_entry", _get("records:entry-add", "add_entry")),
         ("add_entry", _post_entry),

@@ -30,6 +30,8 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
     # changes to a case
     "entry.add": ("added an entry", "add an entry"),
     "entry.edit": ("changed an entry", "change an entry"),
+    "entry.draft": ("saved a draft entry", "save a draft entry"),
+    "entry.draft_discard": ("discarded a draft entry", "discard a draft entry"),
     "document.upload": ("uploaded a document", "upload a document"),
     "case.close": ("closed the case", "close the case"),
     "case.reopen": ("reopened the case", "reopen the case"),

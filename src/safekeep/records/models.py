@@ -345,3 +345,20 @@ class CaseClosure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="case_closure_unique"),
         ]
+
+
+class EntryDraft(models.Model):
+    """An entry being written, saved as its author types so a time-out or a lost connection
+    loses nothing. One per author and case; only its author ever sees it; removed when the
+    entry is saved or the draft discarded. `content` is the form's fields as JSON, sealed
+    under the case's key with the row `entrydraft:<case pk>:<author pk>` (records.sealing)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    content = models.TextField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "author"], name="entry_draft_unique"),
+        ]

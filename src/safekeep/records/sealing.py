@@ -24,6 +24,7 @@ from safekeep.records.details import PersonDetails
 from safekeep.records.models import (
     CaseClosure,
     Document,
+    EntryDraft,
     EntryVersion,
     Subject,
     SubjectDetails,
@@ -205,4 +206,28 @@ def open_closure(closure: CaseClosure) -> str:
         field="details",
         text=closure.details,
         row=closure_row(closure.case_id, closure.number),
+    )
+
+
+def draft_row(case_pk: int, author_pk: int) -> str:
+    return f"entrydraft:{case_pk}:{author_pk}"
+
+
+def seal_draft(draft: EntryDraft, *, content: str) -> None:
+    """Seal a draft's fields (JSON) onto its row (case and author set)."""
+    draft.content = encrypt_text(
+        case_key(draft.case_id),
+        field="draft",
+        value=content,
+        row=draft_row(draft.case_id, draft.author_id),
+    )
+
+
+def open_draft(draft: EntryDraft) -> str:
+    """The draft's fields as JSON; raises DecryptionFailed if tampered or moved."""
+    return decrypt_text(
+        case_key(draft.case_id),
+        field="draft",
+        text=draft.content,
+        row=draft_row(draft.case_id, draft.author_id),
     )

@@ -10,6 +10,7 @@ layer has already logged and audited it) instead of failing the whole page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from safekeep.records.models import (
     CaseClosure,
     Document,
     Entry,
+    EntryDraft,
     EntryVersion,
     Referral,
     Subject,
@@ -235,6 +237,24 @@ def latest_closure(case: Case) -> ClosureView | None:
         return None
     closure = case.closures.filter(kind=CaseClosure.Kind.CLOSE).order_by("-number").first()
     return _closure_view(closure) if closure is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftView:
+    fields: dict[str, str]
+    saved_at: dt.datetime
+
+
+def my_draft(*, access: CaseAccess) -> DraftView | None:
+    """This person's own draft entry for the case, opened (nobody else's, ever)."""
+    draft = EntryDraft.objects.filter(case=access.case, author=access.staff).first()
+    if draft is None:
+        return None
+    try:
+        fields = json.loads(sealing.open_draft(draft))
+    except (DecryptionFailed, KeyMissing):
+        return None
+    return DraftView({str(k): str(v) for k, v in fields.items()}, draft.saved_at)
 
 
 def document_filename(document: Document) -> str:

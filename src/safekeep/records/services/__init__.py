@@ -14,6 +14,7 @@ from safekeep.records.services.break_glass import (
 )
 from safekeep.records.services.closure import case_close, case_reopen
 from safekeep.records.services.documents import check_upload, document_upload
+from safekeep.records.services.drafts import draft_discard, draft_save
 from safekeep.records.services.entries import entry_add, entry_edit
 from safekeep.records.services.errors import RecordsError
 from safekeep.records.services.grants import (
@@ -50,6 +51,8 @@ __all__ = [
     "check_grant_reason",
     "check_upload",
     "document_upload",
+    "draft_discard",
+    "draft_save",
     "entry_add",
     "entry_edit",
     "grant_decide",

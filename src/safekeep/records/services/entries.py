@@ -10,7 +10,7 @@ from safekeep.access.door import CaseAccess, EntryAccess
 from safekeep.access.vocabulary import Action, Obligation
 from safekeep.organisation.models import StaffMember
 from safekeep.records import sealing
-from safekeep.records.models import Entry, EntryVersion
+from safekeep.records.models import Entry, EntryDraft, EntryVersion
 from safekeep.records.services._recording import record_change, require_allowed
 from safekeep.records.services.errors import RecordsError
 
@@ -165,6 +165,8 @@ def entry_add(
         version_create(
             entry=entry, number=1, title=title, body=body, staff=staff, now=now, seen=seen
         )
+        # The draft it was written from has done its work.
+        EntryDraft.objects.filter(case=case, author=staff).delete()
         record_change(access, "entry.add", entry, case)
     return entry
 

@@ -7,6 +7,7 @@ from safekeep.web.records.chronology import chronology
 from safekeep.web.records.closure import case_closure
 from safekeep.web.records.details import person_details_edit
 from safekeep.web.records.documents import document_download, document_upload
+from safekeep.web.records.drafts import entry_draft
 from safekeep.web.records.entries import entry_add, entry_edit
 from safekeep.web.records.grants import grant_request, grant_requests
 from safekeep.web.records.referrals import referral_create, referrals
@@ -23,6 +24,7 @@ __all__ = [
     "document_download",
     "document_upload",
     "entry_add",
+    "entry_draft",
     "entry_edit",
     "grant_request",
     "grant_requests",

@@ -49,15 +49,29 @@ def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             door.record_unchanged(access)
         messages.error(request, "This case is closed. It must be reopened before you add an entry.")
         return redirect("records:case", case_id=access.case.case_id)
+    draft = selectors.my_draft(access=access) if request.method == "GET" else None
     return case_form(
         request,
         access,
-        form=record_forms.EntryForm(request.POST or None, today=access.context.today),
+        form=record_forms.EntryForm(
+            request.POST or None,
+            today=access.context.today,
+            initial=_draft_initial(draft.fields) if draft else None,
+        ),
+        draft=draft,
         perform=perform,
         success_message="Entry added",
         template="records/entry_form.html",
         page_title="Add an entry",
     )
+
+
+def _draft_initial(fields: dict[str, str]) -> dict[str, object]:
+    """A kept draft as the form's starting values (its check boxes as booleans)."""
+    initial: dict[str, object] = dict(fields)
+    for flag in ("significant", "sensitive"):
+        initial[flag] = fields.get(flag) == "on"
+    return initial
 
 
 @verified_staff_required
