@@ -117,3 +117,44 @@ def test_a_manager_closes_the_case_and_it_shows_as_closed(page, live_server):
     shot(page, "case-closed-320")
     page.set_viewport_size(DESK)
     shot(page, "case-closed-1280")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_connection_mid_typing_loses_nothing(page, live_server):
+    team = make_team("Drafts Team")
+    worker = make_staff(team=team)
+    case = make_case(team=team, allocated=(worker,))
+    page.set_viewport_size(PHONE)
+    phone = make_device(device_type="smartphone", staff=worker, os_name="Android", os_version="14")
+    browser_use_device(page, live_server.url, phone)
+    browser_sign_in(page, make_user(worker))
+
+    page.goto(f"/cases/{case.case_id}/entries/add/")
+    page.get_by_label("Home visit").check()
+    page.get_by_label("Title").fill("Assessment visit")
+    page.get_by_label("What happened").fill("Jordan was at home with his mother.")
+    status = page.locator("#draft-status")
+    status.get_by_text("Draft saved at").wait_for(timeout=15_000)
+
+    page.context.set_offline(True)
+    page.get_by_label("What happened").fill("Jordan was at home with his mother. He said that")
+    status.get_by_text("could not be saved").wait_for(timeout=15_000)
+    shot(page, "draft-offline-320")
+    page.context.set_offline(False)
+    status.get_by_text("Draft saved at").wait_for(timeout=15_000)  # back online: saved
+
+    # The next morning, a new page: the draft is back, to its last words.
+    page.goto(f"/cases/{case.case_id}/entries/add/")
+    assert "Your draft from" in page.locator("#draft-kept").inner_text()
+    assert page.get_by_label("What happened").input_value().endswith("He said that")
+    assert page.get_by_label("Home visit").is_checked()
+    assert fits(page)
+    assert_accessible(page)
+    shot(page, "draft-back-320")
+    page.get_by_label("Time of contact").fill("9am")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save entry").click()
+    assert "Entry added" in page.locator("main").inner_text()
+    page.goto(f"/cases/{case.case_id}/entries/add/")
+    assert page.locator("#draft-kept").count() == 0
