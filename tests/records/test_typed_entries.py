@@ -19,7 +19,7 @@ from safekeep.records.forms import parse_clock
 from safekeep.records.models import Entry, EntryVersion
 from safekeep.records.services import RecordsError
 from tests import factories
-from tests.api.test_cases_api import auth
+from tests.api.test_cases_api import auth, world  # noqa: F401 - the API tests' fixture
 from tests.factories import case_access, entry_access, make_case, make_staff, make_team
 from tests.migrating import latest, migrate, old_staff_member
 
@@ -218,9 +218,9 @@ def test_the_page_says_what_is_wrong_and_where(w, fields, message, where):
     assert not AuditEntry.objects.filter(action="entry.add").exists()
 
 
-def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(client, api_world):
-    url = f"/api/v1/cases/{api_world['case'].case_id}/entries"
-    headers = auth(api_world["tokens"]["worker"])
+def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(client, world):  # noqa: F811
+    url = f"/api/v1/cases/{world['case'].case_id}/entries"
+    headers = auth(world["tokens"]["worker"])
     old = client.post(
         url, json.dumps({"kind": "note", "title": "Call", "body": "ok"}),
         content_type="application/json", **headers,
@@ -251,7 +251,7 @@ def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(clien
     )  # fmt: skip
     assert future.status_code == 400
     assert future.json()["field"] == "contact_at"
-    listed = client.get(f"/api/v1/cases/{api_world['case'].case_id}", **headers).json()
+    listed = client.get(f"/api/v1/cases/{world['case'].case_id}", **headers).json()
     assert {e["entry_type"] for e in listed["entries"]} == {"case_note", "phone_call"}
 
 
@@ -283,11 +283,11 @@ def test_the_api_document_names_every_entry_type(client):
     assert "kind" not in schemas["EntryIn"].get("required", [])
 
 
-def test_an_api_caller_giving_only_a_type_needs_no_kind(client, api_world):
+def test_an_api_caller_giving_only_a_type_needs_no_kind(client, world):  # noqa: F811
     response = client.post(
-        f"/api/v1/cases/{api_world['case'].case_id}/entries",
+        f"/api/v1/cases/{world['case'].case_id}/entries",
         json.dumps({"entry_type": "assessment", "title": "Single assessment"}),
-        content_type="application/json", **auth(api_world["tokens"]["worker"]),
+        content_type="application/json", **auth(world["tokens"]["worker"]),
     )  # fmt: skip
     assert response.status_code == 201, response.content
     assert (response.json()["kind"], response.json()["entry_type"]) == ("assessment", "assessment")
