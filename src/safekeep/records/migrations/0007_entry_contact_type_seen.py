@@ -16,6 +16,9 @@ def existing_entries(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the UPDATE leaves deferred foreign-key checks
+    # pending, and the table cannot then be altered (NOT NULL) in the same transaction.
+    atomic = False
     dependencies = [("records", "0006_subject_details")]
 
     operations = [
@@ -54,7 +57,7 @@ class Migration(migrations.Migration):
             name="seen",
             field=models.TextField(blank=True, default=""),
         ),
-        migrations.RunPython(existing_entries, migrations.RunPython.noop),
+        migrations.RunPython(existing_entries, migrations.RunPython.noop, atomic=True),
         migrations.AlterField(
             model_name="entry",
             name="contact_at",
