@@ -338,6 +338,7 @@ def test_offers_are_what_the_door_would_allow_here() -> None:
         "download",
         "allocate",
         "refer",
+        "close_case",
         "who_can_see",
     }
     phone = replace(LAPTOP_FACTS, ownership="personal", device_type="smartphone")

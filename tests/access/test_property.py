@@ -302,7 +302,7 @@ def check_offers(
             for action in (Action.ADD_ENTRY, Action.DOWNLOAD):
                 opens = _opens(partial(door.case_access, action=action, change=True, **asks))
                 assert (action in offers) == opens, (staff.staff_id, case.case_id, action)
-            for duty in (Duty.ALLOCATE, Duty.REFER, Duty.SEE_WHO_CAN_SEE):
+            for duty in (Duty.ALLOCATE, Duty.REFER, Duty.CLOSE_CASE, Duty.SEE_WHO_CAN_SEE):
                 opens = _opens(partial(door.case_duty_access, duty=duty, change=True, **asks))
                 assert (duty in offers) == opens, (staff.staff_id, case.case_id, duty)
             for entry in Entry.objects.filter(case=case):

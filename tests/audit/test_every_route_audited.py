@@ -44,7 +44,9 @@ from safekeep.governance.foi.requests import foi_request_log
 from safekeep.governance.models import Incident
 from safekeep.organisation.models import StaffChange
 from safekeep.provisioning.tokens import scim_client_create
+from safekeep.records import sealing as draft_sealing
 from safekeep.records import services as record_services
+from safekeep.records.models import Case, EntryDraft
 from safekeep.retention.models import DisposalBatch
 from safekeep.retention.services import disposal_list
 from safekeep.subject_access import services as sar_services
@@ -483,6 +485,34 @@ def _from_unencrypted_laptop_off_site(world: World, client: Client) -> Call:
 
 def _upload(world: World) -> dict[str, Any]:
     return {"title": "Second letter", "file": SimpleUploadedFile("l.txt", b"hello again")}
+
+
+def _closing_form(world: World) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "reason": "needs_met",
+        "details": "",
+        "closed_day": str(today.day),
+        "closed_month": str(today.month),
+        "closed_year": str(today.year),
+    }
+
+
+def _discarding(world: World, client: Client) -> Call:
+    """A draft kept beforehand (straight in the database: that wrote nothing)."""
+    draft = EntryDraft(case=world.case, author=world.staff["worker"], saved_at=timezone.now())
+    draft_sealing.seal_draft(draft, content="{}")
+    draft.save()
+    signed_in(client, world, "worker")
+    return Call(client, "POST", f"/cases/{world.case.case_id}/entries/draft/", {"discard": "1"})
+
+
+def _reopening(world: World, client: Client) -> Call:
+    """The case closed beforehand (straight in the database: that wrote nothing)."""
+    Case.objects.filter(pk=world.case.pk).update(closed_on=world.case.opened_on)
+    signed_in(client, world, "manager")
+    path = f"/cases/{world.case.case_id}/closure/"
+    return Call(client, "POST", path, {"details": "A new referral came in from school"})
 
 
 def _grant_request_form(world: World) -> dict[str, Any]:
@@ -1112,6 +1142,20 @@ ROWS: list[Row] = [
     ),
     Row("records:case", "stranger", get("stranger", case_path()), 403, one("case.view", REFUSED)),
     Row(
+        "records:chronology",
+        "allocated worker",
+        get("worker", case_path("chronology/")),
+        200,
+        one("case.view", ALLOWED),
+    ),
+    Row(
+        "records:chronology",
+        "stranger",
+        get("stranger", case_path("chronology/")),
+        403,
+        one("case.view", REFUSED),
+    ),
+    Row(
         "records:case",
         "no such case",
         get("worker", fixed("/cases/C999999/")),
@@ -1164,7 +1208,18 @@ ROWS: list[Row] = [
     Row(
         "records:entry-add",
         "form with an error",
-        post("worker", case_path("entries/add/"), lambda w: {"kind": "note", "title": ""}),
+        post(
+            "worker",
+            case_path("entries/add/"),
+            lambda w: {
+                "entry_type": "case_note",
+                "contact_day": "2",
+                "contact_month": "11",
+                "contact_year": "2026",
+                "contact_time": "10am",
+                "title": "",
+            },
+        ),
         400,
         one("case.add_entry", ALLOWED),
     ),
@@ -1174,7 +1229,15 @@ ROWS: list[Row] = [
         post(
             "worker",
             case_path("entries/add/"),
-            lambda w: {"kind": "note", "title": "Visit", "body": "Fine"},
+            lambda w: {
+                "entry_type": "case_note",
+                "contact_day": "2",
+                "contact_month": "11",
+                "contact_year": "2026",
+                "contact_time": "10am",
+                "title": "Visit",
+                "body": "Fine",
+            },
         ),
         302,
         one("entry.add", DONE),
@@ -1185,7 +1248,15 @@ ROWS: list[Row] = [
         post(
             "stranger",
             case_path("entries/add/"),
-            lambda w: {"kind": "note", "title": "Visit", "body": "Fine"},
+            lambda w: {
+                "entry_type": "case_note",
+                "contact_day": "2",
+                "contact_month": "11",
+                "contact_year": "2026",
+                "contact_time": "10am",
+                "title": "Visit",
+                "body": "Fine",
+            },
         ),
         403,
         one("case.add_entry", REFUSED),
@@ -1258,6 +1329,70 @@ ROWS: list[Row] = [
         302,
         one("allocation.create", DONE),
     ),
+    Row(
+        "records:entry-draft",
+        "save as typed",
+        post("worker", case_path("entries/draft/"), lambda w: {"title": "Half", "body": "x"}),
+        200,
+        one("entry.draft", DONE),
+    ),
+    Row(
+        "records:entry-draft",
+        "too long",
+        post("worker", case_path("entries/draft/"), lambda w: {"title": "x" * 201}),
+        400,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:entry-draft",
+        "discard one",
+        _discarding,
+        302,
+        one("entry.draft_discard", DONE),
+    ),
+    Row(
+        "records:entry-draft",
+        "discard when there is none",
+        post("worker", case_path("entries/draft/"), lambda w: {"discard": "1"}),
+        302,
+        one("case.add_entry", ALLOWED),
+    ),
+    Row(
+        "records:entry-draft",
+        "stranger",
+        post("stranger", case_path("entries/draft/"), lambda w: {"title": "x"}),
+        403,
+        one("case.add_entry", REFUSED),
+    ),
+    Row(
+        "records:closure",
+        "form",
+        get("manager", case_path("closure/")),
+        200,
+        one("case.close_case", ALLOWED),
+    ),
+    Row(
+        "records:closure",
+        "not the manager",
+        get("worker", case_path("closure/")),
+        403,
+        one("case.close_case", REFUSED),
+    ),
+    Row(
+        "records:closure",
+        "form with an error",
+        post("manager", case_path("closure/"), lambda w: {"reason": ""}),
+        400,
+        one("case.close_case", ALLOWED),
+    ),
+    Row(
+        "records:closure",
+        "close",
+        post("manager", case_path("closure/"), _closing_form),
+        302,
+        one("case.close", DONE),
+    ),
+    Row("records:closure", "reopen", _reopening, 302, one("case.reopen", DONE)),
     Row(
         "records:grant-request", "form", get("stranger", case_path("request-access/")), 200, NOTHING
     ),
@@ -2048,7 +2183,15 @@ ROWS: list[Row] = [
         _api(
             "POST",
             lambda w: f"{API}/cases/{w.case.case_id}/entries",
-            {"kind": "note", "title": "Phone call", "body": "Spoke to school"},
+            {
+                "entry_type": "case_note",
+                "contact_day": "2",
+                "contact_month": "11",
+                "contact_year": "2026",
+                "contact_time": "10am",
+                "title": "Phone call",
+                "body": "Spoke to school",
+            },
         ),
         201,
         one("entry.add", DONE),

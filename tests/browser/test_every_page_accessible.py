@@ -436,6 +436,11 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("volunteer", case_path()),
         Visit("stranger", case_path(), status=403),  # the refusal page, with its reasons
     ),
+    "records:chronology": (
+        Visit("worker", case_path("chronology/"), phone=True),
+        Visit("manager", case_path("chronology/?show=all")),
+        Visit("stranger", case_path("chronology/"), status=403),
+    ),
     "records:details": (
         Visit("worker", case_path("details/"), phone=True),
         Visit("worker", case_path("details/"), prepare=_wrong_nhs_number, stay=True),
@@ -451,10 +456,19 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("worker", case_path("documents/add/")),
         errors("worker", case_path("documents/add/"), "Upload"),
     ),
+    "records:entry-draft": NotAPage(
+        "POST only: the add-entry page's script saves drafts here",
+        "worker",
+        case_path("entries/draft/"),
+    ),
     "records:document-download": NotAPage("a file download, not a page"),
     "records:allocate": (
         Visit("manager", case_path("allocate/")),
         errors("manager", case_path("allocate/"), "Allocate"),
+    ),
+    "records:closure": (
+        Visit("manager", case_path("closure/"), phone=True),
+        errors("manager", case_path("closure/"), "Close the case"),
     ),
     "records:grant-request": (
         Visit("stranger", case_path("request-access/")),

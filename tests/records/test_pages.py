@@ -95,12 +95,33 @@ def test_add_entry_page(client, world):
     client = as_(client, world["worker"])
     url = f"/cases/{world['case'].case_id}/entries/add/"
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"kind": "note", "title": ""})
+    bad = client.post(
+        url,
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "",
+        },
+    )
     assert bad.status_code == 400
     body = bad.content.decode()
     assert "There is a problem" in body and "govuk-form-group--error" in body
     assert "Enter a title" in body
-    ok = client.post(url, {"kind": "note", "title": "Home visit", "body": "All well"})
+    ok = client.post(
+        url,
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "Home visit",
+            "body": "All well",
+        },
+    )
     assert ok.status_code == 302
     assert text(Entry.objects.get().versions.get()) == ("Home visit", "All well")
 
@@ -109,7 +130,15 @@ def test_edit_entry_page_makes_a_version(client, world):
     client = as_(client, world["worker"])
     client.post(
         f"/cases/{world['case'].case_id}/entries/add/",
-        {"kind": "note", "title": "One", "body": "a"},
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "One",
+            "body": "a",
+        },
     )
     entry = Entry.objects.get()
     url = f"/cases/{world['case'].case_id}/entries/{entry.pk}/edit/"

@@ -228,8 +228,14 @@ _laptop_holder: list[StaffMember] = []
 
 
 @pytest.fixture(autouse=True)
-def _fresh_sessions():
-    """Signed-in clients and tokens are reused within one test, never across tests."""
+def _fresh_sessions(settings):
+    """Signed-in clients and tokens are reused within one test, never across tests.
+
+    Every route refused to everyone is more refusals in ten minutes than the door allows a
+    person before slowing them down (429, tested in test_strangers_learn_nothing.py): here
+    each answer must be the route's own refusal.
+    """
+    settings.SAFEKEEP_REFUSALS_BEFORE_SLOWING = 10_000
     _clients.clear()
     _tokens.clear()
     _laptop_holder.clear()
@@ -295,8 +301,25 @@ def _get(url_name: str, capability: str, *, entry: str = "", ok: int = 200):
 def _post_entry(users, pair):
     before = Entry.objects.count()
     url = reverse("records:entry-add", kwargs={"case_id": pair.case.case_id})
-    response = web(users, pair).post(url, {"kind": "note", "title": "New", "body": "x"})
+    response = web(users, pair).post(
+        url,
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "New",
+            "body": "x",
+        },
+    )
     return response, response.status_code == 302 and Entry.objects.count() == before + 1
+
+
+def _post_draft(users, pair):
+    url = reverse("records:entry-draft", kwargs={"case_id": pair.case.case_id})
+    response = web(users, pair).post(url, {"title": "Half written", "body": "x"})
+    return response, response.status_code == 200
 
 
 def _post_edit(entry: str):
@@ -342,7 +365,15 @@ def _api_add(users, pair):
     before = Entry.objects.count()
     response = Client().post(
         f"/api/v1/cases/{pair.case.case_id}/entries",
-        {"kind": "note", "title": "API", "body": "z"},
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "API",
+            "body": "z",
+        },
         content_type="application/json",
         **token(users, pair),
     )
@@ -356,6 +387,8 @@ def _case_page(users, pair):
 
 ROUTES = {
     "records:case": [("view", _case_page)],
+    "records:chronology": [("view", _get("records:chronology", "view"))],
+    "records:entry-draft": [("add_entry", _post_draft)],
     "records:entry-add": [
         ("add_entry", _get("records:entry-add", "add_entry")),
         ("add_entry", _post_entry),
@@ -373,6 +406,7 @@ ROUTES = {
     "records:document-download": [("download", _download)],
     "records:allocate": [("manage", _get("records:allocate", "manage"))],
     "records:refer": [("manage", _get("records:refer", "manage"))],
+    "records:closure": [("manage", _get("records:closure", "manage"))],
     "records:who-can-see": [("who", _get("records:who-can-see", "who"))],
     "api:read_case": [("view", _api_read)],
     "api:add_entry": [("add_entry", _api_add)],

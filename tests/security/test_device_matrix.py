@@ -101,7 +101,18 @@ def test_device_rows_on_the_real_routes(row: str) -> None:
         api_headers["X-Safekeep-Device"] = device_token(device)
 
     viewed = client.get(case_url)
-    added = client.post(add_url, {"kind": "note", "title": "Visit", "body": "Seen at home"})
+    added = client.post(
+        add_url,
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": "Visit",
+            "body": "Seen at home",
+        },
+    )
     downloaded = client.get(download_url)
     api = Client().get(f"/api/v1/cases/{case.case_id}", headers=api_headers)
 

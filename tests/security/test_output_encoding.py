@@ -26,7 +26,16 @@ def worker_client(client):
 def test_an_entry_with_markup_is_shown_as_text(worker_client) -> None:
     client, case = worker_client
     added = client.post(
-        f"/cases/{case.case_id}/entries/add/", {"kind": "note", "title": SCRIPT, "body": ATTRIBUTE}
+        f"/cases/{case.case_id}/entries/add/",
+        {
+            "entry_type": "case_note",
+            "contact_day": "2",
+            "contact_month": "11",
+            "contact_year": "2026",
+            "contact_time": "10am",
+            "title": SCRIPT,
+            "body": ATTRIBUTE,
+        },
     )
     assert added.status_code == 302
     page = client.get(f"/cases/{case.case_id}/").content.decode()

@@ -115,7 +115,9 @@ class CaseAccess:
         or duty the door would allow."""
         offered = {str(a) for a in (Action.ADD_ENTRY, Action.DOWNLOAD) if self.allows(a)}
         offered |= {
-            str(d) for d in (Duty.ALLOCATE, Duty.REFER, Duty.SEE_WHO_CAN_SEE) if self.may(d)
+            str(d)
+            for d in (Duty.ALLOCATE, Duty.REFER, Duty.CLOSE_CASE, Duty.SEE_WHO_CAN_SEE)
+            if self.may(d)
         }
         return frozenset(offered)
 
@@ -534,7 +536,7 @@ def _decided(
 
 
 def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: Duty) -> Decision:
-    """Allocating and referring: the right to see the case here, then the manager's duty
+    """Allocating, referring and closing: the right to see the case here, then the manager's duty
     (the owning team's manager, or for allocating the manager it is referred to). Seeing who
     has access: information governance, or the owning manager who can view it."""
     today = context.today
@@ -545,6 +547,8 @@ def _duty_decision(actor: ActorFacts, facts: CaseFacts, context: Context, duty: 
         rule = duties.may_allocate(actor, facts, today)
     elif duty is Duty.REFER:
         rule = duties.may_refer(actor, facts, today)
+    elif duty is Duty.CLOSE_CASE:
+        rule = duties.may_close_case(actor, facts, today)
     else:
         raise ValueError(f"{duty} is not a duty on a case")
     base = decide(actor, Action.VIEW, facts, context)

@@ -102,6 +102,14 @@ def may_refer(actor: ActorFacts, case: CaseFacts, today: dt.date) -> Decision:
     return refuse(wording.ONLY_MANAGER_REFERS, wording.ASK_MANAGER)
 
 
+def may_close_case(actor: ActorFacts, case: CaseFacts, today: dt.date) -> Decision:
+    """Closing a case and reopening it: the manager of the team that owns it, who answers
+    for its caseload (not the manager it is only referred to)."""
+    if manages_team(actor, case.owning_team_id, today):
+        return allow(wording.OVERSIGHT)
+    return refuse(wording.ONLY_MANAGER_CLOSES_CASE, wording.ASK_MANAGER)
+
+
 def may_see_who_can_see(
     actor: ActorFacts, case: CaseFacts, today: dt.date, *, view: Decision
 ) -> Decision:

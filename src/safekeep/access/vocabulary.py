@@ -39,6 +39,8 @@ class Duty(StrEnum):
     BREAK_GLASS = "break_glass"
     ALLOCATE = "allocate"
     REFER = "refer"
+    # Closing a case (with a reason and a date) and reopening it: the owning team's manager.
+    CLOSE_CASE = "close_case"
     SEE_WHO_CAN_SEE = "who_can_see"
     DECIDE_GRANT = "decide_grant"
     DECIDE_REFERRAL = "decide_referral"

@@ -141,6 +141,9 @@ ONLY_MANAGER_ALLOCATES: Final = "only the manager of the team that owns this cas
 ONLY_MANAGER_REFERS: Final = (
     "only the manager of the team that owns this case can refer or transfer it"
 )
+ONLY_MANAGER_CLOSES_CASE: Final = (
+    "only the manager of the team that owns this case can close or reopen it"
+)
 ONLY_IG_OR_MANAGER_SEES_WHO: Final = (
     "only information governance and the manager of the team that owns "
     "this case can see who has access to it"
@@ -219,6 +222,7 @@ _TITLES: Final[dict[str, str]] = {
     Duty.BREAK_GLASS: "You cannot use emergency access to this record",
     Duty.ALLOCATE: "You cannot allocate this case",
     Duty.REFER: "You cannot refer or transfer this case",
+    Duty.CLOSE_CASE: "You cannot close or reopen this case",
     Duty.SEE_WHO_CAN_SEE: "You cannot see who has access to this record",
     Duty.DECIDE_GRANT: "You cannot decide this request",
     Duty.DECIDE_REFERRAL: "You cannot decide this referral",

@@ -22,7 +22,7 @@ from safekeep.api.errors import responses
 from safekeep.organisation.models import Classification
 from safekeep.records import selectors, services
 from safekeep.records.models import Case, Entry, Subject
-from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
+from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX
 from safekeep.web.pages import origin_of, staff_of
 
 router = Router(tags=["cases"])
@@ -75,6 +75,7 @@ class VersionOut(Schema):
     number: int
     title: str
     body: str
+    seen: str = Field("", description="who was seen (free text)")
     edited_by: str
     edited_at: dt.datetime
 
@@ -82,9 +83,12 @@ class VersionOut(Schema):
 class EntryOut(Schema):
     id: int
     kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT, Entry.Kind.DOCUMENT]
+    entry_type: Entry.EntryType = Field(description="what the contact was")
+    contact_at: dt.datetime = Field(description="when the contact happened")
+    significant: bool = False
     sensitive: bool
     author: str
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="when it was recorded")
     versions: list[VersionOut]
     document: DocumentOut | None = None
 
@@ -98,8 +102,19 @@ class EntryIn(Schema):
     """The limits are the page's (records.services.entries), so both refuse alike."""
 
     kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT] = Field(
-        description="a case note or an assessment (documents are uploaded on the case page)"
+        Entry.Kind.NOTE,
+        description="a case note or an assessment (documents are uploaded on the case page); "
+        "left out when entry_type is given, it follows from the type",
     )
+    entry_type: Entry.EntryType | None = Field(
+        None, description="what the contact was; by default from kind (a case note)"
+    )
+    contact_at: dt.datetime | None = Field(
+        None,
+        description="when the contact happened, with its offset; not in the future; by default now",
+    )
+    seen: str = Field("", max_length=SEEN_MAX, description="who was seen")
+    significant: bool = False
     title: str = Field(max_length=TITLE_MAX, pattern=r"\S", description="not blank")
     body: str = Field("", max_length=BODY_MAX)
     sensitive: bool = False
@@ -143,6 +158,9 @@ def _entry_out(view: selectors.EntryView) -> dict[str, Any]:
     return {
         "id": entry.pk,
         "kind": entry.kind,
+        "entry_type": entry.entry_type,
+        "contact_at": entry.contact_at,
+        "significant": entry.significant,
         "sensitive": entry.sensitive,
         "author": entry.author.staff_id,
         "created_at": entry.created_at,
@@ -151,6 +169,7 @@ def _entry_out(view: selectors.EntryView) -> dict[str, Any]:
                 "number": v.number,
                 "title": v.title,
                 "body": v.body,
+                "seen": v.seen,
                 "edited_by": v.edited_by.staff_id,
                 "edited_at": v.edited_at,
             }
@@ -240,7 +259,14 @@ def add_entry(request: HttpRequest, case_id: str, payload: EntryIn) -> Any:
         )
         entry = services.entry_add(
             access=access,
-            kind=payload.kind,
+            # Given only a type, the kind follows from it; given both, they must agree.
+            kind=payload.kind
+            if "kind" in payload.model_fields_set or payload.entry_type is None
+            else None,
+            entry_type=payload.entry_type,
+            contact_at=payload.contact_at,
+            seen=payload.seen,
+            significant=payload.significant,
             title=payload.title,
             body=payload.body,
             sensitive=payload.sensitive,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django import forms
+from django.utils import timezone
 
 from safekeep.access.vocabulary import ACTIONS
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.records import details as person_details
 from safekeep.records import nhs_number
 from safekeep.records.details import Contact, KeyDate, PersonDetails
-from safekeep.records.models import Allocation, Entry, Referral
-from safekeep.records.services.entries import BODY_MAX, TITLE_MAX
+from safekeep.records.models import Allocation, CaseClosure, Entry, Referral
+from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX
 from safekeep.records.services.grants import GRANT_MAX_DAYS
 
 ACTION_LABELS = {
@@ -27,12 +31,46 @@ ACTION_LABELS = {
 BODY_ERRORS = {"max_length": f"The entry must be {BODY_MAX:,} characters or fewer"}
 
 
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
+
+
+def parse_clock(text: str) -> dt.time | None:
+    """A time as people type it: "14:30", "2:30pm", "2pm", "9.15am", "midday"; else None."""
+    text = text.strip().lower().replace(" ", "")
+    if text in {"midday", "noon"}:
+        return dt.time(12, 0)
+    if text == "midnight":
+        return dt.time(0, 0)
+    match = _CLOCK.match(text)
+    if match is None:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half is None and match[2] is None:
+        return None  # "14" alone is not a time
+    if half is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(Entry.Kind.NOTE, "Case note"), (Entry.Kind.ASSESSMENT, "Assessment")],
+    """A new entry: its type, when the contact happened (the GOV.UK date input's three boxes
+    and a time, in the council's time zone), who was seen, the text and two flags."""
+
+    entry_type = forms.ChoiceField(
+        choices=Entry.EntryType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a case note or an assessment"},
+        label="What kind of entry is it?",
+        error_messages={"required": "Choose what kind of entry it is"},
     )
+    contact_day = forms.CharField(required=False, max_length=2, label="Day")
+    contact_month = forms.CharField(required=False, max_length=2, label="Month")
+    contact_year = forms.CharField(required=False, max_length=4, label="Year")
+    contact_time = forms.CharField(required=False, max_length=10, label="Time")
+    seen = forms.CharField(required=False, max_length=SEEN_MAX, label="Who was seen")
     title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
     body = forms.CharField(
         required=False,
@@ -41,10 +79,146 @@ class EntryForm(forms.Form):
         label="What happened",
         error_messages=BODY_ERRORS,
     )
+    significant = forms.BooleanField(required=False, label="Significant event")
     sensitive = forms.BooleanField(required=False, label="Sensitive")
+
+    def __init__(self, *args: object, today: dt.date | None = None, **kwargs: object) -> None:
+        """A new form starts on today's date (the time is left for the writer to give)."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not self.is_bound and today is not None:
+            self.initial.setdefault("contact_day", str(today.day))
+            self.initial.setdefault("contact_month", str(today.month))
+            self.initial.setdefault("contact_year", str(today.year))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        parts = [data.get(f"contact_{p}", "").strip() for p in ("day", "month", "year")]
+        if not all(parts):
+            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+            if len(missing) == 3:
+                self.add_error("contact_day", "Enter the date of contact")
+            else:
+                self.add_error("contact_day", f"The date of contact must include a {missing[0]}")
+            return data
+        try:
+            day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            self.add_error("contact_day", "The date of contact must be a real date")
+            return data
+        text = data.get("contact_time", "").strip()
+        if not text:
+            self.add_error("contact_time", "Enter the time of contact, for example 2:30pm")
+            return data
+        clock = parse_clock(text)
+        if clock is None:
+            self.add_error(
+                "contact_time", "Enter a real time of contact, for example 2:30pm or 14:30"
+            )
+            return data
+        zone = timezone.get_current_timezone()
+        data["contact_at"] = dt.datetime.combine(day, clock).replace(tzinfo=zone)
+        return data
+
+
+def _date_of(data: dict[str, object], prefix: str) -> dt.date | str | None:
+    """The date typed in a GOV.UK date input's three boxes: None when all are empty, the
+    problem in words when it is not a date."""
+    parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return None
+    missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+    if missing:
+        return f"must include a {missing[0]}"
+    try:
+        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return "must be a real date"
+
+
+class ChronologyForm(forms.Form):
+    """The chronology's filters, from the query string: nothing chosen shows significant
+    events of every type, all time."""
+
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("significant", "Significant events"), ("all", "Every entry")],
+        widget=forms.RadioSelect,
+        label="Show",
+    )
+    types = forms.MultipleChoiceField(
+        required=False,
+        choices=Entry.EntryType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Entry types",
+        error_messages={"invalid_choice": "Choose entry types from the list"},
+    )
+    from_day = forms.CharField(required=False, max_length=2, label="Day")
+    from_month = forms.CharField(required=False, max_length=2, label="Month")
+    from_year = forms.CharField(required=False, max_length=4, label="Year")
+    to_day = forms.CharField(required=False, max_length=2, label="Day")
+    to_month = forms.CharField(required=False, max_length=2, label="Month")
+    to_year = forms.CharField(required=False, max_length=4, label="Year")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        for prefix, words in (("from", "The start date"), ("to", "The end date")):
+            day = _date_of(data, prefix)
+            if isinstance(day, str):
+                self.add_error(f"{prefix}_day", f"{words} {day}")
+                day = None
+            data[prefix] = day
+        since, until = data.get("from"), data.get("to")
+        if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
+            self.add_error("to_day", "The end date must be the same as or after the start date")
+        return data
+
+
+class CloseCaseForm(forms.Form):
+    """Closing a case: why (from the list, with words), and the day it closed."""
+
+    reason = forms.ChoiceField(
+        choices=CaseClosure.Reason.choices,
+        widget=forms.RadioSelect,
+        label="Why is the case closing?",
+        error_messages={"required": "Choose why the case is closing"},
+    )
+    details = forms.CharField(
+        required=False, widget=forms.Textarea, max_length=2000, label="More about why"
+    )
+    closed_day = forms.CharField(required=False, max_length=2, label="Day")
+    closed_month = forms.CharField(required=False, max_length=2, label="Month")
+    closed_year = forms.CharField(required=False, max_length=4, label="Year")
+
+    def __init__(self, *args: object, today: dt.date | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not self.is_bound and today is not None:
+            self.initial.update(
+                {"closed_day": today.day, "closed_month": today.month, "closed_year": today.year}
+            )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        day = _date_of(data, "closed")
+        if day is None:
+            self.add_error("closed_day", "Enter the date the case closed")
+        elif isinstance(day, str):
+            self.add_error("closed_day", f"The date the case closed {day}")
+        else:
+            data["closed_on"] = day
+        return data
+
+
+class ReopenCaseForm(forms.Form):
+    details = forms.CharField(
+        widget=forms.Textarea,
+        max_length=2000,
+        label="Why is the case reopening?",
+        error_messages={"required": "Enter why the case is reopening"},
+    )
 
 
 class EntryEditForm(forms.Form):
+    seen = forms.CharField(required=False, max_length=SEEN_MAX, label="Who was seen")
     title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
     body = forms.CharField(
         required=False, widget=forms.Textarea, max_length=BODY_MAX, error_messages=BODY_ERRORS

@@ -220,12 +220,30 @@ class Referral(models.Model):
 
 
 class Entry(models.Model):
-    """A case note, assessment or document. Its content lives in versions, never deleted."""
+    """A case note, assessment or document. Its content lives in versions, never deleted.
+
+    `created_at` is when it was recorded; `contact_at` when the contact it describes
+    happened (a visit written up the next morning), which the chronology orders by.
+    """
 
     class Kind(models.TextChoices):
         NOTE = "note", "Case note"
         ASSESSMENT = "assessment", "Assessment"
         DOCUMENT = "document", "Document"
+
+    class EntryType(models.TextChoices):
+        """What the contact was, as social workers name it."""
+
+        HOME_VISIT = "home_visit", "Home visit"
+        PHONE_CALL = "phone_call", "Phone call"
+        OFFICE_VISIT = "office_visit", "Office visit"
+        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+        SUPERVISION = "supervision", "Supervision"
+        ASSESSMENT = "assessment", "Assessment"
+        CASE_NOTE = "case_note", "Case note"
+        EMAIL = "email", "Email"
+        MEETING = "meeting", "Meeting"
+        OTHER = "other", "Other"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -233,10 +251,25 @@ class Entry(models.Model):
     sensitive = models.BooleanField(default=False)
     author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    entry_type = models.CharField(
+        max_length=30, choices=EntryType.choices, default=EntryType.CASE_NOTE
+    )
+    contact_at = models.DateTimeField()
+    # A significant event: shown in the chronology by default.
+    significant = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["case", "created_at"])]
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            models.Index(fields=["case", "contact_at"]),
+        ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """A contact time not given is the time it was recorded."""
+        if self.contact_at is None:
+            self.contact_at = self.created_at
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class EntryVersion(models.Model):
@@ -253,6 +286,8 @@ class EntryVersion(models.Model):
     body = models.TextField(blank=True)
     # Why someone other than the author changed it (a manager's correction), sealed likewise.
     change_reason = models.TextField(blank=True, default="")
+    # Who was seen (free text), sealed likewise.
+    seen = models.TextField(blank=True, default="")
     edited_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField()
 
@@ -276,3 +311,58 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
+
+
+class CaseClosure(models.Model):
+    """A case closed (with a reason from the list and the words of whoever closed it) or
+    reopened (with the reason). `Case.closed_on` says whether it is closed now; these rows
+    are its history, never removed. `details` is sealed under the case's key with the row
+    `caseclosure:<case pk>:<number>` (records.sealing), like an entry's text."""
+
+    class Kind(models.TextChoices):
+        CLOSE = "close", "Closed"
+        REOPEN = "reopen", "Reopened"
+
+    class Reason(models.TextChoices):
+        """Why a case closed, in the words a manager would use."""
+
+        NEEDS_MET = "needs_met", "Needs met, plan completed"
+        NO_FURTHER_ACTION = "no_further_action", "No further action after assessment"
+        MOVED_AWAY = "moved_away", "Moved out of the area"
+        TRANSFERRED = "transferred", "Transferred to another service or council"
+        ADULT_SERVICES = "adult_services", "Moved to adult services"
+        DECLINED = "declined", "The person declined support"
+        DIED = "died", "The person died"
+        OTHER = "other", "Another reason"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closures")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    details = models.TextField(blank=True)
+    on = models.DateField()
+    by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="case_closure_unique"),
+        ]
+
+
+class EntryDraft(models.Model):
+    """An entry being written, saved as its author types so a time-out or a lost connection
+    loses nothing. One per author and case; only its author ever sees it; removed when the
+    entry is saved or the draft discarded. `content` is the form's fields as JSON, sealed
+    under the case's key with the row `entrydraft:<case pk>:<author pk>` (records.sealing)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    content = models.TextField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "author"], name="entry_draft_unique"),
+        ]

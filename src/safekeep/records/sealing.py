@@ -6,7 +6,7 @@
 - A subject's other details (address, contacts, NHS number, legal status, ...): one JSON
   value under the subject's key, row `subjectdetails:<subject pk>`; the NHS number's
   blind index beside it.
-- An entry version's title and body, and a document's file name: the case's data key
+- An entry version's title, body and who was seen, and a document's file name: the case's data key
   (`case:<pk>`), with the row naming the version or document, so a value moved to another
   row, entry or case fails its integrity check.
 - Uploaded files: `records.files`, under the case's key, row = the storage name.
@@ -21,7 +21,14 @@ import datetime as dt
 from safekeep.crypto import blind_index
 from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
 from safekeep.records.details import PersonDetails
-from safekeep.records.models import Document, EntryVersion, Subject, SubjectDetails
+from safekeep.records.models import (
+    CaseClosure,
+    Document,
+    EntryDraft,
+    EntryVersion,
+    Subject,
+    SubjectDetails,
+)
 
 
 def subject_key(subject_pk: int) -> KeyRef:
@@ -114,10 +121,16 @@ def open_details(row: SubjectDetails) -> PersonDetails:
 
 
 def seal_version(
-    version: EntryVersion, *, case_pk: int, title: str, body: str, change_reason: str = ""
+    version: EntryVersion,
+    *,
+    case_pk: int,
+    title: str,
+    body: str,
+    change_reason: str = "",
+    seen: str = "",
 ) -> None:
-    """Set the sealed title, body and any reason for the change on an unsaved version (its
-    entry and number set)."""
+    """Set the sealed title, body, who was seen and any reason for the change on an unsaved
+    version (its entry and number set)."""
     ref, row = case_key(case_pk), version_row(version.entry_id, version.number)
     version.title = encrypt_text(ref, field="title", value=title, row=row)
     version.body = encrypt_text(ref, field="body", value=body, row=row)
@@ -126,6 +139,15 @@ def seal_version(
         if change_reason
         else ""
     )
+    version.seen = encrypt_text(ref, field="seen", value=seen, row=row) if seen else ""
+
+
+def open_seen(version: EntryVersion, *, case_pk: int) -> str:
+    """Who was seen ("" when nobody was recorded); raises DecryptionFailed if tampered."""
+    if not version.seen:
+        return ""
+    row = version_row(version.entry_id, version.number)
+    return decrypt_text(case_key(case_pk), field="seen", text=version.seen, row=row)
 
 
 def open_version(version: EntryVersion, *, case_pk: int) -> tuple[str, str, str]:
@@ -153,4 +175,59 @@ def open_filename(document: Document, *, case_pk: int) -> str:
         field="filename",
         text=document.filename,
         row=document_row(document.entry_id),
+    )
+
+
+def closure_row(case_pk: int, number: int) -> str:
+    return f"caseclosure:{case_pk}:{number}"
+
+
+def seal_closure(closure: CaseClosure, *, details: str) -> None:
+    """Seal the words given for closing or reopening onto an unsaved row (case and number
+    set)."""
+    closure.details = (
+        encrypt_text(
+            case_key(closure.case_id),
+            field="details",
+            value=details,
+            row=closure_row(closure.case_id, closure.number),
+        )
+        if details
+        else ""
+    )
+
+
+def open_closure(closure: CaseClosure) -> str:
+    """The words given; raises DecryptionFailed if tampered or moved."""
+    if not closure.details:
+        return ""
+    return decrypt_text(
+        case_key(closure.case_id),
+        field="details",
+        text=closure.details,
+        row=closure_row(closure.case_id, closure.number),
+    )
+
+
+def draft_row(case_pk: int, author_pk: int) -> str:
+    return f"entrydraft:{case_pk}:{author_pk}"
+
+
+def seal_draft(draft: EntryDraft, *, content: str) -> None:
+    """Seal a draft's fields (JSON) onto its row (case and author set)."""
+    draft.content = encrypt_text(
+        case_key(draft.case_id),
+        field="draft",
+        value=content,
+        row=draft_row(draft.case_id, draft.author_id),
+    )
+
+
+def open_draft(draft: EntryDraft) -> str:
+    """The draft's fields as JSON; raises DecryptionFailed if tampered or moved."""
+    return decrypt_text(
+        case_key(draft.case_id),
+        field="draft",
+        text=draft.content,
+        row=draft_row(draft.case_id, draft.author_id),
     )

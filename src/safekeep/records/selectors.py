@@ -10,11 +10,13 @@ layer has already logged and audited it) instead of failing the whole page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from safekeep.access.door import CaseAccess
 from safekeep.crypto import blind_index
@@ -26,8 +28,10 @@ from safekeep.records.models import (
     AccessGrant,
     Allocation,
     Case,
+    CaseClosure,
     Document,
     Entry,
+    EntryDraft,
     EntryVersion,
     Referral,
     Subject,
@@ -70,6 +74,7 @@ class VersionView:
     edited_at: dt.datetime
     intact: bool = True
     change_reason: str = ""
+    seen: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +131,10 @@ def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
 def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
     try:
         title, body, reason = sealing.open_version(version, case_pk=case_pk)
+        seen = sealing.open_seen(version, case_pk=case_pk)
         intact = True
     except (DecryptionFailed, KeyMissing):
-        title, body, reason, intact = WITHHELD, "", "", False
+        title, body, reason, seen, intact = WITHHELD, "", "", "", False
     return VersionView(
         version.number,
         title,
@@ -137,6 +143,7 @@ def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
         version.edited_at,
         intact=intact,
         change_reason=reason,
+        seen=seen,
     )
 
 
@@ -158,6 +165,96 @@ def entry_view(entry: Entry) -> EntryView:
 def entry_views(*, access: CaseAccess) -> list[EntryView]:
     """The entries the decision lets this person see, opened, newest first."""
     return [entry_view(entry) for entry in case_entries(access=access)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyFilter:
+    """What the chronology shows: significant events only (the default), or every entry;
+    some entry types only (none: all); contacts on or after `since`, on or before `until`
+    (days in the council's time zone)."""
+
+    significant_only: bool = True
+    types: frozenset[str] = frozenset()
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time()).replace(tzinfo=timezone.get_current_timezone())
+
+
+def chronology(*, access: CaseAccess, shown: ChronologyFilter) -> list[EntryView]:
+    """The case's spine: the entries the decision lets this person see, in the order the
+    contacts happened (oldest first), narrowed by `shown`. Documents have no contact and
+    are left out."""
+    entries = case_entries(access=access).exclude(kind=Entry.Kind.DOCUMENT)
+    if shown.significant_only:
+        entries = entries.filter(significant=True)
+    if shown.types:
+        entries = entries.filter(entry_type__in=sorted(shown.types))
+    if shown.since is not None:
+        entries = entries.filter(contact_at__gte=_day_start(shown.since))
+    if shown.until is not None:
+        entries = entries.filter(contact_at__lt=_day_start(shown.until + dt.timedelta(days=1)))
+    return [entry_view(entry) for entry in entries.order_by("contact_at", "id")]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureView:
+    """One close or reopen, its words opened."""
+
+    kind: str
+    reason_words: str
+    details: str
+    on: dt.date
+    by: StaffMember
+    at: dt.datetime
+
+
+def _closure_view(closure: CaseClosure) -> ClosureView:
+    try:
+        details = sealing.open_closure(closure)
+    except (DecryptionFailed, KeyMissing):
+        details = WITHHELD
+    return ClosureView(
+        closure.kind,
+        closure.get_reason_display() if closure.reason else "",
+        details,
+        closure.on,
+        closure.by,
+        closure.at,
+    )
+
+
+def case_closures(case: Case) -> list[ClosureView]:
+    """Every close and reopen of the case, newest first (read after `view` is allowed)."""
+    return [_closure_view(c) for c in case.closures.select_related("by").order_by("-number")]
+
+
+def latest_closure(case: Case) -> ClosureView | None:
+    """Why and when a closed case was closed; None for an open case."""
+    if case.closed_on is None:
+        return None
+    closure = case.closures.filter(kind=CaseClosure.Kind.CLOSE).order_by("-number").first()
+    return _closure_view(closure) if closure is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftView:
+    fields: dict[str, str]
+    saved_at: dt.datetime
+
+
+def my_draft(*, access: CaseAccess) -> DraftView | None:
+    """This person's own draft entry for the case, opened (nobody else's, ever)."""
+    draft = EntryDraft.objects.filter(case=access.case, author=access.staff).first()
+    if draft is None:
+        return None
+    try:
+        fields = json.loads(sealing.open_draft(draft))
+    except (DecryptionFailed, KeyMissing):
+        return None
+    return DraftView({str(k): str(v) for k, v in fields.items()}, draft.saved_at)
 
 
 def document_filename(document: Document) -> str:

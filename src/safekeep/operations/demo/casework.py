@@ -315,18 +315,28 @@ def _entries(
 ) -> int:
     entries: list[Entry] = []
     texts: list[tuple[str, str, int]] = []
+    # Contact types, times and significant events from their own stream, so the rest of the
+    # demo council stays as it was.
+    contacts = random.Random(13)  # noqa: S311  # nosec B311 # made-up demo data, not secrets
+    note_types = [t for t in Entry.EntryType.values if t != Entry.EntryType.ASSESSMENT]
     for case, worker in zip(cases, owner_of, strict=True):
         span = max((today - case.opened_on).days, 1)
         for _ in range(rng.randint(2, 6)):
             kind = "assessment" if rng.random() < 0.2 else "note"
             day = case.opened_on + dt.timedelta(days=rng.randint(0, span))
+            recorded = _aware(min(day, today), rng)
             entries.append(
                 Entry(
                     case=case,
                     kind=kind,
                     sensitive=rng.random() < 0.05,
                     author=worker,
-                    created_at=_aware(min(day, today), rng),
+                    created_at=recorded,
+                    entry_type="assessment"
+                    if kind == "assessment"
+                    else contacts.choice(note_types),
+                    contact_at=recorded - dt.timedelta(minutes=contacts.randint(0, 60 * 30)),
+                    significant=contacts.random() < 0.25,
                 )
             )
             title = rng.choice(ASSESSMENT_TITLES if kind == "assessment" else NOTE_TITLES)

@@ -12,7 +12,9 @@ from safekeep.records.services.break_glass import (
     break_glass_start,
     check_break_glass_reason,
 )
+from safekeep.records.services.closure import case_close, case_reopen
 from safekeep.records.services.documents import check_upload, document_upload
+from safekeep.records.services.drafts import draft_discard, draft_save
 from safekeep.records.services.entries import entry_add, entry_edit
 from safekeep.records.services.errors import RecordsError
 from safekeep.records.services.grants import (
@@ -43,10 +45,14 @@ __all__ = [
     "allocation_end",
     "break_glass_review",
     "break_glass_start",
+    "case_close",
+    "case_reopen",
     "check_break_glass_reason",
     "check_grant_reason",
     "check_upload",
     "document_upload",
+    "draft_discard",
+    "draft_save",
     "entry_add",
     "entry_edit",
     "grant_decide",

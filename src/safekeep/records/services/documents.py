@@ -9,7 +9,12 @@ from safekeep.access.vocabulary import Action
 from safekeep.records import files, sealing
 from safekeep.records.models import Document, Entry
 from safekeep.records.services._recording import record_change, require_allowed
-from safekeep.records.services.entries import check_sensitive, check_title, version_create
+from safekeep.records.services.entries import (
+    check_open,
+    check_sensitive,
+    check_title,
+    version_create,
+)
 from safekeep.records.services.errors import RecordsError
 
 
@@ -30,6 +35,7 @@ def document_upload(
 ) -> Entry:
     """A document entry with its file; the file's type and size are checked before storing."""
     require_allowed(access, Action.ADD_ENTRY)
+    check_open(access)
     title = check_title(title)
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
     content_type = check_upload(filename, len(content), content[:512])

@@ -94,5 +94,7 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                 access, context=replace(access.context, printer_secure=True)
             ).allows(Action.PRINT),
             "paper_files": site_selectors.case_file_states(case, access.context.today),
+            "closure": selectors.latest_closure(case),
+            "closures": selectors.case_closures(case),
         },
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from safekeep.access import door
@@ -21,23 +23,55 @@ from safekeep.web.records.opening import case_form, case_page
 @case_page(Action.ADD_ENTRY)
 def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:
+        try:
+            return add(data)
+        except services.RecordsError as error:
+            if error.field != "contact_at":
+                raise
+            # The page's contact time starts at the day box.
+            raise services.RecordsError(error.message, field="contact_day") from None
+
+    def add(data: dict[str, Any]) -> object:
         return services.entry_add(
             access=access,
-            kind=data["kind"],
+            entry_type=data["entry_type"],
+            contact_at=data["contact_at"],
+            seen=data["seen"],
             title=data["title"],
             body=data["body"],
+            significant=data["significant"],
             sensitive=data["sensitive"],
         )
 
+    if access.case.closed_on is not None:
+        # A closed case takes no new entries: say so instead of a form that cannot save.
+        if request.method == "POST":
+            door.record_unchanged(access)
+        messages.error(request, "This case is closed. It must be reopened before you add an entry.")
+        return redirect("records:case", case_id=access.case.case_id)
+    draft = selectors.my_draft(access=access) if request.method == "GET" else None
     return case_form(
         request,
         access,
-        form=record_forms.EntryForm(request.POST or None),
+        form=record_forms.EntryForm(
+            request.POST or None,
+            today=access.context.today,
+            initial=_draft_initial(draft.fields) if draft else None,
+        ),
+        draft=draft,
         perform=perform,
         success_message="Entry added",
         template="records/entry_form.html",
         page_title="Add an entry",
     )
+
+
+def _draft_initial(fields: dict[str, str]) -> dict[str, object]:
+    """A kept draft as the form's starting values (its check boxes as booleans)."""
+    initial: dict[str, object] = dict(fields)
+    for flag in ("significant", "sensitive"):
+        initial[flag] = fields.get(flag) == "on"
+    return initial
 
 
 @verified_staff_required
@@ -65,7 +99,11 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
 
     def perform(data: dict[str, Any]) -> object:
         return services.entry_edit(
-            access=access, title=data["title"], body=data["body"], reason=data["reason"]
+            access=access,
+            title=data["title"],
+            body=data["body"],
+            reason=data["reason"],
+            seen=data["seen"],
         )
 
     return case_form(
@@ -73,7 +111,7 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
         access,
         form=record_forms.EntryEditForm(
             request.POST or None,
-            initial={"title": latest.title, "body": latest.body},
+            initial={"title": latest.title, "body": latest.body, "seen": latest.seen},
             needs_reason=needs_reason,
         ),
         perform=perform,

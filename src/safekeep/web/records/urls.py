@@ -11,8 +11,11 @@ urlpatterns = [
     path("referrals/", views.referrals, name="referrals"),
     path("break-glass-reviews/", views.break_glass_queue, name="break-glass-queue"),
     path("<str:case_id>/", views.case_detail, name="case"),
+    path("<str:case_id>/chronology/", views.chronology, name="chronology"),
+    path("<str:case_id>/closure/", views.case_closure, name="closure"),
     path("<str:case_id>/details/", views.person_details_edit, name="details"),
     path("<str:case_id>/entries/add/", views.entry_add, name="entry-add"),
+    path("<str:case_id>/entries/draft/", views.entry_draft, name="entry-draft"),
     path("<str:case_id>/entries/<int:entry_id>/edit/", views.entry_edit, name="entry-edit"),
     path("<str:case_id>/documents/add/", views.document_upload, name="document-upload"),
     path(
