@@ -59,6 +59,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
     if roles & MANAGER_ROLES:
         entries.append(("My team", "organisation:team"))
     if "team_manager" in roles:
+        entries.append(("Workload", "records:workload"))
         entries.append(("Access requests", "records:grant-requests"))
     if roles & {"team_manager", "ig_officer"}:
         entries.append(("Access reviews", "reviews:list"))
