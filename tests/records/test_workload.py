@@ -48,7 +48,10 @@ def team_world():
     closed.closed_on = dt.date(2025, 9, 1)
     closed.save()
     Allocation.objects.create(
-        case=ann_one, staff=ben, role="co_worker", starts_on=dt.date(2025, 1, 1),
+        case=ann_one,
+        staff=ben,
+        role="co_worker",
+        starts_on=dt.date(2025, 1, 1),
         ends_on=dt.date(2025, 2, 1),
     )
     theirs = make_case(team=other_team, allocated=(outsider,))
@@ -253,8 +256,11 @@ def test_ending_an_allocation_takes_the_workers_access_away(client, team_world):
             "The end date must be on or after the day the allocation started",
             "ends_on",
         ),
-        ({"ends_on": "", "reason": "Ann moved to the leaving care team"}, "Enter the last day",
-         "ends_on"),
+        (
+            {"ends_on": "", "reason": "Ann moved to the leaving care team"},
+            "Enter the last day",
+            "ends_on",
+        ),
     ],
 )
 def test_ending_with_bad_input_writes_nothing(client, team_world, data, message, field):
