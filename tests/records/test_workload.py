@@ -342,3 +342,9 @@ def test_only_the_owning_manager_may_revoke(client, team_world):
     assert response.status_code == 403
     grant.refresh_from_db()
     assert grant.status == "approved"
+
+
+def test_the_menu_marks_only_the_workload_as_current(client, team_world):
+    body = as_(client, team_world["manager"]).get(URL).content.decode()
+    assert body.count('aria-current="page"') == 1
+    assert re.search(r'href="/cases/workload/" aria-current="page">Workload<', body)

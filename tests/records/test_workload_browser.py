@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.records.models import Allocation
-from tests.browser.helpers import assert_accessible, browser_sign_in
-from tests.factories import make_case, make_staff, make_team, make_user
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.factories import make_case, make_device, make_staff, make_team, make_user
 
 SHOTS = os.environ.get("SAFEKEEP_SCREENSHOTS", "")
 
@@ -37,6 +37,7 @@ def test_manager_allocates_from_the_queue_and_ends_it(page, live_server, width):
     make_case(team=team, allocated=(busy,), classification="OFFICIAL-SENSITIVE")
     waiting = make_case(team=team)
     page.set_viewport_size({"width": width, "height": 800})
+    browser_use_device(page, live_server.url, make_device(staff=manager))
     browser_sign_in(page, make_user(manager))
 
     page.goto("/cases/workload/")

@@ -57,16 +57,22 @@ def team_cases(visible: QuerySet[Case], *, team: Team) -> QuerySet[Case]:
     return visible.filter(owning_team=team, closed_on__isnull=True)
 
 
-def _with_worker(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
-    worker = Allocation.objects.filter(
-        in_force(today), case=OuterRef("pk"), role=Allocation.Role.ALLOCATED_WORKER
+def _has_worker(today: dt.date) -> Exists:
+    """The case has an allocated worker in force on `today`."""
+    return Exists(
+        Allocation.objects.filter(
+            in_force(today), case=OuterRef("pk"), role=Allocation.Role.ALLOCATED_WORKER
+        )
     )
-    return cases.annotate(has_worker=Exists(worker), last_entry_at=Max("entries__created_at"))
+
+
+def _with_last_entry(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.annotate(last_entry_at=Max("entries__created_at"))
 
 
 def unallocated_queue(visible: QuerySet[Case], *, team: Team, today: dt.date) -> QuerySet[Case]:
     """The team's open cases with no allocated worker now, longest waiting (oldest) first."""
-    cases = _with_worker(team_cases(visible, team=team), today).filter(has_worker=False)
+    cases = team_cases(visible, team=team).filter(~_has_worker(today))
     return cases.select_related("subject").order_by("opened_on", "case_id")
 
 
@@ -75,9 +81,9 @@ def filtered_cases(
 ) -> QuerySet[Case]:
     """The team's open cases, filtered and sorted as chosen. "No contact in N days" uses the
     newest entry's time; a case with no entry at all counts as no contact."""
-    cases = _with_worker(team_cases(visible, team=team), today)
+    cases = _with_last_entry(team_cases(visible, team=team))
     if chosen.unallocated:
-        cases = cases.filter(has_worker=False)
+        cases = cases.filter(~_has_worker(today))
     if chosen.no_contact_days is not None:
         since = now - dt.timedelta(days=chosen.no_contact_days)
         cases = cases.filter(Q(last_entry_at__isnull=True) | Q(last_entry_at__lt=since))
@@ -95,11 +101,11 @@ def member_loads(
     allocations = Allocation.objects.filter(
         in_force(today), case__in=team_cases(visible, team=team), staff__in=members
     )
-    counted = {
-        row["staff"]: (row["cases"], row["allocations"])
-        for row in allocations.values("staff").annotate(
-            cases=Count("case", distinct=True), allocations=Count("id")
-        )
+    rows = allocations.values("staff").annotate(
+        cases=Count("case", distinct=True), allocations=Count("id")
+    )
+    counted: dict[int, tuple[int, int]] = {
+        int(row["staff"]): (int(row["cases"]), int(row["allocations"])) for row in rows
     }
     return [MemberLoad(member, *counted.get(member.pk, (0, 0))) for member in members]
 
