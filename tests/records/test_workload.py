@@ -348,3 +348,11 @@ def test_the_menu_marks_only_the_workload_as_current(client, team_world):
     body = as_(client, team_world["manager"]).get(URL).content.decode()
     assert body.count('aria-current="page"') == 1
     assert re.search(r'href="/cases/workload/" aria-current="page">Workload<', body)
+
+
+def test_never_contacted_cases_sort_first_by_longest_ago(client, team_world):
+    w = team_world
+    Entry.objects.create(case=w["ann_one"], kind="note", author=w["ann"], created_at=timezone.now())
+    body = as_(client, w["manager"]).get(URL, {"sort": "contact"}).content.decode()
+    listed = re.findall(r'href="/cases/(C\d+)/"', body[body.index('id="team-cases"') :])
+    assert listed[-1] == w["ann_one"].case_id

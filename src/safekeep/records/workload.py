@@ -11,16 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.expressions import OrderBy
 
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.records.models import AccessGrant, Allocation, Case
 
-SORTS = {
+# Never-contacted cases come first when the longest-ago contact is first, last otherwise,
+# on every database (PostgreSQL and SQLite order nulls differently by default).
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "opened": ("opened_on", "case_id"),
     "-opened": ("-opened_on", "case_id"),
-    "contact": ("last_entry_at", "case_id"),
-    "-contact": ("-last_entry_at", "case_id"),
+    "contact": (F("last_entry_at").asc(nulls_first=True), "case_id"),
+    "-contact": (F("last_entry_at").desc(nulls_last=True), "case_id"),
     "case": ("case_id",),
 }
 DEFAULT_SORT = "opened"
