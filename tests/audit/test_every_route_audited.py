@@ -46,7 +46,7 @@ from safekeep.organisation.models import StaffChange
 from safekeep.provisioning.tokens import scim_client_create
 from safekeep.records import sealing as draft_sealing
 from safekeep.records import services as record_services
-from safekeep.records.models import Case, EntryDraft
+from safekeep.records.models import AccessGrant, Case, EntryDraft
 from safekeep.retention.models import DisposalBatch
 from safekeep.retention.services import disposal_list
 from safekeep.subject_access import services as sar_services
@@ -60,6 +60,7 @@ from tests.factories import (
     laptop_context,
     make_api_token,
     make_device,
+    make_grant,
     make_staff,
     make_user,
     sign_in,
@@ -405,6 +406,44 @@ def _grant_decision(world: World, client: Client) -> Call:
     return Call(
         client, "POST", "/cases/access-requests/", {"grant": grant.pk, "decision": "approve"}
     )
+
+
+def _approved_grant(world: World) -> AccessGrant:
+    """The stranger's approved access to the case, ready to be revoked."""
+    now = timezone.now()
+    return make_grant(
+        world.case,
+        world.staff["stranger"],
+        starts_at=now - dt.timedelta(hours=1),
+        expires_at=now + dt.timedelta(days=5),
+        status="approved",
+    )
+
+
+def _revoke(reason: str) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        grant = _approved_grant(world)
+        signed_in(client, world, "manager")
+        path = f"/cases/{world.case.case_id}/access/{grant.pk}/revoke/"
+        return Call(client, "POST", path, {"reason": reason})
+
+    return prepare
+
+
+def _revoke_form(world: World, client: Client) -> Call:
+    grant = _approved_grant(world)
+    signed_in(client, world, "manager")
+    return Call(client, "GET", f"/cases/{world.case.case_id}/access/{grant.pk}/revoke/")
+
+
+def _end_allocation(data: dict[str, str] | None) -> Prepare:
+    def prepare(world: World, client: Client) -> Call:
+        allocation = world.case.allocations.get(staff=world.staff["worker"])
+        signed_in(client, world, "manager")
+        path = f"/cases/{world.case.case_id}/allocations/{allocation.pk}/end/"
+        return Call(client, "POST" if data else "GET", path, data)
+
+    return prepare
 
 
 def _staff_change_decision(decider: str) -> Prepare:
@@ -1418,6 +1457,50 @@ ROWS: list[Row] = [
         NOTHING,
     ),
     Row("records:grant-requests", "approve", _grant_decision, 302, one("grant.approve", DONE)),
+    Row(
+        "records:workload",
+        "the team's workload",
+        get("manager", fixed("/cases/workload/")),
+        200,
+        one("case.list", ALLOWED),
+    ),
+    Row(
+        "records:workload",
+        "not a manager",
+        get("worker", fixed("/cases/workload/")),
+        403,
+        one("page.open", REFUSED),
+    ),
+    Row(
+        "records:allocation-end",
+        "form",
+        _end_allocation(None),
+        200,
+        one("case.allocate", ALLOWED),
+    ),
+    Row(
+        "records:allocation-end",
+        "end",
+        _end_allocation({"ends_on": "2026-01-01", "reason": "Moved to the leaving care team"}),
+        302,
+        one("allocation.end", DONE),
+    ),
+    Row(
+        "records:allocation-end",
+        "no reason",
+        _end_allocation({"ends_on": "2026-01-01", "reason": ""}),
+        400,
+        one("case.allocate", ALLOWED),
+    ),
+    Row("records:grant-revoke", "form", _revoke_form, 200, one("case.view", ALLOWED)),
+    Row(
+        "records:grant-revoke",
+        "revoke",
+        _revoke("The strategy discussion has finished"),
+        302,
+        one("grant.revoke", DONE),
+    ),
+    Row("records:grant-revoke", "no reason", _revoke(""), 400, one("case.view", ALLOWED)),
     Row(
         "records:refer",
         "form",

@@ -41,6 +41,7 @@ from tests.factories import (
     laptop_context,
     make_case,
     make_device,
+    make_grant,
     make_staff,
     make_user,
     sign_in,
@@ -75,6 +76,7 @@ class World(Council):
     complaint: DeviceComplaint | None = None
     tombstone: str = ""  # the case id of a disposed record
     sar: int = 0  # an open subject access request with a withheld entry
+    revocable: int = 0  # an approved grant on the case, which its manager may revoke
 
 
 def _build() -> World:
@@ -107,6 +109,13 @@ def _build() -> World:
         kind="referral",
         reason="Moving to adult services at eighteen",
     )
+    world.revocable = make_grant(
+        case,
+        make_staff(team=other_team),
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        expires_at=timezone.now() + dt.timedelta(days=5),
+        status="approved",
+    ).pk
     world.devices["laptop"] = make_device(staff=worker)
     lost = make_device(staff=worker, device_type="smartphone", os_name="Android", os_version="14")
     device_services.device_report_missing(
@@ -259,6 +268,15 @@ def errors(who: str, path: Path_, button: str) -> Visit:
         assert summary.startswith("There is a problem"), f"{path(world)}: {summary}"
 
     return Visit(who, path, prepare=prepare, stay=True)
+
+
+def _end_allocation(world: World) -> str:
+    allocation = world.case.allocations.get(staff=world.staff["worker"])
+    return f"/cases/{world.case.case_id}/allocations/{allocation.pk}/end/"
+
+
+def _revoke(world: World) -> str:
+    return f"/cases/{world.case.case_id}/access/{world.revocable}/revoke/"
 
 
 def _wrong_nhs_number(page: Any, world: World) -> None:
@@ -469,6 +487,15 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "records:closure": (
         Visit("manager", case_path("closure/"), phone=True),
         errors("manager", case_path("closure/"), "Close the case"),
+    ),
+    "records:workload": (Visit("manager", fixed("/cases/workload/"), phone=True),),
+    "records:allocation-end": (
+        Visit("manager", _end_allocation, phone=True),
+        errors("manager", _end_allocation, "End allocation"),
+    ),
+    "records:grant-revoke": (
+        Visit("manager", _revoke),
+        errors("manager", _revoke, "Revoke access"),
     ),
     "records:grant-request": (
         Visit("stranger", case_path("request-access/")),

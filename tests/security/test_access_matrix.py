@@ -18,7 +18,7 @@ from safekeep.audit.models import AuditEntry
 from safekeep.devices.conf import DEVICE_COOKIE
 from safekeep.organisation.models import StaffMember
 from safekeep.records import services
-from safekeep.records.models import BreakGlass, Case, Entry, SubjectConflict
+from safekeep.records.models import Allocation, BreakGlass, Case, Entry, SubjectConflict
 from tests import factories
 from tests.factories import make_staff
 from tests.records.opened import body_bytes, family_name
@@ -380,6 +380,21 @@ def _api_add(users, pair):
     return response, response.status_code == 201 and Entry.objects.count() == before + 1
 
 
+def _end_allocation_form(users, pair):
+    """The form to end an allocation in force on the case (one is made when there is none)."""
+    allocation = pair.case.allocations.filter(ends_on__isnull=True).first()
+    if allocation is None:
+        allocation = Allocation.objects.create(
+            case=pair.case,
+            staff=factories.make_staff(team=pair.case.owning_team),
+            role="co_worker",
+            starts_on=dt.date(2025, 1, 1),
+        )
+    kwargs = {"case_id": pair.case.case_id, "allocation_id": allocation.pk}
+    response = web(users, pair).get(reverse("records:allocation-end", kwargs=kwargs))
+    return response, response.status_code == 200
+
+
 def _case_page(users, pair):
     response = web(users, pair).get(reverse("records:case", kwargs={"case_id": pair.case.case_id}))
     return response, response.status_code == 200 and b"SECRET-BODY" in response.content
@@ -405,6 +420,7 @@ ROUTES = {
     ],
     "records:document-download": [("download", _download)],
     "records:allocate": [("manage", _get("records:allocate", "manage"))],
+    "records:allocation-end": [("manage", _end_allocation_form)],
     "records:refer": [("manage", _get("records:refer", "manage"))],
     "records:closure": [("manage", _get("records:closure", "manage"))],
     "records:who-can-see": [("who", _get("records:who-can-see", "who"))],
@@ -421,6 +437,10 @@ EXEMPT = {
     "records:referrals": "a receiving manager's queue of referrals (ids and reasons only)",
     "records:break-glass": "the reason form; opening is decided by the policy (tests/records)",
     "records:break-glass-queue": "IG only (role_required); ids and reasons, no case content",
+    "records:workload": "team managers only; visible_cases narrowed to their own team "
+    "(tests/records/test_workload.py: another team's manager sees nothing of it)",
+    "records:grant-revoke": "view at the door, then the grant duty (owning manager; IG if "
+    "restricted), as approving; tests/records/test_workload.py",
     "api-tokens": "a person's own tokens",
     "api:openapi-json": "the API description",
     "api:openapi-view": "the API description",

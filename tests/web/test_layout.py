@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
             [
                 "My caseload",
                 "My team",
+                "Workload",
                 "Access requests",
                 "Access reviews",
                 "This device",

@@ -121,6 +121,8 @@ class Allocation(models.Model):
     # Ended because its worker left or moved team: the case waits for someone else
     # (the leaver's `reallocate` item, records/leaving.py).
     needs_reallocation = models.BooleanField(default=False)
+    # Why a manager ended it (the workload page); blank when it ended on its own date.
+    end_reason = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["staff", "case"])]
@@ -157,6 +159,8 @@ class AccessGrant(models.Model):
         "Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="grants"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Why it was revoked before it expired (blank unless revoked).
+    revoke_reason = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["grantee", "case"])]

@@ -59,6 +59,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
     if roles & MANAGER_ROLES:
         entries.append(("My team", "organisation:team"))
     if "team_manager" in roles:
+        entries.append(("Workload", "records:workload"))
         entries.append(("Access requests", "records:grant-requests"))
     if roles & {"team_manager", "ig_officer"}:
         entries.append(("Access reviews", "reviews:list"))
@@ -91,11 +92,12 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     roles = person_roles(request)
-    items = []
-    for label, name in nav_entries(roles):
-        url = safe_reverse(name)
-        if url is not None:
-            items.append(NavItem(label=label, url=url, active=request.path.startswith(url)))
+    links = [(label, url) for label, name in nav_entries(roles) if (url := safe_reverse(name))]
+    # Only the most specific match is current: the workload (/cases/workload/), not also
+    # the caseload (/cases/).
+    matches = [url for _, url in links if request.path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    items = [NavItem(label=label, url=url, active=url == current) for label, url in links]
     user = getattr(request, "user", None)
     verified = is_verified(user)
     staff = getattr(user, "staff", None) if verified else None

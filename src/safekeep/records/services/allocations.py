@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from safekeep.access.door import CaseAccess
-from safekeep.access.vocabulary import Duty
+from safekeep.access.vocabulary import MIN_REASON_LENGTH, Duty
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Allocation
 from safekeep.records.services._recording import record_change, require_allowed
@@ -54,14 +54,40 @@ def allocation_create(
     return allocation
 
 
-def allocation_end(*, access: CaseAccess, allocation: Allocation, ends_on: dt.date) -> Allocation:
-    """End an allocation (kept in the history, never removed)."""
+def allocation_end(
+    *, access: CaseAccess, allocation: Allocation, ends_on: dt.date, reason: str = ""
+) -> Allocation:
+    """End an allocation (kept in the history, never removed). A manager ending it from a
+    page gives a reason (`require_reason`), kept on the allocation, not in the audit log."""
     require_allowed(access, Duty.ALLOCATE)
     if allocation.case_id != access.case.pk:
         raise RecordsError("That allocation is not on this case")
-    _check_dates(allocation.starts_on, ends_on)
+    if allocation.ends_on is not None and allocation.ends_on < access.context.today:
+        raise RecordsError("That allocation has already ended")
+    if ends_on < allocation.starts_on:
+        raise RecordsError(
+            "The end date must be on or after the day the allocation started", field="ends_on"
+        )
     with transaction.atomic():
         allocation.ends_on = ends_on
-        allocation.save(update_fields=["ends_on"])
-        record_change(access, "allocation.end", allocation, access.case)
+        allocation.end_reason = reason.strip()
+        allocation.save(update_fields=["ends_on", "end_reason"])
+        record_change(
+            access,
+            "allocation.end",
+            allocation,
+            access.case,
+            [f"{allocation.staff.staff_id} as {allocation.role} until {ends_on.isoformat()}"],
+        )
     return allocation
+
+
+def require_reason(reason: str, *, doing: str) -> str:
+    """A manager's reason for ending something early: at least a few words."""
+    reason = reason.strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise RecordsError(
+            f"Explain why you are {doing} in at least {MIN_REASON_LENGTH} characters",
+            field="reason",
+        )
+    return reason

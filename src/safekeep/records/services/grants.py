@@ -102,10 +102,13 @@ def grant_decide(*, access: DutyAccess, grant: AccessGrant, approve: bool) -> Ac
 
 
 @transaction.atomic
-def grant_revoke(*, access: DutyAccess, grant: AccessGrant) -> AccessGrant:
+def grant_revoke(*, access: DutyAccess, grant: AccessGrant, reason: str = "") -> AccessGrant:
+    """End approved access before it expires (the grantee's next request is refused)."""
+    grant = AccessGrant.objects.select_for_update().select_related("case__subject").get(pk=grant.pk)
     if grant.status != AccessGrant.Status.APPROVED:
         raise RecordsError("Only approved access can be revoked")
     grant.status = AccessGrant.Status.REVOKED
-    grant.save(update_fields=["status"])
+    grant.revoke_reason = reason.strip()
+    grant.save(update_fields=["status", "revoke_reason"])
     record_change(access, "grant.revoke", grant, grant.case)
     return grant

@@ -12,9 +12,11 @@ from safekeep.web.records.entries import entry_add, entry_edit
 from safekeep.web.records.grants import grant_request, grant_requests
 from safekeep.web.records.referrals import referral_create, referrals
 from safekeep.web.records.who_can_see import who_can_see_case
+from safekeep.web.records.workload import allocation_end, grant_revoke, team_workload
 
 __all__ = [
     "allocate",
+    "allocation_end",
     "break_glass",
     "break_glass_queue",
     "case_closure",
@@ -28,8 +30,10 @@ __all__ = [
     "entry_edit",
     "grant_request",
     "grant_requests",
+    "grant_revoke",
     "person_details_edit",
     "referral_create",
     "referrals",
+    "team_workload",
     "who_can_see_case",
 ]

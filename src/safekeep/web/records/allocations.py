@@ -8,13 +8,16 @@ from django.http import HttpRequest, HttpResponse
 
 from safekeep.access.door import CaseAccess
 from safekeep.access.vocabulary import Duty
-from safekeep.records import forms as record_forms
+from safekeep.organisation import selectors as organisation_selectors
 from safekeep.records import services
+from safekeep.records.workload_forms import AllocateByNameForm
 from safekeep.web.records.opening import case_form, case_page
 
 
 @case_page(Duty.ALLOCATE)
 def allocate(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Allocate someone chosen by name from the owning team (workload.AllocateByNameForm)."""
+
     def perform(data: dict[str, Any]) -> object:
         return services.allocation_create(
             access=access,
@@ -27,8 +30,12 @@ def allocate(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     return case_form(
         request,
         access,
-        form=record_forms.AllocationForm(
-            request.POST or None, initial={"starts_on": access.context.today}
+        form=AllocateByNameForm(
+            request.POST or None,
+            initial={"starts_on": access.context.today},
+            members=organisation_selectors.team_members(
+                team=access.case.owning_team, today=access.context.today
+            ),
         ),
         perform=perform,
         success_message="Allocation added",

@@ -19,6 +19,7 @@ from safekeep.records import selectors
 from safekeep.sites import selectors as site_selectors
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import origin_of, staff_of
+from safekeep.web.records import workload
 from safekeep.web.records.opening import case_page
 
 PAGE_SIZE = 25
@@ -96,5 +97,6 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             "paper_files": site_selectors.case_file_states(case, access.context.today),
             "closure": selectors.latest_closure(case),
             "closures": selectors.case_closures(case),
+            **workload.case_page_offers(access),
         },
     )
