@@ -14,7 +14,7 @@ export UV_PYTHON := $(PYTHON)
 # modules again, about 3 s of CPU before it does anything.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install run test lint fuzz-api bench bench-smoke clean
+.PHONY: install run test lint fuzz-api bench bench-smoke soak clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -60,6 +60,15 @@ bench-smoke: install
 	SAFEKEEP_BENCH_POLICY_SIZE=500 SAFEKEEP_BENCH_AUDIT_VERIFY_SIZE=2000 \
 	SAFEKEEP_BENCH_AUDIT_SQLITE_VERIFY_SIZE=2000 SAFEKEEP_BENCH_AUDIT_READS=50 \
 	SAFEKEEP_BENCH_CRYPTO_KEYS=500 $(PY) bench/run.py
+
+# On demand, not CI (CI runs tests/operations/test_crash_safety.py, one kill): the crash test
+# on SQLite, then on PostgreSQL (a database of its own on SAFEKEEP_SOAK_POSTGRES_URL's
+# server, default safekeep_owner@127.0.0.1:5432) when it answers; figures in bench/results/.
+soak: install
+	$(PY) -m bench.soak.crash --json bench/results/soak-crash-sqlite.json
+	@if $(PY) -c "import os, psycopg; psycopg.connect(os.environ.get('SAFEKEEP_SOAK_POSTGRES_URL', 'postgres://safekeep_owner@127.0.0.1:5432/postgres'), connect_timeout=3).close()" 2>/dev/null; \
+	then $(PY) -m bench.soak.crash --postgres --json bench/results/soak-crash-postgresql.json; \
+	else echo "soak: PostgreSQL does not answer; its crash test was skipped"; fi
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

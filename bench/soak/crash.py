@@ -213,6 +213,7 @@ def run(
     writers: int = 3,
     readers: int = 2,
     catch_up_seconds: float = 45,
+    postgres_url: str = PG_OWNER_URL,
     out: Any = sys.stdout,
 ) -> dict[str, Any]:
     """The whole test; its figures. `writes` acknowledged writes per round before the kill."""
@@ -226,9 +227,9 @@ def run(
         import psycopg
 
         database = f"safekeep_soak_{os.getpid()}"
-        with psycopg.connect(PG_OWNER_URL, autocommit=True, connect_timeout=5) as conn:
+        with psycopg.connect(postgres_url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f"CREATE DATABASE {database}")
-        env["DATABASE_URL"] = PG_OWNER_URL.rsplit("/", 1)[0] + f"/{database}"
+        env["DATABASE_URL"] = postgres_url.rsplit("/", 1)[0] + f"/{database}"
     server = Server(env, work, workers=2)
     result: dict[str, Any] = {"database": "postgresql" if postgres else "sqlite", "rounds": []}
     started = time.monotonic()
@@ -312,7 +313,7 @@ def run(
         if database:
             import psycopg
 
-            with psycopg.connect(PG_OWNER_URL, autocommit=True, connect_timeout=5) as conn:
+            with psycopg.connect(postgres_url, autocommit=True, connect_timeout=5) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         if os.environ.get("SAFEKEEP_SOAK_KEEP"):
             print(f"soak: kept {work}", file=out)
