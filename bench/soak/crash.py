@@ -159,9 +159,11 @@ def writer(base: str, worker: dict[str, str], burst: Burst, name: str) -> None:
         payload = {"kind": "note", "title": f"{name} note {number}", "body": "soak " * 40}
         try:
             status, body = http(url, headers=worker["headers"], data=payload)  # type: ignore[arg-type]
-        except OSError:
+        except OSError as error:
             with burst.lock:
                 burst.unanswered += 1
+                if not burst.killed.is_set():
+                    burst.refused.append(f"POST unanswered: {error}")
             if burst.killed.wait(0.05):
                 return
             continue
