@@ -1,5 +1,5 @@
 """What the crash test finds in the database after the restart: run as
-`python -m bench.soak.check IDS.json` with the server's environment; prints JSON.
+`python bench/soak/check.py IDS.json` with the server's environment; prints JSON.
 
 Every acknowledged entry must be there with its first version and its one `entry.add` audit
 entry; nothing may be half-written (an entry without a version or without its audit entry,

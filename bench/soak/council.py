@@ -2,7 +2,7 @@
 minute): one team, N practitioners each with their own allocated case, an account, an API
 token and a council laptop in the register with a one-time enrolment code.
 
-Run as `python -m bench.soak.council N` with the server's environment; prints JSON.
+Run as `python bench/soak/council.py N` with the server's environment; prints JSON.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ def main(people: int) -> dict[str, list[dict[str, str]]]:
     import django
 
     django.setup()
+    from tests.factories import make_case, make_device, make_staff, make_team, make_user
+
     from safekeep.api.services import api_token_create
     from safekeep.audit.writing import Origin
     from safekeep.devices.services import enrolment_code_issue
-    from tests.factories import make_case, make_device, make_staff, make_team, make_user
 
     origin = Origin.command("soak")
     team = make_team("Soak Team")

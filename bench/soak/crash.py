@@ -10,13 +10,14 @@ the server's whole process group gets SIGKILL; it is started again; with no traf
 `/readyz`, the audit sequencer must chain what was left waiting; then bench/soak/check.py
 looks in the database and `safekeep audit verify` must pass.
 
-Run: `python -m bench.soak.crash [--postgres] [--rounds N] [--writes N]` (`make soak`).
+Run: `python bench/soak/crash.py [--postgres] [--rounds N] [--writes N]` (`make soak`).
 Prints the counts and exits non-zero unless lost == 0 and nothing is half-written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -29,12 +30,14 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 BIN = Path(sys.executable).parent
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 PG_OWNER_URL = os.environ.get(
     "SAFEKEEP_SOAK_POSTGRES_URL", "postgres://safekeep_owner@127.0.0.1:5432/postgres"
 )
@@ -49,7 +52,7 @@ def free_port() -> int:
 
 
 def command(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+    done = subprocess.run(
         [str(BIN / "safekeep"), *args], env=env, capture_output=True, text=True, check=False
     )
     if done.returncode:
@@ -59,8 +62,8 @@ def command(env: dict[str, str], *args: str) -> str:
 
 def module(env: dict[str, str], name: str, *args: str) -> Any:
     """Run bench/soak/NAME.py with the server's environment; its JSON answer."""
-    done = subprocess.run(  # noqa: S603 - our own module
-        [sys.executable, "-m", f"bench.soak.{name}", *args],
+    done = subprocess.run(
+        [sys.executable, str(HERE / f"{name}.py"), *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -68,7 +71,7 @@ def module(env: dict[str, str], name: str, *args: str) -> Any:
         check=False,
     )
     if done.returncode:
-        raise RuntimeError(f"bench.soak.{name} failed:\n{done.stderr}")
+        raise RuntimeError(f"bench/soak/{name}.py failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -91,6 +94,35 @@ def http(
         return status, raw.decode(errors="replace")
 
 
+def environment(work: Path) -> dict[str, str]:
+    """The server's environment: its own data directory, none of a test run's settings."""
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env["SAFEKEEP_DATA_DIR"] = str(work / "data")
+    env["PYTHONPATH"] = os.pathsep.join((str(ROOT / "src"), str(ROOT)))
+    env["SAFEKEEP_REFUSALS_BEFORE_SLOWING"] = "1000000000"
+    return env
+
+
+@contextlib.contextmanager
+def pg_database(env: dict[str, str], postgres: bool, url: str = PG_OWNER_URL) -> Iterator[None]:
+    """With `postgres`, a database of its own on `url`'s server (env's DATABASE_URL), dropped
+    afterwards; otherwise SQLite in the data directory."""
+    if not postgres:
+        yield
+        return
+    import psycopg
+
+    database = f"safekeep_soak_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f"CREATE DATABASE {database}")
+    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{database}"
+    try:
+        yield
+    finally:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
 class Server:
     """`safekeep serve` in its own process group, so SIGKILL takes the arbiter and workers."""
 
@@ -99,15 +131,15 @@ class Server:
         self.base = f"http://127.0.0.1:{free_port()}"
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.worker_args = ("--workers", str(workers))
 
     def start(self) -> float:
         """Start it and wait for `/healthz`; the seconds that took."""
         started = time.monotonic()
         self.starts += 1
         with (self.work / f"server-{self.starts}.log").open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our own command
-                [str(BIN / "safekeep"), "serve", "--bind", self.base[7:]]
-                + ["--workers", str(self.workers)],
+            self.process = subprocess.Popen(
+                [str(BIN / "safekeep"), "serve", "--bind", self.base[7:], *self.worker_args],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -220,103 +252,92 @@ def run(
 ) -> dict[str, Any]:
     """The whole test; its figures. `writes` acknowledged writes per round before the kill."""
     work = Path(tempfile.mkdtemp(prefix="safekeep-soak-"))
-    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
-    env["SAFEKEEP_DATA_DIR"] = str(work / "data")
-    env["PYTHONPATH"] = os.pathsep.join((str(ROOT / "src"), str(ROOT)))
-    env["SAFEKEEP_REFUSALS_BEFORE_SLOWING"] = "1000000000"
-    database = ""
-    if postgres:
-        import psycopg
-
-        database = f"safekeep_soak_{os.getpid()}"
-        with psycopg.connect(postgres_url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f"CREATE DATABASE {database}")
-        env["DATABASE_URL"] = postgres_url.rsplit("/", 1)[0] + f"/{database}"
+    env = environment(work)
     server = Server(env, work, workers=2)
     result: dict[str, Any] = {"database": "postgresql" if postgres else "sqlite", "rounds": []}
     started = time.monotonic()
     try:
-        command(env, "migrate", "--noinput", "--verbosity", "0")
-        council = module(env, "council", str(writers))
-        server.start()
-        for worker in council["workers"]:
-            bearer = {"Authorization": f"Bearer {worker['token']}"}
-            status, enrolled = http(
-                f"{server.base}/api/v1/devices/enrol", headers=bearer, data={"code": worker["code"]}
-            )
-            if status != 201:
-                raise RuntimeError(f"enrolment answered {status}: {enrolled}")
-            worker["headers"] = {**bearer, "X-Safekeep-Device": enrolled["credential"]}
-        acknowledged: list[int] = []
-        ids = work / "acknowledged.json"
-        for number in range(1, rounds + 1):
-            burst = Burst()
-            threads = [
-                threading.Thread(target=writer, args=(server.base, w, burst, f"w{i}"))
-                for i, w in enumerate(council["workers"])
-            ] + [
-                threading.Thread(target=reader, args=(server.base, w, burst))
-                for w in council["workers"][:readers]
-            ]
-            began = time.monotonic()
-            for thread in threads:
-                thread.start()
-            while len(burst.acknowledged) < writes and time.monotonic() - began < 120:
-                if any(not t.is_alive() for t in threads):
-                    break
-                time.sleep(0.01)
-            server.kill()  # mid-burst: every thread has a request in flight or about to be
-            burst.killed.set()
-            burst_seconds = time.monotonic() - began
-            for thread in threads:
-                thread.join(30)
-            acknowledged += burst.acknowledged
-            ids.write_text(json.dumps(acknowledged))
-            left_waiting = module(env, "check", str(ids))["pending"]
-            restart_seconds = server.start()
-            caught_up, found = catch_up(server, env, ids, catch_up_seconds)
-            verify = subprocess.run(  # noqa: S603 - our own command
-                [str(BIN / "safekeep"), "audit", "verify", "--no-progress"],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            figures = {
-                "round": number,
-                "acknowledged_this_round": len(burst.acknowledged),
-                "audited_reads": burst.reads,
-                "errors_before_kill": len(burst.refused),
-                "error_samples": burst.refused[:3],
-                "cut_off_by_kill": burst.unanswered,
-                "burst_seconds": round(burst_seconds, 2),
-                "restart_seconds": round(restart_seconds, 2),
-                "pending_at_restart": left_waiting,
-                "sequencer_caught_up_seconds": round(caught_up, 2),
-                "verify_exit": verify.returncode,
-                "verify_output": (verify.stdout + verify.stderr).strip()[-600:],
-                **{k: v for k, v in found.items()},
-            }
-            result["rounds"].append(figures)
-            print(
-                f"soak {result['database']} round {number}: "
-                f"{figures['acknowledged_this_round']} writes acknowledged "
-                f"({found['acknowledged']} in all), {found['found']} found after restart, "
-                f"{len(found['lost'])} lost; {burst.reads} audited reads; "
-                f"{burst.unanswered} cut off by the kill; "
-                f"half-written: {half_written(found)}; "
-                f"{left_waiting} audit entries left unchained by the kill, "
-                f"chained in {caught_up:.1f} s after restart; audit verify exit {verify.returncode}",
-                file=out,
-                flush=True,
-            )
+        with pg_database(env, postgres, postgres_url):
+            command(env, "migrate", "--noinput", "--verbosity", "0")
+            council = module(env, "council", str(writers))
+            server.start()
+            for worker in council["workers"]:
+                bearer = {"Authorization": f"Bearer {worker['token']}"}
+                status, enrolled = http(
+                    f"{server.base}/api/v1/devices/enrol",
+                    headers=bearer,
+                    data={"code": worker["code"]},
+                )
+                if status != 201:
+                    raise RuntimeError(f"enrolment answered {status}: {enrolled}")
+                worker["headers"] = {**bearer, "X-Safekeep-Device": enrolled["credential"]}
+            acknowledged: list[int] = []
+            ids = work / "acknowledged.json"
+            for number in range(1, rounds + 1):
+                burst = Burst()
+                threads = [
+                    threading.Thread(target=writer, args=(server.base, w, burst, f"w{i}"))
+                    for i, w in enumerate(council["workers"])
+                ] + [
+                    threading.Thread(target=reader, args=(server.base, w, burst))
+                    for w in council["workers"][:readers]
+                ]
+                began = time.monotonic()
+                for thread in threads:
+                    thread.start()
+                while len(burst.acknowledged) < writes and time.monotonic() - began < 120:
+                    if any(not t.is_alive() for t in threads):
+                        break
+                    time.sleep(0.01)
+                server.kill()  # mid-burst: every thread has a request in flight or about to be
+                burst.killed.set()
+                burst_seconds = time.monotonic() - began
+                for thread in threads:
+                    thread.join(30)
+                acknowledged += burst.acknowledged
+                ids.write_text(json.dumps(acknowledged))
+                left_waiting = module(env, "check", str(ids))["pending"]
+                restart_seconds = server.start()
+                caught_up, found = catch_up(server, env, ids, catch_up_seconds)
+                verify = subprocess.run(
+                    [str(BIN / "safekeep"), "audit", "verify", "--no-progress"],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                figures = {
+                    "round": number,
+                    "acknowledged_this_round": len(burst.acknowledged),
+                    "audited_reads": burst.reads,
+                    "errors_before_kill": len(burst.refused),
+                    "error_samples": burst.refused[:3],
+                    "cut_off_by_kill": burst.unanswered,
+                    "burst_seconds": round(burst_seconds, 2),
+                    "restart_seconds": round(restart_seconds, 2),
+                    "pending_at_restart": left_waiting,
+                    "sequencer_caught_up_seconds": round(caught_up, 2),
+                    "verify_exit": verify.returncode,
+                    "verify_output": (verify.stdout + verify.stderr).strip()[-600:],
+                    **{k: v for k, v in found.items()},
+                }
+                result["rounds"].append(figures)
+                print(
+                    f"soak {result['database']} round {number}: "
+                    f"{figures['acknowledged_this_round']} writes acknowledged "
+                    f"({found['acknowledged']} in all), {found['found']} found after restart, "
+                    f"{len(found['lost'])} lost; {burst.reads} audited reads; "
+                    f"{burst.unanswered} cut off by the kill; "
+                    f"half-written: {half_written(found)}; "
+                    f"{left_waiting} audit entries left unchained by the kill, "
+                    f"chained in {caught_up:.1f} s after restart; "
+                    f"audit verify exit {verify.returncode}",
+                    file=out,
+                    flush=True,
+                )
+            server.stop()  # before its database is dropped
     finally:
         server.stop()
-        if database:
-            import psycopg
-
-            with psycopg.connect(postgres_url, autocommit=True, connect_timeout=5) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         if os.environ.get("SAFEKEEP_SOAK_KEEP"):
             print(f"soak: kept {work}", file=out)
         else:
