@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import sys
 from pathlib import Path
 
 # A script, not a package (like the other benchmarks): loaded from its file.
@@ -19,6 +20,7 @@ _spec = importlib.util.spec_from_file_location(
 )
 assert _spec is not None and _spec.loader is not None
 crash = importlib.util.module_from_spec(_spec)
+sys.modules["soak_crash"] = crash  # its dataclasses look their module up
 _spec.loader.exec_module(crash)
 
 
@@ -29,13 +31,13 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed_mid_burst() -> N
         postgres=url.startswith("postgres"),
         postgres_url=url or crash.PG_OWNER_URL,
         rounds=1,
-        writes=150,
+        writes=100,
         writers=3,
         readers=2,
         out=printed,
     )
     (figures,) = result["rounds"]
-    assert figures["acknowledged_this_round"] >= 150, printed.getvalue()
+    assert figures["acknowledged_this_round"] >= 100, printed.getvalue()
     assert figures["cut_off_by_kill"] > 0, "the kill came between requests, not during one"
     assert result["lost"] == 0, figures["lost"]
     assert result["found"] == result["acknowledged"]
