@@ -11,3 +11,8 @@ application = get_wsgi_application()
 from safekeep.crypto.checks import require_keys  # noqa: E402
 
 require_keys()
+
+# Chain what a previous process left waiting (after a crash) now, not at the first request.
+from safekeep.audit.sequencer import start_serving  # noqa: E402
+
+start_serving()

@@ -118,6 +118,18 @@ def after_commit(**_signal: Any) -> None:
         sequencer.notify()
 
 
+def start_serving() -> None:
+    """A serving process starts its thread at once (`safekeep.wsgi`), so whatever an earlier
+    process left waiting (one killed mid-burst) is chained without a new request.
+
+    Started only by the first audited request, the thread left those entries waiting while
+    nothing but `/readyz` was called (it writes no entry); after the lag limit `/readyz`
+    failed, the load balancer sent no requests, and the instance stayed not ready for good.
+    """
+    if conf.sequencer_mode() == conf.BACKGROUND:
+        sequencer.notify()
+
+
 @atexit.register
 def _drain_at_exit() -> None:
     """A process that is ending chains what it wrote, if its thread was running."""

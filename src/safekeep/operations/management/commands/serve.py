@@ -19,7 +19,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.db import connections
         from gunicorn.app.wsgiapp import run
+
+        # The system checks ran queries here, in gunicorn's arbiter: a connection left open
+        # would be inherited by every forked worker, which then talk over one socket at once
+        # (on PostgreSQL: "the last operation didn't produce records", a worker dying at boot).
+        connections.close_all()
 
         self.stdout.write(f"Safekeep is serving on http://{options['bind']}/ (Ctrl+C stops it)")
         sys.argv = [
