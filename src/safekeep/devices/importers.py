@@ -7,6 +7,7 @@ updated, the rest unchanged); complaints by the whole row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
@@ -24,6 +25,34 @@ REGISTER_FIELDS = (
     "os_version",
     "site_id",
 )
+
+
+class RegisterWrites:
+    """The register's rows to add and to change, in two bulk statements, counted as an
+    import reports them: every source of the register (ours, Intune's) writes through it."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.counts = ImportCounts()
+        self._create: list[Device] = []
+        self._update: list[Device] = []
+
+    def put(self, asset_tag: str, device: Device | None, values: Mapping[str, object]) -> None:
+        if device is None:
+            self._create.append(Device(asset_tag=asset_tag, **values))
+            self.counts.created += 1
+        elif any(getattr(device, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(device, name, value)
+            self._update.append(device)
+            self.counts.updated += 1
+        else:
+            self.counts.unchanged += 1
+
+    def save(self) -> ImportCounts:
+        Device.objects.bulk_create(self._create, batch_size=500)
+        Device.objects.bulk_update(self._update, self.fields, batch_size=500)
+        return self.counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +123,7 @@ class DeviceImporter(Importer[DeviceRow]):
                 )
 
     def apply(self, rows: list[Parsed[DeviceRow]], progress: Progress) -> ImportCounts:
-        counts = ImportCounts()
+        writes = RegisterWrites(REGISTER_FIELDS)
         staff_pks = dict(
             StaffMember.objects.filter(
                 staff_id__in={p.item.assigned_staff_id for p in rows}
@@ -107,8 +136,6 @@ class DeviceImporter(Importer[DeviceRow]):
             d.asset_tag: d
             for d in Device.objects.filter(asset_tag__in=[p.item.asset_tag for p in rows])
         }
-        to_create: list[Device] = []
-        to_update: list[Device] = []
         for parsed in rows:
             item = parsed.item
             os_name, os_version = split_os(item.os)
@@ -123,20 +150,9 @@ class DeviceImporter(Importer[DeviceRow]):
                 "site_id": site_pks.get(item.site),
             }
             device = existing.get(item.asset_tag)
-            if device is None:
-                to_create.append(Device(asset_tag=item.asset_tag, **values))
-                counts.created += 1
-            elif any(getattr(device, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(device, name, value)
-                to_update.append(device)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            writes.put(item.asset_tag, device, values)
             progress(1)
-        Device.objects.bulk_create(to_create, batch_size=500)
-        Device.objects.bulk_update(to_update, REGISTER_FIELDS, batch_size=500)
-        return counts
+        return writes.save()
 
 
 @dataclass(frozen=True, slots=True)

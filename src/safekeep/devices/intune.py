@@ -45,6 +45,7 @@ from safekeep.core.csv_import import (
     Row,
     parse_identifier,
 )
+from safekeep.devices.importers import RegisterWrites
 from safekeep.devices.models import Device
 from safekeep.devices.vocabulary import MDM_COMPLIANT
 from safekeep.organisation.models import StaffMember
@@ -384,14 +385,12 @@ class IntuneDeviceImporter(Importer[IntuneRow]):
         return dict(found)
 
     def apply(self, rows: list[Parsed[IntuneRow]], progress: Progress) -> ImportCounts:
-        counts = ImportCounts()
+        writes = RegisterWrites(REGISTER_FIELDS)
         staff = self._staff_by_address(rows)
         existing = {
             d.asset_tag: d
             for d in Device.objects.filter(asset_tag__in=[p.item.asset_tag for p in rows])
         }
-        to_create: list[Device] = []
-        to_update: list[Device] = []
         for parsed in rows:
             item = parsed.item
             device = existing.get(item.asset_tag)
@@ -412,17 +411,6 @@ class IntuneDeviceImporter(Importer[IntuneRow]):
                 "mdm_compliance": item.mdm_compliance,
                 "mdm_checked_in_at": item.checked_in_at,
             }
-            if device is None:
-                to_create.append(Device(asset_tag=item.asset_tag, **values))
-                counts.created += 1
-            elif any(getattr(device, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(device, name, value)
-                to_update.append(device)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            writes.put(item.asset_tag, device, values)
             progress(1)
-        Device.objects.bulk_create(to_create, batch_size=500)
-        Device.objects.bulk_update(to_update, REGISTER_FIELDS, batch_size=500)
-        return counts
+        return writes.save()
