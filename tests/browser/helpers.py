@@ -15,8 +15,10 @@ real pages with a real TOTP code.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 from django_otp.oath import hotp
@@ -92,3 +94,20 @@ def browser_use_device(page: Any, live_server_url: str, device: Device) -> None:
             }
         ]
     )
+
+
+def shoot(page: Any, name: str) -> None:
+    """Screenshots of the page at a phone's and a desktop's width into SAFEKEEP_SCREENSHOTS
+    (nothing when it is not set), each checked to be no wider than its screen; the page is
+    left at the desktop width."""
+    folder = os.environ.get("SAFEKEEP_SCREENSHOTS")
+    if not folder:
+        return
+    for label, size in (
+        ("phone", {"width": 375, "height": 900}),
+        ("desktop", {"width": 1280, "height": 900}),
+    ):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -5,8 +5,6 @@ review themself. Screenshots at 375 px and 1280 px go to SAFEKEEP_SCREENSHOTS wh
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from safekeep.access.vocabulary import Action
 from safekeep.audit.models import AuditEntry
 from safekeep.reviews.models import AccessReview
 from safekeep.reviews.services import quarter_open
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, shoot
 from tests.factories import (
     TEST_ORIGIN,
     case_access,
@@ -31,18 +29,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("SAFEKEEP_SCREENSHOTS")
-    if not folder:
-        return
-    for label, size in (
-        ("phone", {"width": 375, "height": 900}),
-        ("desktop", {"width": 1280, "height": 900}),
-    ):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
 
 
 def test_a_team_manager_completes_the_quarterly_review(page: Any, live_server: Any) -> None:
@@ -60,7 +46,7 @@ def test_a_team_manager_completes_the_quarterly_review(page: Any, live_server: A
     expect(page.get_by_text("(you: reviewed by someone else)")).to_be_visible()
     expect(page.get_by_role("link", name="Review Mo Lead")).to_have_count(0)
     assert_accessible(page)
-    _shoot(page, "reviews-open")
+    shoot(page, "reviews-open")
 
     page.get_by_role("link", name="Review Kit Stays").click()
     page.get_by_role("button", name="Record the review").click()
@@ -76,7 +62,7 @@ def test_a_team_manager_completes_the_quarterly_review(page: Any, live_server: A
 
     page.get_by_role("link", name="Review Ray Moves").click()
     expect(page.get_by_text(f"case {case.case_id} as allocated worker")).to_be_visible()
-    _shoot(page, "review-form")
+    shoot(page, "review-form")
     page.get_by_label("Change it: end what I tick below").check()
     page.get_by_label(f"Ray Moves: case {case.case_id} as allocated worker").check()
     page.get_by_label("Note (optional)").fill("Moved to the duty desk")
@@ -86,7 +72,7 @@ def test_a_team_manager_completes_the_quarterly_review(page: Any, live_server: A
     expect(rows.filter(has_text="Kit Stays")).to_contain_text("Confirmed by Mo Lead")
     expect(rows.filter(has_text="Ray Moves")).to_contain_text("Changed by Mo Lead")
     assert_accessible(page)
-    _shoot(page, "reviews-done")
+    shoot(page, "reviews-done")
 
     with pytest.raises(AccessRefused):
         case_access(moved_on, case, Action.VIEW, change=False)
@@ -121,13 +107,13 @@ def test_a_volunteer_manager_records_an_assessment_due_soon_flagged(
         "Review due soon"
     )
     assert_accessible(page)
-    _shoot(page, "assessments-due")
+    shoot(page, "assessments-due")
 
     page.get_by_role("link", name="Ana Helper").click()
     page.get_by_label("Refused: they may see no records").check()
     page.get_by_label("OFFICIAL", exact=True).check()
     page.get_by_label("Review date").fill((today + dt.timedelta(days=200)).isoformat())
-    _shoot(page, "assessment-form")
+    shoot(page, "assessment-form")
     page.get_by_role("button", name="Record the assessment").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "Ana Helper's risk assessment is recorded."

@@ -7,8 +7,6 @@ is set."""
 from __future__ import annotations
 
 import base64
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from playwright.sync_api import expect
 
 from safekeep.accounts.models import SetUpLink, User
 from safekeep.audit.models import AuditEntry
-from tests.browser.helpers import assert_accessible, browser_sign_in, totp_code
+from tests.browser.helpers import assert_accessible, browser_sign_in, shoot, totp_code
 from tests.factories import make_staff, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,18 +23,7 @@ PASSWORD = "a long new starter passphrase"
 
 
 def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("SAFEKEEP_SCREENSHOTS")
-    if not folder:
-        return
-    for label, size in (
-        ("phone", {"width": 375, "height": 900}),
-        ("desktop", {"width": 1280, "height": 900}),
-    ):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(Path(folder) / f"joiners-{name}-{label}.png"), full_page=True)
-        # Nothing wider than the screen at either size.
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, f"joiners-{name}")
 
 
 def test_an_administrator_invites_a_new_starter_who_sets_up_and_signs_in(

@@ -5,8 +5,6 @@ a desktop go to SAFEKEEP_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,22 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from safekeep.records.models import Case
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, shoot
 from tests.factories import make_case, make_device, make_staff, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("SAFEKEEP_SCREENSHOTS")
-    if not folder:
-        return
-    for label, size in (
-        ("phone", {"width": 375, "height": 900}),
-        ("desktop", {"width": 1280, "height": 900}),
-    ):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
 
 
 def _as(page: Any, live_server: Any, user: Any) -> Any:
@@ -72,10 +58,10 @@ def test_ending_someone_now_then_closing_each_item(page: Any, live_server: Any) 
     expect(_item(page, "reallocate")).to_contain_text(case.case_id)
     expect(_item(page, "reallocate")).to_contain_text("Outstanding")
     assert_accessible(page)
-    _shoot(page, "leaver-checklist-open")
+    shoot(page, "leaver-checklist-open")
     page.goto("/staff/leavers/")
     expect(page.get_by_role("link", name="Dana Reeve")).to_be_visible()
-    _shoot(page, "leavers")
+    shoot(page, "leavers")
 
     tech = _as(page, live_server, it)
     tech.goto(f"/staff/{leaver.staff_id}/leaver/")
@@ -87,7 +73,7 @@ def test_ending_someone_now_then_closing_each_item(page: Any, live_server: Any) 
     boss = _as(page, live_server, manager)
     boss.goto(f"/staff/{leaver.staff_id}/leaver/")
     boss.get_by_role("link", name=f"Reallocate case {case.case_id}").click()
-    boss.get_by_label("Staff ID").fill(newcomer.staff_id)
+    boss.get_by_label("Who").select_option(label="Nia New (Practitioner)")
     boss.get_by_label("Allocated worker").check()
     boss.get_by_label("Start date").fill(timezone.localdate().isoformat())
     boss.get_by_role("button", name="Allocate").click()
@@ -95,4 +81,4 @@ def test_ending_someone_now_then_closing_each_item(page: Any, live_server: Any) 
     expect(_item(boss, "reallocate")).to_have_attribute("data-done", "yes")
     expect(boss.locator("#leaver-summary")).to_contain_text("Everything is done")
     assert Case.objects.get(pk=case.pk).allocations.filter(staff=newcomer).exists()
-    _shoot(boss, "leaver-checklist-done")
+    shoot(boss, "leaver-checklist-done")

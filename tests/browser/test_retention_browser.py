@@ -6,7 +6,6 @@ SAFEKEEP_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 from safekeep.records.models import Case, Entry
 from safekeep.retention import services
 from safekeep.retention.models import Tombstone
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, shoot
 from tests.factories import make_device, make_staff, make_team, make_user
 from tests.retention.helpers import NOTE, ORIGIN, old_case
 from tests.routes import forget_keys
@@ -33,19 +32,6 @@ def _own_keys(tmp_path: Path, settings: Any) -> Iterator[None]:
     forget_keys()
     yield
     forget_keys()
-
-
-def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("SAFEKEEP_SCREENSHOTS")
-    if not folder:
-        return
-    for label, size in (
-        ("phone", {"width": 375, "height": 900}),
-        ("desktop", {"width": 1280, "height": 900}),
-    ):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _signed_in(page: Any, live_server: Any, user: Any) -> Any:
@@ -82,7 +68,7 @@ def test_ig_approves_disposal_and_the_legal_hold_is_respected(
     expect(due.get_by_role("row", name=re.compile(disposed.case_id))).to_contain_text("Due")
     expect(due.get_by_role("row", name=re.compile(kept.case_id))).to_contain_text("Legal hold")
     assert_accessible(page)
-    _shoot(page, "retention-due")
+    shoot(page, "retention-due")
 
     # A reason too short is refused; then IG approves.
     approve = page.get_by_role("button", name=re.compile("^Approve disposal for"))
@@ -93,7 +79,7 @@ def test_ig_approves_disposal_and_the_legal_hold_is_respected(
     assert_accessible(page)
     page.locator("#reason-approve").fill("Retention period ended; no claim or hold")
     page.get_by_role("button", name=re.compile("^Approve disposal for")).click()
-    expect(page.get_by_text(re.compile(r"^Disposed of 1 record\(s\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 record disposed of"))).to_be_visible()
     assert not Case.objects.filter(pk=disposed.pk).exists()
     assert not Entry.objects.filter(case_id=disposed.pk).exists()
     assert Case.objects.filter(pk=kept.pk).exists()  # the hold was respected
@@ -111,7 +97,7 @@ def test_ig_approves_disposal_and_the_legal_hold_is_respected(
     expect(main).to_contain_text("Nobody can read it again")
     assert NOTE not in main.inner_text()
     assert_accessible(page)
-    _shoot(page, "retention-tombstone")
+    shoot(page, "retention-tombstone")
     assert Tombstone.objects.filter(case_id=kept.case_id).count() == 0
 
     # The worker who wrote it cannot read it any more.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import re
 import subprocess  # nosec B404 - runs our own standalone verifier
 import sys
@@ -33,7 +32,7 @@ from safekeep.records.services import entries
 from safekeep.records.services.subjects import subject_create
 from safekeep.subject_access.clock import add_months
 from safekeep.subject_access.models import Export, SubjectAccessRequest
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, shoot
 from tests.factories import case_access, make_device, make_staff, make_team, make_user
 from tests.routes import forget_keys
 
@@ -54,19 +53,6 @@ def _own_keys(tmp_path: Path, settings: Any) -> Iterator[None]:
     forget_keys()
     yield
     forget_keys()
-
-
-def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("SAFEKEEP_SCREENSHOTS")
-    if not folder:
-        return
-    for label, size in (
-        ("phone", {"width": 375, "height": 900}),
-        ("desktop", {"width": 1280, "height": 900}),
-    ):
-        page.set_viewport_size(size)
-        page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _case(team: Any, worker: Any) -> Case:
@@ -126,7 +112,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     page.get_by_role("button", name="Find the person").click()
     expect(page.locator("#search-results")).to_have_text("1 person found by name")
     assert_accessible(page)
-    _shoot(page, "sar-search")
+    shoot(page, "sar-search")
     page.get_by_role("link", name="Open a request for Amira Okafor").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Amira Okafor")
     received = page.get_by_label("Date the request was received")
@@ -153,7 +139,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
         "Third-party information about a neighbour"
     )
     assert_accessible(page)
-    _shoot(page, "sar-request")
+    shoot(page, "sar-request")
 
     # The preview: exactly what will be released, without the withheld entry.
     page.get_by_role("link", name="Preview what will be released").click()
@@ -166,7 +152,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     assert WITHHELD_TITLE not in main.inner_text()
     expect(page.locator("#preview-history")).to_contain_text("Withheld an entry")
     assert_accessible(page)
-    _shoot(page, "sar-preview")
+    shoot(page, "sar-preview")
 
     # The export: the page sets the password; two that differ are refused.
     main.get_by_role("link", name="Make the export").click()
@@ -178,7 +164,7 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     )
     assert not Export.objects.exists()
     assert_accessible(page)
-    _shoot(page, "sar-export-error")
+    shoot(page, "sar-export-error")
     page.get_by_label("Password for the file").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
     page.get_by_role("button", name="Make the export").click()
@@ -189,13 +175,13 @@ def test_ig_walks_a_request_to_a_password_protected_export(
     download = waiting.value
     assert download.suggested_filename.startswith("subject-access-P-SAR-1-")
     data = Path(download.path()).read_bytes()
-    _shoot(page, "sar-exported")
+    shoot(page, "sar-exported")
     page.get_by_role("link", name="Back to subject access requests").click()
     row = page.locator(f"#sar-requests [data-sar='{request.pk}']")
     expect(row).to_contain_text("Amira Okafor")
     expect(row).to_contain_text("Sent")
     assert_accessible(page)
-    _shoot(page, "sar-list")
+    shoot(page, "sar-list")
 
     # Safekeep kept no password, and every step is in the log against the subject.
     assert PASSWORD not in json.dumps(list(AuditEntry.objects.values_list("reasons", flat=True)))
