@@ -22,8 +22,8 @@ from safekeep.records.models import AccessGrant, Allocation, Case
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "opened": ("opened_on", "case_id"),
     "-opened": ("-opened_on", "case_id"),
-    "contact": (F("last_entry_at").asc(nulls_first=True), "case_id"),
-    "-contact": (F("last_entry_at").desc(nulls_last=True), "case_id"),
+    "contact": (F("last_contact_at").asc(nulls_first=True), "case_id"),
+    "-contact": (F("last_contact_at").desc(nulls_last=True), "case_id"),
     "case": ("case_id",),
 }
 DEFAULT_SORT = "opened"
@@ -69,8 +69,10 @@ def _has_worker(today: dt.date) -> Exists:
     )
 
 
-def _with_last_entry(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.annotate(last_entry_at=Max("entries__created_at"))
+def _with_last_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with its most recent contact (when someone saw or spoke to the person, not
+    when it was typed up)."""
+    return cases.annotate(last_contact_at=Max("entries__contact_at"))
 
 
 def unallocated_queue(visible: QuerySet[Case], *, team: Team, today: dt.date) -> QuerySet[Case]:
@@ -84,12 +86,12 @@ def filtered_cases(
 ) -> QuerySet[Case]:
     """The team's open cases, filtered and sorted as chosen. "No contact in N days" uses the
     newest entry's time; a case with no entry at all counts as no contact."""
-    cases = _with_last_entry(team_cases(visible, team=team))
+    cases = _with_last_contact(team_cases(visible, team=team))
     if chosen.unallocated:
         cases = cases.filter(~_has_worker(today))
     if chosen.no_contact_days is not None:
         since = now - dt.timedelta(days=chosen.no_contact_days)
-        cases = cases.filter(Q(last_entry_at__isnull=True) | Q(last_entry_at__lt=since))
+        cases = cases.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
     if chosen.classification:
         cases = cases.filter(classification=chosen.classification)
     order = SORTS.get(chosen.sort, SORTS[DEFAULT_SORT])
