@@ -73,6 +73,9 @@ def test_the_officer_logs_the_seed_request_and_produces_its_letter(page) -> None
     assert "Thank you for your request received on 11 February 2020" in letter
     assert "Total = 1, 1 is in Family Services" in letter
     assert "that is by 23 April 2020" in page.inner_text("#letter-review")
+    # The letter's own styles apply under the strict CSP (allowed by their hash, not inline).
+    answer_rule = "getComputedStyle(document.querySelector('.app-letter-answer')).borderLeftWidth"
+    assert page.evaluate(answer_rule) == "4px"
     _shot(page, "foi-letter")
 
     page.goto("/governance/foi/requests/")

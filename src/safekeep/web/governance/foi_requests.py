@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.audit.selectors import spreadsheet_safe
+from safekeep.core.middleware import self_styled_policy
 from safekeep.governance.errors import GovernanceError
 from safekeep.governance.foi import forms as foi_forms
 from safekeep.governance.foi import register
@@ -313,6 +314,8 @@ def foi_request_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(document.content, content_type=document.content_type)
     if fmt == "pdf":
         response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    else:
+        response["Content-Security-Policy"] = self_styled_policy(document.content.decode())
     return response
 
 
