@@ -7,19 +7,18 @@ days of all of them), from the `holidays` package, which computes them offline f
 year, one-off days included.
 
 Pure Python (an import-linter contract keeps Django out): the register, the letter and
-`safekeep foi deadline` all count days here, so they can never disagree.
+`safekeep foi deadline` all count days here, so they can never disagree; the counting
+itself is core.calendar's, shared with the sites' calendar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from itertools import islice, takewhile
 from typing import Final, Literal
 
-from dateutil.easter import easter
+from safekeep.core.calendar import WorkingCalendar
 
 RESPONSE_DAYS: Final = 20  # s10(1): promptly, and no later than the 20th working day
 REVIEW_REQUEST_DAYS: Final = 40  # s45 Code of Practice: a review asked for within 40 days
@@ -30,40 +29,11 @@ UK_PARTS: Final = ("ENG", "WLS", "SCT", "NIR")
 PauseKind = Literal["clarification", "fee"]
 
 
-@cache
-def _holidays_of(year: int) -> frozenset[dt.date]:
-    """Every day that is not a working day for a reason other than the weekend, in `year`."""
-    import holidays  # here, not at the top: half a second to import, needed only here
+FOI_CALENDAR: Final = WorkingCalendar(parts=UK_PARTS, christmas_and_good_friday=True)
 
-    days: set[dt.date] = set()
-    for part in UK_PARTS:
-        days.update(holidays.country_holidays("GB", subdiv=part, years=year))
-    days.add(dt.date(year, 12, 25))  # named in s10(6) itself, whatever the weekday
-    days.add(easter(year) - dt.timedelta(days=2))  # Good Friday, likewise
-    return frozenset(days)
-
-
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in _holidays_of(day.year)
-
-
-def _working_days_after(day: dt.date) -> Iterator[dt.date]:
-    while True:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            yield day
-
-
-def add_working_days(start: dt.date, count: int) -> dt.date:
-    """The `count`th working day after `start` (the day itself never counts)."""
-    if count < 1:
-        raise ValueError("count must be at least 1")
-    return next(islice(_working_days_after(start), count - 1, None))
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """How many working days after `start`, up to and including `end` (0 if end <= start)."""
-    return sum(1 for _ in takewhile(lambda day: day <= end, _working_days_after(start)))
+is_working_day = FOI_CALENDAR.is_working_day
+add_working_days = FOI_CALENDAR.add_working_days
+working_days_between = FOI_CALENDAR.working_days_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +64,7 @@ def due_date(received: dt.date, pauses: Iterable[Pause] = ()) -> dt.date | None:
         else:
             disregarded.append((pause.started_on, pause.answered_on))
     counted = 0
-    for day in _working_days_after(start):
+    for day in FOI_CALENDAR.working_days_after(start):
         if any(first <= day <= last for first, last in disregarded):
             continue
         counted += 1
