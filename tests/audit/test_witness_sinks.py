@@ -85,7 +85,7 @@ def test_a_witness_file_is_never_overwritten(
         ]
     ]
     failure, _, err = verify_command()
-    assert failure == "The audit log has been tampered with: 2 problem(s)."
+    assert failure == "The audit log has been tampered with: 2 problems."
     assert (
         f"The witness's checkpoint {second.pk} ({squatter}) does not check: it is not a signed "
         "note (text, a blank line, signature lines)."
@@ -117,7 +117,7 @@ def test_a_failing_witness_loses_nothing_blocks_nothing_and_catches_up(
     os.rename(tmp_path / "unmounted", share)
     failure, _, err = verify_command()
     assert failure == (
-        "The audit log's entries check, but its checkpoints are not safe: 1 problem(s)."
+        "The audit log's entries check, but its checkpoints are not safe: 1 problem."
     )
     assert (
         f"The witness {share} is behind: it lacks checkpoint {second.pk}, which the database has."
@@ -129,7 +129,7 @@ def test_a_failing_witness_loses_nothing_blocks_nothing_and_catches_up(
     ]
     failure, out, _ = verify_command()
     assert failure == ""
-    assert f"Witness {share}: 3 checkpoint(s), {first.pk} to {third.pk}." in out
+    assert f"Witness {share}: 3 checkpoints, {first.pk} to {third.pk}." in out
 
 
 def test_syslog_witness_sends_the_exact_text_to_a_real_socket(
@@ -161,7 +161,7 @@ def test_a_syslog_witness_that_fails_is_reported_by_verify(
     assert "No such file or directory" in error
     failure, out, err = verify_command()
     assert failure == (
-        "The audit log's entries check, but its checkpoints are not safe: 1 problem(s)."
+        "The audit log's entries check, but its checkpoints are not safe: 1 problem."
     )
     assert (
         f"The witness is behind. Checkpoint {checkpoint.pk} did not reach syslog:{socket_path}: "

@@ -53,7 +53,7 @@ def test_a_checkpoint_missing_from_the_witness_is_a_gap_there(
         (tmp_path / "witness" / f"{lost.pk:010d}.checkpoint").unlink()
     failure, _, err = verify_command()
     assert failure == (
-        "The audit log's entries check, but its checkpoints are not safe: 1 problem(s)."
+        "The audit log's entries check, but its checkpoints are not safe: 1 problem."
     )
     assert (
         f"The witness {tmp_path / 'witness'} is behind: it lacks checkpoint "
@@ -68,7 +68,7 @@ def test_an_empty_witness_beside_a_database_with_checkpoints_is_behind(
     sign(django_capture_on_commit_callbacks)
     settings.SAFEKEEP_AUDIT_WITNESS = f"dir:{tmp_path / 'new-share'}"
     failure, _, err = verify_command()
-    assert failure.endswith("its checkpoints are not safe: 1 problem(s).")
+    assert failure.endswith("its checkpoints are not safe: 1 problem.")
     assert (
         f"The witness {tmp_path / 'new-share'} holds no checkpoint, but the database has 1: "
         "the witness is behind. If it is new, `safekeep audit checkpoint` starts it"

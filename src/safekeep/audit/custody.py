@@ -16,6 +16,7 @@ from safekeep.audit import conf, witness
 from safekeep.audit.checkpoints import CHECKPOINT_ACTION, WITNESS_ACTION, checkpoint_note
 from safekeep.audit.findings import ExternalCheckpoint, VerifyReport
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint
+from safekeep.audit.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,9 @@ def _check_place(
             "(the `audit.witness` entries and the service log)."
         )
     newest = max(place.held)
-    report.notes.append(f"Witness {where}: {len(place.held)} checkpoint(s), {first} to {newest}.")
+    report.notes.append(
+        f"Witness {where}: {counted(len(place.held), 'checkpoint')}, {first} to {newest}."
+    )
 
 
 def _check_failures(report: VerifyReport, readable: set[str], *, newest: int) -> None:

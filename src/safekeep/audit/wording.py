@@ -265,3 +265,8 @@ def action_words(action: str, decision: str) -> str:
     else:
         return action
     return f"tried to {tried}" if decision in {"refused", "failed"} else done
+
+
+def counted(number: int, thing: str, things: str | None = None) -> str:
+    """ "1 entry", "2 entries": the commands' summaries in plain English."""
+    return f"{number:,} {thing if number == 1 else (things or thing + 's')}"

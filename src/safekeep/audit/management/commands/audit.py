@@ -16,6 +16,7 @@ from safekeep.audit.findings import ExternalCheckpoint
 from safekeep.audit.models import ChainLink
 from safekeep.audit.tree import StoredTree
 from safekeep.audit.verify import verify_log
+from safekeep.audit.wording import counted
 from safekeep.audit.writing import Origin
 
 
@@ -180,16 +181,19 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if report.problems:
             first = report.first_bad_sequence
-            summary = f"The audit log has been tampered with: {len(report.problems)} problem(s)."
+            summary = (
+                f"The audit log has been tampered with: {counted(len(report.problems), 'problem')}."
+            )
             if first is not None:
                 summary += f" First bad entry: {first}."
             raise CommandError(summary)
         if report.custody:
             raise CommandError(
                 f"The audit log's entries check, but its checkpoints are not safe: "
-                f"{len(report.custody)} problem(s)."
+                f"{counted(len(report.custody), 'problem')}."
             )
         self.stdout.write(
-            f"Audit log intact: {report.entries} entries, {report.checkpoints} checkpoint(s) "
+            f"Audit log intact: {counted(report.entries, 'entry', 'entries')}, "
+            f"{counted(report.checkpoints, 'checkpoint')} "
             f"checked, root {report.root_hash}."
         )
