@@ -12,6 +12,7 @@ from safekeep.organisation.models import StaffMember
 from safekeep.records import sealing
 from safekeep.records.models import Entry, EntryDraft, EntryVersion
 from safekeep.records.services._recording import record_change, require_allowed
+from safekeep.records.services.closure import check_open
 from safekeep.records.services.errors import RecordsError
 
 # The longest title and body an entry may have: the pages' forms and the API take these too.
@@ -71,15 +72,6 @@ def check_title(title: str) -> str:
     if len(title) > TITLE_MAX:
         raise RecordsError(f"Title must be {TITLE_MAX} characters or fewer", field="title")
     return title
-
-
-def check_open(access: CaseAccess) -> None:
-    """A closed case takes no new entries or documents until it is reopened."""
-    if access.case.closed_on is not None:
-        raise RecordsError(
-            f"This case was closed on {access.case.closed_on:%-d %B %Y}. "
-            "It must be reopened before anything is added to it"
-        )
 
 
 def check_sensitive(sensitive: bool, access: CaseAccess) -> None:

@@ -14,7 +14,7 @@ from safekeep.records.workload_forms import AllocateByNameForm
 from safekeep.web.records.opening import case_form, case_page
 
 
-@case_page(Duty.ALLOCATE)
+@case_page(Duty.ALLOCATE, open_only=True)
 def allocate(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Allocate someone chosen by name from the owning team (workload.AllocateByNameForm)."""
 

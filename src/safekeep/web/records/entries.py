@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from safekeep.access import door
@@ -20,7 +18,7 @@ from safekeep.web.pages import origin_of, refusal_page, staff_of
 from safekeep.web.records.opening import case_form, case_page
 
 
-@case_page(Action.ADD_ENTRY)
+@case_page(Action.ADD_ENTRY, open_only=True)
 def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:
         try:
@@ -43,12 +41,6 @@ def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             sensitive=data["sensitive"],
         )
 
-    if access.case.closed_on is not None:
-        # A closed case takes no new entries: say so instead of a form that cannot save.
-        if request.method == "POST":
-            door.record_unchanged(access)
-        messages.error(request, "This case is closed. It must be reopened before you add an entry.")
-        return redirect("records:case", case_id=access.case.case_id)
     draft = selectors.my_draft(access=access) if request.method == "GET" else None
     return case_form(
         request,
