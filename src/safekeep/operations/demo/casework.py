@@ -351,6 +351,9 @@ def _entries(
                 number=number,
                 edited_by_id=entry.author_id,
                 edited_at=entry.created_at + dt.timedelta(hours=number - 1),
+                entry_type=entry.entry_type,
+                contact_at=entry.contact_at,
+                significant=entry.significant,
             )
             sealing.seal_version(
                 version,

@@ -22,24 +22,18 @@ from safekeep.web.records.opening import case_form, case_page
 def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:
         try:
-            return add(data)
+            return services.entry_add(
+                access=access,
+                entry_type=data["entry_type"],
+                contact_at=data["contact_at"],
+                seen=data["seen"],
+                title=data["title"],
+                body=data["body"],
+                significant=data["significant"],
+                sensitive=data["sensitive"],
+            )
         except services.RecordsError as error:
-            if error.field != "contact_at":
-                raise
-            # The page's contact time starts at the day box.
-            raise services.RecordsError(error.message, field="contact_day") from None
-
-    def add(data: dict[str, Any]) -> object:
-        return services.entry_add(
-            access=access,
-            entry_type=data["entry_type"],
-            contact_at=data["contact_at"],
-            seen=data["seen"],
-            title=data["title"],
-            body=data["body"],
-            significant=data["significant"],
-            sensitive=data["sensitive"],
-        )
+            raise _at_the_day_box(error) from None
 
     draft = selectors.my_draft(access=access) if request.method == "GET" else None
     return case_form(
@@ -56,6 +50,13 @@ def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         template="records/entry_form.html",
         page_title="Add an entry",
     )
+
+
+def _at_the_day_box(error: services.RecordsError) -> services.RecordsError:
+    """The page's contact time starts at the day box: a `contact_at` error is shown there."""
+    if error.field != "contact_at":
+        return error
+    return services.RecordsError(error.message, field="contact_day")
 
 
 def _draft_initial(fields: dict[str, str]) -> dict[str, object]:
@@ -90,20 +91,28 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
     needs_reason = Obligation.RECORD_REASON in access.decision.obligations
 
     def perform(data: dict[str, Any]) -> object:
-        return services.entry_edit(
-            access=access,
-            title=data["title"],
-            body=data["body"],
-            reason=data["reason"],
-            seen=data["seen"],
-        )
+        try:
+            return services.entry_edit(
+                access=access,
+                title=data["title"],
+                body=data["body"],
+                reason=data["reason"],
+                seen=data["seen"],
+                entry_type=data["entry_type"],
+                contact_at=data["contact_at"],
+                significant=data["significant"],
+            )
+        except services.RecordsError as error:
+            raise _at_the_day_box(error) from None
 
     return case_form(
         request,
         access,
         form=record_forms.EntryEditForm(
             request.POST or None,
-            initial={"title": latest.title, "body": latest.body, "seen": latest.seen},
+            initial=record_forms.edit_initial(
+                access.entry, title=latest.title, body=latest.body, seen=latest.seen
+            ),
             needs_reason=needs_reason,
         ),
         perform=perform,
