@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from safekeep.access.vocabulary import ACTIONS
 from safekeep.access.wording import clock_time
-from safekeep.organisation.models import StaffMember, Team
+from safekeep.organisation.models import Team
 from safekeep.records import details as person_details
 from safekeep.records import nhs_number
 from safekeep.records.details import Contact, KeyDate, PersonDetails
-from safekeep.records.models import Allocation, CaseClosure, Entry, Referral
+from safekeep.records.models import CaseClosure, Entry, Referral
 from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX
 from safekeep.records.services.grants import GRANT_MAX_DAYS
 
@@ -269,28 +269,6 @@ class DocumentForm(forms.Form):
         error_messages={"required": "Select a file", "empty": "The selected file is empty"}
     )
     sensitive = forms.BooleanField(required=False)
-
-
-class AllocationForm(forms.Form):
-    worker = forms.CharField(
-        max_length=40, label="Staff ID", error_messages={"required": "Enter the staff ID"}
-    )
-    role = forms.ChoiceField(
-        choices=Allocation.Role.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a role"},
-    )
-    starts_on = forms.DateField(
-        error_messages={"required": "Enter a start date", "invalid": "Enter a real start date"}
-    )
-    ends_on = forms.DateField(required=False, error_messages={"invalid": "Enter a real end date"})
-
-    def clean_worker(self) -> StaffMember:
-        staff_id = self.cleaned_data["worker"].strip()
-        worker = StaffMember.objects.filter(staff_id=staff_id).first()
-        if worker is None:
-            raise forms.ValidationError("There is no member of staff with that staff ID")
-        return worker
 
 
 class GrantRequestForm(forms.Form):
