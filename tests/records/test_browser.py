@@ -91,8 +91,10 @@ def test_the_caseload_is_a_list_on_a_phone_and_a_table_on_a_desk(page, live_serv
         if width == 320:  # cards: the headings are hidden, each cell names its column
             assert header.bounding_box()["height"] <= 1
             card = table.locator("tbody tr").first
-            label = card.locator("td").nth(3).evaluate(
-                "cell => getComputedStyle(cell, '::before').content"
+            label = (
+                card.locator("td")
+                .nth(3)
+                .evaluate("cell => getComputedStyle(cell, '::before').content")
             )
             assert label == '"Classification: "'
             assert (

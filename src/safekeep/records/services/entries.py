@@ -205,13 +205,13 @@ def entry_edit(
             "Give the reason for correcting an entry someone else wrote", field="reason"
         )
     now, staff = case_access.context.now, case_access.staff
-    contact = {
+    if contact_at is not None and contact_at != entry.contact_at:
+        check_contact_at(contact_at, now)
+    contact: dict[str, object] = {
         "entry_type": entry.entry_type if entry_type is None else check_entry_type(entry_type),
         "contact_at": entry.contact_at if contact_at is None else contact_at,
         "significant": entry.significant if significant is None else significant,
     }
-    if contact["contact_at"] != entry.contact_at:
-        check_contact_at(contact["contact_at"], now)
     changed = [words for name, words in _CONTACT_WORDS if contact[name] != getattr(entry, name)]
     with transaction.atomic():
         # Lock the entry row so two edits cannot both claim the next version number.
