@@ -1313,7 +1313,15 @@ ROWS: list[Row] = [
         post(
             "worker",
             lambda w: f"/cases/{w.case.case_id}/entries/{w.note.pk}/edit/",
-            lambda w: {"title": "Home visit", "body": "All well, seen again"},
+            lambda w: {
+                "entry_type": "home_visit",
+                "contact_day": "2",
+                "contact_month": "11",
+                "contact_year": "2026",
+                "contact_time": "10am",
+                "title": "Home visit",
+                "body": "All well, seen again",
+            },
         ),
         302,
         one("entry.edit", DONE),

@@ -279,6 +279,20 @@ def _revoke(world: World) -> str:
     return f"/cases/{world.case.case_id}/access/{world.revocable}/revoke/"
 
 
+def _edit_path(world: World) -> str:
+    return f"/cases/{world.case.case_id}/entries/{world.note.pk}/edit/"
+
+
+def _edit_with_errors(page: Any, world: World) -> None:
+    """The edit form starts filled in: a time nobody can read and no title show its errors."""
+    page.goto(_edit_path(world))
+    page.get_by_label("Time of contact").fill("lunch")
+    page.get_by_label("Title").fill("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save new version").click()
+    assert page.locator(".govuk-error-summary").inner_text().startswith("There is a problem")
+
+
 def _wrong_nhs_number(page: Any, world: World) -> None:
     """Every field of the details form is optional: a wrong NHS number shows its errors."""
     page.goto(case_path("details/")(world))
@@ -468,7 +482,8 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         errors("worker", case_path("entries/add/"), "Save entry"),
     ),
     "records:entry-edit": (
-        Visit("worker", lambda w: f"/cases/{w.case.case_id}/entries/{w.note.pk}/edit/"),
+        Visit("worker", _edit_path, phone=True),
+        Visit("worker", _edit_path, prepare=_edit_with_errors, stay=True),
     ),
     "records:document-upload": (
         Visit("worker", case_path("documents/add/")),
@@ -482,6 +497,8 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "records:document-download": NotAPage("a file download, not a page"),
     "records:allocate": (
         Visit("manager", case_path("allocate/")),
+        Visit("manager", case_path("allocate/?name=Person"), phone=True),
+        Visit("manager", case_path("allocate/?name=nobody-has-this-name")),
         errors("manager", case_path("allocate/"), "Allocate"),
     ),
     "records:closure": (

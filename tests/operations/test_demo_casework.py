@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections import Counter
 
 import pytest
 from rich.console import Console
 
 from safekeep.operations.demo import demo_load
+from safekeep.operations.demo.council import DEMO_ACCOUNTS
 from safekeep.organisation.models import StaffMember
-from safekeep.records import nhs_number, selectors
-from safekeep.records.models import Allocation, Case, Entry, Subject, SubjectConflict
+from safekeep.records import nhs_number, sealing, selectors, workload
+from safekeep.records.models import (
+    Allocation,
+    Case,
+    CaseClosure,
+    Entry,
+    EntryDraft,
+    Subject,
+    SubjectConflict,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +65,48 @@ def test_demo_caseloads():
     assert first is not None and first.address and nhs_number.is_valid(first.nhs_number)
     found = selectors.caseload(Case.objects.all(), search=first.nhs_number)
     assert [c.subject_id for c in found] == [people[0].pk]
+
+
+def test_the_demo_teams_day():
+    """What the demo practitioner and manager open on: today's visit with alerts and a
+    chronology of significant contacts of several types, a draft, closed cases with their
+    reasons (one reopened), and cases waiting for a worker in the manager's queue."""
+    today = dt.date(2026, 11, 23)
+    demo_load(
+        today=today,
+        console=Console(file=io.StringIO()),
+        steps=[
+            "safekeep.operations.demo.council.load_organisation",
+            "safekeep.operations.demo.casework.load_caseloads",
+        ],
+    )
+    worker = StaffMember.objects.get(email=DEMO_ACCOUNTS["practitioner"])
+    manager = StaffMember.objects.get(email=DEMO_ACCOUNTS["team manager"])
+    [draft] = EntryDraft.objects.filter(author=worker)
+    fields = json.loads(sealing.open_draft(draft))
+    assert fields["entry_type"] == "home_visit" and fields["contact_time"] == "5:30pm"
+
+    visit = Case.objects.filter(allocations__staff=worker, entries__significant=True).order_by(
+        "-case_id"
+    )[0]
+    details = selectors.person_details(visit.subject)
+    assert details is not None and "Risk to lone workers: visit in pairs" in details.alerts
+    assert ("Home visit booked", today) in [(d.what, d.on) for d in details.key_dates]
+    significant = Entry.objects.filter(case=visit, significant=True)
+    assert {"strategy_discussion", "home_visit", "phone_call", "assessment", "supervision"} <= set(
+        significant.values_list("entry_type", flat=True)
+    )
+    assert all(e.contact_at < e.created_at for e in significant)
+
+    closures = CaseClosure.objects.filter(case__owning_team=worker.team)
+    closed = Case.objects.filter(owning_team=worker.team, closed_on__isnull=False)
+    assert closed.count() == 2
+    assert {c.reason for c in closures.filter(kind="close")} >= {"moved_away", "needs_met"}
+    assert all(sealing.open_closure(c) for c in closures.filter(case__in=closed))
+    [reopened] = {c.case for c in closures.filter(kind="reopen")}
+    assert reopened.closed_on is None
+
+    queue = workload.unallocated_queue(Case.objects.all(), team=manager.team, today=today)
+    assert queue.count() >= 3
+    ended = Allocation.objects.filter(case__in=queue, end_reason__startswith="The worker is on")
+    assert ended.count() == queue.count()

@@ -168,11 +168,16 @@ def test_the_pages(w):
     assert "Add an entry" not in page and "Upload a document" not in page
     # The add page says why instead of a form that cannot save.
     refused = worker.get(f"{case_url}entries/add/", follow=True).content.decode()
-    assert "This case is closed. It must be reopened before you add an entry." in refused
+    closed_words = f"This case was closed on {today:%-d %B %Y}. It must be reopened before"
+    assert f"{closed_words} anything is added to it" in refused
     upload = worker.post(
-        f"{case_url}documents/add/", {"title": "Letter", "file": SimpleUploadedFile("a.txt", b"x")}
+        f"{case_url}documents/add/",
+        {"title": "Letter", "file": SimpleUploadedFile("a.txt", b"x")},
+        follow=True,
     )
-    assert upload.status_code == 400 and "must be reopened" in upload.content.decode()
+    assert upload.redirect_chain == [(case_url, 302)]
+    assert f"{closed_words} anything is added to it" in upload.content.decode()
+    assert not Entry.objects.filter(case=w["case"]).exists()
 
     reopen = manager.get(url).content.decode()
     assert "Reopen the case" in reopen and "Turned eighteen" in reopen
@@ -181,3 +186,54 @@ def test_the_pages(w):
     page = worker.get(case_url).content.decode()
     assert "Add an entry" in page and "This case was closed on" not in page
     assert "When this case was closed and reopened" in page
+
+
+def test_a_closed_case_takes_no_allocation_or_referral_until_reopened(w):
+    services.case_close(access=closing(w), reason="needs_met", closed_on=timezone.localdate())
+    newcomer = make_staff(team=w["case"].owning_team)
+    receiving = make_team("Adults Receiving Closed")
+    make_staff(team=receiving, roles=("team_manager",))
+    allocate = case_access(w["manager"], w["case"], Duty.ALLOCATE)
+    with pytest.raises(RecordsError, match="must be reopened before anyone is allocated to it"):
+        services.allocation_create(
+            access=allocate, worker=newcomer, role="co_worker", starts_on=timezone.localdate()
+        )
+    refer = case_access(w["manager"], w["case"], Duty.REFER)
+    with pytest.raises(RecordsError, match="must be reopened before it is referred"):
+        services.referral_create(
+            access=refer, to_team=receiving, kind="referral", reason="Moving to adults at 18"
+        )
+    assert not w["case"].allocations.filter(staff=newcomer).exists()
+    assert not w["case"].referrals.exists()
+    # Ending an allocation still in force tidies a closed case up: that is still allowed.
+    [held] = w["case"].allocations.filter(staff=w["worker"])
+    services.allocation_end(access=allocate, allocation=held, ends_on=timezone.localdate())
+
+
+def test_a_closed_case_page_offers_only_what_a_closed_case_takes(w):
+    """Every action link on the case page, for its manager, before and after closing: only
+    what the door allows and the case's state takes."""
+    manager = factories.sign_in(Client(), w["manager"].user)
+    base = f"/cases/{w['case'].case_id}"
+    closing_only = [
+        f"{base}/entries/add/",
+        f"{base}/documents/add/",
+        f"{base}/allocate/",
+        f"{base}/refer/",
+    ]
+    still = [f"{base}/closure/", f"{base}/who-can-see/", f"{base}/chronology/", "/end/"]
+    page = manager.get(f"{base}/").content.decode()
+    assert all(link in page for link in closing_only + still)
+    services.case_close(access=closing(w), reason="needs_met", closed_on=timezone.localdate())
+    page = manager.get(f"{base}/").content.decode()
+    assert [link for link in closing_only if link in page] == []
+    assert all(link in page for link in still) and "Reopen this case" in page
+    # Typed in by hand, each page sends them back to the case, which says why.
+    for url, doing in zip(
+        closing_only,
+        ["anything is added to it"] * 2 + ["anyone is allocated to it", "it is referred"],
+        strict=True,
+    ):
+        response = manager.get(url, follow=True)
+        assert response.redirect_chain == [(f"{base}/", 302)], url
+        assert f"must be reopened before {doing}" in response.content.decode(), url

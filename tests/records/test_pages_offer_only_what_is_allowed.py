@@ -74,6 +74,17 @@ def _page(staff, case, device=None) -> str:
     return response.content.decode()
 
 
+# An edit posts the whole form, as the page sends it.
+_edited = {
+    "entry_type": "case_note",
+    "contact_day": "2",
+    "contact_month": "11",
+    "contact_year": "2026",
+    "contact_time": "10am",
+    "body": "more",
+}
+
+
 def _edit_link(case, entry) -> str:
     return f"/cases/{case.case_id}/entries/{entry.pk}/edit/"
 
@@ -134,10 +145,10 @@ def test_a_manager_correcting_someone_elses_entry_gives_a_reason(team_world):
     client = sign_in(Client(), w["manager"].user)
     url = _edit_link(w["case"], w["theirs"])
     assert "Why are you correcting this entry?" in client.get(url).content.decode()
-    missing = client.post(url, {"title": "Theirs", "body": "fixed"})
+    missing = client.post(url, {**_edited, "title": "Theirs"})
     assert missing.status_code == 400
     assert "Give the reason for correcting an entry someone else wrote" in missing.content.decode()
-    done = client.post(url, {"title": "Theirs", "body": "fixed", "reason": "Wrong date"})
+    done = client.post(url, {**_edited, "title": "Theirs", "reason": "Wrong date"})
     assert done.status_code == 302
     page = client.get(f"/cases/{w['case'].case_id}/").content.decode()
     assert "correcting it: Wrong date" in page
@@ -207,7 +218,7 @@ def test_every_form_post_gathers_the_facts_of_its_decision_once(team_world):
                 "body": "ok",
             },
         ),
-        (worker, f"{base}/entries/{w['mine'].pk}/edit/", {"title": "Mine", "body": "more"}),
+        (worker, f"{base}/entries/{w['mine'].pk}/edit/", {**_edited, "title": "Mine"}),
         (
             worker,
             f"{base}/documents/add/",

@@ -197,6 +197,28 @@ def test_allocate_by_name_from_the_team(client, team_world):
     assert "1 open case with no allocated worker" in body
 
 
+def test_allocate_searches_the_team_by_name_and_keeps_the_list(client, team_world):
+    w = team_world
+    url = f"/cases/{w['older'].case_id}/allocate/"
+    manager = as_(client, w["manager"])
+
+    def offered(**query: str) -> tuple[list[str], str]:
+        body = manager.get(url, query).content.decode()
+        return re.findall(r'<option value="([^"]+)"', body), body
+
+    everyone = [w["ann"].staff_id, w["ben"].staff_id, w["manager"].staff_id]
+    assert offered()[0] == everyone
+    found, body = offered(name="  bRiGhT ")
+    assert found == [w["ben"].staff_id]
+    assert "1 person matches “bRiGhT”" in body and 'value="bRiGhT"' in body
+    assert offered(name="ben bri")[0] == [w["ben"].staff_id]  # every word, first or last
+    assert offered(name="a")[0] == [w["ann"].staff_id, w["manager"].staff_id]
+    # Another team's people are never found; nobody matching keeps the whole team listed.
+    found, body = offered(name=w["outsider"].family_name)
+    assert found == everyone
+    assert f"No one in Children North matches “{w['outsider'].family_name}”" in body
+
+
 def test_allocate_without_choosing_anyone_is_an_error(client, team_world):
     w = team_world
     response = as_(client, w["manager"]).post(

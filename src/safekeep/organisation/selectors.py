@@ -28,6 +28,13 @@ def team_members(*, team: Team, today: dt.date) -> StaffMemberQuerySet:
     )
 
 
+def matching_name(staff: StaffMemberQuerySet, *, name: str) -> StaffMemberQuerySet:
+    """Those whose given or family name holds every word of `name`, in any case ("ann fea")."""
+    for word in name.split():
+        staff = staff.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return staff
+
+
 def leavers(*, today: dt.date, team: Team | None = None) -> StaffMemberQuerySet:
     """People whose last working day was before `today`, most recent first."""
     found = StaffMember.objects.filter(end_date__lt=today)

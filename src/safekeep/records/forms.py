@@ -9,11 +9,12 @@ from django import forms
 from django.utils import timezone
 
 from safekeep.access.vocabulary import ACTIONS
-from safekeep.organisation.models import StaffMember, Team
+from safekeep.access.wording import clock_time
+from safekeep.organisation.models import Team
 from safekeep.records import details as person_details
 from safekeep.records import nhs_number
 from safekeep.records.details import Contact, KeyDate, PersonDetails
-from safekeep.records.models import Allocation, CaseClosure, Entry, Referral
+from safekeep.records.models import CaseClosure, Entry, Referral
 from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX
 from safekeep.records.services.grants import GRANT_MAX_DAYS
 
@@ -217,12 +218,11 @@ class ReopenCaseForm(forms.Form):
     )
 
 
-class EntryEditForm(forms.Form):
-    seen = forms.CharField(required=False, max_length=SEEN_MAX, label="Who was seen")
-    title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
-    body = forms.CharField(
-        required=False, widget=forms.Textarea, max_length=BODY_MAX, error_messages=BODY_ERRORS
-    )
+class EntryEditForm(EntryForm):
+    """A new version of an entry: what the new-entry form takes (its type, the contact's
+    date and time, who was seen, the text, significant) but the sensitive flag, which stays
+    as it was; and a manager's reason for correcting someone else's entry."""
+
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea,
@@ -234,15 +234,33 @@ class EntryEditForm(forms.Form):
     def __init__(self, *args: object, needs_reason: bool = False, **kwargs: object) -> None:
         """A manager correcting someone else's entry must give a reason; its author need not."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        del self.fields["sensitive"]
         if needs_reason:
             self.fields["reason"].required = True
         else:
             del self.fields["reason"]
 
     def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
+        data = super().clean()
         data.setdefault("reason", "")
         return data
+
+
+def edit_initial(entry: Entry, *, title: str, body: str, seen: str) -> dict[str, object]:
+    """The edit form's starting values: the entry as it is, its contact in the council's
+    time zone and in the words people type ("4:15pm")."""
+    contact = timezone.localtime(entry.contact_at)
+    return {
+        "entry_type": entry.entry_type,
+        "contact_day": str(contact.day),
+        "contact_month": str(contact.month),
+        "contact_year": str(contact.year),
+        "contact_time": clock_time(contact.time()),
+        "seen": seen,
+        "title": title,
+        "body": body,
+        "significant": entry.significant,
+    }
 
 
 class DocumentForm(forms.Form):
@@ -251,28 +269,6 @@ class DocumentForm(forms.Form):
         error_messages={"required": "Select a file", "empty": "The selected file is empty"}
     )
     sensitive = forms.BooleanField(required=False)
-
-
-class AllocationForm(forms.Form):
-    worker = forms.CharField(
-        max_length=40, label="Staff ID", error_messages={"required": "Enter the staff ID"}
-    )
-    role = forms.ChoiceField(
-        choices=Allocation.Role.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a role"},
-    )
-    starts_on = forms.DateField(
-        error_messages={"required": "Enter a start date", "invalid": "Enter a real start date"}
-    )
-    ends_on = forms.DateField(required=False, error_messages={"invalid": "Enter a real end date"})
-
-    def clean_worker(self) -> StaffMember:
-        staff_id = self.cleaned_data["worker"].strip()
-        worker = StaffMember.objects.filter(staff_id=staff_id).first()
-        if worker is None:
-            raise forms.ValidationError("There is no member of staff with that staff ID")
-        return worker
 
 
 class GrantRequestForm(forms.Form):

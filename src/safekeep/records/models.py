@@ -292,6 +292,13 @@ class EntryVersion(models.Model):
     change_reason = models.TextField(blank=True, default="")
     # Who was seen (free text), sealed likewise.
     seen = models.TextField(blank=True, default="")
+    # What the entry said of the contact at this version (the entry row holds the newest, for
+    # the chronology's order): its type, when it happened and whether it was significant.
+    entry_type = models.CharField(
+        max_length=30, choices=Entry.EntryType.choices, blank=True, default=""
+    )
+    contact_at = models.DateTimeField(null=True, blank=True)
+    significant = models.BooleanField(null=True, blank=True)
     edited_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField()
 

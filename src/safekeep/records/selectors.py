@@ -75,6 +75,10 @@ class VersionView:
     intact: bool = True
     change_reason: str = ""
     seen: str = ""
+    # The contact as this version had it: its type in words, when, whether significant.
+    entry_type: str = ""
+    contact_at: dt.datetime | None = None
+    significant: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +148,9 @@ def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
         intact=intact,
         change_reason=reason,
         seen=seen,
+        entry_type=version.get_entry_type_display() if version.entry_type else "",
+        contact_at=version.contact_at,
+        significant=version.significant,
     )
 
 

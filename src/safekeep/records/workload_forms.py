@@ -93,6 +93,12 @@ class AllocateByNameForm(forms.Form):
         return worker
 
 
+class NameSearchForm(forms.Form):
+    """The allocate page's search of the team by name (a GET, so no script is needed)."""
+
+    name = forms.CharField(required=False, max_length=100, label="Find someone by name")
+
+
 class EndAllocationForm(forms.Form):
     ends_on = forms.DateField(
         error_messages={"required": "Enter the last day", "invalid": "Enter a real date"}

@@ -12,9 +12,11 @@ well under a minute. Names, dates of birth and entry text are sealed like any ot
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import connection
 from django.utils import timezone
@@ -22,6 +24,7 @@ from faker import Faker
 from rich.console import Console
 
 from safekeep.crypto.envelope import data_keys_create, key_session
+from safekeep.operations.demo.council import DEMO_ACCOUNTS
 from safekeep.organisation.models import Classification, EmploymentType, StaffMember
 from safekeep.records import details as person_details
 from safekeep.records import nhs_number, sealing
@@ -31,7 +34,9 @@ from safekeep.records.models import (
     Allocation,
     BreakGlass,
     Case,
+    CaseClosure,
     Entry,
+    EntryDraft,
     EntryVersion,
     Subject,
     SubjectConflict,
@@ -238,10 +243,12 @@ def _load_caseloads(*, rng: random.Random, today: dt.date, console: Console) -> 
 
     entry_count = _entries(rng=rng, today=today, cases=cases, owner_of=owner_of)
     _requests(rng=rng, today=today, cases=cases, owner_of=owner_of, practitioners=practitioners)
+    day = _the_demo_teams_day(today=today)
     console.print(
         f"Caseloads: {len(cases)} cases for {len(practitioners)} practitioners, "
         f"{len(allocations)} allocations, {entry_count} entries, "
-        f"{sum(s.restricted for s in subjects)} restricted subjects, {len(conflicts)} conflicts."
+        f"{sum(s.restricted for s in subjects)} restricted subjects, {len(conflicts)} conflicts; "
+        f"{day}."
     )
 
 
@@ -351,6 +358,9 @@ def _entries(
                 number=number,
                 edited_by_id=entry.author_id,
                 edited_at=entry.created_at + dt.timedelta(hours=number - 1),
+                entry_type=entry.entry_type,
+                contact_at=entry.contact_at,
+                significant=entry.significant,
             )
             sealing.seal_version(
                 version,
@@ -411,3 +421,183 @@ def _requests(
         )
     AccessGrant.objects.bulk_create(grants)
     BreakGlass.objects.bulk_create(glass)
+
+
+# --- the demo practitioner's and team manager's day --------------------------------------
+
+VISIT_ALERTS = (
+    "Risk to lone workers: visit in pairs",
+    "Dog in the house: ask for it to be shut away before visiting",
+)
+# Today's visit's chronology: (days ago, time, type, title, who was seen, what happened).
+VISIT_CHRONOLOGY = [
+    (60, dt.time(10, 0), "strategy_discussion", "Strategy discussion after the school's referral",
+     "", "Police, school and health agreed a section 47 enquiry."),
+    (45, dt.time(16, 15), "home_visit", "Home visit after school",
+     "Jordan (child), his mother", "Jordan showed me his room. Food in the cupboards."),
+    (30, dt.time(11, 0), "assessment", "Child and family assessment",
+     "Jordan, his mother", "Needs identified: school attendance, the mother's health."),
+    (14, dt.time(9, 30), "phone_call", "Call with the school",
+     "Head of year", "Attendance is up to 85% since the plan started."),
+    (3, dt.time(14, 0), "supervision", "Case supervision",
+     "", "Agreed to visit again this week, in pairs, and to review the plan next month."),
+]  # fmt: skip
+# Cases the demo closed: (reason, the manager's words, days ago), and one later reopened.
+CLOSED = [
+    ("moved_away", "The family moved to Leeds; the case was passed to Leeds City Council.", 20),
+    ("needs_met", "The plan's goals were met and the family agreed to close.", 45),
+]
+REOPENED = ("no_further_action", "A new referral from the school about attendance", 90, 10)
+WAITING_REASON = "The worker is on long-term leave; the case waits for someone new"
+WAITING = 6
+
+
+def _the_demo_teams_day(*, today: dt.date) -> str:
+    """What the demo practitioner and team manager open on (docs/demo.md): today's visit
+    with alerts and a chronology, a draft left half-written, closed cases with their reasons,
+    and cases waiting in the manager's queue for a worker. Their newest cases, so retention's
+    long-closed ones (the oldest ids) are never among them."""
+    worker = StaffMember.objects.get(email=DEMO_ACCOUNTS["practitioner"])
+    manager = StaffMember.objects.get(email=DEMO_ACCOUNTS["team manager"])
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 30)))
+    held = list(
+        Case.objects.filter(
+            allocations__staff=worker,
+            allocations__role="allocated_worker",
+            subject__kind="child",
+            subject__restricted=False,
+        ).order_by("-case_id")
+    )
+    visit, drafted, *closing = held[: 2 + len(CLOSED) + 1]
+    _todays_visit(visit, worker=worker, today=today)
+    _a_draft_left(drafted, worker=worker, now=now)
+    _closed_with_reasons(closing, manager=manager, today=today)
+    waiting = _waiting_for_a_worker(team_id=worker.team_id, spare=worker, today=today)
+    return (
+        f"today's visit {visit.case_id}, a draft on {drafted.case_id}, "
+        f"{len(closing)} cases closed or reopened, {waiting} waiting for a worker"
+    )
+
+
+def _todays_visit(case: Case, *, worker: StaffMember, today: dt.date) -> None:
+    """Alerts at the top of the record, the visit booked for today, and a chronology of
+    significant contacts of several types, each with its time."""
+    row = SubjectDetails.objects.get(subject=case.subject)
+    kept = sealing.open_details(row)
+    sealing.seal_details(
+        row,
+        details=dataclasses.replace(
+            kept,
+            alerts=VISIT_ALERTS,
+            key_dates=(*kept.key_dates, KeyDate("Home visit booked", today)),
+        ),
+    )
+    row.save(update_fields=["sealed", "nhs_number_index"])
+    for days, clock, entry_type, title, seen, body in VISIT_CHRONOLOGY:
+        contact = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), clock))
+        recorded = contact + dt.timedelta(hours=2)
+        entry = Entry.objects.create(
+            case=case,
+            kind="assessment" if entry_type == "assessment" else "note",
+            author=worker,
+            created_at=recorded,
+            entry_type=entry_type,
+            contact_at=contact,
+            significant=True,
+        )
+        version = EntryVersion(
+            entry=entry,
+            number=1,
+            edited_by=worker,
+            edited_at=recorded,
+            entry_type=entry_type,
+            contact_at=contact,
+            significant=True,
+        )
+        sealing.seal_version(version, case_pk=case.pk, title=title, body=body, seen=seen)
+        version.save()
+
+
+def _a_draft_left(case: Case, *, worker: StaffMember, now: dt.datetime) -> None:
+    """A note the practitioner began yesterday evening and did not finish: the add-entry page
+    opens with it."""
+    yesterday = timezone.localdate(now) - dt.timedelta(days=1)
+    fields = {
+        "entry_type": "home_visit",
+        "contact_day": str(yesterday.day),
+        "contact_month": str(yesterday.month),
+        "contact_year": str(yesterday.year),
+        "contact_time": "5:30pm",
+        "seen": "Both children, their father",
+        "title": "Evening home visit",
+        "body": "The children were in bed by 7pm. Their father said that",
+    }
+    draft = EntryDraft(case=case, author=worker, saved_at=now - dt.timedelta(hours=14))
+    sealing.seal_draft(draft, content=json.dumps(fields, sort_keys=True))
+    draft.save()
+
+
+def _closed_with_reasons(cases: list[Case], *, manager: StaffMember, today: dt.date) -> None:
+    """Cases the manager closed, each with its reason and words, and one closed and later
+    reopened (its history on the case page)."""
+    *closed, reopened = cases
+
+    def days_ago(case: Case, days: int) -> dt.date:  # never before it opened
+        return max(case.opened_on, today - dt.timedelta(days=days))
+
+    rows = []
+    for case, (reason, words, days) in zip(closed, CLOSED, strict=True):
+        case.closed_on = days_ago(case, days)
+        rows.append(_closure(case, 1, "close", reason, words, case.closed_on, manager))
+    reason, words, closed_days, reopened_days = REOPENED
+    rows.append(
+        _closure(reopened, 1, "close", reason, "", days_ago(reopened, closed_days), manager)
+    )
+    rows.append(
+        _closure(reopened, 2, "reopen", "", words, days_ago(reopened, reopened_days), manager)
+    )
+    CaseClosure.objects.bulk_create(rows)
+    Case.objects.bulk_update(closed, ["closed_on"])
+
+
+def _closure(
+    case: Case, number: int, kind: str, reason: str, words: str, on: dt.date, by: StaffMember
+) -> CaseClosure:
+    row = CaseClosure(
+        case=case,
+        number=number,
+        kind=kind,
+        reason=reason,
+        on=on,
+        by=by,
+        at=timezone.make_aware(dt.datetime.combine(on, dt.time(16, 0))),
+    )
+    sealing.seal_closure(row, details=words)
+    return row
+
+
+def _waiting_for_a_worker(*, team_id: int, spare: StaffMember, today: dt.date) -> int:
+    """The manager's queue: a few open cases whose worker's allocation ended, one each from
+    the team's busiest workers (so everyone still holds 15 or more)."""
+    open_allocations = Allocation.objects.filter(
+        case__owning_team_id=team_id,
+        case__closed_on__isnull=True,
+        role="allocated_worker",
+        ends_on__isnull=True,
+    ).exclude(staff=spare)
+    load = Counter(open_allocations.values_list("staff_id", flat=True))
+    busiest = [staff_id for staff_id, count in load.most_common(WAITING) if count > 15]
+    ending = []
+    for days, staff_id in enumerate(busiest, start=1):
+        allocation = open_allocations.filter(staff_id=staff_id).order_by("case_id").first()
+        if (
+            allocation is not None
+            and not allocation.case.allocations.exclude(pk=allocation.pk)
+            .filter(role="allocated_worker", ends_on__isnull=True)
+            .exists()
+        ):
+            allocation.ends_on = max(allocation.starts_on, today - dt.timedelta(days=days * 3))
+            allocation.end_reason = WAITING_REASON
+            ending.append(allocation)
+    Allocation.objects.bulk_update(ending, ["ends_on", "end_reason"])
+    return len(ending)

@@ -12,7 +12,7 @@ from safekeep.records.services.break_glass import (
     break_glass_start,
     check_break_glass_reason,
 )
-from safekeep.records.services.closure import case_close, case_reopen
+from safekeep.records.services.closure import case_close, case_reopen, check_open, offered
 from safekeep.records.services.documents import check_upload, document_upload
 from safekeep.records.services.drafts import draft_discard, draft_save
 from safekeep.records.services.entries import entry_add, entry_edit
@@ -49,6 +49,7 @@ __all__ = [
     "case_reopen",
     "check_break_glass_reason",
     "check_grant_reason",
+    "check_open",
     "check_upload",
     "document_upload",
     "draft_discard",
@@ -58,6 +59,7 @@ __all__ = [
     "grant_decide",
     "grant_request",
     "grant_revoke",
+    "offered",
     "person_details_set",
     "referral_close",
     "referral_create",

@@ -11,6 +11,7 @@ from safekeep.access.vocabulary import MIN_REASON_LENGTH, Duty
 from safekeep.organisation.models import StaffMember
 from safekeep.records.models import Allocation
 from safekeep.records.services._recording import record_change, require_allowed
+from safekeep.records.services.closure import check_open
 from safekeep.records.services.errors import RecordsError
 
 
@@ -29,6 +30,7 @@ def allocation_create(
 ) -> Allocation:
     """Allocate a worker, co-worker or supervising manager (the door checked the manager)."""
     require_allowed(access, Duty.ALLOCATE)
+    check_open(access)
     if role not in Allocation.Role.values:
         raise RecordsError("Choose a role", field="role")
     _check_dates(starts_on, ends_on)

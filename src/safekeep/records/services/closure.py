@@ -1,7 +1,9 @@
 """Closing a case with a reason and a date, and reopening it: the owning team's manager.
 
-A closed case takes no new entries or documents until it is reopened. Each close and
-reopen is a `CaseClosure` row (kept, never removed) and one audit entry.
+A closed case takes no new entries, documents or drafts, allocations or referrals until it
+is reopened (`CLOSED_CASE_REFUSES`: each service calls `check_open`, and the case page
+offers none of them). Each close and reopen is a `CaseClosure` row (kept, never removed)
+and one audit entry.
 """
 
 from __future__ import annotations
@@ -11,13 +13,39 @@ import datetime as dt
 from django.db import transaction
 
 from safekeep.access.door import CaseAccess
-from safekeep.access.vocabulary import Duty
+from safekeep.access.vocabulary import Action, Duty
 from safekeep.records import sealing
 from safekeep.records.models import Case, CaseClosure
 from safekeep.records.services._recording import record_change, require_allowed
 from safekeep.records.services.errors import RecordsError
 
+# What a closed case refuses, by the door's name for it, and what the refusal says.
+CLOSED_CASE_REFUSES: dict[str, str] = {
+    Action.ADD_ENTRY: "anything is added to it",
+    Duty.ALLOCATE: "anyone is allocated to it",
+    Duty.REFER: "it is referred or transferred",
+}
 DETAILS_MAX = 2000
+
+
+def check_open(access: CaseAccess) -> None:
+    """Refuse what a closed case does not take (`CLOSED_CASE_REFUSES`) until it is reopened."""
+    closed_on, doing = access.case.closed_on, CLOSED_CASE_REFUSES.get(access.action)
+    if closed_on is not None and doing is not None:
+        raise RecordsError(
+            f"This case was closed on {closed_on:%-d %B %Y}. It must be reopened before {doing}"
+        )
+
+
+def offered(access: CaseAccess) -> frozenset[str]:
+    """What the case page may offer: what the door allows (`CaseAccess.offers`), less what
+    the case's state refuses."""
+    offers = access.offers()
+    if access.case.closed_on is None:
+        return offers
+    return offers - CLOSED_CASE_REFUSES.keys()
+
+
 # Reopening needs a reason in words; "Another reason" for closing needs them too.
 REOPEN_MIN = 10
 

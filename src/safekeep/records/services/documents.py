@@ -9,12 +9,8 @@ from safekeep.access.vocabulary import Action
 from safekeep.records import files, sealing
 from safekeep.records.models import Document, Entry
 from safekeep.records.services._recording import record_change, require_allowed
-from safekeep.records.services.entries import (
-    check_open,
-    check_sensitive,
-    check_title,
-    version_create,
-)
+from safekeep.records.services.closure import check_open
+from safekeep.records.services.entries import check_sensitive, check_title, version_create
 from safekeep.records.services.errors import RecordsError
 
 

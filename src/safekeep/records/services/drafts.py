@@ -12,7 +12,8 @@ from safekeep.access.vocabulary import Action
 from safekeep.records import sealing
 from safekeep.records.models import EntryDraft
 from safekeep.records.services._recording import record_change, require_allowed
-from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX, check_open
+from safekeep.records.services.closure import check_open
+from safekeep.records.services.entries import BODY_MAX, SEEN_MAX, TITLE_MAX
 from safekeep.records.services.errors import RecordsError
 
 # The add-entry form's fields a draft keeps, and the longest each may be.

@@ -12,6 +12,7 @@ from safekeep.organisation.models import StaffMember
 from safekeep.records import sealing
 from safekeep.records.models import Entry, EntryDraft, EntryVersion
 from safekeep.records.services._recording import record_change, require_allowed
+from safekeep.records.services.closure import check_open
 from safekeep.records.services.errors import RecordsError
 
 # The longest title and body an entry may have: the pages' forms and the API take these too.
@@ -20,6 +21,12 @@ BODY_MAX = 100_000
 SEEN_MAX = 500
 # How far back a contact may be dated: a slip of the year, not an old visit, beyond this.
 CONTACT_MAX_YEARS_BACK = 10
+# What an edit may change about the contact, in the audit entry's words (never its text).
+_CONTACT_WORDS = (
+    ("entry_type", "the entry type"),
+    ("contact_at", "the contact time"),
+    ("significant", "the significant flag"),
+)
 # The kind (note or assessment) an entry type is kept as, for lists that predate types.
 _KIND_OF_TYPE = {Entry.EntryType.ASSESSMENT: Entry.Kind.ASSESSMENT}
 
@@ -73,15 +80,6 @@ def check_title(title: str) -> str:
     return title
 
 
-def check_open(access: CaseAccess) -> None:
-    """A closed case takes no new entries or documents until it is reopened."""
-    if access.case.closed_on is not None:
-        raise RecordsError(
-            f"This case was closed on {access.case.closed_on:%-d %B %Y}. "
-            "It must be reopened before anything is added to it"
-        )
-
-
 def check_sensitive(sensitive: bool, access: CaseAccess) -> None:
     if sensitive and not access.decision.sees_sensitive_entries:
         raise RecordsError(
@@ -101,7 +99,16 @@ def version_create(
     change_reason: str = "",
     seen: str = "",
 ) -> EntryVersion:
-    version = EntryVersion(entry=entry, number=number, edited_by=staff, edited_at=now)
+    """The entry's next version: its text sealed, and the contact as the entry says now."""
+    version = EntryVersion(
+        entry=entry,
+        number=number,
+        edited_by=staff,
+        edited_at=now,
+        entry_type=entry.entry_type,
+        contact_at=entry.contact_at,
+        significant=entry.significant,
+    )
     sealing.seal_version(
         version,
         case_pk=entry.case_id,
@@ -172,12 +179,22 @@ def entry_add(
 
 
 def entry_edit(
-    *, access: EntryAccess, title: str, body: str, reason: str = "", seen: str | None = None
+    *,
+    access: EntryAccess,
+    title: str,
+    body: str,
+    reason: str = "",
+    seen: str | None = None,
+    entry_type: str | None = None,
+    contact_at: dt.datetime | None = None,
+    significant: bool | None = None,
 ) -> EntryVersion:
     """A new version of the entry; the previous versions stay as they were.
 
-    A manager correcting someone else's entry must say why (the decision obliges it); the
-    reason is sealed with the version and shown in its history.
+    Who was seen, the entry type, the contact time and the significant flag stay as they
+    were unless given; each version keeps them as they were then. A manager correcting
+    someone else's entry must say why (the decision obliges it); the reason is sealed with
+    the version and shown in its history.
     """
     case_access, entry = access.case_access, access.entry
     require_allowed(case_access, Action.EDIT)
@@ -188,6 +205,14 @@ def entry_edit(
             "Give the reason for correcting an entry someone else wrote", field="reason"
         )
     now, staff = case_access.context.now, case_access.staff
+    if contact_at is not None and contact_at != entry.contact_at:
+        check_contact_at(contact_at, now)
+    contact: dict[str, object] = {
+        "entry_type": entry.entry_type if entry_type is None else check_entry_type(entry_type),
+        "contact_at": entry.contact_at if contact_at is None else contact_at,
+        "significant": entry.significant if significant is None else significant,
+    }
+    changed = [words for name, words in _CONTACT_WORDS if contact[name] != getattr(entry, name)]
     with transaction.atomic():
         # Lock the entry row so two edits cannot both claim the next version number.
         Entry.objects.select_for_update().filter(pk=entry.pk).first()
@@ -195,6 +220,10 @@ def entry_edit(
         last = previous.number if previous is not None else 0
         if seen is None:  # not asked: who was seen stays as it was
             seen = sealing.open_seen(previous, case_pk=entry.case_id) if previous else ""
+        for name, value in contact.items():
+            setattr(entry, name, value)
+        entry.kind = _KIND_OF_TYPE.get(Entry.EntryType(entry.entry_type), Entry.Kind.NOTE)
+        entry.save(update_fields=[*contact, "kind"])
         version = version_create(
             entry=entry,
             number=last + 1,
@@ -205,7 +234,9 @@ def entry_edit(
             change_reason=reason,
             seen=check_seen(seen),
         )
-        record_change(
-            case_access, "entry.edit", entry, case_access.case, [f"version {version.number}"]
-        )
+        said = [
+            f"version {version.number}",
+            *([f"changed {', '.join(changed)}"] if changed else []),
+        ]
+        record_change(case_access, "entry.edit", entry, case_access.case, said)
     return version

@@ -12,6 +12,7 @@ from safekeep.organisation.models import StaffMember, Team
 from safekeep.organisation.roles import RoleName
 from safekeep.records.models import AccessGrant, Referral
 from safekeep.records.services._recording import record_change, require_allowed
+from safekeep.records.services.closure import check_open
 from safekeep.records.services.errors import RecordsError
 
 REFERRAL_GRANT_ACTIONS = (Action.VIEW, Action.ADD_ENTRY)
@@ -30,6 +31,7 @@ def team_managers(team: Team, *, today: dt.date) -> list[StaffMember]:
 def referral_create(*, access: CaseAccess, to_team: Team, kind: str, reason: str) -> Referral:
     """Refer or transfer a case to another team; its manager gets access while it is open."""
     require_allowed(access, Duty.REFER)
+    check_open(access)
     case, now = access.case, access.context.now
     if kind not in Referral.Kind.values:
         raise RecordsError("Choose referral or transfer", field="kind")

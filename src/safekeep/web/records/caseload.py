@@ -15,7 +15,7 @@ from safekeep.access.duties import is_ig_officer
 from safekeep.access.vocabulary import Action, Basis
 from safekeep.organisation.roles import RoleName
 from safekeep.records import forms as record_forms
-from safekeep.records import selectors
+from safekeep.records import selectors, services
 from safekeep.sites import selectors as site_selectors
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import origin_of, staff_of
@@ -85,7 +85,7 @@ def case_detail(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             "may_edit_details": access.allows(Action.EDIT),
             "entries": entries,
             "editable": editable,
-            "offers": access.offers(),
+            "offers": services.offered(access),
             "allocations": selectors.case_allocations(case=case),
             "grants": selectors.case_grants(case=case),
             "referrals": selectors.case_referrals(case=case),

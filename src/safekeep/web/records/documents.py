@@ -20,7 +20,7 @@ from safekeep.web.records.opening import case_form, case_page
 
 
 @accepts_upload(file_bytes=files.MAX_DOCUMENT_BYTES, handler=MemoryOnlyUploadHandler)
-@case_page(Action.ADD_ENTRY)
+@case_page(Action.ADD_ENTRY, open_only=True)
 def document_upload(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:
         upload = data["file"]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from safekeep.access import door
@@ -20,35 +18,23 @@ from safekeep.web.pages import origin_of, refusal_page, staff_of
 from safekeep.web.records.opening import case_form, case_page
 
 
-@case_page(Action.ADD_ENTRY)
+@case_page(Action.ADD_ENTRY, open_only=True)
 def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:
         try:
-            return add(data)
+            return services.entry_add(
+                access=access,
+                entry_type=data["entry_type"],
+                contact_at=data["contact_at"],
+                seen=data["seen"],
+                title=data["title"],
+                body=data["body"],
+                significant=data["significant"],
+                sensitive=data["sensitive"],
+            )
         except services.RecordsError as error:
-            if error.field != "contact_at":
-                raise
-            # The page's contact time starts at the day box.
-            raise services.RecordsError(error.message, field="contact_day") from None
+            raise _at_the_day_box(error) from None
 
-    def add(data: dict[str, Any]) -> object:
-        return services.entry_add(
-            access=access,
-            entry_type=data["entry_type"],
-            contact_at=data["contact_at"],
-            seen=data["seen"],
-            title=data["title"],
-            body=data["body"],
-            significant=data["significant"],
-            sensitive=data["sensitive"],
-        )
-
-    if access.case.closed_on is not None:
-        # A closed case takes no new entries: say so instead of a form that cannot save.
-        if request.method == "POST":
-            door.record_unchanged(access)
-        messages.error(request, "This case is closed. It must be reopened before you add an entry.")
-        return redirect("records:case", case_id=access.case.case_id)
     draft = selectors.my_draft(access=access) if request.method == "GET" else None
     return case_form(
         request,
@@ -64,6 +50,13 @@ def entry_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         template="records/entry_form.html",
         page_title="Add an entry",
     )
+
+
+def _at_the_day_box(error: services.RecordsError) -> services.RecordsError:
+    """The page's contact time starts at the day box: a `contact_at` error is shown there."""
+    if error.field != "contact_at":
+        return error
+    return services.RecordsError(error.message, field="contact_day")
 
 
 def _draft_initial(fields: dict[str, str]) -> dict[str, object]:
@@ -98,20 +91,28 @@ def entry_edit(request: HttpRequest, case_id: str, entry_id: int) -> HttpRespons
     needs_reason = Obligation.RECORD_REASON in access.decision.obligations
 
     def perform(data: dict[str, Any]) -> object:
-        return services.entry_edit(
-            access=access,
-            title=data["title"],
-            body=data["body"],
-            reason=data["reason"],
-            seen=data["seen"],
-        )
+        try:
+            return services.entry_edit(
+                access=access,
+                title=data["title"],
+                body=data["body"],
+                reason=data["reason"],
+                seen=data["seen"],
+                entry_type=data["entry_type"],
+                contact_at=data["contact_at"],
+                significant=data["significant"],
+            )
+        except services.RecordsError as error:
+            raise _at_the_day_box(error) from None
 
     return case_form(
         request,
         access,
         form=record_forms.EntryEditForm(
             request.POST or None,
-            initial={"title": latest.title, "body": latest.body, "seen": latest.seen},
+            initial=record_forms.edit_initial(
+                access.entry, title=latest.title, body=latest.body, seen=latest.seen
+            ),
             needs_reason=needs_reason,
         ),
         perform=perform,

@@ -22,7 +22,7 @@ from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused, CaseAccess
 from safekeep.access.vocabulary import Action, Duty
-from safekeep.records.services import RecordsError
+from safekeep.records.services import RecordsError, check_open
 from safekeep.web.decorators import verified_staff_required
 from safekeep.web.pages import form_page, origin_of, refusal_page, staff_of
 
@@ -43,9 +43,13 @@ def open_case(request: HttpRequest, case_id: str, action: Action | Duty) -> Case
 
 
 def case_page(
-    action: Action | Duty, *, methods: tuple[str, ...] = ("GET", "POST")
+    action: Action | Duty, *, methods: tuple[str, ...] = ("GET", "POST"), open_only: bool = False
 ) -> Callable[[CaseView], CaseView]:
-    """Open the case through the door for `action`; the view receives the `CaseAccess`."""
+    """Open the case through the door for `action`; the view receives the `CaseAccess`.
+
+    `open_only`: a page whose change a closed case refuses (`services.check_open`) sends the
+    person back to the case, which says why, instead of showing a form that cannot save.
+    """
 
     def decorate(view: CaseView) -> CaseView:
         @wraps(view)
@@ -54,6 +58,14 @@ def case_page(
                 access = open_case(request, case_id, action)
             except AccessRefused as refusal:
                 return refusal_page(request, refusal)
+            if open_only:
+                try:
+                    check_open(access)
+                except RecordsError as closed:
+                    if request.method == "POST":
+                        door.record_unchanged(access)
+                    messages.error(request, closed.message)
+                    return redirect("records:case", case_id=access.case.case_id)
             return view(request, access, **kwargs)
 
         return verified_staff_required(require_http_methods(list(methods))(page))

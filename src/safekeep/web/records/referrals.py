@@ -21,7 +21,7 @@ from safekeep.web.queues import queue_page
 from safekeep.web.records.opening import case_form, case_page
 
 
-@case_page(Duty.REFER)
+@case_page(Duty.REFER, open_only=True)
 def referral_create(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     def perform(data: dict[str, Any]) -> object:
         return services.referral_create(
