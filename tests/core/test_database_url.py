@@ -25,4 +25,4 @@ def test_hosts_without_ports_use_the_default_port() -> None:
 def test_one_host_and_sqlite_are_read_as_before() -> None:
     got = database_settings("postgres://app@db1:5432/safekeep")
     assert (got["HOST"], got["PORT"], got["NAME"]) == ("db1", 5432, "safekeep")
-    assert database_settings("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
+    assert database_settings("sqlite:////srv/x.sqlite3")["NAME"] == "/srv/x.sqlite3"
