@@ -142,7 +142,9 @@ def test_edit_entry_page_makes_a_version(client, world):
     )
     entry = Entry.objects.get()
     url = f"/cases/{world['case'].case_id}/entries/{entry.pk}/edit/"
-    assert client.post(url, {"title": "Two", "body": "b"}).status_code == 302
+    edit = {"entry_type": "home_visit", "contact_time": "10am", "title": "Two", "body": "b"}
+    edit |= {"contact_day": "2", "contact_month": "11", "contact_year": "2026"}
+    assert client.post(url, edit).status_code == 302
     page = client.get(f"/cases/{world['case'].case_id}/").content.decode()
     assert "Two" in page and "Earlier versions" in page
 

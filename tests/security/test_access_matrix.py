@@ -329,7 +329,14 @@ def _post_edit(entry: str):
             "records:entry-edit", kwargs={"case_id": pair.case.case_id, "entry_id": target.pk}
         )
         before = target.versions.count()
-        form = {"title": "Edited", "body": "y", "reason": "Correcting the date of the visit"}
+        form = {
+            "title": "Edited",
+            "body": "y",
+            "reason": "Correcting the date of the visit",
+            "entry_type": "home_visit",
+            **{"contact_day": "1", "contact_month": "7", "contact_year": "2026"},
+            "contact_time": "4:15pm",
+        }
         response = web(users, pair).post(url, form)
         return response, response.status_code == 302 and target.versions.count() == before + 1
 
