@@ -59,3 +59,15 @@ def old_staff_member(apps: Any, staff_id: str) -> Any:
         work_pattern="office",
         start_date=dt.date(2020, 1, 1),
     )
+
+
+def old_case(apps: Any, staff: Any) -> Any:
+    """Case C1 of child P1, owned by `staff`'s team, written with the historical models."""
+    subject = apps.get_model("records", "Subject").objects.create(subject_id="P1", kind="child")
+    return apps.get_model("records", "Case").objects.create(
+        case_id="C1",
+        subject=subject,
+        owning_team=staff.team,
+        classification="OFFICIAL",
+        opened_on=dt.date(2025, 1, 1),
+    )

@@ -19,7 +19,7 @@ from safekeep.records.models import Entry, EntryVersion
 from safekeep.records.services import RecordsError
 from tests import factories
 from tests.factories import case_access, entry_access, make_case, make_staff, make_team
-from tests.migrating import latest, migrate, old_staff_member
+from tests.migrating import latest, migrate, old_case, old_staff_member
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -173,11 +173,7 @@ def test_a_manager_correcting_the_contact_time_gives_a_reason(w):
 def test_existing_versions_migrate_keeping_their_entrys_contact():
     old = migrate([("records", "0010_end_and_revoke_reasons")])
     staff = old_staff_member(old, "S1")
-    subject = old.get_model("records", "Subject").objects.create(subject_id="P1", kind="child")
-    case = old.get_model("records", "Case").objects.create(
-        case_id="C1", subject=subject, owning_team=staff.team, classification="OFFICIAL",
-        opened_on=dt.date(2025, 1, 1),
-    )  # fmt: skip
+    case = old_case(old, staff)
     recorded = dt.datetime(2025, 3, 4, 15, 0, tzinfo=dt.UTC)
     entry = old.get_model("records", "Entry").objects.create(
         case=case, kind="note", author=staff, created_at=recorded, contact_at=recorded,

@@ -21,7 +21,7 @@ from safekeep.records.services import RecordsError
 from tests import factories
 from tests.api.test_cases_api import auth, world  # noqa: F401 - the API tests' fixture
 from tests.factories import case_access, entry_access, make_case, make_staff, make_team
-from tests.migrating import latest, migrate, old_staff_member
+from tests.migrating import latest, migrate, old_case, old_staff_member
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -259,11 +259,7 @@ def test_the_api_takes_and_gives_the_new_fields_and_old_callers_still_work(clien
 def test_existing_entries_migrate_as_contacted_when_recorded():
     old = migrate([("records", "0006_subject_details")])
     staff = old_staff_member(old, "S1")
-    subject = old.get_model("records", "Subject").objects.create(subject_id="P1", kind="child")
-    case = old.get_model("records", "Case").objects.create(
-        case_id="C1", subject=subject, owning_team=staff.team, classification="OFFICIAL",
-        opened_on=dt.date(2025, 1, 1),
-    )  # fmt: skip
+    case = old_case(old, staff)
     recorded = dt.datetime(2025, 3, 4, 15, 0, tzinfo=dt.UTC)
     made = old.get_model("records", "Entry")
     note = made.objects.create(case=case, kind="note", author=staff, created_at=recorded)
