@@ -64,18 +64,22 @@ bench-smoke: install
 # On demand, not CI (CI runs tests/operations/test_crash_safety.py, one kill): the crash test
 # on SQLite, then on PostgreSQL (a database of its own on SAFEKEEP_SOAK_POSTGRES_URL's
 # server, default safekeep_owner@127.0.0.1:5432) when it answers; figures in bench/results/.
-# Then a bounded locust load run (bench/soak/load.py: SAFEKEEP_SOAK_USERS, default 20, for
+# Then a bounded locust load run (bench/soak/load.py: SAFEKEEP_SOAK_USERS, default 200, for
 # SAFEKEEP_SOAK_SECONDS, default 60, loopback only) on each; locust is in the `bench` group.
 SOAK_PG := $(PY) -c "import os, psycopg; psycopg.connect(os.environ.get('SAFEKEEP_SOAK_POSTGRES_URL', 'postgres://safekeep_owner@127.0.0.1:5432/postgres'), connect_timeout=3).close()"
-SOAK_LOAD := $(PY) bench/soak/load.py --users $${SAFEKEEP_SOAK_USERS:-20} --seconds $${SAFEKEEP_SOAK_SECONDS:-60}
+SOAK_LOAD := $(PY) bench/soak/load.py --users $${SAFEKEEP_SOAK_USERS:-200} --seconds $${SAFEKEEP_SOAK_SECONDS:-60}
 soak: install
 	$(UV) sync --frozen --quiet --group bench
 	$(PY) bench/soak/crash.py --json bench/results/soak-crash-sqlite.json
 	$(SOAK_LOAD)
 	@if $(SOAK_PG) 2>/dev/null; then \
 		$(PY) bench/soak/crash.py --postgres --json bench/results/soak-crash-postgresql.json && \
-		$(SOAK_LOAD) --postgres; \
+		$(SOAK_LOAD) --postgres && \
+		$(PY) bench/soak/import_lock.py --postgres --json bench/results/soak-import-lock-postgresql.json; \
 	else echo "soak: PostgreSQL does not answer; its crash test and load run were skipped"; fi
+	$(PY) bench/soak/import_lock.py --json bench/results/soak-import-lock-sqlite.json
+	$(SOAK_LOAD) --during import
+	$(PY) bench/soak/failover.py --json bench/results/soak-failover.json
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules staticfiles

@@ -7,9 +7,11 @@ an operator can find every knob in one place (docs/configuration.md lists them).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
+from typing import Any
 
 
 class ConfigurationError(RuntimeError):
@@ -101,3 +103,34 @@ def secret_key(directory: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
     return key_file.read_text().strip()
+
+
+# scheme://[user[:password]@]hosts/database?options: the hosts part, between them.
+_HOST_LIST = re.compile(
+    r"^(?P<head>[a-z0-9+]+://(?:[^@/]*@)?)(?P<hosts>[^/?#]*)(?P<tail>.*)$", re.IGNORECASE
+)
+
+
+def database_settings(url: str, *, conn_max_age: int = 0) -> dict[str, Any]:
+    """Django's DATABASES entry for a database URL, as dj-database-url reads it, and also
+    with several PostgreSQL hosts, as libpq takes them for failover:
+    `postgres://app@db1:5432,db2:5432/safekeep?target_session_attrs=read-write` connects to
+    whichever of db1 and db2 accepts writes (docs/operations.md, "Failover")."""
+    import dj_database_url
+
+    match = _HOST_LIST.match(url)
+    if match is None or "," not in match["hosts"]:
+        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    hosts, ports = [], []
+    for part in match["hosts"].split(","):
+        host, _, port = part.rpartition(":")
+        if not (host and port.isdigit()):
+            host, port = part, ""  # no port given (or an IPv6 address without one)
+        hosts.append(host)
+        ports.append(port)
+    one_host = match["head"] + "localhost" + match["tail"]
+    parsed = dict(dj_database_url.parse(one_host, conn_max_age=conn_max_age))
+    parsed["HOST"] = ",".join(hosts)
+    # libpq takes one port for all hosts, or one per host.
+    parsed["PORT"] = ",".join(p or "5432" for p in ports) if any(ports) else ""
+    return parsed

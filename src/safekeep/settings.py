@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
-
 from safekeep.config import (
     data_dir,
+    database_settings,
     env_bool,
     env_int,
     env_list,
@@ -92,11 +91,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_settings(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'safekeep.sqlite3'}",
         conn_max_age=env_int("SAFEKEEP_DB_CONN_MAX_AGE", 60),
     )
 }
+# A kept connection is checked before each request reuses it: after a failover (or a
+# database restart) the first request gets a new connection instead of an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

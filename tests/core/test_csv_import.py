@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin
@@ -272,3 +273,56 @@ def test_formula_like_ids_are_refused_by_line_and_column(
         f"line 2, column {column}: {value!r} starts with {value[0]!r}, which a spreadsheet runs "
         "as a formula; an id cannot start with =, +, - or @"
     ) in caught.value.messages
+
+
+class _ToyPlan:
+    def __init__(self, number: int, rows: int) -> None:
+        self.number = number
+        self.counts = ImportCounts(created=rows)
+
+    def write(self, progress: Progress) -> None:
+        _Planned.events.append(("write", self.number, len(connection.atomic_blocks)))
+
+
+class _Planned(_Toy):
+    """A toy whose writes are planned before the transaction; `changes` says how many times
+    someone else changes the database while it plans (its fingerprint moves)."""
+
+    kind = "toy-planned"
+    events: list[tuple[str, int, int]] = []  # what, which plan, transactions open
+    version = 0
+    changes = 0
+
+    def fingerprint(self) -> object:
+        return _Planned.version
+
+    def plan(self, rows: list[Parsed[tuple[str, dt.date]]], progress: Progress) -> _ToyPlan:
+        number = sum(1 for event in _Planned.events if event[0] == "plan") + 1
+        _Planned.events.append(("plan", number, len(connection.atomic_blocks)))
+        if _Planned.changes:
+            _Planned.changes -= 1
+            _Planned.version += 1  # someone edited staff meanwhile
+        return _ToyPlan(number, len(rows))
+
+
+register_importer("toy-planned", _Planned)
+PLANNED = b"key,when,colour\na,2026-01-01,red\n"
+
+
+@pytest.mark.django_db
+def test_a_planned_import_works_out_its_writes_outside_the_transaction() -> None:
+    _Planned.events, _Planned.changes = [], 0
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    result = run_import("toy-planned", PLANNED, origin=ORIGIN)
+    assert _Planned.events == [("plan", 1, outside), ("write", 1, outside + 1)]
+    assert result.created == 1
+    assert AuditEntry.objects.get().reasons == ["rows 1", "created 1", "updated 0", "unchanged 0"]
+
+
+@pytest.mark.django_db
+def test_a_plan_is_built_again_under_the_lock_when_the_database_changed_meanwhile() -> None:
+    _Planned.events, _Planned.changes = [], 1
+    outside = len(connection.atomic_blocks)
+    run_import("toy-planned", PLANNED, origin=ORIGIN)
+    inside = outside + 1
+    assert _Planned.events == [("plan", 1, outside), ("plan", 2, inside), ("write", 2, inside)]

@@ -311,3 +311,37 @@ def test_an_unknown_or_departed_actor_is_refused_before_anything_is_read(tmp_pat
         "--actor 'S001': that member of staff left on 2021-03-31. Give your own staff id."
     )
     assert not AuditEntry.objects.filter(action="import.staff", actor_staff_id="S001").exists()
+
+
+def test_the_plan_is_stale_once_staff_roles_teams_or_waiting_changes_change() -> None:
+    """StaffImporter plans its writes before the lock (core.csv_import): its fingerprint must
+    move whenever something the plan read changes, so the plan is built again."""
+    from safekeep.organisation.importers import StaffImporter
+    from safekeep.organisation.models import StaffRole
+
+    importer = StaffImporter(origin=ORIGIN)
+    staff = make_staff()
+    seen = [importer.fingerprint()]
+
+    def changed() -> bool:
+        now = importer.fingerprint()
+        moved = now != seen[-1]
+        seen.append(now)
+        return moved
+
+    assert not changed()
+    staff.family_name = "Renamed"
+    staff.save()
+    assert changed()
+    StaffRole.objects.create(staff=staff, role="team_manager")
+    assert changed()
+    StaffRole.objects.filter(staff=staff, role="team_manager").delete()
+    assert changed()
+    make_team("Brand New Team")
+    assert changed()
+    change = StaffChange.objects.create(
+        staff=staff, gives=["x"], requested_as="test", requested_at=staff.updated_at
+    )
+    assert changed()
+    StaffChange.objects.filter(pk=change.pk).update(status=StaffChange.Status.REFUSED)
+    assert changed()

@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import dj_database_url
 from django.conf import settings
 from django.core.management import CommandError
 from django.db import connections, transaction
 
 from safekeep.audit.maintenance import APPEND_ONLY_TABLES, is_test_database
+from safekeep.config import database_settings
 
 SEE = 'docs/operations.md, "Two database roles"'
 ROWS = "SELECT, INSERT, UPDATE, DELETE"
@@ -42,7 +42,7 @@ def owner_settings(runtime: dict[str, Any]) -> dict[str, Any] | None:
     url = settings.SAFEKEEP_MIGRATE_DATABASE_URL
     if not url:
         return None
-    owner = dj_database_url.parse(url)
+    owner = database_settings(url)
     if _place(owner) != _place(runtime):
         raise CommandError(
             f"SAFEKEEP_MIGRATE_DATABASE_URL names {_place(owner)}, but DATABASE_URL names "

@@ -15,8 +15,19 @@ Every `safekeep import KIND FILE.csv` goes through `run_import`, which:
    (unknown references, clashes), which report with `self.error(line, column, message)`;
 6. if anything was reported, writes one refused audit entry and raises `ImportFailed`
    listing every problem as ``line N, column X: message`` — nothing is written;
-7. otherwise calls `apply` inside one transaction, which returns created / updated /
-   unchanged counts, and writes one done audit entry with those counts.
+7. otherwise writes everything in one transaction, with one done audit entry holding the
+   created / updated / unchanged counts: either the importer's `apply` runs inside it, or
+   (for the big imports) the importer's `plan` has already worked out every write outside
+   it, read-only, and only the plan's `write` runs inside (below).
+
+Steps 1 to 5 take no lock. On SQLite the transaction holds the database's one write lock,
+which every audited request (every case read) needs for a moment; so an importer whose
+files may be big (staff, devices: 200,000 rows) implements `plan`, building its bulk
+statements beforehand (`safekeep.core.bulk`), and the lock is held for the seconds the
+database takes to write them, not the minutes Python takes to work them out. A plan is
+built from what the database held before the lock; `fingerprint` names that state (counts
+and newest changes of the tables the plan read), and if it differs once the lock is held
+the plan is built again under the lock: slower, never wrong.
 
 Importing the same file twice changes nothing the second time: `apply` must key rows (by
 `staff_id`, `asset_tag`, ... or the whole row) and count them as unchanged. Audit entries
@@ -39,6 +50,10 @@ Other apps add kinds without touching this module, from their `AppConfig.ready()
 
         def apply(self, rows: list[Parsed[CaseRow]], progress: Progress) -> ImportCounts:
             ...  # bulk writes; progress(n) after each n rows
+
+        # or, instead of apply, for a big file:
+        def plan(self, rows: list[Parsed[CaseRow]], progress: Progress) -> Plan | None:
+            ...  # reads only; returns what Plan.write will write
 
     register_importer("cases", CasesImporter)
 
@@ -65,7 +80,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -152,6 +167,15 @@ class ImportCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+class Plan(Protocol):
+    """An import's writes, worked out before the transaction (Importer.plan)."""
+
+    counts: ImportCounts
+
+    def write(self, progress: Progress) -> None:
+        """Write it all: called inside the import's one transaction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,6 +440,15 @@ class Importer(Generic[T]):
     def validate(self, rows: list[Parsed[T]]) -> None:
         """Checks across rows and against the database (read only). Report with `error`."""
 
+    def plan(self, rows: list[Parsed[T]], progress: Progress) -> Plan | None:
+        """Work out every write before the transaction, reading only; None: use `apply`."""
+        return None
+
+    def fingerprint(self) -> object:
+        """What `plan` read, cheaply (counts, newest ids and change times of its tables):
+        if it differs under the lock, the plan is built again there."""
+        return None
+
     def apply(self, rows: list[Parsed[T]], progress: Progress) -> ImportCounts:
         raise NotImplementedError
 
@@ -505,8 +538,18 @@ def run_import(
             )
         raise ImportFailed(kind, shown, count=len(problems))
 
+    with _progress(console, "Preparing", len(parsed)) as advance:
+        before = importer.fingerprint()
+        plan = importer.plan(parsed, advance)
     with transaction.atomic(), _progress(console, "Writing", len(parsed)) as advance:
-        counts = importer.apply(parsed, advance)
+        if plan is None:
+            counts = importer.apply(parsed, advance)
+        else:
+            if importer.fingerprint() != before:
+                plan = importer.plan(parsed, lambda n: None)  # changed meanwhile
+                assert plan is not None  # nosec B101 # it gave one a moment ago
+            plan.write(advance)
+            counts = plan.counts
         audit_event(
             origin=origin,
             action=f"import.{kind}",

@@ -10,6 +10,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
+
+from safekeep.core import bulk
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
 from safekeep.devices.models import Device, DeviceComplaint
 from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, TRISTATE, split_os
@@ -28,14 +31,18 @@ REGISTER_FIELDS = (
 
 
 class RegisterWrites:
-    """The register's rows to add and to change, in two bulk statements, counted as an
-    import reports them: every source of the register (ours, Intune's) writes through it."""
+    """The register's rows to add and to change, counted as an import reports them, built
+    into two bulk statements before the import's transaction (its `Plan`): every source of
+    the register (ours, Intune's) writes through it. A site the file names that does not
+    exist yet (--create-missing) is `Pending` until `write` creates it."""
 
     def __init__(self, fields: tuple[str, ...]) -> None:
         self.fields = fields
         self.counts = ImportCounts()
+        self.new_sites: list[str] = []
         self._create: list[Device] = []
         self._update: list[Device] = []
+        self._statements: tuple[bulk.Statement, ...] = ()
 
     def put(self, asset_tag: str, device: Device | None, values: Mapping[str, object]) -> None:
         if device is None:
@@ -49,10 +56,34 @@ class RegisterWrites:
         else:
             self.counts.unchanged += 1
 
-    def save(self) -> ImportCounts:
-        Device.objects.bulk_create(self._create, batch_size=500)
-        Device.objects.bulk_update(self._update, self.fields, batch_size=500)
-        return self.counts
+    def built(self) -> RegisterWrites:
+        """The statements, built now (outside the transaction)."""
+        self._statements = (
+            bulk.insert(Device, self._create),
+            bulk.update(Device, self._update, self.fields),
+        )
+        return self
+
+    def write(self, progress: Progress) -> None:
+        ids = {
+            bulk.Pending(name): Site.objects.get_or_create(name=name)[0].pk
+            for name in self.new_sites
+        }
+        for statement in self._statements:
+            statement.resolve(ids)
+            statement.run(progress)
+
+
+def register_state() -> object:
+    """What a register plan reads (RegisterWrites): the register, staff and sites."""
+    return tuple(
+        tuple(model.objects.aggregate(Count("pk"), Max("pk"), *extra).values())
+        for model, extra in (
+            (Device, [Max("updated_at")]),
+            (StaffMember, [Max("updated_at")]),
+            (Site, []),
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +153,22 @@ class DeviceImporter(Importer[DeviceRow]):
                     f"there is no site called {item.site!r} (use --create-missing to create it)",
                 )
 
-    def apply(self, rows: list[Parsed[DeviceRow]], progress: Progress) -> ImportCounts:
+    def fingerprint(self) -> object:
+        return register_state()
+
+    def plan(self, rows: list[Parsed[DeviceRow]], progress: Progress) -> RegisterWrites:
         writes = RegisterWrites(REGISTER_FIELDS)
         staff_pks = dict(
             StaffMember.objects.filter(
                 staff_id__in={p.item.assigned_staff_id for p in rows}
             ).values_list("staff_id", "pk")
         )
-        site_pks = {}
-        for name in sorted({p.item.site for p in rows if p.item.site}):
-            site_pks[name] = Site.objects.get_or_create(name=name)[0].pk
+        site_pks: dict[str, int | bulk.Pending] = dict(
+            Site.objects.filter(name__in={p.item.site for p in rows}).values_list("name", "pk")
+        )
+        for name in sorted({p.item.site for p in rows if p.item.site} - set(site_pks)):
+            site_pks[name] = bulk.Pending(name)
+            writes.new_sites.append(name)
         existing = {
             d.asset_tag: d
             for d in Device.objects.filter(asset_tag__in=[p.item.asset_tag for p in rows])
@@ -152,7 +189,7 @@ class DeviceImporter(Importer[DeviceRow]):
             device = existing.get(item.asset_tag)
             writes.put(item.asset_tag, device, values)
             progress(1)
-        return writes.save()
+        return writes.built()
 
 
 @dataclass(frozen=True, slots=True)

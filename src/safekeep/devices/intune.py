@@ -38,14 +38,13 @@ from django.utils import timezone
 
 from safekeep.core.csv_import import (
     CellError,
-    ImportCounts,
     Importer,
     Parsed,
     Progress,
     Row,
     parse_identifier,
 )
-from safekeep.devices.importers import RegisterWrites
+from safekeep.devices.importers import RegisterWrites, register_state
 from safekeep.devices.models import Device
 from safekeep.devices.vocabulary import MDM_COMPLIANT
 from safekeep.organisation.models import StaffMember
@@ -384,7 +383,10 @@ class IntuneDeviceImporter(Importer[IntuneRow]):
         )
         return dict(found)
 
-    def apply(self, rows: list[Parsed[IntuneRow]], progress: Progress) -> ImportCounts:
+    def fingerprint(self) -> object:
+        return register_state()
+
+    def plan(self, rows: list[Parsed[IntuneRow]], progress: Progress) -> RegisterWrites:
         writes = RegisterWrites(REGISTER_FIELDS)
         staff = self._staff_by_address(rows)
         existing = {
@@ -413,4 +415,4 @@ class IntuneDeviceImporter(Importer[IntuneRow]):
             }
             writes.put(item.asset_tag, device, values)
             progress(1)
-        return writes.save()
+        return writes.built()

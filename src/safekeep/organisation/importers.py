@@ -8,27 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from safekeep.audit.writing import Origin
+from safekeep.core import bulk
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
 from safekeep.organisation import signals
 from safekeep.organisation.models import (
     Classification,
     Directorate,
     EmploymentType,
+    Leaving,
     RiskAssessment,
     Role,
+    StaffChange,
     StaffMember,
     StaffRole,
     Team,
     WorkPattern,
 )
 from safekeep.organisation.roles import Standing, Waiting, hold_back_privileges, roles_conflict
-from safekeep.organisation.services import leaver_process, staff_change_open
+from safekeep.organisation.services import (
+    change_key_fields,
+    leaver_process,
+    requested_by,
+    waiting_change,
+)
 
 STAFF_FIELDS = (
     "given_name",
@@ -198,103 +209,198 @@ class StaffImporter(Importer[StaffRow]):
             else:
                 new_team_homes.setdefault(row.team, (row.directorate, parsed.line))
 
-    def apply(self, rows: list[Parsed[StaffRow]], progress: Progress) -> ImportCounts:
+    def fingerprint(self) -> object:
+        return (
+            _state(StaffMember, "updated_at"),
+            _state(StaffRole),
+            _state(StaffChange, "decided_at"),
+            StaffChange.objects.filter(status=StaffChange.Status.WAITING).count(),
+            _state(Team),
+            _state(Directorate),
+            _state(Leaving, "processed_at"),
+        )
+
+    def plan(self, rows: list[Parsed[StaffRow]], progress: Progress) -> StaffPlan:
+        """Every write, worked out from the database as it is (read only): who is new, who
+        changed, which roles come and go, what waits for a second person."""
         items = [parsed.item for parsed in rows]
-        teams = self._ensure_places(items)
-        existing = {
-            staff.staff_id: staff
-            for staff in StaffMember.objects.filter(
-                staff_id__in=[item.staff_id for item in items]
-            ).prefetch_related("roles")
+        places = _Places(items)
+        existing: dict[str, StaffMember] = {}
+        ids = [item.staff_id for item in items]
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = StaffMember.objects.filter(staff_id__in=ids[start : start + LOOKUP_CHUNK])
+            existing.update((s.staff_id, s) for s in chunk.prefetch_related("roles"))
+        plan = StaffPlan(origin=self.origin, places=places)
+        asker = requested_by(self.origin)
+        batch = uuid.uuid4().hex  # this import's changes can be decided together
+        waiting_already = {
+            tuple(key.values())
+            for key in StaffChange.objects.filter(status=StaffChange.Status.WAITING).values(
+                "staff_id", "roles", "team_id", "reinstate", "end_date"
+            )
         }
-        counts = ImportCounts()
         to_create: list[StaffMember] = []
         to_update: list[StaffMember] = []
-        roles_to_add: list[tuple[str, str]] = []
-        roles_to_remove: list[tuple[int, str]] = []
-        newly_left: list[int] = []
-        moved: list[tuple[int, int]] = []
-        waiting: list[tuple[str, Waiting]] = []
+        roles: list[StaffRole] = []
+        changes: list[StaffChange] = []
         today = self.options.today
         for item in items:
-            team = teams[item.team]
+            team = places.team_ref(item.team)
             staff = existing.get(item.staff_id)
-            wanted = Standing(item.roles, team.pk, item.start_date, item.end_date)
+            wanted = Standing(item.roles, team, item.start_date, item.end_date)
             if staff is None:
                 now, held = hold_back_privileges(None, wanted, today)
-                staff = StaffMember(staff_id=item.staff_id, team=team, directorate=team.directorate)
+                staff = StaffMember(staff_id=item.staff_id)
+                places.put(staff, item.team)
                 _copy(item, staff, now)
                 to_create.append(staff)
-                roles_to_add.extend((item.staff_id, role) for role in sorted(now.roles))
-                waiting.extend([(item.staff_id, held)] if held else [])
-                counts.created += 1
+                roles.extend(StaffRole(staff_id=item.staff_id, role=r) for r in sorted(now.roles))
+                if held:
+                    changes.append(places.change(item.staff_id, held, self.origin, asker, batch))
+                plan.counts.created += 1
+                progress(1)
                 continue
             was_leaver = staff.is_leaver(today)
             before = _snapshot(staff)
             current_roles = frozenset(role.role for role in staff.roles.all())
             current = Standing(current_roles, staff.team_id, staff.start_date, staff.end_date)
             now, held = hold_back_privileges(current, wanted, today)
-            waiting.extend([(item.staff_id, held)] if held else [])
-            if now.team_id == team.pk:
-                if staff.team_id != team.pk:
-                    moved.append((staff.pk, staff.team_id))
-                staff.team, staff.directorate = team, team.directorate
+            if held:
+                change = places.change(staff.pk, held, self.origin, asker, batch)
+                if tuple(change_key_fields(change).values()) not in waiting_already:
+                    changes.append(change)  # else asked already (the same file again)
+                change.staff_id = item.staff_id  # the bulk insert finds staff by staff_id
+            if now.team_id == team:
+                if staff.team_id != team:
+                    plan.moved.append((staff.pk, staff.team_id))
+                places.put(staff, item.team)
             _copy(item, staff, now)
             role_changed = current_roles != now.roles
-            roles_to_add.extend((item.staff_id, role) for role in sorted(now.roles - current_roles))
-            roles_to_remove.extend((staff.pk, role) for role in current_roles - now.roles)
+            roles.extend(
+                StaffRole(staff_id=item.staff_id, role=r) for r in sorted(now.roles - current_roles)
+            )
+            for role in current_roles - now.roles:
+                plan.roles_removed.setdefault(role, []).append(staff.pk)
             if _snapshot(staff) != before or role_changed:
                 staff.updated_at = timezone.now()
                 to_update.append(staff)
-                counts.updated += 1
-                if (
-                    not was_leaver
-                    and staff.end_date is not None
-                    and (staff.end_date <= self.options.today)
-                ):
-                    newly_left.append(staff.pk)
+                plan.counts.updated += 1
+                if not was_leaver and staff.end_date is not None and staff.end_date <= today:
+                    plan.newly_left.append(staff.pk)
             else:
-                counts.unchanged += 1
+                plan.counts.unchanged += 1
             progress(1)
-        StaffMember.objects.bulk_create(to_create, batch_size=500)
-        progress(len(to_create))
-        if to_update:
-            StaffMember.objects.bulk_update(
-                to_update, [*STAFF_FIELDS, "team", "directorate", "updated_at"], batch_size=500
-            )
-        for staff_pk, role in roles_to_remove:
-            StaffRole.objects.filter(staff_id=staff_pk, role=role).delete()
-        pks = dict(
-            StaffMember.objects.filter(
-                staff_id__in={staff_id for staff_id, _ in roles_to_add}
-            ).values_list("staff_id", "pk")
+        by_staff_id = {"staff": (StaffMember, "staff_id")}
+        plan.staff_new = bulk.insert(StaffMember, to_create)
+        plan.staff_changed = bulk.update(
+            StaffMember, to_update, [*STAFF_FIELDS, "team", "directorate", "updated_at"]
         )
-        StaffRole.objects.bulk_create(
-            [StaffRole(staff_id=pks[staff_id], role=role) for staff_id, role in roles_to_add],
-            batch_size=1000,
-        )
-        signals.staff_moved.send(sender=StaffMember, moves=moved)
-        moment = timezone.now()
-        for leaver in StaffMember.objects.filter(pk__in=newly_left).order_by("pk"):
-            leaver_process(origin=self.origin, staff=leaver, now=moment)
-        by_id = StaffMember.objects.in_bulk([s for s, _ in waiting], field_name="staff_id")
-        batch = uuid.uuid4().hex  # this import's changes can be decided together
-        for staff_id, held in waiting:
-            staff_change_open(by_id[staff_id], held, self.origin, batch=batch)
-        return counts
+        plan.roles_added = bulk.insert(StaffRole, roles, lookups=by_staff_id)
+        plan.changes = bulk.insert(StaffChange, changes, lookups=by_staff_id)
+        return plan
 
-    def _ensure_places(self, items: list[StaffRow]) -> dict[str, Team]:
-        """The teams the rows name, creating missing ones (validated: --create-missing)."""
-        directorates = {d.name: d for d in Directorate.objects.all()}
-        for name in sorted({item.directorate for item in items} - set(directorates)):
-            directorates[name] = Directorate.objects.create(name=name)
-        teams = {t.name: t for t in Team.objects.select_related("directorate")}
+
+# staff_ids per query when looking people up (well under any database's parameter limit).
+LOOKUP_CHUNK = 10_000
+
+
+def _state(model: type[models.Model], changed: str = "") -> tuple[object, ...]:
+    """A table's count, newest id and (if it has one) latest change time: a fingerprint."""
+    figures = {"count": Count("pk"), "newest": Max("pk")}
+    if changed:
+        figures["changed"] = Max(changed)
+    return tuple(model.objects.aggregate(**figures).values())  # type: ignore[attr-defined]
+
+
+class _Places:
+    """The teams and directorates a staff file names: existing ones by id, new ones (from
+    --create-missing, validated) as `Pending` until the write creates them."""
+
+    def __init__(self, items: list[StaffRow]) -> None:
+        self.directorates: dict[str, int | bulk.Pending] = dict(
+            Directorate.objects.values_list("name", "pk")
+        )
+        self.teams: dict[str, tuple[int | bulk.Pending, int | bulk.Pending]] = {
+            name: (pk, directorate)
+            for name, pk, directorate in Team.objects.values_list("name", "pk", "directorate")
+        }
+        self.new_directorates: list[str] = []
+        self.new_teams: list[tuple[str, str]] = []
         for item in items:
-            if item.team not in teams:
-                teams[item.team] = Team.objects.create(
-                    name=item.team, directorate=directorates[item.directorate]
+            if item.directorate not in self.directorates:
+                pending = bulk.Pending(f"directorate {item.directorate}")
+                self.directorates[item.directorate] = pending
+                self.new_directorates.append(item.directorate)
+            if item.team not in self.teams:
+                self.teams[item.team] = (
+                    bulk.Pending(f"team {item.team}"),
+                    self.directorates[item.directorate],
                 )
-        return teams
+                self.new_teams.append((item.team, item.directorate))
+        # A new team stands in comparisons (Standing.team_id) as a negative number.
+        self._refs = {name: -n for n, (name, _) in enumerate(self.new_teams, start=1)}
+        self._pending_by_ref = {-n: self.teams[name][0] for name, n in self._refs.items()}
+
+    def team_ref(self, name: str) -> int:
+        team = self.teams[name][0]
+        return team if isinstance(team, int) else self._refs[name]
+
+    def put(self, staff: StaffMember, team: str) -> None:
+        staff.team_id, staff.directorate_id = self.teams[team]  # type: ignore[assignment]
+
+    def change(
+        self, staff: int | str, held: Waiting, origin: Origin, asker: StaffMember | None, batch: str
+    ) -> StaffChange:
+        change = waiting_change(staff, held, origin, asker, batch=batch)
+        if change.team_id is not None and change.team_id < 0:
+            change.team_id = self._pending_by_ref[change.team_id]  # type: ignore[assignment]
+        return change
+
+    def create(self) -> dict[bulk.Pending, int]:
+        """Create the new directorates and teams (under the lock); their ids by Pending."""
+        ids: dict[bulk.Pending, int] = {}
+        for name in self.new_directorates:
+            ids[bulk.Pending(f"directorate {name}")] = Directorate.objects.create(name=name).pk
+        for name, directorate in self.new_teams:
+            home = self.directorates[directorate]
+            team = Team.objects.create(
+                name=name, directorate_id=ids[home] if isinstance(home, bulk.Pending) else home
+            )
+            ids[bulk.Pending(f"team {name}")] = team.pk
+        return ids
+
+
+@dataclass
+class StaffPlan:
+    """A staff file's writes (StaffImporter.plan), for the import's one transaction."""
+
+    origin: Origin
+    places: _Places
+    counts: ImportCounts = field(default_factory=ImportCounts)
+    staff_new: bulk.Statement = field(default_factory=lambda: bulk.Statement("", []))
+    staff_changed: bulk.Statement = field(default_factory=lambda: bulk.Statement("", []))
+    roles_added: bulk.Statement = field(default_factory=lambda: bulk.Statement("", []))
+    changes: bulk.Statement = field(default_factory=lambda: bulk.Statement("", []))
+    roles_removed: dict[str, list[int]] = field(default_factory=dict)
+    moved: list[tuple[int, int]] = field(default_factory=list)
+    newly_left: list[int] = field(default_factory=list)
+
+    def write(self, progress: Progress) -> None:
+        ids = self.places.create()
+        for statement in (self.staff_new, self.staff_changed, self.changes):
+            statement.resolve(ids)
+        self.staff_new.run(progress)
+        self.staff_changed.run(progress)
+        for role, pks in sorted(self.roles_removed.items()):
+            for start in range(0, len(pks), LOOKUP_CHUNK):
+                chunk = pks[start : start + LOOKUP_CHUNK]
+                StaffRole.objects.filter(role=role, staff_id__in=chunk).delete()
+        self.roles_added.run()
+        signals.staff_moved.send(sender=StaffMember, moves=self.moved)
+        moment = timezone.now()
+        for leaver in StaffMember.objects.filter(pk__in=self.newly_left).order_by("pk"):
+            leaver_process(origin=self.origin, staff=leaver, now=moment)
+        self.changes.run()
 
 
 def _copy(item: StaffRow, staff: StaffMember, now: Standing) -> None:

@@ -160,27 +160,53 @@ def staff_change_open(
     """
     if waiting is None:
         return []
-    same = {
-        "staff": staff,
-        "roles": " ".join(sorted(waiting.roles)),
-        "team_id": waiting.team_id,
-        "reinstate": waiting.reinstate,
-        "end_date": waiting.end_date,
-    }
-    words = [f"waiting for a second person: {'; '.join(waiting.gives)}"]
-    if StaffChange.objects.filter(status=StaffChange.Status.WAITING, **same).exists():
-        return words  # asked already (the same file imported again, a form sent twice)
-    StaffChange.objects.create(
-        **same,
+    change = waiting_change(staff.pk, waiting, origin, requested_by(origin), batch=batch)
+    if not StaffChange.objects.filter(
+        status=StaffChange.Status.WAITING, **change_key_fields(change)
+    ).exists():  # else asked already (the same file imported again, a form sent twice)
+        change.save()
+    return [waiting_words(waiting)]
+
+
+def waiting_words(waiting: Waiting) -> str:
+    return f"waiting for a second person: {'; '.join(waiting.gives)}"
+
+
+def requested_by(origin: Origin) -> StaffMember | None:
+    """Who asks for a change: the person running it, if they are staff."""
+    if not origin.actor_staff_id:
+        return None
+    return StaffMember.objects.filter(staff_id=origin.actor_staff_id).first()
+
+
+def waiting_change(
+    staff: int | str, waiting: Waiting, origin: Origin, asker: StaffMember | None, *, batch: str
+) -> StaffChange:
+    """The (unsaved) change waiting for a second person; `staff` is the staff member's id,
+    or their staff_id for a bulk insert that finds them (safekeep.core.bulk lookups)."""
+    return StaffChange(
+        staff_id=staff,
+        roles=" ".join(sorted(waiting.roles)),
+        team_id=waiting.team_id,
+        reinstate=waiting.reinstate,
+        end_date=waiting.end_date,
         gives=list(waiting.gives),
-        requested_by=StaffMember.objects.filter(staff_id=origin.actor_staff_id).first()
-        if origin.actor_staff_id
-        else None,
+        requested_by=asker,
         requested_as=origin.actor_staff_id or origin.actor_username,
         requested_at=timezone.now(),
         batch=batch,
     )
-    return words
+
+
+def change_key_fields(change: StaffChange) -> dict[str, object]:
+    """What makes two waiting changes the same request."""
+    return {
+        "staff_id": change.staff_id,
+        "roles": change.roles,
+        "team_id": change.team_id,
+        "reinstate": change.reinstate,
+        "end_date": change.end_date,
+    }
 
 
 @transaction.atomic
