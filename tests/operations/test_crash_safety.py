@@ -8,20 +8,12 @@ server, created and dropped by the test). About 35 s.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
-import sys
-from pathlib import Path
 
-# A script, not a package (like the other benchmarks): loaded from its file.
-_spec = importlib.util.spec_from_file_location(
-    "soak_crash", Path(__file__).resolve().parents[2] / "bench" / "soak" / "crash.py"
-)
-assert _spec is not None and _spec.loader is not None
-crash = importlib.util.module_from_spec(_spec)
-sys.modules["soak_crash"] = crash  # its dataclasses look their module up
-_spec.loader.exec_module(crash)
+from tests.operations.soak import load
+
+crash = load("crash")
 
 
 def test_nothing_acknowledged_is_lost_when_the_server_is_killed_mid_burst() -> None:

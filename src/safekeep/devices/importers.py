@@ -14,7 +14,7 @@ from django.db.models import Count, Max
 
 from safekeep.core import bulk
 from safekeep.core.csv_import import ImportCounts, Importer, Parsed, Progress, Row
-from safekeep.devices.models import Device, DeviceComplaint
+from safekeep.devices.models import Device, DeviceComplaint, record_history
 from safekeep.devices.vocabulary import DEVICE_TYPES, OWNERSHIPS, TRISTATE, split_os
 from safekeep.organisation.models import Site, StaffMember
 
@@ -72,6 +72,14 @@ class RegisterWrites:
         for statement in self._statements:
             statement.resolve(ids)
             statement.run(progress)
+        self._record_history()
+
+    def _record_history(self) -> None:
+        """The raw statements bypass Device's queryset, so the register's day-by-day history
+        (DeviceHistory) is brought up to date here, in the same transaction."""
+        tags = [device.asset_tag for device in (*self._create, *self._update)]
+        for start in range(0, len(tags), bulk.CHUNK):
+            record_history(Device.objects.filter(asset_tag__in=tags[start : start + bulk.CHUNK]))
 
 
 def register_state() -> object:
