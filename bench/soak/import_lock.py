@@ -37,6 +37,10 @@ from typing import Any
 
 from crash import BIN, PG_OWNER_URL, Server, command, environment, http, module, pg_database
 
+# The PostgreSQL application name of the long command being measured (LockProbe finds its
+# transactions by it).
+LONG_WORK = "safekeep-long-work"
+
 STAFF_COLUMNS = (
     "staff_id",
     "given_name",
@@ -151,7 +155,7 @@ class Readers:
 class LockProbe:
     """The longest the database was held by the import: SQLite, the longest wait for the
     write lock (`BEGIN IMMEDIATE`, then straight back); PostgreSQL, the import's longest
-    transaction (its connections are named `safekeep-import`)."""
+    transaction (its connections are named LONG_WORK)."""
 
     env: dict[str, str]
     postgres: bool
@@ -176,11 +180,11 @@ class LockProbe:
 
         query = (
             "SELECT coalesce(max(extract(epoch FROM clock_timestamp() - xact_start)), 0) "
-            "FROM pg_stat_activity WHERE application_name = 'safekeep-import'"
+            "FROM pg_stat_activity WHERE application_name = %s"
         )
         with psycopg.connect(self.env["DATABASE_URL"], autocommit=True) as db:
             while not self.stop.is_set():
-                row = db.execute(query).fetchone()
+                row = db.execute(query, [LONG_WORK]).fetchone()
                 self.longest = max(self.longest, float(row[0]) if row else 0.0)
                 self.stop.wait(0.05)
 
@@ -195,18 +199,18 @@ class LockProbe:
             thread.join(900)
 
 
-def timed_import(
+def timed_command(
     env: dict[str, str], server: Server, people: list[dict[str, Any]], *args: str
 ) -> dict[str, Any]:
-    """`safekeep import ARGS` with readers and the lock probe running; its figures."""
+    """`safekeep ARGS` with readers and the lock probe running; its figures."""
     readers = Readers(server.base, people)
     probe = LockProbe(env, "DATABASE_URL" in env)
     with readers.running(), probe.running():
         time.sleep(0.5)
         began = time.monotonic()
         done = subprocess.run(
-            [str(BIN / "safekeep"), "import", *args],
-            env=env | {"PGAPPNAME": "safekeep-import"},
+            [str(BIN / "safekeep"), *args],
+            env=env | {"PGAPPNAME": LONG_WORK},
             capture_output=True,
             text=True,
             check=False,
@@ -214,10 +218,10 @@ def timed_import(
         seconds = time.monotonic() - began
         time.sleep(0.5)
     if done.returncode:
-        raise RuntimeError(f"safekeep import {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"safekeep {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return {
-        "import": " ".join(a for a in args if not a.startswith("/")),
-        "summary": done.stdout.strip().splitlines()[-1],
+        "command": " ".join(a for a in args if not a.startswith("/")),
+        "summary": (done.stdout.strip().splitlines() or [""])[-1],
         "seconds": round(seconds, 1),
         "write_lock_held_seconds": round(probe.longest, 2),
         "reads_meanwhile": readers.reads,
@@ -271,7 +275,7 @@ def run(
             write_devices(files["devices"][0], rows)
             for kind in kinds:
                 path, args = files[kind]
-                figures = timed_import(env, server, people, *args, str(path))
+                figures = timed_command(env, server, people, "import", *args, str(path))
                 figures["file"] = kind
                 result["imports"].append(figures)
                 print(

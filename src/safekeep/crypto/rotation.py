@@ -61,36 +61,41 @@ def rotation_remaining(rotation: KeyRotation) -> int:
 
 
 def _rewrap_batch(rotation: KeyRotation, batch_size: int) -> int:
+    """Re-wrap the next batch. The unwrapping and wrapping happen outside any transaction
+    (on SQLite a transaction holds the write lock that every audited read needs); the short
+    transaction after them writes each new wrapping only where the row is still wrapped by
+    the KEK it was read under, so a row re-wrapped meanwhile by another run is left alone."""
     provider = get_provider()
     target = rotation.target_id
+    rows = list(
+        DataKey.objects.exclude(kek_id=target)
+        .order_by("id")
+        .only("id", "scope", "object_id", "version", "kek_id", "wrapped")[:batch_size]
+    )
+    if not rows:
+        return 0
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic():
-        ids = list(
-            DataKey.objects.exclude(kek_id=target)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch_size]
+    updates = []
+    for row in rows:
+        ref = KeyRef(row.scope, row.object_id)
+        key = provider.unwrap(
+            row.kek_id,
+            bytes(row.wrapped),
+            wrap_aad(ref, key_version=row.version, kek_version=row.kek_id),
         )
-        rows = list(DataKey.objects.select_for_update().filter(id__in=ids).exclude(kek_id=target))
-        updates = []
-        for row in rows:
-            ref = KeyRef(row.scope, row.object_id)
-            key = provider.unwrap(
-                row.kek_id,
-                bytes(row.wrapped),
-                wrap_aad(ref, key_version=row.version, kek_version=row.kek_id),
-            )
-            wrapped = provider.wrap(
-                target, key, wrap_aad(ref, key_version=row.version, kek_version=target)
-            )
-            updates.append((wrapped, target, stamp, row.pk))
+        wrapped = provider.wrap(
+            target, key, wrap_aad(ref, key_version=row.version, kek_version=target)
+        )
+        updates.append((wrapped, target, stamp, row.pk, row.kek_id))
+    with transaction.atomic(), connection.cursor() as cursor:
         # One prepared UPDATE per row: much faster than bulk_update's CASE expressions.
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE crypto_datakey SET wrapped = %s, kek_version = %s, rewrapped_at = %s "
-                "WHERE id = %s",
-                updates,
-            )
-        KeyRotation.objects.filter(pk=rotation.pk).update(rewrapped=F("rewrapped") + len(rows))
+        cursor.executemany(
+            "UPDATE crypto_datakey SET wrapped = %s, kek_version = %s, rewrapped_at = %s "
+            "WHERE id = %s AND kek_version = %s",
+            updates,
+        )
+        changed = cursor.rowcount if cursor.rowcount >= 0 else len(rows)
+        KeyRotation.objects.filter(pk=rotation.pk).update(rewrapped=F("rewrapped") + changed)
     return len(rows)
 
 

@@ -4,23 +4,30 @@ the restricted reviews due, mark overdue ones, and note volunteers' assessments 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from safekeep.audit.writing import Origin
-from safekeep.core.jobs import register_job
+from safekeep.core.jobs import JobWrite, register_job, register_planned_job
 from safekeep.reviews.services import (
+    QuarterPlan,
     assessment_notices,
     overdue_mark,
-    quarter_open,
+    quarter_plan,
     restricted_open,
 )
 
 
-@register_job(
+@register_planned_job(
     "access-reviews",
     "open the quarter's access reviews and the restricted reviews due; mark overdue ones",
 )
-def access_reviews(now: dt.datetime, origin: Origin) -> str:
-    opened = quarter_open(now=now, origin=origin)
+def access_reviews(now: dt.datetime) -> JobWrite:
+    # Everyone in post is read and their reviews worked out before the job's transaction.
+    return functools.partial(_access_reviews, now, quarter_plan(now=now))
+
+
+def _access_reviews(now: dt.datetime, quarter: QuarterPlan, origin: Origin) -> str:
+    opened = quarter.write(origin)
     restricted = restricted_open(now=now, origin=origin)
     overdue = overdue_mark(now=now, origin=origin)
     said = []

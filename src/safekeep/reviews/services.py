@@ -25,6 +25,7 @@ from safekeep.access.door import AccessRefused, CaseAccess, DutyAccess
 from safekeep.access.policy import Context
 from safekeep.access.vocabulary import Duty
 from safekeep.audit.writing import Origin, audit_change, audit_event
+from safekeep.core import bulk
 from safekeep.organisation.assessments import (
     AssessmentState,
     assessment_words,
@@ -56,44 +57,86 @@ def _day(day: dt.date) -> str:
 # --- opening ------------------------------------------------------------------------------
 
 
-def quarter_open(*, now: dt.datetime, origin: Origin) -> int:
-    """Open this quarter's review of every member of staff in post, due by its last day.
-    Idempotent: a person already reviewed (or open) this quarter gets nothing new."""
-    today = timezone.localdate(now)
-    quarter = schedule.quarter_of(today)
-    have = set(
-        AccessReview.objects.filter(kind=AccessReview.Kind.MEMBER, period=quarter.key).values_list(
-            "staff_id", flat=True
-        )
+@dataclass(frozen=True, slots=True)
+class QuarterPlan:
+    """This quarter's member reviews to open, worked out before the write (`quarter_plan`)."""
+
+    quarter: schedule.Quarter
+    today: dt.date
+    already: frozenset[int]  # staff with this quarter's review when the plan was made
+    new: tuple[AccessReview, ...]
+    statement: bulk.Statement
+    team_names: dict[int, str]
+
+    def write(self, origin: Origin) -> int:
+        """Open the reviews (one statement) and audit them per team. Someone given a review
+        since the plan was made (a second run-jobs) is left out: the plan is made again."""
+        if _reviewed_this_quarter(self.quarter) != self.already:
+            return quarter_plan_for(self.quarter, self.today).write(origin)
+        self.statement.run()
+        for team_id in sorted({review.team_id for review in self.new if review.team_id}):
+            count = sum(1 for review in self.new if review.team_id == team_id)
+            audit_event(
+                origin=origin,
+                action="access_review.open",
+                decision="done",
+                object_type="team",
+                object_id=self.team_names[team_id],
+                reasons=[
+                    f"{count} access reviews opened for {self.quarter.words}",
+                    f"due {_day(self.quarter.last_day)}",
+                ],
+            )
+        return len(self.new)
+
+
+def _reviewed_this_quarter(quarter: schedule.Quarter) -> frozenset[int]:
+    return frozenset(
+        AccessReview.objects.filter(kind=AccessReview.Kind.MEMBER, period=quarter.key)
+        .values_list("staff_id", flat=True)
+        .iterator()
     )
-    new = [
+
+
+def quarter_plan(*, now: dt.datetime) -> QuarterPlan:
+    """The plan of this quarter's review of every member of staff in post, due by its last
+    day; nothing for a person already reviewed (or open) this quarter."""
+    today = timezone.localdate(now)
+    return quarter_plan_for(schedule.quarter_of(today), today)
+
+
+def quarter_plan_for(quarter: schedule.Quarter, today: dt.date) -> QuarterPlan:
+    already = _reviewed_this_quarter(quarter)
+    new = tuple(
         AccessReview(
             kind=AccessReview.Kind.MEMBER,
             period=quarter.key,
-            staff=member,
-            team_id=member.team_id,
+            staff_id=staff_pk,
+            team_id=team_pk,
             opened_on=today,
             due_on=quarter.last_day,
         )
-        for member in StaffMember.objects.active_on(today).order_by("pk")
-        if member.pk not in have
-    ]
-    AccessReview.objects.bulk_create(new)
-    for team_id in sorted({review.team_id for review in new if review.team_id}):
-        team = Team.objects.get(pk=team_id)
-        count = sum(1 for review in new if review.team_id == team_id)
-        audit_event(
-            origin=origin,
-            action="access_review.open",
-            decision="done",
-            object_type="team",
-            object_id=team.name,
-            reasons=[
-                f"{count} access reviews opened for {quarter.words}",
-                f"due {_day(quarter.last_day)}",
-            ],
-        )
-    return len(new)
+        for staff_pk, team_pk in StaffMember.objects.active_on(today)
+        .order_by("pk")
+        .values_list("pk", "team_id")
+        .iterator()
+        if staff_pk not in already
+    )
+    teams = {review.team_id for review in new if review.team_id}
+    return QuarterPlan(
+        quarter=quarter,
+        today=today,
+        already=already,
+        new=new,
+        statement=bulk.insert(AccessReview, new),
+        team_names=dict(Team.objects.filter(pk__in=teams).values_list("pk", "name")),
+    )
+
+
+def quarter_open(*, now: dt.datetime, origin: Origin) -> int:
+    """Open this quarter's review of every member of staff in post (plan and write at once;
+    run-jobs plans before its transaction). Idempotent."""
+    return quarter_plan(now=now).write(origin)
 
 
 def restricted_open(*, now: dt.datetime, origin: Origin) -> int:

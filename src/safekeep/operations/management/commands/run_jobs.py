@@ -1,5 +1,6 @@
-"""`safekeep run-jobs`: every scheduled job that is due, each in its own transaction, safe to
-run as often as you like (DESIGN.md, "run-jobs"). Each run of each job is audited."""
+"""`safekeep run-jobs`: every scheduled job that is due, each in its own transaction (a
+planned job's reading and planning before it), safe to run as often as you like (DESIGN.md,
+"run-jobs"). Each run of each job is audited."""
 
 from __future__ import annotations
 
@@ -49,8 +50,9 @@ class Command(BaseCommand):
         for job in jobs:
             started = time.perf_counter()
             try:
+                write = job.plan(timezone.now())  # outside the transaction: core/jobs.py
                 with transaction.atomic():
-                    said = job.run(timezone.now(), origin)
+                    said = write(origin)
                     audit_event(
                         origin=origin,
                         action="jobs.run",

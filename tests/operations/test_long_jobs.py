@@ -1,0 +1,34 @@
+"""Backups, the scheduled jobs and key rotation do not stop case reads (issue 18), bounded
+(bench/soak/long_jobs.py; `make soak` runs it with the demo council and 50,000 staff): the
+real server on a file database (or PostgreSQL when the suite runs there), each command run
+while two readers make audited case reads; every read succeeds, and none waits more than a
+second longer than a read made with nothing else running. About 30 s.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from tests.operations.soak import load
+
+long_jobs = load("long_jobs")
+
+
+def test_backups_jobs_and_key_rotation_leave_case_reads_running() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    printed = io.StringIO()
+    result = long_jobs.run(
+        rows=3000,
+        demo=False,
+        postgres=url.startswith("postgres"),
+        postgres_url=url or long_jobs.PG_OWNER_URL,
+        out=printed,
+    )
+    ran = [c["command"] for c in result["commands"]]
+    assert ran[0] == "backup" and ran[-1] == "keys rotate", ran
+    assert "run-jobs --only access-reviews" in ran, ran
+    for figures in result["commands"]:
+        assert figures["read_errors"] == 0, (figures, printed.getvalue())
+        assert figures["reads_meanwhile"] >= 3, figures
+        assert figures["slowest_read_seconds"] < result["quiet_read_seconds"] + 1, figures
