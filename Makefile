@@ -61,11 +61,13 @@ bench-smoke: install
 	SAFEKEEP_BENCH_AUDIT_SQLITE_VERIFY_SIZE=2000 SAFEKEEP_BENCH_AUDIT_READS=50 \
 	SAFEKEEP_BENCH_CRYPTO_KEYS=500 $(PY) bench/run.py
 
-# On demand, not CI (CI runs tests/operations/test_crash_safety.py, one kill): the crash test
-# on SQLite, then on PostgreSQL (a database of its own on SAFEKEEP_SOAK_POSTGRES_URL's
-# server, default safekeep_owner@127.0.0.1:5432) when it answers; figures in bench/results/.
-# Then a bounded locust load run (bench/soak/load.py: SAFEKEEP_SOAK_USERS, default 200, for
-# SAFEKEEP_SOAK_SECONDS, default 60, loopback only) on each; locust is in the `bench` group.
+# On demand, not CI (CI runs the bounded versions in tests/operations: one kill, a 4,000-row
+# import, a small council's jobs, one failover): the crash test on SQLite, then on PostgreSQL
+# (a database of its own on SAFEKEEP_SOAK_POSTGRES_URL's server, default
+# safekeep_owner@127.0.0.1:5432) when it answers; figures in bench/results/. A bounded locust
+# load run (bench/soak/load.py: SAFEKEEP_SOAK_USERS, default 200, for SAFEKEEP_SOAK_SECONDS,
+# default 60, loopback only) on each; locust is in the `bench` group. The 200,000-row import
+# lock, the long jobs (backup, run-jobs, key rotation) against case reads, and failover.
 SOAK_PG := $(PY) -c "import os, psycopg; psycopg.connect(os.environ.get('SAFEKEEP_SOAK_POSTGRES_URL', 'postgres://safekeep_owner@127.0.0.1:5432/postgres'), connect_timeout=3).close()"
 SOAK_LOAD := $(PY) bench/soak/load.py --users $${SAFEKEEP_SOAK_USERS:-200} --seconds $${SAFEKEEP_SOAK_SECONDS:-60}
 soak: install
@@ -75,9 +77,11 @@ soak: install
 	@if $(SOAK_PG) 2>/dev/null; then \
 		$(PY) bench/soak/crash.py --postgres --json bench/results/soak-crash-postgresql.json && \
 		$(SOAK_LOAD) --postgres && \
-		$(PY) bench/soak/import_lock.py --postgres --json bench/results/soak-import-lock-postgresql.json; \
+		$(PY) bench/soak/import_lock.py --postgres --json bench/results/soak-import-lock-postgresql.json && \
+		$(PY) bench/soak/long_jobs.py --postgres --json bench/results/soak-long-jobs-postgresql.json; \
 	else echo "soak: PostgreSQL does not answer; its crash test and load run were skipped"; fi
 	$(PY) bench/soak/import_lock.py --json bench/results/soak-import-lock-sqlite.json
+	$(PY) bench/soak/long_jobs.py --json bench/results/soak-long-jobs-sqlite.json
 	$(SOAK_LOAD) --during import
 	$(PY) bench/soak/failover.py --json bench/results/soak-failover.json
 

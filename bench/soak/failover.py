@@ -97,10 +97,11 @@ class Cluster:
         self.pg("pg_ctl", "-D", str(self.data), "reload")
 
     def init_replica(self, primary: Cluster) -> None:
+        # --checkpoint=fast: otherwise the primary spreads its checkpoint over minutes.
         self.pg(
             "pg_basebackup",
             *("-h", "127.0.0.1", "-p", str(primary.port), "-U", OWNER),
-            *("-D", str(self.data), "-R", "-X", "stream"),
+            *("-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"),
         )
 
 
