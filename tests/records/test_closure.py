@@ -15,12 +15,13 @@ from safekeep.access.vocabulary import Action, Duty
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.wording import ACTION_WORDS
 from safekeep.records import selectors, services
-from safekeep.records.models import Case, CaseClosure, Entry
+from safekeep.records.models import Allocation, Case, CaseClosure, Entry
 from safekeep.records.services import RecordsError
 from tests import factories
 from tests.factories import case_access, make_case, make_staff, make_team
 
 pytestmark = pytest.mark.django_db
+START, DAYS_5 = dt.date(2025, 1, 1), dt.timedelta(days=5)
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_the_manager_closes_with_a_reason_and_a_date_and_reopens(w):
     )
     case = Case.objects.get(pk=w["case"].pk)
     assert case.closed_on == today
-    assert written_since(before) == [("case.close", "done")]
+    assert written_since(before) == [("case.close", "done"), ("allocation.end", "done")]
     # The words are sealed like an entry's text.
     assert closure.details.startswith("sk1:") and "Leeds" not in closure.details
     shown = selectors.latest_closure(case)
@@ -237,3 +238,45 @@ def test_a_closed_case_page_offers_only_what_a_closed_case_takes(w):
         response = manager.get(url, follow=True)
         assert response.redirect_chain == [(f"{base}/", 302)], url
         assert f"must be reopened before {doing}" in response.content.decode(), url
+
+
+def test_closing_ends_the_allocations_in_force_and_says_so(w):
+    today = timezone.localdate()
+    co_worker = make_staff(team=w["case"].owning_team)
+    earlier = make_staff(team=w["case"].owning_team)
+    for person, ends_on in ((co_worker, today + dt.timedelta(days=30)), (earlier, today - DAYS_5)):
+        Allocation.objects.create(
+            case=w["case"], staff=person, role="co_worker", starts_on=START, ends_on=ends_on
+        )
+    before = AuditEntry.objects.count()
+    services.case_close(access=closing(w), reason="needs_met", closed_on=today)
+    ends = {a.staff_id: (a.ends_on, a.end_reason) for a in w["case"].allocations.all()}
+    assert ends[w["worker"].pk] == (today, "The case was closed")
+    assert ends[co_worker.pk] == (today, "The case was closed")
+    assert ends[earlier.pk] == (today - DAYS_5, "")  # already over: untouched
+    assert written_since(before) == [
+        ("case.close", "done"),
+        ("allocation.end", "done"),
+        ("allocation.end", "done"),
+    ]
+    # The allocated worker's need to know ended with the case (from the day after).
+    tomorrow = factories.laptop_context(timezone.now() + dt.timedelta(days=1))
+    with pytest.raises(AccessRefused):
+        case_access(w["worker"], w["case"], Action.VIEW, context=tomorrow)
+    services.case_reopen(access=closing(w), details="A new referral from school")
+    assert not w["case"].allocations.filter(ends_on__isnull=True).exists()
+
+
+def test_a_referral_of_a_case_closed_meanwhile_cannot_be_accepted(w):
+    receiving = make_team("Adults Receiving Later")
+    receiver = make_staff(team=receiving, roles=("team_manager",))
+    refer = case_access(w["manager"], w["case"], Duty.REFER)
+    referral = services.referral_create(
+        access=refer, to_team=receiving, kind="referral", reason="Moving to adults at 18"
+    )
+    services.case_close(access=closing(w), reason="needs_met", closed_on=timezone.localdate())
+    decide = factories.duty_access(receiver, referral)
+    with pytest.raises(RecordsError, match="must reopen it before the referral can be accepted"):
+        services.referral_decide(access=decide, referral=referral, accept=True)
+    declined = services.referral_decide(access=decide, referral=referral, accept=False)
+    assert declined.status == "declined"

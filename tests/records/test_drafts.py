@@ -83,7 +83,9 @@ def test_too_long_or_a_closed_case_is_refused(w):
         closed_on=w["case"].opened_on,
     )
     with pytest.raises(RecordsError, match="must be reopened"):
-        services.draft_save(access=adding(w), fields={"title": "x"})
+        services.draft_save(access=adding(w, "manager"), fields={"title": "x"})
+    with pytest.raises(AccessRefused):  # closing ended the worker's allocation
+        adding(w)
     assert not EntryDraft.objects.exists()
 
 

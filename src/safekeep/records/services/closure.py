@@ -2,8 +2,10 @@
 
 A closed case takes no new entries, documents or drafts, allocations or referrals until it
 is reopened (`CLOSED_CASE_REFUSES`: each service calls `check_open`, and the case page
-offers none of them). Each close and reopen is a `CaseClosure` row (kept, never removed)
-and one audit entry.
+offers none of them), and no referral of it is accepted. Closing ends every allocation
+still in force on the day it closed (need to know ends with the work; reopening does not
+bring them back: the manager allocates again). Each close and reopen is a `CaseClosure`
+row (kept, never removed) and one audit entry, with one more per allocation ended.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 
 from safekeep.access.door import CaseAccess
 from safekeep.access.vocabulary import Action, Duty
@@ -99,7 +102,31 @@ def case_close(
         case.save(update_fields=["closed_on"])
         access.case.closed_on = closed_on
         record_change(access, "case.close", case, case, [f"reason={reason}"])
+        _end_allocations(access, case, closed_on)
     return closure
+
+
+ENDED_BY_CLOSING = "The case was closed"
+
+
+def _end_allocations(access: CaseAccess, case: Case, closed_on: dt.date) -> None:
+    in_force = case.allocations.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=closed_on)
+    ).select_related("staff")
+    for allocation in in_force.order_by("pk"):
+        allocation.ends_on = closed_on
+        allocation.end_reason = ENDED_BY_CLOSING
+        allocation.save(update_fields=["ends_on", "end_reason"])
+        record_change(
+            access,
+            "allocation.end",
+            allocation,
+            case,
+            [
+                f"{allocation.staff.staff_id} as {allocation.role} until {closed_on.isoformat()}",
+                "the case was closed",
+            ],
+        )
 
 
 def case_reopen(*, access: CaseAccess, details: str) -> CaseClosure:

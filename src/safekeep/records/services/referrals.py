@@ -97,6 +97,11 @@ def referral_decide(*, access: DutyAccess, referral: Referral, accept: bool) -> 
     case = referral.case
     if referral.status != Referral.Status.OPEN:
         raise RecordsError("This referral has already been decided")
+    if accept and case.closed_on is not None:
+        raise RecordsError(
+            f"This case was closed on {case.closed_on:%-d %B %Y} after it was referred. "
+            "Its team must reopen it before the referral can be accepted; you can decline it"
+        )
     referral.status = Referral.Status.ACCEPTED if accept else Referral.Status.DECLINED
     referral.decided_by = access.staff
     referral.decided_at = access.context.now
