@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import re
 import secrets
 from typing import Any, TypedDict
 
@@ -382,3 +383,14 @@ def duty_access(
             origin=TEST_ORIGIN,
         )
     return door.break_glass_review_access(staff=staff, glass=item, context=ctx, origin=TEST_ORIGIN)
+
+
+def date_boxes(page: str, name: str) -> tuple[str, ...]:
+    """What a GOV.UK date input on `page` holds: its day, month and year boxes' values."""
+    found = []
+    for part in ("day", "month", "year"):
+        tag = re.search(rf'<input[^>]*\bname="{name}_{part}"[^>]*>', page)
+        assert tag is not None, f"no {name}_{part} box on the page"
+        value = re.search(r'\bvalue="([^"]*)"', tag[0])
+        found.append(value[1] if value else "")
+    return tuple(found)

@@ -531,9 +531,9 @@ def _closing_form(world: World) -> dict[str, Any]:
     return {
         "reason": "needs_met",
         "details": "",
-        "closed_day": str(today.day),
-        "closed_month": str(today.month),
-        "closed_year": str(today.year),
+        "closed_on_day": str(today.day),
+        "closed_on_month": str(today.month),
+        "closed_on_year": str(today.year),
     }
 
 
@@ -1831,7 +1831,11 @@ ROWS: list[Row] = [
     Row(
         "governance:foi-report",
         "a day that does not exist",
-        get("ig", fixed("/governance/foi/"), {"day": "31", "month": "2", "year": "2026"}),
+        get(
+            "ig",
+            fixed("/governance/foi/"),
+            {"as_of_day": "31", "as_of_month": "2", "as_of_year": "2026"},
+        ),
         400,
         NOTHING,
     ),

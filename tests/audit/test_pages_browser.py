@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from safekeep.audit.writing import Origin, audit_event
-from tests.browser.helpers import assert_accessible, browser_sign_in
+from tests.browser.helpers import assert_accessible, browser_sign_in, fill_date
 from tests.factories import make_case, make_staff, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,16 +34,16 @@ def test_ig_dashboard_and_reports_are_usable_and_accessible(page) -> None:
     assert_accessible(page)
 
     page.get_by_role("link", name="Refusals", exact=True).click()
-    page.get_by_label("From (YYYY-MM-DD)").fill("2026-13-01")
+    fill_date(page, "From", "2026-13-01")
     page.get_by_role("button", name="Show entries").click()
     summary = page.locator(".govuk-error-summary").inner_text()
-    assert "There is a problem" in summary and "Enter a real start date" in summary
-    assert "Enter an end date" in summary
+    assert "There is a problem" in summary and "The start date must be a real date" in summary
+    assert "Enter the end date" in summary
     assert_accessible(page)
 
     today = timezone.localdate().isoformat()
-    page.get_by_label("From (YYYY-MM-DD)").fill(today)
-    page.get_by_label("To (YYYY-MM-DD)").fill(today)
+    fill_date(page, "From", today)
+    fill_date(page, "To", today)
     page.get_by_role("button", name="Show entries").click()
     assert "Restricted subject: only allocated workers" in page.inner_text("main")
     assert_accessible(page)

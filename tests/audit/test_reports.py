@@ -104,7 +104,7 @@ def test_report_form_errors_use_the_govuk_pattern(ig: Client) -> None:
     assert "There is a problem" in html
     assert "govuk-form-group--error" in html
     assert "Enter the staff ID" in html
-    assert "Enter a real start date, like 2026-11-01" in html
+    assert "The start date must be a real date" in html
     response = ig.get(
         reverse("audit:refusals-report"), {"date_from": "2026-11-02", "date_to": "2026-11-01"}
     )

@@ -111,3 +111,14 @@ def shoot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def fill_date(page: Any, legend: str, day: object) -> None:
+    """Type a date into the GOV.UK date input whose legend is `legend`, box by box, as a
+    person would: `day` is a date or an ISO-shaped text (which may be no real date,
+    e.g. "2026-13-01")."""
+    year, month, date = str(day).split("-")
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(date.lstrip("0"))
+    group.get_by_label("Month").fill(month.lstrip("0"))
+    group.get_by_label("Year").fill(year)

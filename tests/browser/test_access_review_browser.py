@@ -16,7 +16,13 @@ from safekeep.access.vocabulary import Action
 from safekeep.audit.models import AuditEntry
 from safekeep.reviews.models import AccessReview
 from safekeep.reviews.services import quarter_open
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, shoot
+from tests.browser.helpers import (
+    assert_accessible,
+    browser_sign_in,
+    browser_use_device,
+    fill_date,
+    shoot,
+)
 from tests.factories import (
     TEST_ORIGIN,
     case_access,
@@ -112,7 +118,7 @@ def test_a_volunteer_manager_records_an_assessment_due_soon_flagged(
     page.get_by_role("link", name="Ana Helper").click()
     page.get_by_label("Refused: they may see no records").check()
     page.get_by_label("OFFICIAL", exact=True).check()
-    page.get_by_label("Review date").fill((today + dt.timedelta(days=200)).isoformat())
+    fill_date(page, "Review date", (today + dt.timedelta(days=200)).isoformat())
     shoot(page, "assessment-form")
     page.get_by_role("button", name="Record the assessment").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(

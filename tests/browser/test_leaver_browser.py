@@ -12,7 +12,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from safekeep.records.models import Case
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, shoot
+from tests.browser.helpers import (
+    assert_accessible,
+    browser_sign_in,
+    browser_use_device,
+    fill_date,
+    shoot,
+)
 from tests.factories import make_case, make_device, make_staff, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +53,7 @@ def test_ending_someone_now_then_closing_each_item(page: Any, live_server: Any) 
     browser_use_device(page, live_server.url, make_device(staff=admin.staff))
     browser_sign_in(page, admin)
     page.goto(f"/staff/{leaver.staff_id}/end/")
-    page.get_by_label("Last working day").fill(timezone.localdate().isoformat())
+    fill_date(page, "Last working day", timezone.localdate().isoformat())
     page.get_by_role("button", name="End their work").click()
     page.goto(f"/staff/{leaver.staff_id}/leaver/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dana Reeve has left")
@@ -75,7 +81,7 @@ def test_ending_someone_now_then_closing_each_item(page: Any, live_server: Any) 
     boss.get_by_role("link", name=f"Reallocate case {case.case_id}").click()
     boss.get_by_label("Who").select_option(label="Nia New (Practitioner)")
     boss.get_by_label("Allocated worker").check()
-    boss.get_by_label("Start date").fill(timezone.localdate().isoformat())
+    fill_date(boss, "Start date", timezone.localdate().isoformat())
     boss.get_by_role("button", name="Allocate").click()
     boss.goto(f"/staff/{leaver.staff_id}/leaver/")
     expect(_item(boss, "reallocate")).to_have_attribute("data-done", "yes")

@@ -48,7 +48,7 @@ def test_the_foi_officer_answers_from_the_page_and_downloads_the_letter(page) ->
     page.get_by_label("Month").fill("2")
     page.get_by_role("button", name="Show the answers").click()
     summary = page.locator(".govuk-error-summary").inner_text()
-    assert "There is a problem" in summary and "Enter a real date, like 23 11 2026" in summary
+    assert "There is a problem" in summary and "The date must be a real date" in summary
     assert_accessible(page)
 
     page.get_by_label("Day").fill("")

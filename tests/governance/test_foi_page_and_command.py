@@ -103,15 +103,28 @@ def test_the_page_quotes_every_question_and_answers_it(foi_officer: Client):
 def test_a_past_day_and_a_bad_one(foi_officer: Client):
     _council()
     response = foi_officer.get(
-        reverse("governance:foi-report"), {"day": "1", "month": "1", "year": "2021"}
+        reverse("governance:foi-report"),
+        {"as_of_day": "1", "as_of_month": "1", "as_of_year": "2021"},
     )
     assert "Answers as at 1 January 2021" in response.content.decode()
     assert "Total = 0: no employees" not in response.content.decode()  # they started in 2020
     for query, message in [
-        ({"day": "31", "month": "2", "year": "2026"}, "Enter a real date, like 23 11 2026"),
-        ({"day": "x", "month": "2", "year": "2026"}, "Enter a real date, like 23 11 2026"),
-        ({"day": "3", "month": "", "year": "2026"}, "The date must include a month"),
-        ({"day": "1", "month": "1", "year": "2999"}, "The date must be today or in the past"),
+        (
+            {"as_of_day": "31", "as_of_month": "2", "as_of_year": "2026"},
+            "The date must be a real date",
+        ),
+        (
+            {"as_of_day": "x", "as_of_month": "2", "as_of_year": "2026"},
+            "The date must be a real date",
+        ),
+        (
+            {"as_of_day": "3", "as_of_month": "", "as_of_year": "2026"},
+            "The date must include a month",
+        ),
+        (
+            {"as_of_day": "1", "as_of_month": "1", "as_of_year": "2999"},
+            "The date must be today or in the past",
+        ),
     ]:
         response = foi_officer.get(reverse("governance:foi-report"), query)
         html = response.content.decode()
@@ -133,7 +146,7 @@ def test_a_past_day_and_a_bad_one(foi_officer: Client):
 )
 def test_downloads(foi_officer: Client, fmt: str, content_type: str, starts: bytes):
     _council()
-    query = {"day": "23", "month": "11", "year": "2025"}
+    query = {"as_of_day": "23", "as_of_month": "11", "as_of_year": "2025"}
     response = foi_officer.get(reverse("governance:foi-download", args=[fmt]), query)
     assert response.status_code == 200
     assert response["Content-Type"] == content_type

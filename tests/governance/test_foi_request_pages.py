@@ -13,7 +13,7 @@ from django.urls import reverse
 from safekeep.audit.models import AuditEntry
 from safekeep.governance.foi.questions import QUESTIONS
 from safekeep.governance.models import FoiRequest
-from tests.factories import make_staff, make_team, make_user, sign_in
+from tests.factories import date_boxes, make_staff, make_team, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 SEED_TEXT = "\n\n".join(f"{q.number}. {q.text}" for q in QUESTIONS)
@@ -78,7 +78,7 @@ def test_the_officer_logs_answers_and_responds(officer: Client):
     [
         ({"received_on": "2999-01-01"}, "The date received cannot be in the future"),
         ({"questions": "  "}, "Enter at least one question the request asks"),
-        ({"received_on": "2020-02-30"}, "Date received must be a real date"),
+        ({"received_on": "2020-02-30"}, "The date received must be a real date"),
     ],
 )
 def test_bad_input_is_shown_and_nothing_saved(
@@ -101,4 +101,9 @@ def test_the_day_offered_is_written_as_it_is_typed(officer: Client):
     page = officer.get(reverse("governance:foi-request", args=[FoiRequest.objects.get().pk]))
     from django.utils import timezone
 
-    assert f'value="{timezone.localdate().isoformat()}"' in page.content.decode()
+    today = timezone.localdate()
+    assert date_boxes(page.content.decode(), "as_of") == (
+        str(today.day),
+        str(today.month),
+        str(today.year),
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from safekeep.governance.foi.questions import QUESTIONS
-from tests.browser.helpers import assert_accessible, browser_sign_in
+from tests.browser.helpers import assert_accessible, browser_sign_in, fill_date
 from tests.devices.helpers import make_device
 from tests.factories import make_staff, make_team, make_user
 
@@ -36,7 +36,7 @@ def test_the_officer_logs_the_seed_request_and_produces_its_letter(page) -> None
     page.goto("/")
     page.get_by_role("link", name="FOI requests").first.click()
     page.get_by_role("link", name="Log a request").click()
-    page.get_by_label("Date received").fill("2020-02-11")
+    fill_date(page, "Date received", "2020-02-11")
     page.get_by_label("Reference").fill("6073489")
     page.get_by_label("Requester's name").fill("A. Researcher")
     page.get_by_label("How to reply to them").fill("researcher@example.org")
@@ -48,7 +48,7 @@ def test_the_officer_logs_the_seed_request_and_produces_its_letter(page) -> None
 
     assert "Request 6073489 logged" in page.inner_text("main")
     assert page.inner_text("#foi-due") == "10 March 2020"
-    page.get_by_label("Figures as at").fill("2020-02-24")
+    fill_date(page, "Figures as at", "2020-02-24")
     page.get_by_role("button", name="Pre-fill answers").click()
     main = page.inner_text("main")
     assert "7 answers pre-filled from Safekeep's records" in main
@@ -60,7 +60,7 @@ def test_the_officer_logs_the_seed_request_and_produces_its_letter(page) -> None
     page.set_viewport_size({"width": 1280, "height": 900})
     _shot(page, "foi-request-desktop")
 
-    page.get_by_label("Date of the response").fill("2020-02-24")
+    fill_date(page, "Date of the response", "2020-02-24")
     page.get_by_label("Publish it in the disclosure log").check()
     page.get_by_role("button", name="Record the response").click()
     assert page.inner_text("#foi-status") == "Responded"

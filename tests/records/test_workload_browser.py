@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.records.models import Allocation
-from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device
+from tests.browser.helpers import assert_accessible, browser_sign_in, browser_use_device, fill_date
 from tests.factories import make_case, make_device, make_staff, make_team, make_user
 
 SHOTS = os.environ.get("SAFEKEEP_SCREENSHOTS", "")
@@ -51,7 +51,7 @@ def test_manager_allocates_from_the_queue_and_ends_it(page, live_server, width):
     page.get_by_label("Who").select_option(label="Bartholomew Featherstonehaugh (Practitioner)")
     page.get_by_label("Allocated worker").check()
     started = timezone.localdate() - dt.timedelta(days=30)
-    page.get_by_label("Start date").fill(started.isoformat())
+    fill_date(page, "Start date", started.isoformat())
     assert _no_sideways_scroll(page)
     _shot(page, f"allocate-{width}")
     with page.expect_navigation():
@@ -77,7 +77,7 @@ def test_manager_allocates_from_the_queue_and_ends_it(page, live_server, width):
     allocation.refresh_from_db()
     assert allocation.ends_on is None
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    page.get_by_label("Last day of the allocation").fill(yesterday.isoformat())
+    fill_date(page, "Last day of the allocation", yesterday.isoformat())
     page.get_by_label("Why are you ending it?").fill("Case stepped down to early help today")
     with page.expect_navigation():
         page.get_by_role("button", name="End allocation").click()

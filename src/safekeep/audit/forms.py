@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from safekeep.core.dates import DateInputField
+
 
 class SubjectForm(forms.Form):
     subject_id = forms.CharField(
@@ -17,20 +19,8 @@ class SubjectForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(
-        label="From (YYYY-MM-DD)",
-        error_messages={
-            "required": "Enter a start date",
-            "invalid": "Enter a real start date, like 2026-11-01",
-        },
-    )
-    date_to = forms.DateField(
-        label="To (YYYY-MM-DD)",
-        error_messages={
-            "required": "Enter an end date",
-            "invalid": "Enter a real end date, like 2026-11-30",
-        },
-    )
+    date_from = DateInputField("From", what="the start date")
+    date_to = DateInputField("To", what="the end date")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

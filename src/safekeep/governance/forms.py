@@ -12,11 +12,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from safekeep.core.dates import DateInputField
 from safekeep.governance.models import Incident
 from safekeep.governance.selectors import STATES
 from safekeep.organisation.models import StaffMember
 
-DATE_HINT = "Use the form YYYY-MM-DD, for example 2026-11-30"
 MOMENT_HINT = "London time, in the form YYYY-MM-DD HH:MM, for example 2026-11-30 14:05"
 
 if TYPE_CHECKING:
@@ -30,18 +30,6 @@ class _StaffField(_StaffChoice):
 
     def label_from_instance(self, obj: StaffMember) -> str:
         return f"{obj.full_name} ({obj.staff_id})"
-
-
-def _day(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=["%Y-%m-%d"],
-        help_text=DATE_HINT,
-        error_messages={
-            "required": f"Enter {label[:1].lower()}{label[1:]}",
-            "invalid": f"{label} must be a real date in the form YYYY-MM-DD",
-        },
-    )
 
 
 def _aware_at(*, required: bool) -> forms.DateTimeField:
@@ -85,7 +73,7 @@ class IncidentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what kind of incident it was"},
     )
-    occurred_on = _day("The day it happened")
+    occurred_on = DateInputField("The day it happened")
     staff_id = forms.CharField(
         max_length=40,
         required=False,
@@ -178,7 +166,7 @@ class NumberSharedForm(forms.Form):
         empty_label="Choose a person",
         error_messages={"required": "Choose who shared their number"},
     )
-    occurred_on = _day("The day it happened")
+    occurred_on = DateInputField("The day it happened")
     summary = _summary()
 
     def __init__(

@@ -7,24 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from safekeep.core.dates import DateInputField
 from safekeep.organisation.models import EmploymentType, Role, StaffMember, Team, WorkPattern
 from safekeep.organisation.services import StaffDetails
-
-DATE_HINT = "Use the form YYYY-MM-DD, for example 2026-11-30"
-
-
-def _date(label: str, *, required: bool, missing: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=["%Y-%m-%d"],
-        help_text=DATE_HINT,
-        error_messages={
-            "required": missing,
-            "invalid": f"{label} must be a real date in the form YYYY-MM-DD",
-        },
-    )
-
 
 if TYPE_CHECKING:
     _TeamField = forms.ModelChoiceField[Team]
@@ -87,8 +72,10 @@ class StaffForm(forms.Form):
         choices=WorkPattern.choices,
         error_messages={"required": "Choose a work pattern"},
     )
-    start_date = _date("Start date", required=True, missing="Enter the start date")
-    end_date = _date("Last working day (optional)", required=False, missing="")
+    start_date = DateInputField("Start date")
+    end_date = DateInputField(
+        "Last working day (optional)", what="the last working day", required=False
+    )
 
     def __init__(self, *args: Any, staff: StaffMember | None = None, **kwargs: Any) -> None:
         if staff is not None:
@@ -139,7 +126,7 @@ class StaffForm(forms.Form):
 
 
 class EndStaffForm(forms.Form):
-    end_date = _date("Last working day", required=True, missing="Enter their last working day")
+    end_date = DateInputField("Last working day", what="their last working day")
 
     def __init__(self, *args: Any, staff: StaffMember, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

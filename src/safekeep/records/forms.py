@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safekeep.access.vocabulary import ACTIONS
 from safekeep.access.wording import clock_time
+from safekeep.core.dates import DateInputField
 from safekeep.organisation.models import Team
 from safekeep.records import details as person_details
 from safekeep.records import nhs_number
@@ -67,9 +68,11 @@ class EntryForm(forms.Form):
         label="What kind of entry is it?",
         error_messages={"required": "Choose what kind of entry it is"},
     )
-    contact_day = forms.CharField(required=False, max_length=2, label="Day")
-    contact_month = forms.CharField(required=False, max_length=2, label="Month")
-    contact_year = forms.CharField(required=False, max_length=4, label="Year")
+    contact = DateInputField(
+        what="the date of contact",
+        label="Date of contact",
+        hint="When you saw or spoke to them, for example 27 11 2026. It cannot be in the future.",
+    )
     contact_time = forms.CharField(required=False, max_length=10, label="Time")
     seen = forms.CharField(required=False, max_length=SEEN_MAX, label="Who was seen")
     title = forms.CharField(max_length=TITLE_MAX, error_messages={"required": "Enter a title"})
@@ -87,24 +90,12 @@ class EntryForm(forms.Form):
         """A new form starts on today's date (the time is left for the writer to give)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound and today is not None:
-            self.initial.setdefault("contact_day", str(today.day))
-            self.initial.setdefault("contact_month", str(today.month))
-            self.initial.setdefault("contact_year", str(today.year))
+            self.initial.setdefault("contact", today)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        parts = [data.get(f"contact_{p}", "").strip() for p in ("day", "month", "year")]
-        if not all(parts):
-            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-            if len(missing) == 3:
-                self.add_error("contact_day", "Enter the date of contact")
-            else:
-                self.add_error("contact_day", f"The date of contact must include a {missing[0]}")
-            return data
-        try:
-            day = dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            self.add_error("contact_day", "The date of contact must be a real date")
+        day = data.get("contact")
+        if not isinstance(day, dt.date):
             return data
         text = data.get("contact_time", "").strip()
         if not text:
@@ -119,21 +110,6 @@ class EntryForm(forms.Form):
         zone = timezone.get_current_timezone()
         data["contact_at"] = dt.datetime.combine(day, clock).replace(tzinfo=zone)
         return data
-
-
-def _date_of(data: dict[str, object], prefix: str) -> dt.date | str | None:
-    """The date typed in a GOV.UK date input's three boxes: None when all are empty, the
-    problem in words when it is not a date."""
-    parts = [str(data.get(f"{prefix}_{p}") or "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None
-    missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-    if missing:
-        return f"must include a {missing[0]}"
-    try:
-        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        return "must be a real date"
 
 
 class ChronologyForm(forms.Form):
@@ -153,24 +129,18 @@ class ChronologyForm(forms.Form):
         label="Entry types",
         error_messages={"invalid_choice": "Choose entry types from the list"},
     )
-    from_day = forms.CharField(required=False, max_length=2, label="Day")
-    from_month = forms.CharField(required=False, max_length=2, label="Month")
-    from_year = forms.CharField(required=False, max_length=4, label="Year")
-    to_day = forms.CharField(required=False, max_length=2, label="Day")
-    to_month = forms.CharField(required=False, max_length=2, label="Month")
-    to_year = forms.CharField(required=False, max_length=4, label="Year")
+    since = DateInputField(
+        what="the start date", label="From", hint="For example, 1 9 2026", required=False
+    )
+    until = DateInputField(
+        what="the end date", label="To", hint="For example, 30 11 2026", required=False
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        for prefix, words in (("from", "The start date"), ("to", "The end date")):
-            day = _date_of(data, prefix)
-            if isinstance(day, str):
-                self.add_error(f"{prefix}_day", f"{words} {day}")
-                day = None
-            data[prefix] = day
-        since, until = data.get("from"), data.get("to")
+        since, until = data.get("since"), data.get("until")
         if isinstance(since, dt.date) and isinstance(until, dt.date) and since > until:
-            self.add_error("to_day", "The end date must be the same as or after the start date")
+            self.add_error("until", "The end date must be the same as or after the start date")
         return data
 
 
@@ -186,27 +156,16 @@ class CloseCaseForm(forms.Form):
     details = forms.CharField(
         required=False, widget=forms.Textarea, max_length=2000, label="More about why"
     )
-    closed_day = forms.CharField(required=False, max_length=2, label="Day")
-    closed_month = forms.CharField(required=False, max_length=2, label="Month")
-    closed_year = forms.CharField(required=False, max_length=4, label="Year")
+    closed_on = DateInputField(
+        what="the date the case closed",
+        label="Date the case closed",
+        hint="For example, 27 11 2026. It cannot be in the future.",
+    )
 
     def __init__(self, *args: object, today: dt.date | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound and today is not None:
-            self.initial.update(
-                {"closed_day": today.day, "closed_month": today.month, "closed_year": today.year}
-            )
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        day = _date_of(data, "closed")
-        if day is None:
-            self.add_error("closed_day", "Enter the date the case closed")
-        elif isinstance(day, str):
-            self.add_error("closed_day", f"The date the case closed {day}")
-        else:
-            data["closed_on"] = day
-        return data
+            self.initial["closed_on"] = today
 
 
 class ReopenCaseForm(forms.Form):
@@ -252,9 +211,7 @@ def edit_initial(entry: Entry, *, title: str, body: str, seen: str) -> dict[str,
     contact = timezone.localtime(entry.contact_at)
     return {
         "entry_type": entry.entry_type,
-        "contact_day": str(contact.day),
-        "contact_month": str(contact.month),
-        "contact_year": str(contact.year),
+        "contact": contact.date(),
         "contact_time": clock_time(contact.time()),
         "seen": seen,
         "title": title,
@@ -347,7 +304,6 @@ class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
 
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 # Blank rows offered below the ones already kept, so a contact or date can be added.
 SPARE_ROWS = 2
 
@@ -399,11 +355,8 @@ class DetailsForm(forms.Form):
             self.fields[f"date_{i}_what"] = forms.CharField(
                 required=False, max_length=200, label="What"
             )
-            self.fields[f"date_{i}_on"] = forms.DateField(
-                required=False,
-                input_formats=DATE_FORMATS,
-                label="Date",
-                error_messages={"invalid": "Enter a real date, for example 14/1/2027"},
+            self.fields[f"date_{i}_on"] = DateInputField(
+                what="the date", label="Date", hint="For example, 14 1 2027", required=False
             )
         if not self.is_bound:
             self.initial = initial_of(kept)
@@ -476,5 +429,5 @@ def initial_of(kept: PersonDetails) -> dict[str, object]:
         )
     for i, key_date in enumerate(kept.key_dates):
         initial[f"date_{i}_what"] = key_date.what
-        initial[f"date_{i}_on"] = key_date.on.strftime("%d/%m/%Y")
+        initial[f"date_{i}_on"] = key_date.on
     return initial

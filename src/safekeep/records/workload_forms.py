@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django import forms
 
+from safekeep.core.dates import DateInputField
 from safekeep.organisation.models import Classification, StaffMember
 from safekeep.records.models import Allocation
 from safekeep.records.workload import DEFAULT_SORT, CaseFilter
@@ -71,10 +72,13 @@ class AllocateByNameForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a role"},
     )
-    starts_on = forms.DateField(
-        error_messages={"required": "Enter a start date", "invalid": "Enter a real start date"}
+    starts_on = DateInputField(
+        what="the start date", label="Start date", hint="For example, 1 12 2026"
     )
-    ends_on = forms.DateField(required=False, error_messages={"invalid": "Enter a real end date"})
+    ends_on = DateInputField(
+        what="the end date", label="End date (optional)", required=False,
+        hint="Leave it empty while the work goes on",
+    )  # fmt: skip
 
     def __init__(self, *args: object, members: Iterable[StaffMember], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -100,8 +104,11 @@ class NameSearchForm(forms.Form):
 
 
 class EndAllocationForm(forms.Form):
-    ends_on = forms.DateField(
-        error_messages={"required": "Enter the last day", "invalid": "Enter a real date"}
+    ends_on = DateInputField(
+        what="the last day",
+        label="Last day of the allocation",
+        hint="Their access through this allocation ends after this day. "
+        "To end it now, enter yesterday's date.",
     )
     reason = forms.CharField(
         widget=forms.Textarea, max_length=2000, error_messages={"required": "Enter your reason"}

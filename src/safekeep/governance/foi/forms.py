@@ -8,65 +8,37 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safekeep.core.dates import DateInputField
+
 
 class AsOfForm(forms.Form):
-    """Empty: today. Errors name the field and say what to type."""
+    """The day the figures are for; empty: today."""
 
-    day = forms.IntegerField(required=False, min_value=1, max_value=31)
-    month = forms.IntegerField(required=False, min_value=1, max_value=12)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=9999)
+    as_of = DateInputField(
+        "Figures as at", what="the date", hint="For example, 23 11 2026", required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.errors:
-            self.errors.clear()
-            self.add_error("day", "Enter a real date, like 23 11 2026")
-            return data
-        parts = [data.get("day"), data.get("month"), data.get("year")]
         today = timezone.localdate()
-        if not any(parts):
+        as_of = data.get("as_of")
+        if as_of is None and "as_of" not in self.errors:
             data["as_of"] = today
-            return data
-        if not all(parts):
-            missing = [
-                name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-            ]
-            self.add_error(missing[0], f"The date must include a {' and a '.join(missing)}")
-            return data
-        try:
-            as_of = dt.date(int(parts[2] or 0), int(parts[1] or 0), int(parts[0] or 0))
-        except ValueError:
-            self.add_error("day", "Enter a real date, like 23 11 2026")
-            return data
-        if as_of > today:
-            self.add_error("day", "The date must be today or in the past")
-            return data
-        data["as_of"] = as_of
+        elif isinstance(as_of, dt.date) and as_of > today:
+            self.add_error("as_of", "The date must be today or in the past")
         return data
 
     @classmethod
     def for_day(cls, day: dt.date) -> dict[str, str]:
         """The query that asks for `day` (the download links carry it)."""
-        return {"day": str(day.day), "month": str(day.month), "year": str(day.year)}
+        return {
+            "as_of_day": str(day.day),
+            "as_of_month": str(day.month),
+            "as_of_year": str(day.year),
+        }
 
 
 # --- FOI requests: the forms check shape only; governance/foi/requests.py decides -------------
-
-DATE_HINT = "Use the form YYYY-MM-DD, for example 2020-02-11"
-
-
-def _day(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(format="%Y-%m-%d"),  # the initial day shown as it is typed
-        help_text=DATE_HINT,
-        error_messages={
-            "required": f"Enter {label[:1].lower()}{label[1:]}",
-            "invalid": f"{label} must be a real date in the form YYYY-MM-DD",
-        },
-    )
 
 
 def split_questions(text: str) -> list[str]:
@@ -83,7 +55,7 @@ class FoiRequestForm(forms.Form):
         label="Reference",
         help_text="Leave empty for the next FOI-YEAR-NUMBER",
     )
-    received_on = _day("Date received")
+    received_on = DateInputField("Date received")
     requester_name = forms.CharField(max_length=200, required=False, label="Requester's name")
     requester_contact = forms.CharField(
         max_length=500,
@@ -136,7 +108,7 @@ class AnswerForm(forms.Form):
 
 
 class PrefillForm(forms.Form):
-    as_of = _day("Figures as at")
+    as_of = DateInputField("Figures as at")
 
 
 class PauseForm(forms.Form):
@@ -146,15 +118,15 @@ class PauseForm(forms.Form):
         choices=[("clarification", "A clarification"), ("fee", "A fee")],
         error_messages={"required": "Choose what the council is waiting for"},
     )
-    started_on = _day("Date asked")
+    started_on = DateInputField("Date asked")
 
 
 class RestartForm(forms.Form):
-    answered_on = _day("Date the requester answered")
+    answered_on = DateInputField("Date the requester answered")
 
 
 class ExtendForm(forms.Form):
-    extended_to = _day("New date")
+    extended_to = DateInputField("New date")
     extension_reason = forms.CharField(
         required=False,
         max_length=2000,
@@ -164,12 +136,12 @@ class ExtendForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    responded_on = _day("Date of the response")
+    responded_on = DateInputField("Date of the response")
     publish = forms.BooleanField(required=False, label="Publish it in the disclosure log")
 
 
 class ReviewForm(forms.Form):
-    requested_on = _day("Date the review was asked for")
+    requested_on = DateInputField("Date the review was asked for")
     grounds = forms.CharField(
         required=False,
         max_length=5000,
@@ -186,7 +158,7 @@ class ReviewForm(forms.Form):
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect, choices=())
-    decided_on = _day("Date decided")
+    decided_on = DateInputField("Date decided")
 
     def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -194,7 +166,7 @@ class DecideForm(forms.Form):
 
 
 class IcoForm(forms.Form):
-    ico_complained_on = _day("Date of the complaint to the ICO")
+    ico_complained_on = DateInputField("Date of the complaint to the ICO")
     ico_decision = forms.CharField(
         required=False,
         max_length=5000,

@@ -27,7 +27,7 @@ def chronology(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     summary: list[dict[str, str]] = []
     if form.is_valid():
         data = form.cleaned_data
-        since, until = data["from"], data["to"]
+        since, until = data["since"], data["until"]
         shown = selectors.ChronologyFilter(
             significant_only=data["show"] != "all",
             types=frozenset(data["types"]),

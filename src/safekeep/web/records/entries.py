@@ -11,6 +11,7 @@ from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused, CaseAccess, EntryMissing
 from safekeep.access.vocabulary import Action, Obligation
+from safekeep.core.dates import PARTS
 from safekeep.records import forms as record_forms
 from safekeep.records import selectors, services
 from safekeep.web.decorators import verified_staff_required
@@ -56,12 +57,14 @@ def _at_the_day_box(error: services.RecordsError) -> services.RecordsError:
     """The page's contact time starts at the day box: a `contact_at` error is shown there."""
     if error.field != "contact_at":
         return error
-    return services.RecordsError(error.message, field="contact_day")
+    return services.RecordsError(error.message, field="contact")
 
 
 def _draft_initial(fields: dict[str, str]) -> dict[str, object]:
-    """A kept draft as the form's starting values (its check boxes as booleans)."""
+    """A kept draft as the form's starting values: its date boxes as typed (perhaps only
+    some), its check boxes as booleans."""
     initial: dict[str, object] = dict(fields)
+    initial["contact"] = [fields.get(f"contact_{part}", "") for part in PARTS]
     for flag in ("significant", "sensitive"):
         initial[flag] = fields.get(flag) == "on"
     return initial

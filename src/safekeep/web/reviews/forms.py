@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from safekeep.organisation.forms import TeamChoiceField, _date
+from safekeep.core.dates import DateInputField
+from safekeep.organisation.forms import TeamChoiceField
 from safekeep.organisation.models import Classification, RiskAssessment, Team
 from safekeep.reviews.models import AccessReview
 from safekeep.reviews.selectors import Holdings
@@ -35,7 +36,7 @@ class RiskAssessmentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the highest classification it covers"},
     )
-    review_due = _date("Review date", required=True, missing="Enter the review date")
+    review_due = DateInputField("Review date")
 
 
 def _grant_label(grant: Any) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from safekeep.core.dates import DateInputField
 from safekeep.organisation.models import StaffMember
 from safekeep.sites.models import Printer
 
@@ -62,7 +63,7 @@ class EndOfDayForm(forms.Form):
 
 
 class CheckOutForm(forms.Form):
-    due_back = forms.DateField(label="Back by", help_text="For example, 2026-12-09", required=False)
+    due_back = DateInputField("Back by", hint="For example, 9 12 2026", required=False)
 
 
 class _PrinterChoice(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -6,22 +6,8 @@ from typing import Any
 
 from django import forms
 
+from safekeep.core.dates import DateInputField
 from safekeep.subject_access.clock import MAX_EXTENSION_MONTHS
-
-DATE_HINT = "Use the form YYYY-MM-DD, for example 2026-01-31"
-
-
-def _day(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(format="%Y-%m-%d"),
-        help_text=DATE_HINT,
-        error_messages={
-            "required": f"Enter the {label[:1].lower()}{label[1:]}",
-            "invalid": f"{label} must be a real date in the form YYYY-MM-DD",
-        },
-    )
 
 
 def _reason(label: str, required: str, hint: str = "") -> forms.CharField:
@@ -44,11 +30,11 @@ class SearchForm(forms.Form):
 
 
 class OpenForm(forms.Form):
-    received_on = _day("Date the request was received")
+    received_on = DateInputField("Date the request was received")
 
 
 class IdentityForm(forms.Form):
-    confirmed_on = _day("Date their identity was confirmed")
+    confirmed_on = DateInputField("Date their identity was confirmed")
 
 
 class ExtendForm(forms.Form):

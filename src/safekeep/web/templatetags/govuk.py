@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from django import forms, template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from govuk_frontend_django.components.base import FieldsetLegend
+from govuk_frontend_django.components.date_input import DateInputItems, GovUKDateInput
+from govuk_frontend_django.components.error_message import GovUKErrorMessage
+from govuk_frontend_django.components.fieldset import GovUKFieldset
+from govuk_frontend_django.components.hint import GovUKHint
+
+from safekeep.core.dates import PARTS, DateInputField, ThreeBoxes
 
 register = template.Library()
 
@@ -32,3 +39,53 @@ def govuk_widget(field: forms.BoundField, classes: str = "", hint: str = "") -> 
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+_BOX_WIDTHS = {"day": "govuk-input--width-2", "month": "govuk-input--width-2",
+               "year": "govuk-input--width-4"}  # fmt: skip
+
+
+@register.filter
+def is_date_input(field: forms.BoundField) -> bool:
+    return isinstance(field.field, DateInputField)
+
+
+@register.simple_tag
+def govuk_date_input(field: forms.BoundField, legend: str = "", hint: str = "") -> SafeString:
+    """A `DateInputField` as GOV.UK Frontend's own date input (govuk-frontend-django renders
+    the Design System's macro, so the markup follows GOV.UK Frontend, not a copy of it).
+    The day box carries the field's id, so the error summary's link lands on it."""
+    values = field.value()
+    if not isinstance(values, list | tuple):
+        values = ThreeBoxes().decompress(values)
+    error = " ".join(str(message) for message in field.errors)
+    items = [
+        DateInputItems(
+            id=field.auto_id if part == "day" else f"{field.auto_id}_{part}",
+            name=f"{field.html_name}_{part}",
+            label=part.capitalize(),  # type: ignore[arg-type]  # the macro takes words here
+            value=str(value or ""),
+            classes=_BOX_WIDTHS[part] + (" govuk-input--error" if error else ""),
+        )
+        for part, value in zip(PARTS, values, strict=True)
+    ]
+    words = hint or str(field.help_text)
+    component = GovUKDateInput(
+        id=f"{field.auto_id}-boxes",
+        items=items,
+        fieldset=GovUKFieldset(
+            legend=FieldsetLegend(
+                text=legend or str(field.label),
+                classes="govuk-fieldset__legend--s",
+                isPageHeading=False,
+            )
+        ),
+        hint=GovUKHint(text=words, id=f"{field.auto_id}-hint") if words else None,
+        errorMessage=GovUKErrorMessage(
+            text=error, id=f"{field.auto_id}-error", visuallyHiddenText="Error"
+        )
+        if error
+        else None,
+    )
+    html: str = component.render()  # type: ignore[no-untyped-call]
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703 # the library escapes every value
