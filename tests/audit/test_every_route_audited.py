@@ -1437,7 +1437,7 @@ ROWS: list[Row] = [
         "close",
         post("manager", case_path("closure/"), _closing_form),
         302,
-        one("case.close", DONE),
+        (("case.close", DONE), ("allocation.end", DONE)),  # the worker's allocation ends
     ),
     Row("records:closure", "reopen", _reopening, 302, one("case.reopen", DONE)),
     Row(
