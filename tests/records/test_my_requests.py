@@ -69,7 +69,7 @@ def rows(body: str) -> list[str]:
 
 
 def page_of(client: Client, staff: StaffMember) -> str:
-    response = sign_in(client, staff.user).get("/cases/my-requests/")  # type: ignore[attr-defined]
+    response = sign_in(client, staff.user).get("/cases/my-requests/")
     assert response.status_code == 200
     return str(response.content.decode())
 
@@ -138,7 +138,7 @@ def test_referrals_made_are_listed(client: Client, world: dict[str, Any]) -> Non
 
 def test_each_page_shown_is_one_request_list_entry(client: Client, world: dict[str, Any]) -> None:
     ask(world, make_case(team=world["team"]))
-    sign_in(client, world["asker"].user)  # type: ignore[attr-defined]
+    sign_in(client, world["asker"].user)
     before = AuditEntry.objects.count()
     assert client.get("/cases/my-requests/").status_code == 200
     [entry] = AuditEntry.objects.filter(pk__gt=before)
