@@ -39,6 +39,24 @@ def _no_scheduled_checkpoints(settings: Any) -> None:
     settings.SAFEKEEP_AUDIT_CHECKPOINT_MINUTES = 0
 
 
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Any]:
+    """A real SMTP server on a free loopback port (tests/smtp.py), and Safekeep's email
+    going to it through Django's SMTP backend."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+    settings.DEFAULT_FROM_EMAIL = "safekeep@council.example"
+    settings.SAFEKEEP_BASE_URL = "https://safekeep.council.example"
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "safekeep.retention",
     "safekeep.reviews",
     "safekeep.subject_access",
+    "safekeep.notifications",
     "safekeep.operations",
     "safekeep.api",
     "safekeep.provisioning",
@@ -179,6 +180,19 @@ SAFEKEEP_READY_AUDIT_LAG_SECONDS = env_int("SAFEKEEP_READY_AUDIT_LAG_SECONDS", 6
 SAFEKEEP_RETENTION_CARE_EXPERIENCED_LONGER = env_bool(
     "SAFEKEEP_RETENTION_CARE_EXPERIENCED_LONGER", False
 )
+
+# Email (docs/notifications.md): Django's SMTP backend, also used by an email witness.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("SAFEKEEP_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SAFEKEEP_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("SAFEKEEP_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAFEKEEP_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SAFEKEEP_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("SAFEKEEP_EMAIL_TIMEOUT_SECONDS", 10, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("SAFEKEEP_EMAIL_FROM", "safekeep@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every link in an email starts with this (no trailing slash).
+SAFEKEEP_BASE_URL = os.environ.get("SAFEKEEP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Behind HTTPS (production), cookies are secure-only and HSTS is sent.
 SAFEKEEP_HTTPS = env_bool("SAFEKEEP_HTTPS", False)

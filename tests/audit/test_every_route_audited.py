@@ -1466,6 +1466,13 @@ ROWS: list[Row] = [
     ),
     Row("records:grant-requests", "approve", _grant_decision, 302, one("grant.approve", DONE)),
     Row(
+        "records:my-requests",
+        "my requests",
+        get("worker", fixed("/cases/my-requests/")),
+        200,
+        one("request.list", ALLOWED),
+    ),
+    Row(
         "records:workload",
         "the team's workload",
         get("manager", fixed("/cases/workload/")),

@@ -520,6 +520,9 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
         Visit("stranger", case_path("request-access/"), prepare=_grant_requested, stay=True),
     ),
     "records:grant-requests": (Visit("manager", fixed("/cases/access-requests/")),),
+    "records:my-requests": (
+        Visit("stranger", fixed("/cases/my-requests/"), phone=True, prepare=_grant_requested),
+    ),
     "records:refer": (
         Visit("manager", case_path("refer/")),
         errors("manager", case_path("refer/"), "Send"),

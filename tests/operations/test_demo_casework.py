@@ -8,6 +8,7 @@ import json
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 from rich.console import Console
 
 from safekeep.operations.demo import demo_load
@@ -110,3 +111,9 @@ def test_the_demo_teams_day():
     assert queue.count() >= 3
     ended = Allocation.objects.filter(case__in=queue, end_reason__startswith="The worker is on")
     assert ended.count() == queue.count()
+
+    # My requests shows the practitioner's requests waiting, approved and refused.
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
+    states = [row.state for row in selectors.my_requests(staff=worker, now=now)]
+    assert "Pending" in states and "Refused" in states
+    assert any(state.startswith("Approved until ") for state in states)

@@ -441,6 +441,8 @@ EXEMPT = {
     "api:list_cases": "a list from visible_cases; see test_lists_search_and_counts_do_not_leak",
     "records:grant-request": "asks for access, shows nothing; answers alike for missing cases",
     "records:grant-requests": "a manager's or IG's queue of requests (ids and reasons only)",
+    "records:my-requests": "one's own requests; a case is named only where the door lets "
+    "one view it (door.viewable; tests/records/test_my_requests.py)",
     "records:referrals": "a receiving manager's queue of referrals (ids and reasons only)",
     "records:break-glass": "the reason form; opening is decided by the policy (tests/records)",
     "records:break-glass-queue": "IG only (role_required); ids and reasons, no case content",

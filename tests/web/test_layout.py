@@ -17,11 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("roles", "expected"),
     [
-        ({"practitioner"}, ["My caseload", "This device", "Account"]),
+        ({"practitioner"}, ["My caseload", "My requests", "This device", "Account"]),
         (
             {"team_manager"},
             [
                 "My caseload",
+                "My requests",
                 "My team",
                 "Workload",
                 "Access requests",
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
                 "Account",
             ],
         ),
-        ({"volunteer"}, ["My caseload", "This device", "Account"]),
+        ({"volunteer"}, ["My caseload", "My requests", "This device", "Account"]),
         (
             {"volunteer_manager"},
             ["My team", "Volunteers' assessments", "This device", "Account"],

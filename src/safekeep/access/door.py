@@ -264,6 +264,13 @@ def case_list(*, staff: StaffMember, context: Context, origin: Origin) -> CaseLi
     return CaseList(staff, Case.objects.filter(condition), origin)
 
 
+def viewable(*, staff: StaffMember, context: Context, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Of `cases`, those `staff` may view on this device now (one query). For naming and
+    linking cases on a page that records its own entry: this records nothing."""
+    condition = queries.visible_condition(_actor(staff, context), context, Action.VIEW)
+    return cases.none() if condition is None else cases.filter(condition)
+
+
 def record_list(listing: CaseList, *, page: int, searched: bool) -> None:
     """Record that a page of the list was shown (never the search words)."""
     reasons = [f"page {page}", *(["search"] if searched else [])]

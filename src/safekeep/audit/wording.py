@@ -61,6 +61,14 @@ ACTION_WORDS: Final[dict[str, tuple[str, str]]] = {
         "review a break-glass use",
     ),
     "breakglass.review_break_glass": ("reviewed a break-glass use", "review a break-glass use"),
+    # email notifications (docs/notifications.md) and the person's own requests
+    "notification.sent": ("emailed someone", "email someone"),
+    "notification.failed": ("emailed someone", "email someone"),
+    "notification.skipped": (
+        "could not email someone, who has no email address",
+        "email someone",
+    ),
+    "request.list": ("looked at their requests", "look at their requests"),
     # signing in and accounts
     "auth.sign_in": ("signed in", "sign in"),
     "auth.oidc_sign_in": (

@@ -257,6 +257,12 @@ class DecisionForm(forms.Form):
     )
 
 
+class GrantDecisionForm(DecisionForm):
+    """A decision on a request for access; a refusal's reason is shown to the person who asked."""
+
+    reason = forms.CharField(widget=forms.Textarea, required=False, max_length=2000)
+
+
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea,

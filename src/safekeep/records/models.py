@@ -161,6 +161,8 @@ class AccessGrant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Why it was revoked before it expired (blank unless revoked).
     revoke_reason = models.TextField(blank=True, default="")
+    # Why the request was refused, for the person who asked (blank unless refused).
+    refuse_reason = models.TextField(blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["grantee", "case"])]

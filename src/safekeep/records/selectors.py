@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safekeep.access.door import CaseAccess
+from safekeep.access.wording import minutes
 from safekeep.crypto import blind_index
 from safekeep.crypto.errors import DecryptionFailed, KeyMissing
 from safekeep.organisation.models import StaffMember
@@ -387,3 +388,68 @@ def case_referrals(*, case: Case) -> QuerySet[Referral]:
         .select_related("from_team", "to_team", "created_by", "decided_by")
         .order_by("-created_at", "-id")
     )
+
+
+# --- my requests ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MyRequest:
+    """One of a person's own requests for access, or a referral or transfer they made."""
+
+    anchor: str  # the row's id on the page, which an email links to: "request-12"
+    kind: str  # "Access", "Referral", "Transfer"
+    case: Case
+    made_at: dt.datetime
+    asked: str  # what was asked for: "view the case", "to Adults West"
+    state: str  # in words: "Pending", "Approved until 9 December 2026 at 4:37pm", …
+    refuse_reason: str = ""
+
+
+def grant_state(grant: AccessGrant, now: dt.datetime) -> str:
+    """A request's state in words, for the person who asked."""
+    if grant.status == AccessGrant.Status.REQUESTED:
+        return "Pending"
+    if grant.status == AccessGrant.Status.APPROVED:
+        if grant.expires_at <= now:
+            return "Ended"
+        return f"Approved until {minutes(timezone.localtime(grant.expires_at))}"
+    return str(grant.get_status_display())
+
+
+def referral_state(referral: Referral) -> str:
+    if referral.status == Referral.Status.OPEN:
+        return "Pending"
+    return str(referral.get_status_display())
+
+
+def my_requests(*, staff: StaffMember, now: dt.datetime) -> list[MyRequest]:
+    """`staff`'s own requests for access (not the grants referrals make) and the referrals
+    and transfers they made, newest first."""
+    grants = AccessGrant.objects.filter(grantee=staff, referral__isnull=True).select_related(
+        "case__subject"
+    )
+    referrals = Referral.objects.filter(created_by=staff).select_related("case__subject", "to_team")
+    rows = [
+        MyRequest(
+            f"request-{grant.pk}",
+            "Access",
+            grant.case,
+            grant.created_at,
+            f"to {grant.actions_in_words()}",
+            grant_state(grant, now),
+            grant.refuse_reason if grant.status == AccessGrant.Status.REFUSED else "",
+        )
+        for grant in grants
+    ] + [
+        MyRequest(
+            f"referral-{referral.pk}",
+            str(referral.get_kind_display()),
+            referral.case,
+            referral.created_at,
+            f"to {referral.to_team.name}",
+            referral_state(referral),
+        )
+        for referral in referrals
+    ]
+    return sorted(rows, key=lambda row: row.made_at, reverse=True)

@@ -56,6 +56,7 @@ def nav_entries(roles: set[str]) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     if roles & (CASEWORK_ROLES | {"volunteer"}):
         entries.append(("My caseload", "records:caseload"))
+        entries.append(("My requests", "records:my-requests"))
     if roles & MANAGER_ROLES:
         entries.append(("My team", "organisation:team"))
     if "team_manager" in roles:

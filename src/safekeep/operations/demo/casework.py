@@ -473,10 +473,50 @@ def _the_demo_teams_day(*, today: dt.date) -> str:
     _a_draft_left(drafted, worker=worker, now=now)
     _closed_with_reasons(closing, manager=manager, today=today)
     waiting = _waiting_for_a_worker(team_id=worker.team_id, spare=worker, today=today)
+    asked = _the_practitioners_requests(worker=worker, manager=manager, now=now)
     return (
         f"today's visit {visit.case_id}, a draft on {drafted.case_id}, "
-        f"{len(closing)} cases closed or reopened, {waiting} waiting for a worker"
+        f"{len(closing)} cases closed or reopened, {waiting} waiting for a worker, "
+        f"{asked} requests for access on My requests"
     )
+
+
+def _the_practitioners_requests(
+    *, worker: StaffMember, manager: StaffMember, now: dt.datetime
+) -> int:
+    """The practitioner's own requests for access to colleagues' cases, for My requests:
+    one waiting for the manager, one approved, one refused with the manager's reason."""
+    cases = list(
+        Case.objects.filter(
+            owning_team_id=worker.team_id, subject__restricted=False, closed_on__isnull=True
+        )
+        .exclude(allocations__staff=worker)
+        .exclude(grants__grantee=worker)
+        .order_by("-case_id")[:3]
+    )
+    decided = now - dt.timedelta(days=2)
+    answers = [
+        ("requested", None, ""),
+        ("approved", decided, ""),
+        ("refused", decided, "The allocated worker is back from leave on Monday"),
+    ]
+    AccessGrant.objects.bulk_create(
+        AccessGrant(
+            case=case,
+            grantee=worker,
+            actions="view add_entry",
+            reason="Covering the allocated worker's annual leave",
+            status=status,
+            starts_at=decided if status == "approved" else now - dt.timedelta(days=3),
+            expires_at=(decided if status == "approved" else now) + dt.timedelta(days=7),
+            requested_by=worker,
+            decided_by=manager if decided_at else None,
+            decided_at=decided_at,
+            refuse_reason=refuse_reason,
+        )
+        for case, (status, decided_at, refuse_reason) in zip(cases, answers, strict=False)
+    )
+    return len(cases)
 
 
 def _todays_visit(case: Case, *, worker: StaffMember, today: dt.date) -> None:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from safekeep.access.door import CaseAccess, DutyAccess
 from safekeep.access.vocabulary import BREAK_GLASS_HOURS, MIN_REASON_LENGTH, Duty
+from safekeep.records import signals
 from safekeep.records.models import BreakGlass
 from safekeep.records.services._recording import record_change, require_allowed
 from safekeep.records.services.errors import RecordsError
@@ -41,6 +42,7 @@ def break_glass_start(
         record_change(
             access, "break_glass.start", glass, access.case, ["information governance alerted"]
         )
+        signals.break_glass_used.send(sender=BreakGlass, origin=access.origin, glass=glass)
     return glass
 
 

@@ -12,6 +12,7 @@ from safekeep.access.policy import Context
 from safekeep.access.vocabulary import ACTIONS, MIN_REASON_LENGTH
 from safekeep.audit.writing import Origin, audit_change
 from safekeep.organisation.models import StaffMember
+from safekeep.records import signals
 from safekeep.records.models import AccessGrant, Case
 from safekeep.records.services._recording import record_change
 from safekeep.records.services.errors import RecordsError
@@ -80,8 +81,11 @@ def grant_request(
 
 
 @transaction.atomic
-def grant_decide(*, access: DutyAccess, grant: AccessGrant, approve: bool) -> AccessGrant:
-    """Approve or refuse a requested grant. Approval starts the clock from now."""
+def grant_decide(
+    *, access: DutyAccess, grant: AccessGrant, approve: bool, reason: str = ""
+) -> AccessGrant:
+    """Approve or refuse a requested grant. Approval starts the clock from now; a refusal
+    keeps its reason for the person who asked (My requests)."""
     grant = AccessGrant.objects.select_for_update().select_related("case__subject").get(pk=grant.pk)
     if grant.status != AccessGrant.Status.REQUESTED:
         raise RecordsError("This request has already been decided")
@@ -94,10 +98,17 @@ def grant_decide(*, access: DutyAccess, grant: AccessGrant, approve: bool) -> Ac
         grant.ig_approved = grant.case.subject.restricted or access.by_information_governance
     else:
         grant.status = AccessGrant.Status.REFUSED
+        grant.refuse_reason = reason.strip()
     grant.decided_by = access.staff
     grant.decided_at = now
     grant.save()
     record_change(access, "grant.approve" if approve else "grant.refuse", grant, grant.case)
+    signals.grant_decided.send(
+        sender=AccessGrant,
+        origin=access.origin,
+        grant=grant,
+        by_information_governance=access.by_information_governance,
+    )
     return grant
 
 

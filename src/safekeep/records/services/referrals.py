@@ -10,6 +10,7 @@ from safekeep.access.door import CaseAccess, DutyAccess
 from safekeep.access.vocabulary import MIN_REASON_LENGTH, Action, Duty
 from safekeep.organisation.models import StaffMember, Team
 from safekeep.organisation.roles import RoleName
+from safekeep.records import signals
 from safekeep.records.models import AccessGrant, Referral
 from safekeep.records.services._recording import record_change, require_allowed
 from safekeep.records.services.closure import check_open
@@ -79,6 +80,7 @@ def referral_create(*, access: CaseAccess, to_team: Team, kind: str, reason: str
             for manager in managers
         )
         record_change(access, f"{kind}.create", referral, case, [f"to {to_team.name}"])
+        signals.referral_made.send(sender=Referral, origin=access.origin, referral=referral)
     return referral
 
 

@@ -10,6 +10,7 @@ from safekeep.web.records.documents import document_download, document_upload
 from safekeep.web.records.drafts import entry_draft
 from safekeep.web.records.entries import entry_add, entry_edit
 from safekeep.web.records.grants import grant_request, grant_requests
+from safekeep.web.records.my_requests import my_requests
 from safekeep.web.records.referrals import referral_create, referrals
 from safekeep.web.records.who_can_see import who_can_see_case
 from safekeep.web.records.workload import allocation_end, grant_revoke, team_workload
@@ -31,6 +32,7 @@ __all__ = [
     "grant_request",
     "grant_requests",
     "grant_revoke",
+    "my_requests",
     "person_details_edit",
     "referral_create",
     "referrals",

@@ -78,7 +78,12 @@ def _not_sent(request: HttpRequest, case_id: str, reason: str) -> None:
 
 
 def _decide(access: door.DutyAccess, grant: AccessGrant, data: dict[str, Any]) -> object:
-    return services.grant_decide(access=access, grant=grant, approve=data["decision"] == "approve")
+    return services.grant_decide(
+        access=access,
+        grant=grant,
+        approve=data["decision"] == "approve",
+        reason=data.get("reason", ""),
+    )
 
 
 @verified_staff_required
@@ -89,7 +94,7 @@ def grant_requests(request: HttpRequest) -> HttpResponse:
         request,
         model=AccessGrant,
         field="grant",
-        form_class=record_forms.DecisionForm,
+        form_class=record_forms.GrantDecisionForm,
         choose="Choose approve or refuse",
         ask=door.grant_access,
         perform=_decide,

@@ -8,6 +8,7 @@ app_name = "records"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("access-requests/", views.grant_requests, name="grant-requests"),
+    path("my-requests/", views.my_requests, name="my-requests"),
     path("referrals/", views.referrals, name="referrals"),
     path("break-glass-reviews/", views.break_glass_queue, name="break-glass-queue"),
     path("workload/", views.team_workload, name="workload"),

@@ -1,0 +1,1 @@
+"""Email notifications: what waits for someone, or was decided for them (docs/notifications.md)."""
