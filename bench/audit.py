@@ -12,6 +12,7 @@ production does, while it measures appends.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -133,7 +134,6 @@ def build_log_fast(size: int) -> float:
     Bench-only: the rows, links and tiles are what the sequencer would have written, but
     computed here in one pass, so a 1,000,000-entry log takes about a minute, not an hour.
     """
-    import datetime as dt
     import json
 
     from django.db import connection, transaction
@@ -285,8 +285,49 @@ def _verify_and_prove(size: int) -> dict[str, Any]:
         "verify_entries_per_second": round(report.entries / seconds),
         "log_build_seconds": round(build_seconds, 1),
         "load_average_during_verify": [load_before, _load()],
+        **_sha256_bound(),
         "proof_generate_and_check_ms_median": round(timings[len(timings) // 2], 2),
         "proof_generate_and_check_ms_max": round(timings[-1], 2),
+    }
+
+
+def _sha256_bound(calls: int = 300_000) -> dict[str, Any]:
+    """What bounds verify on one core: it makes three SHA-256 calls per entry (the entry's
+    canonical text, its leaf, and about one tile node) in Python, one core. Measured here,
+    same run, on inputs of verify's sizes; the ceiling is one core doing nothing else."""
+    import hashlib
+
+    from safekeep.audit import canonical, merkle
+
+    text = canonical.entry_bytes(
+        sequence=1,
+        previous_hash=canonical.GENESIS_HASH,
+        occurred_at=dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC),
+        actor_staff_id="S00001",
+        actor_username="person1@council.example",
+        device="LAP-0001",
+        request_id="0" * 32,
+        source_address="10.1.2.3",
+        action="case.view",
+        object_type="case",
+        object_id="C000001",
+        subject_id="P000001",
+        decision="allowed",
+        reasons=["allocated worker since 2026-03-01"],
+        obligations=["audit"],
+    )
+    digest = hashlib.sha256(text).digest()
+    sha = hashlib.sha256
+    started = time.perf_counter()
+    for _ in range(calls):
+        sha(text).hexdigest()
+        merkle.leaf_hash(digest)
+        merkle.node_hash(digest, digest)
+    seconds = time.perf_counter() - started
+    return {
+        "sha256_calls_per_second_one_core": round(3 * calls / seconds),
+        "sha256_canonical_entry_bytes": len(text),
+        "verify_ceiling_entries_per_second_one_core": round(calls / seconds),
     }
 
 
