@@ -57,7 +57,8 @@ bench: install
 	$(UV) sync --frozen --quiet --group bench
 	$(PY) bench/run.py
 
-# Every benchmark at a small size (about two minutes): proves they run; figures are not kept.
+# Every benchmark at a small size (two to seven minutes, as loaded as the machine is): proves
+# they run, the peers too; figures are not kept.
 bench-smoke: install
 	$(UV) sync --frozen --quiet --group bench
 	SAFEKEEP_BENCH_POLICY_SIZE=500 SAFEKEEP_BENCH_PEERS_SIZE=300 SAFEKEEP_BENCH_PEERS_AUDIT_WRITES=200 SAFEKEEP_BENCH_AUDIT_VERIFY_SIZE=2000 \
