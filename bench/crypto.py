@@ -227,7 +227,11 @@ def _engine(database_url: str = "", drill_url: str = "") -> dict[str, Any]:
 
 def main() -> dict[str, Any]:
     result: dict[str, Any] = {
-        "targets": {"read_ratio": 1.1, "rotation_over_keys": KEYS},
+        "targets": {
+            "read_ratio_warm": 1.1,
+            "read_ratio_cold": 1.5,
+            "rotation_over_keys": KEYS,
+        },
         "sqlite": _engine(),
     }
     base = PG_ADMIN_URL.rsplit("/", 1)[0]

@@ -36,6 +36,18 @@ def run(path: Path) -> dict[str, Any]:
     return result
 
 
+def errors(result: Any, where: str = "") -> list[str]:
+    """Where a result reports an "error" key (a worker that failed returns one, not raises)."""
+    if isinstance(result, dict):
+        found = [f"{where or '.'}: {result['error']}"] if "error" in result else []
+        for key, value in result.items():
+            found += errors(value, f"{where}.{key}")
+        return found
+    if isinstance(result, list):
+        return [e for n, value in enumerate(result) for e in errors(value, f"{where}[{n}]")]
+    return []
+
+
 def main(argv: list[str]) -> int:
     RESULTS.mkdir(exist_ok=True)
     failed = []
@@ -51,6 +63,13 @@ def main(argv: list[str]) -> int:
         out = RESULTS / f"{path.stem}.json"
         out.write_text(json.dumps(result, indent=2, sort_keys=True, default=str) + "\n")
         print(f"bench {path.stem}: {time.perf_counter() - started:.0f}s -> {out}", flush=True)
+        reported = errors(result)
+        for problem in reported:
+            print(f"bench {path.stem}: FAILED: {problem}", flush=True)
+        if reported:
+            failed.append(path.stem)
+    if failed:
+        print(f"bench: {len(failed)} failed: {', '.join(failed)}", flush=True)
     return 1 if failed else 0
 
 
