@@ -159,7 +159,7 @@ def _list_filtering(people: list[Any], context: Any) -> dict[str, Any]:
         }
     content_type = ContentType.objects.get_for_model(Case)
     permission = Permission.objects.get(content_type=content_type, codename="view_case")
-    UserObjectPermission.objects.bulk_create(  # type: ignore[misc]
+    UserObjectPermission.objects.bulk_create(  # type: ignore[misc, unused-ignore]
         (
             UserObjectPermission(
                 user=users[p], permission=permission, content_type=content_type, object_pk=str(c)
