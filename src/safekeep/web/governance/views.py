@@ -15,7 +15,6 @@ from safekeep.access import door
 from safekeep.access.context import request_context
 from safekeep.access.door import AccessRefused
 from safekeep.audit import chain, selectors
-from safekeep.audit.forms import PeriodForm, StaffPeriodForm, SubjectForm
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
 from safekeep.governance import selectors as governance
@@ -24,7 +23,13 @@ from safekeep.governance.errors import GovernanceError
 from safekeep.organisation.roles import RoleName
 from safekeep.web.decorators import role_required
 from safekeep.web.governance.dashboard import Viewer, render_sections
-from safekeep.web.governance.forms import AlertTriageForm, PersonSearchForm
+from safekeep.web.governance.forms import (
+    AlertTriageForm,
+    PeriodForm,
+    PersonSearchForm,
+    StaffPeriodForm,
+    SubjectForm,
+)
 from safekeep.web.pages import origin_of, refusal_page, staff_of
 
 PAGE_ROWS = 200
