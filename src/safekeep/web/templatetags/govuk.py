@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
+import jinja2
 from django import forms, template
 from django.utils.safestring import SafeString, mark_safe
 from govuk_frontend_django.components.base import FieldsetLegend
@@ -87,5 +91,34 @@ def govuk_date_input(field: forms.BoundField, legend: str = "", hint: str = "") 
         if error
         else None,
     )
-    html: str = component.render()  # type: ignore[no-untyped-call]
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703 # the library escapes every value
+    return mark_safe(_render(component))  # noqa: S308  # nosec B308 B703 # Jinja escapes each value
+
+
+# The library's own render() makes a Jinja environment and compiles the macros on every
+# call (about 0.1 s a date input); this one environment keeps them compiled. The same
+# loader and autoescaping as the library's.
+_JINJA = jinja2.Environment(
+    loader=jinja2.PrefixLoader(
+        {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}
+    ),
+    autoescape=jinja2.select_autoescape(default_for_string=True),
+)
+
+
+@functools.cache
+def _compiled(source: str) -> jinja2.Template:
+    return _JINJA.from_string(source)
+
+
+def _without_nones(value: Any) -> Any:
+    """The component's data as the macros expect it: unset options absent, not None."""
+    if isinstance(value, dict):
+        return {key: _without_nones(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nones(item) for item in value]
+    return value
+
+
+def _render(component: GovUKDateInput) -> str:
+    source: str = component.build_jinja_template()  # type: ignore[no-untyped-call]
+    return _compiled(source).render(data=_without_nones(dict(component.__dict__)))
