@@ -32,7 +32,7 @@ from safekeep.governance.models import FoiRequest, Incident
 from safekeep.records import services as record_services
 from safekeep.retention import services
 from safekeep.subject_access import services as sar
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, fill_date
 from tests.factories import (
     PASSWORD,
     break_glass_access,
@@ -361,7 +361,7 @@ PERIOD = "date_from=2026-01-01&date_to=2026-12-31"
 def _sar_bad_date(page: Any, world: World) -> None:
     """The form to open a request sent with a day that does not exist."""
     page.goto(f"/governance/subject-access/new/{world.case.subject.subject_id}/")
-    page.get_by_label("Date the request was received").fill("2026-02-30")
+    fill_date(page, "Date the request was received", "2026-02-30")
     with page.expect_navigation():
         page.locator("main").get_by_role("button", name="Open the request").click()
 
@@ -625,8 +625,10 @@ PAGES: dict[str, tuple[Visit, ...] | NotAPage] = {
     "governance:foi-report": (
         Visit("ig", fixed("/governance/foi/"), phone=True),
         Visit("worker", fixed("/governance/foi/"), status=403),  # refused at the door
-        Visit("ig", fixed("/governance/foi/?day=1&month=6&year=2025")),
-        Visit("ig", fixed("/governance/foi/?day=31&month=2&year=2026"), status=400),  # error
+        Visit("ig", fixed("/governance/foi/?as_of_day=1&as_of_month=6&as_of_year=2025")),
+        Visit(
+            "ig", fixed("/governance/foi/?as_of_day=31&as_of_month=2&as_of_year=2026"), status=400
+        ),  # error
     ),
     "governance:retention": (
         Visit("ig", fixed("/governance/retention/"), phone=True),
