@@ -72,10 +72,7 @@ class DateInputField(forms.MultiValueField):
             required=required,
             label=label,
             help_text=hint,
-            error_messages={
-                "required": f"Enter {what}",
-                "incomplete": f"{what[0].upper()}{what[1:]} must include a day, month and year",
-            },
+            error_messages={"required": f"Enter {what}"},  # the rest are compress()'s
             **kwargs,
         )
 

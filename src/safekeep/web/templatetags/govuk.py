@@ -84,12 +84,8 @@ def govuk_date_input(field: forms.BoundField, legend: str = "", hint: str = "") 
                 isPageHeading=False,
             )
         ),
-        hint=GovUKHint(text=words, id=f"{field.auto_id}-hint") if words else None,
-        errorMessage=GovUKErrorMessage(
-            text=error, id=f"{field.auto_id}-error", visuallyHiddenText="Error"
-        )
-        if error
-        else None,
+        hint=GovUKHint(text=words) if words else None,  # ids: the macro's, from `id`
+        errorMessage=GovUKErrorMessage(text=error, visuallyHiddenText="Error") if error else None,
     )
     return mark_safe(_render(component))  # noqa: S308  # nosec B308 B703 # Jinja escapes each value
 
