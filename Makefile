@@ -28,8 +28,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
-	$(SAFEKEEP) collectstatic --noinput --verbosity 0
+# Collected (hashed and compressed: about half a minute of CPU) only when a static file,
+# a package or the settings changed; --clear drops files an older version collected.
+STATIC_SOURCES := $(shell find src -path '*/static/*' -type f) src/safekeep/settings.py \
+	src/safekeep/web/staticfiles.py
+staticfiles/staticfiles.json: $(VENV)/.installed node_modules/.installed $(STATIC_SOURCES)
+	$(SAFEKEEP) collectstatic --noinput --clear --verbosity 0
+	@touch $@
+
+install: staticfiles/staticfiles.json
 
 # umask 077: whatever the service creates in the data directory is its owner's only.
 run: install

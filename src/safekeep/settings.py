@@ -224,6 +224,10 @@ STATICFILES_DIRS = [
     ("govuk", str(_GOVUK)),
     str(_GOVUK / "assets"),
 ]
+STATICFILES_FINDERS = [
+    "safekeep.web.staticfiles.StaticFilesFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
