@@ -2,9 +2,9 @@
 
 Its dist folder also holds the Sass, Nunjucks macros, ES modules, fixtures and source maps
 it is built from: about 1,300 files, 5,000 once hashed and compressed. The pages link only
-the compiled stylesheet and script (and their source maps; the fonts and images come from its assets folder, kept
-whole). Collecting the rest cost every start-up, and every test client, an index of files
-nothing serves.
+the compiled stylesheet and script (with their source maps); the fonts and images come from
+its assets folder, kept whole. Collecting the rest cost every start-up, and every test
+client, an index of files nothing serves.
 """
 
 from __future__ import annotations
