@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -134,6 +138,28 @@ def forget_keys() -> None:
     keys.forget_cached_keys()
     envelope.forget_cached_data_keys()
     blind_index._derived.clear()
+
+
+@contextmanager
+def module_rows(django_db_blocker: Any, data_dir: Path) -> Iterator[None]:
+    """For a module-scoped fixture: rows built once (with keys in `data_dir`) inside a
+    transaction that the module's tests run in — their own transactions become savepoints —
+    and rolled back after the module's last test."""
+    overridden = override_settings(
+        DATA_DIR=data_dir, PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"]
+    )
+    overridden.enable()
+    forget_keys()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            forget_keys()
+            overridden.disable()
 
 
 # --- a site -------------------------------------------------------------------------------

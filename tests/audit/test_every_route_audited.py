@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.test import Client, override_settings
@@ -73,9 +72,9 @@ from tests.routes import (
     build_council,
     case_path,
     fixed,
-    forget_keys,
     is_api_operation,
     leaver_path,
+    module_rows,
     review_path,
     route_names,
     site_path,
@@ -118,22 +117,8 @@ def world(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
     """One world per module: the tests' own transactions are savepoints inside this one."""
-    settings = override_settings(
-        DATA_DIR=tmp_path_factory.mktemp("routes-data"),
-        PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"],
-    )
-    settings.enable()
-    forget_keys()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield _build()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            forget_keys()
-            settings.disable()
+    with module_rows(django_db_blocker, tmp_path_factory.mktemp("routes-data")):
+        yield _build()
 
 
 @pytest.fixture(autouse=True)

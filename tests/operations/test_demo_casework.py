@@ -1,4 +1,7 @@
-"""The demo caseloads: realistic shapes, built by the core demo step runner."""
+"""The demo's casework, subject access requests and retention on a fixed day: realistic
+caseloads and the team's day, an open request with a withheld entry and an answered one, and
+cases past retention listed for IG. The steps are loaded once (the slow part) for every test
+here."""
 
 from __future__ import annotations
 
@@ -6,13 +9,18 @@ import datetime as dt
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import pyzipper
 from django.utils import timezone
 from rich.console import Console
 
 from safekeep.operations.demo import demo_load
 from safekeep.operations.demo.council import DEMO_ACCOUNTS
+from safekeep.operations.demo.subject_access import DEMO_EXPORT_PASSWORD, WITHHELD_REASON
 from safekeep.organisation.models import StaffMember
 from safekeep.records import nhs_number, sealing, selectors, workload
 from safekeep.records.models import (
@@ -24,26 +32,48 @@ from safekeep.records.models import (
     Subject,
     SubjectConflict,
 )
+from safekeep.retention.models import DisposalBatch, DisposalItem
+from safekeep.subject_access.models import Export, SubjectAccessRequest, Withholding
+from safekeep.subject_access.selectors import open_requests
+from tests.routes import module_rows
 
 pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 23)
 
 
-def test_demo_caseloads():
-    demo_load(
-        today=dt.date(2026, 11, 23),
-        console=Console(file=io.StringIO()),
-        steps=[
-            "safekeep.operations.demo.council.load_organisation",
-            "safekeep.operations.demo.casework.load_caseloads",
-        ],
-    )
+@pytest.fixture(scope="module")
+def loaded(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """What the load printed."""
+    out = io.StringIO()
+    with module_rows(django_db_blocker, tmp_path_factory.mktemp("demo-data")):
+        demo_load(
+            today=TODAY,
+            console=Console(file=out),
+            steps=[
+                "safekeep.operations.demo.council.load_organisation",
+                "safekeep.operations.demo.casework.load_caseloads",
+                "safekeep.operations.demo.subject_access.load_subject_access",
+                "safekeep.operations.demo.retention.load_retention",
+            ],
+        )
+        yield out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(loaded: str) -> None:
+    """Overrides tests/operations/conftest.py: the keys stay in the module's data directory."""
+
+
+def test_demo_caseloads(loaded: str) -> None:
     held = Counter(
         Allocation.objects.filter(role="allocated_worker", ends_on__isnull=True)
         .exclude(case__subject__kind="staff")
         .values_list("staff_id", flat=True)
     )
     practitioners = (
-        StaffMember.objects.active_on(dt.date(2026, 11, 23))
+        StaffMember.objects.active_on(TODAY)
         .filter(roles__role="practitioner")
         .exclude(employment_type="volunteer")
     )
@@ -68,19 +98,11 @@ def test_demo_caseloads():
     assert [c.subject_id for c in found] == [people[0].pk]
 
 
-def test_the_demo_teams_day():
+def test_the_demo_teams_day(loaded: str) -> None:
     """What the demo practitioner and manager open on: today's visit with alerts and a
     chronology of significant contacts of several types, a draft, closed cases with their
     reasons (one reopened), and cases waiting for a worker in the manager's queue."""
-    today = dt.date(2026, 11, 23)
-    demo_load(
-        today=today,
-        console=Console(file=io.StringIO()),
-        steps=[
-            "safekeep.operations.demo.council.load_organisation",
-            "safekeep.operations.demo.casework.load_caseloads",
-        ],
-    )
+    today = TODAY
     worker = StaffMember.objects.get(email=DEMO_ACCOUNTS["practitioner"])
     manager = StaffMember.objects.get(email=DEMO_ACCOUNTS["team manager"])
     [draft] = EntryDraft.objects.filter(author=worker)
@@ -100,7 +122,10 @@ def test_the_demo_teams_day():
     assert all(e.contact_at < e.created_at for e in significant)
 
     closures = CaseClosure.objects.filter(case__owning_team=worker.team)
-    closed = Case.objects.filter(owning_team=worker.team, closed_on__isnull=False)
+    past_retention = DisposalItem.objects.values_list("case_id", flat=True)  # the step's own
+    closed = Case.objects.filter(owning_team=worker.team, closed_on__isnull=False).exclude(
+        case_id__in=past_retention
+    )
     assert closed.count() == 2
     assert {c.reason for c in closures.filter(kind="close")} >= {"moved_away", "needs_met"}
     assert all(sealing.open_closure(c) for c in closures.filter(case__in=closed))
@@ -117,3 +142,25 @@ def test_the_demo_teams_day():
     states = [row.state for row in selectors.my_requests(staff=worker, now=now)]
     assert "Pending" in states and "Refused" in states
     assert any(state.startswith("Approved until ") for state in states)
+
+
+def test_demo_has_an_open_request_with_a_withheld_entry_and_an_answered_one(loaded: str) -> None:
+    today = TODAY
+    [row] = open_requests(today=today)
+    assert row.clock.due_on == dt.date(2026, 11, 29) and row.clock.due_soon
+    [held] = Withholding.objects.filter(request=row.request)
+    assert held.reason == WITHHELD_REASON and held.entry.case.subject == row.request.subject
+    answered = SubjectAccessRequest.objects.get(status=SubjectAccessRequest.Status.SENT)
+    assert answered.identity_confirmed_on == dt.date(2026, 10, 14)
+    [made] = Export.objects.filter(request=answered)
+    with pyzipper.AESZipFile(Path(made.path)) as archive:
+        archive.setpassword(DEMO_EXPORT_PASSWORD.encode())
+        assert b'"withheld": []' in archive.read("subject-access.json")
+    assert "one open request" in loaded
+
+
+def test_demo_has_cases_past_retention_for_ig(loaded: str) -> None:
+    batch = DisposalBatch.objects.get()
+    assert batch.items.count() == 5
+    assert Case.objects.filter(case_type="looked_after_child").exists()
+    assert not Case.objects.filter(case_type="other", closed_on__isnull=True).exists()
