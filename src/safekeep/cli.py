@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands that run every system check, the URL configuration's too (_checked_without_urls).
+RUN_EVERY_CHECK = {"serve", "check"}
+
 # Names an operator types that are not valid Python module names.
 ALIASES = {"import": "import_data"}
 
@@ -174,7 +177,37 @@ def main(argv: list[str] | None = None) -> None:
     args[0] = ALIASES.get(args[0], args[0].replace("-", "_"))
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["safekeep", *args])
+    execute_from_command_line(["safekeep", *_checked_without_urls(args)])
+
+
+def _checked_without_urls(args: list[str]) -> list[str]:
+    """Runs every system check but the URL configuration's, and tells the command not to run
+    them again.
+
+    The URL check imports every page, form and the API: about 2 s of CPU, most of a
+    command's start, paid by each cron job, import and `audit verify`. Only a server needs
+    them imported, and `serve` (like `check`) runs every check itself.
+    """
+    import django
+    from django.core.checks import Tags
+    from django.core.checks.registry import registry
+    from django.core.management import get_commands, load_command_class
+    from django.core.management.base import SystemCheckError
+
+    django.setup()
+    name = args[0]
+    app = get_commands().get(name)
+    if name in RUN_EVERY_CHECK or app is None or "--skip-checks" in args:
+        return args
+    command = load_command_class(app, name)
+    if not command.requires_system_checks:
+        return args
+    try:
+        command.check(tags=sorted(registry.tags_available() - {Tags.urls}))
+    except SystemCheckError as exc:  # as Django's own run prints it
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(1)
+    return [name, "--skip-checks", *args[1:]]
 
 
 if __name__ == "__main__":
