@@ -15,10 +15,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from safekeep.audit.writing import Origin, audit_event
 from safekeep.dbrouting import REPLICA, for_reports
 from safekeep.organisation.models import StaffMember
 from tests import factories
+from tests.audit.test_reports import entry
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
 
@@ -42,15 +42,7 @@ def _tables(captured: CaptureQueriesContext) -> str:
 
 
 def test_an_ig_report_reads_the_replica(client: Client, replica: str) -> None:
-    audit_event(
-        origin=Origin(actor_staff_id="S00001"),
-        action="case.view",
-        decision="allowed",
-        object_type="case",
-        object_id="C000001",
-        subject_id="P1",
-        reasons=["allocated worker since 2026-03-01"],
-    )
+    entry("S00001", "P1")
     factories.sign_in(client, factories.make_user(factories.make_staff(roles=("ig_officer",))))
     with CaptureQueriesContext(connections[replica]) as on_replica:
         response = client.get(reverse("audit:subject-report"), {"subject_id": "P1"})
