@@ -324,6 +324,10 @@ def worker(step: int, cases: int, audit_entries: int, api: bool) -> dict[str, An
         "target_p95_ms": 50,
     }
     # _appends counts its entries by a request id naming writers x each: one more each step.
+    # What is measured so far, beside the data directory: a long step can be followed (or
+    # cut short) without losing it.
+    progress = Path(os.environ["SAFEKEEP_DATA_DIR"]).parent / f"step-{step}.json"
+    progress.write_text(json.dumps(result))
     result["appends_1_writer"] = audit._appends(1, APPENDS + step)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM audit_chainlink")
