@@ -17,7 +17,9 @@ its load or its WAL. It then grows one generated council step by step, measuring
 - the IG audit reports' first page p95 against the primary and the replica, and the lag;
 - `safekeep backup` and `safekeep restore` (a drill database) while the council is small
   enough (SAFEKEEP_BENCH_SCALE_BACKUP_MAX cases): they serialise every row through Django,
-  so the larger sizes are extrapolated from the measured rows per second;
+  so docs/performance.md extrapolates the larger sizes from the rows per second. Not at the
+  last size: its API read enrols a device, and restoring a database that holds a device
+  fails today (the devices manager's bulk_create writes history rows the backup also holds);
 - at the last size, the API read ratio (bench/policy.py's `_api_against_bare_view`).
 
 Knobs (environment): SAFEKEEP_BENCH_SCALE_SIZES (cases per step, default
@@ -228,8 +230,8 @@ def _sizes() -> dict[str, Any]:
 
 
 def _replica_lag(samples: int = 20) -> dict[str, Any]:
-    """How long a committed write takes to be readable on the replica, and its WAL position
-    behind the primary just after the step's bulk load."""
+    """How long a committed write takes to be readable on the replica, and how far (WAL
+    bytes, then seconds to catch up) it is behind the primary when the step's reads are done."""
     import psycopg
     from django.db import connections
 
