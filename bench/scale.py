@@ -475,7 +475,7 @@ def main() -> dict[str, Any]:
                 args = [sys.executable, str(Path(__file__).resolve()), "--worker", str(number)]
                 last = str(int(size == SIZES[-1]))
                 step = _run([*args, str(size), str(audit_entries), last], env)
-                if "error" not in step and size <= BACKUP_MAX:
+                if "error" not in step and size <= BACKUP_MAX and last == "0":
                     step["backup_restore"] = _backup_and_restore(
                         env, primary_url.replace(f"/{DB}", f"/{DB}_drill"), scratch
                     )
