@@ -14,7 +14,7 @@ export UV_PYTHON := $(PYTHON)
 # modules again, about 3 s of CPU before it does anything.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install run test lint fuzz-api bench bench-smoke soak clean
+.PHONY: install run test lint fuzz-api bench bench-smoke bench-scale soak clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -71,6 +71,13 @@ bench-smoke: install
 	SAFEKEEP_BENCH_POLICY_SIZE=500 SAFEKEEP_BENCH_PEERS_SIZE=300 SAFEKEEP_BENCH_PEERS_AUDIT_WRITES=200 SAFEKEEP_BENCH_AUDIT_VERIFY_SIZE=2000 \
 	SAFEKEEP_BENCH_AUDIT_SQLITE_VERIFY_SIZE=2000 SAFEKEEP_BENCH_AUDIT_READS=50 \
 	SAFEKEEP_BENCH_CRYPTO_KEYS=500 $(PY) bench/run.py
+
+# On demand, never by `make bench` nor CI: a council of 1,000,000 cases, 30,000 staff and
+# 10,000,000 audit entries on a PostgreSQL primary and streaming replica of its own (two
+# clusters on ports 55432-55433 under /tmp, as the postgres user); the knobs are in
+# bench/scale.py. Figures in bench/results/scale.json.
+bench-scale: install
+	$(PY) bench/run.py scale
 
 # On demand, not CI (CI runs the bounded versions in tests/operations: one kill, a 4,000-row
 # import, a small council's jobs, one failover): the crash test on SQLite, then on PostgreSQL

@@ -1,6 +1,7 @@
 """`make bench`: run every bench/*.py module's `main()` and write bench/results/NAME.json.
 
-Usage: python bench/run.py [NAME ...]   (default: every module; e.g. `python bench/run.py policy`)
+Usage: python bench/run.py [NAME ...]   (default: every module but the on-demand ones; e.g.
+`python bench/run.py policy`)
 Each `main()` returns a JSON-serialisable dict that states the data size it measured.
 """
 
@@ -17,14 +18,18 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 
 
+# Run only when named (`make bench-scale`): an hour and tens of gigabytes at full size.
+ON_DEMAND = {"scale"}
+
+
 def modules(names: list[str]) -> list[Path]:
     found = sorted(p for p in BENCH.glob("*.py") if p.stem != "run" and not p.stem.startswith("_"))
     if names:
         unknown = set(names) - {p.stem for p in found}
         if unknown:
             raise SystemExit(f"no benchmark named {', '.join(sorted(unknown))}")
-        found = [p for p in found if p.stem in names]
-    return found
+        return [p for p in found if p.stem in names]
+    return [p for p in found if p.stem not in ON_DEMAND]
 
 
 def run(path: Path) -> dict[str, Any]:

@@ -134,3 +134,18 @@ def database_settings(url: str, *, conn_max_age: int = 0) -> dict[str, Any]:
     # libpq takes one port for all hosts, or one per host.
     parsed["PORT"] = ",".join(p or "5432" for p in ports) if any(ports) else ""
     return parsed
+
+
+def replica_database(url: str, *, conn_max_age: int = 0) -> dict[str, dict[str, Any]]:
+    """The `replica` DATABASES entry for DATABASE_REPLICA_URL, or none when it is unset.
+
+    PostgreSQL only (a streaming standby: SQLite has none). Its test database is the
+    primary's own (a mirror), so tests run with it set need no second database."""
+    if not url:
+        return {}
+    replica = database_settings(url, conn_max_age=conn_max_age)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ValueError(f"DATABASE_REPLICA_URL must be a PostgreSQL URL, not {url.split(':')[0]}:")
+    replica["CONN_HEALTH_CHECKS"] = True
+    replica["TEST"] = {"MIRROR": "default"}
+    return {"replica": replica}

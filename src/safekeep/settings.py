@@ -12,6 +12,7 @@ from safekeep.config import (
     env_int,
     env_list,
     private_sqlite_database,
+    replica_database,
     secret_key,
 )
 
@@ -117,6 +118,15 @@ SAFEKEEP_MIGRATE_DATABASE_URL = os.environ.get("SAFEKEEP_MIGRATE_DATABASE_URL", 
 # Parallel test runs (and helpers on one machine) each need their own PostgreSQL test database.
 if os.environ.get("SAFEKEEP_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SAFEKEEP_TEST_DB_NAME"]}
+# A read-only streaming replica for reports and lists, never for decisions (safekeep/dbrouting.py,
+# docs/operations.md "A read replica"). Tests read it as the test database itself.
+DATABASES.update(
+    replica_database(
+        os.environ.get("DATABASE_REPLICA_URL", ""),
+        conn_max_age=env_int("SAFEKEEP_DB_CONN_MAX_AGE", 60),
+    )
+)
+DATABASE_ROUTERS = ["safekeep.dbrouting.PrimaryRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -13,11 +13,16 @@ import pytest
 RUN = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 
 
-def _runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, Any]) -> ModuleType:
+def _load() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_runner", RUN)
     assert spec is not None and spec.loader is not None
     runner = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(runner)
+    return runner
+
+
+def _runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, results: dict[str, Any]) -> ModuleType:
+    runner = _load()
     monkeypatch.setattr(runner, "RESULTS", tmp_path)
     monkeypatch.setattr(runner, "modules", lambda names: [Path(n) for n in results])
 
@@ -54,3 +59,12 @@ def test_a_failing_benchmark_exits_non_zero_and_the_others_still_run(
     runner = _runner(tmp_path, monkeypatch, {"a": failing, "b": {"sqlite": {"rate": 1}}})
     assert runner.main([]) == 1
     assert (tmp_path / "b.json").exists()
+
+
+def test_the_national_scale_benchmark_runs_only_when_named() -> None:
+    """`make bench` (and CI's smoke) run every benchmark but bench/scale.py, which takes an
+    hour and tens of gigabytes; `make bench-scale` names it."""
+    runner = _load()
+    everything = {path.stem for path in runner.modules([])}
+    assert "scale" not in everything and {"audit", "policy"} <= everything
+    assert [path.stem for path in runner.modules(["scale"])] == ["scale"]

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, PendingEntry
+from safekeep.dbrouting import for_reports
 
 CSV_COLUMNS = (
     "sequence",
@@ -39,7 +40,8 @@ def _day_range(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.da
 
 
 def _entries() -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.select_related("link").order_by("-occurred_at", "-id")
+    """The reports' rows, read from the replica when there is one (safekeep/dbrouting.py)."""
+    return for_reports(AuditEntry.objects.select_related("link").order_by("-occurred_at", "-id"))
 
 
 def subject_access(*, subject_id: str) -> QuerySet[AuditEntry]:
@@ -100,9 +102,9 @@ def entries_csv(entries: Iterable[AuditEntry]) -> str:
 
 def chain_status() -> dict[str, object]:
     """Headline figures for the dashboard (no verification: that is `safekeep audit verify`)."""
-    head = ChainLink.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+    links = for_reports(ChainLink.objects.order_by("-sequence"))
     return {
-        "chained": head or 0,
-        "waiting": PendingEntry.objects.count(),
-        "latest_checkpoint": Checkpoint.objects.order_by("-id").first(),
+        "chained": links.values_list("sequence", flat=True).first() or 0,
+        "waiting": for_reports(PendingEntry.objects.all()).count(),
+        "latest_checkpoint": for_reports(Checkpoint.objects.order_by("-id")).first(),
     }

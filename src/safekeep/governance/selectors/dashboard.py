@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.wording import action_words
+from safekeep.dbrouting import for_reports
 from safekeep.governance import alerts
 from safekeep.governance.alerts import Alert, RuleResult
 from safekeep.governance.models.triage import AlertTriage
@@ -111,7 +112,8 @@ def case_decisions_per_day(first: dt.date, last: dt.date) -> list[tuple[dt.date,
     the council's time zone (an access at 23:30 UTC in summer counts on the next day)."""
     start, end = _local_range(first, last)
     counted = (
-        AuditEntry.objects.filter(
+        for_reports(AuditEntry.objects.all())
+        .filter(
             object_type="case",
             action__startswith="case.",
             occurred_at__gte=start,
