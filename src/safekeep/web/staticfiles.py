@@ -9,7 +9,7 @@ client, an index of files nothing serves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.staticfiles.finders import FileSystemFinder
@@ -25,7 +25,7 @@ GOVUK_FILES_PAGES_LINK = frozenset(
 class StaticFilesFinder(FileSystemFinder):
     """STATICFILES_DIRS, with only the compiled files of the `govuk` prefix collected."""
 
-    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, Any]]:
+    def list(self, ignore_patterns: Iterable[str] | None) -> Iterator[tuple[str, Any]]:
         for path, storage in super().list(ignore_patterns):
             if storage.prefix == GOVUK_PREFIX and path not in GOVUK_FILES_PAGES_LINK:
                 continue
