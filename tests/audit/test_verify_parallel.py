@@ -58,6 +58,7 @@ def tamper(*statements: tuple[str, list[Any]]) -> None:
     with wiping_test_database(connection):
         for sql, params in statements:
             execute(sql, params)
+        execute("SET CONSTRAINTS ALL IMMEDIATE")  # checked now: the triggers come back on
 
 
 def test_the_joined_ranges_give_the_single_walks_report(

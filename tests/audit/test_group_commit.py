@@ -1,0 +1,113 @@
+"""Entries written outside a transaction are committed in groups: one commit, many writers.
+
+The first batch's insert is held until the other writers are waiting, so the grouping is
+deterministic: one writer's entry, then everyone else's in a single commit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from django.db import DatabaseError, connections, transaction
+
+from safekeep.audit import writing
+from safekeep.audit.models import AuditEntry, ChainLink, PendingEntry
+from safekeep.audit.verify import verify_log
+from safekeep.audit.writing import Origin, audit_event, group
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WRITERS = 8
+
+
+@pytest.fixture
+def batches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The size of each batch inserted; the first waits until the other writers queue."""
+    sizes: list[int] = []
+    real = writing._insert
+
+    def held(*entries: AuditEntry) -> None:
+        if not sizes:
+            while len(group._waiting) < WRITERS - 1:
+                threading.Event().wait(0.005)
+        sizes.append(len(entries))
+        real(*entries)
+
+    monkeypatch.setattr(writing, "_insert", held)
+    yield sizes
+
+
+def write_at_once(count: int = WRITERS) -> tuple[list[AuditEntry | None], list[BaseException]]:
+    entries: list[AuditEntry | None] = [None] * count
+    errors: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        try:
+            entries[number] = audit_event(
+                origin=Origin(actor_staff_id=f"W{number}"),
+                action="case.view",
+                decision="allowed",
+                object_id=str(number),
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return entries, errors
+
+
+def test_eight_writers_share_commits_and_every_entry_is_committed_and_chained(
+    batches: list[int],
+) -> None:
+    entries, errors = write_at_once()
+    assert errors == []
+    assert batches == [1, WRITERS - 1]  # one commit for the seven that waited
+    ids = [entry.pk for entry in entries if entry is not None]
+    assert len(set(ids)) == WRITERS
+    assert AuditEntry.objects.filter(pk__in=ids).count() == WRITERS
+    # Sync mode: each writer returned after its batch was committed and chained.
+    assert not PendingEntry.objects.exists()
+    chained = ChainLink.objects.order_by("sequence").values_list("sequence", "entry_id")
+    assert [seq for seq, _ in chained] == list(range(1, WRITERS + 1))
+    assert sorted(entry_id for _, entry_id in chained) == sorted(ids)
+    report = verify_log()
+    assert report.ok, report.problems
+
+
+def test_an_error_in_a_batch_reaches_each_of_its_writers(
+    batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = writing._insert
+
+    def failing(*entries: AuditEntry) -> None:
+        if batches:  # the second batch
+            raise DatabaseError("disk full")
+        held(*entries)
+
+    monkeypatch.setattr(writing, "_insert", failing)
+    entries, errors = write_at_once()
+    assert len(errors) == WRITERS - 1  # the second batch's writers, each told
+    assert {str(error) for error in errors} == {"disk full"}
+    assert AuditEntry.objects.count() == 1  # the first batch's entry; the second rolled back
+    assert ChainLink.objects.count() == 1
+    assert sum(entry is not None for entry in entries) == 1
+    assert group._waiting == [] and not group._leading  # the next writer leads again
+    monkeypatch.setattr(writing, "_insert", held)
+    audit_event(origin=Origin(), action="case.view", decision="allowed")
+    assert AuditEntry.objects.count() == 2
+
+
+def test_an_entry_inside_a_transaction_stays_in_it() -> None:
+    before = group.batches
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_event(origin=Origin(), action="case.view", decision="allowed")
+        raise RuntimeError("the change failed")
+    assert not AuditEntry.objects.exists()  # rolled back with the change it described
+    assert group.batches == before
