@@ -1,7 +1,7 @@
 """Entries written outside a transaction are committed in groups: one commit, many writers.
 
-The first batch's insert is held until the other writers are waiting, so the grouping is
-deterministic: one writer's entry, then everyone else's in a single commit.
+With one lane, the first batch's insert is held until the other writers are waiting, so
+the grouping is deterministic: one writer's entry, then everyone else's in a single commit.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ WRITERS = 8
 @pytest.fixture
 def batches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The size of each batch inserted; the first waits until the other writers queue."""
+    monkeypatch.setattr(writing, "POSTGRESQL_LANES", 1)
     sizes: list[int] = []
     real = writing._insert
 
@@ -98,7 +99,7 @@ def test_an_error_in_a_batch_reaches_each_of_its_writers(
     assert AuditEntry.objects.count() == 1  # the first batch's entry; the second rolled back
     assert ChainLink.objects.count() == 1
     assert sum(entry is not None for entry in entries) == 1
-    assert group._waiting == [] and not group._leading  # the next writer leads again
+    assert group._waiting == [] and group._leading == 0  # the next writer leads again
     monkeypatch.setattr(writing, "_insert", held)
     audit_event(origin=Origin(), action="case.view", decision="allowed")
     assert AuditEntry.objects.count() == 2
@@ -111,3 +112,35 @@ def test_an_entry_inside_a_transaction_stays_in_it() -> None:
         raise RuntimeError("the change failed")
     assert not AuditEntry.objects.exists()  # rolled back with the change it described
     assert group.batches == before
+
+
+def test_with_several_lanes_every_entry_is_committed_once_and_chained() -> None:
+    each = 25
+
+    def writer(number: int) -> None:
+        try:
+            for i in range(each):
+                audit_event(
+                    origin=Origin(),
+                    action="case.view",
+                    decision="allowed",
+                    object_id=f"{number}-{i}",
+                )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = WRITERS * each
+    assert AuditEntry.objects.count() == total
+    assert sorted(AuditEntry.objects.values_list("object_id", flat=True)) == sorted(
+        f"{n}-{i}" for n in range(WRITERS) for i in range(each)
+    )
+    assert list(ChainLink.objects.order_by("sequence").values_list("sequence", flat=True)) == list(
+        range(1, total + 1)
+    )
+    assert group._leading == 0 and group._waiting == []
+    assert verify_log().ok

@@ -169,7 +169,7 @@ def sql_select(vendor: str, *, ranged: bool = False) -> str:
         f"{newline} || {' || '.join(values)} END"
     )
     return (
-        f"SELECT l.sequence, l.previous_hash, l.entry_hash, {document} "  # noqa: S608  # nosec B608 # built from constants
+        f"SELECT l.sequence, l.previous_hash, l.entry_hash, {document} AS document "  # noqa: S608  # nosec B608 # built from constants
         f"FROM audit_chainlink l LEFT JOIN audit_auditentry e ON e.id = l.entry_id{lateral} "
         f"{'WHERE l.sequence > %s AND l.sequence <= %s ' if ranged else ''}ORDER BY l.sequence"
     )
