@@ -10,12 +10,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 
 from safekeep.audit import writing
 from safekeep.audit.models import AuditEntry, ChainLink, PendingEntry
 from safekeep.audit.verify import verify_log
 from safekeep.audit.writing import Origin, audit_event, group
+from tests.audit.conftest import in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WRITERS = 8
@@ -41,27 +42,16 @@ def batches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 
 def write_at_once(count: int = WRITERS) -> tuple[list[AuditEntry | None], list[BaseException]]:
     entries: list[AuditEntry | None] = [None] * count
-    errors: list[BaseException] = []
 
     def writer(number: int) -> None:
-        try:
-            entries[number] = audit_event(
-                origin=Origin(actor_staff_id=f"W{number}"),
-                action="case.view",
-                decision="allowed",
-                object_id=str(number),
-            )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        entries[number] = audit_event(
+            origin=Origin(actor_staff_id=f"W{number}"),
+            action="case.view",
+            decision="allowed",
+            object_id=str(number),
+        )
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return entries, errors
+    return entries, in_threads(count, writer)
 
 
 def test_eight_writers_share_commits_and_every_entry_is_committed_and_chained(
@@ -118,22 +108,12 @@ def test_with_several_lanes_every_entry_is_committed_once_and_chained() -> None:
     each = 25
 
     def writer(number: int) -> None:
-        try:
-            for i in range(each):
-                audit_event(
-                    origin=Origin(),
-                    action="case.view",
-                    decision="allowed",
-                    object_id=f"{number}-{i}",
-                )
-        finally:
-            connections.close_all()
+        for i in range(each):
+            audit_event(
+                origin=Origin(), action="case.view", decision="allowed", object_id=f"{number}-{i}"
+            )
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert in_threads(WRITERS, writer) == []
     total = WRITERS * each
     assert AuditEntry.objects.count() == total
     assert sorted(AuditEntry.objects.values_list("object_id", flat=True)) == sorted(
