@@ -67,8 +67,10 @@ def test_the_joined_ranges_give_the_single_walks_report(
     write_entries(700)
     checkpoint_create(origin=Origin.command("test"))  # size 700: inside the second range
     write_entries(399)
-    report = verify.verify_log()
+    steps: list[int] = []
+    report = verify.verify_log(progress=steps.append)
     assert ranges == [[512, 512, 76]]
+    assert steps == [1100]
     assert report.ok, report.problems
     assert (report.entries, report.checkpoints) == (1100, 1)
     single = single_walk(settings)
@@ -81,7 +83,9 @@ def test_a_changed_entry_in_a_later_range_is_named_as_by_the_single_walk(
     write_entries(1100)
     entry = ChainLink.objects.get(sequence=600).entry_id
     tamper(("UPDATE audit_auditentry SET decision = 'refused' WHERE id = %s", [entry]))
-    report = verify.verify_log()
+    steps: list[int] = []
+    report = verify.verify_log(progress=steps.append)
+    assert sum(steps) == 1100  # counted once: by the single walk, not the ranges as well
     assert len(ranges) == 1  # the ranges ran, found it, and the single walk named it
     assert report.first_bad_sequence == 600
     assert report.problems == [

@@ -34,7 +34,7 @@ from safekeep.audit.maintenance import APPEND_ONLY_TABLES, is_test_database
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
 from safekeep.audit.roles import SEE
 from safekeep.audit.tree import TILE_SIZE, StoredTree
-from safekeep.audit.walk import RANGE_SETTINGS, RangeJob, Walk
+from safekeep.audit.walk import RangeJob, Walk
 from safekeep.crypto import signing
 
 # A fresh install creates every table within minutes; audit tables this much younger than
@@ -76,8 +76,6 @@ def _prefetched(sql: str, chunk: int) -> Iterator[list[tuple[Any, ...]]]:
             raw = own.connection
             raw.autocommit = False
             raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            for setting in RANGE_SETTINGS:
-                raw.execute(setting)
             with raw.cursor(name="safekeep_audit_verify") as cursor:
                 cursor.execute(sql)
                 while not stop.is_set() and (batch := cursor.fetchmany(chunk)):
@@ -162,7 +160,7 @@ def _walk_in_parallel(
             )
             for after, upto in bounds
         ]
-        walks = _run_workers(jobs, progress)
+        walks = _run_workers(jobs)
         raw.rollback()
     finally:
         own.close()
@@ -172,6 +170,8 @@ def _walk_in_parallel(
     whole = walks[0]
     for walk in walks[1:]:
         whole.join(walk)
+    if progress is not None:  # only now: a walk that did not check is done again in order
+        progress(whole.entries)
     return whole
 
 
@@ -182,7 +182,7 @@ def _end(child: subprocess.Popen[bytes]) -> None:
         child.wait()
 
 
-def _run_workers(jobs: list[RangeJob], progress: Progress | None) -> list[Walk]:
+def _run_workers(jobs: list[RangeJob]) -> list[Walk]:
     """One fresh `python -m safekeep.audit.walk` per job, all running at once.
 
     Not multiprocessing: its spawned children re-run the caller's main module, and a fork
@@ -212,8 +212,6 @@ def _run_workers(jobs: list[RangeJob], progress: Progress | None) -> list[Walk]:
                 errors.seek(0)
                 raise RuntimeError(f"audit verify worker failed: {errors.read()[-2000:]!r}")
             walks.append(Walk.from_json(out.decode()))
-            if progress is not None:
-                progress(walks[-1].entries)
     return walks
 
 
