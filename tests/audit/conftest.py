@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 
 from safekeep.audit import canonical
 from safekeep.audit.chain import chain_pending, entry_fields
@@ -83,3 +84,23 @@ def verify_command(*args: str) -> tuple[str, str, str]:
     except CommandError as exc:
         return str(exc), out.getvalue(), err.getvalue()
     return "", out.getvalue(), err.getvalue()
+
+
+def in_threads(count: int, work: Callable[[int], None]) -> list[BaseException]:
+    """`work(n)` for n in 0..count-1, each in its own thread and connection; what they raised."""
+    errors: list[BaseException] = []
+
+    def run(number: int) -> None:
+        try:
+            work(number)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

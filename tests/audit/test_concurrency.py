@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from safekeep.audit.chain import chain_pending
 from safekeep.audit.models import AuditEntry, ChainLink, PendingEntry
 from safekeep.audit.verify import verify_log
 from safekeep.audit.writing import Origin, audit_event
+from tests.audit.conftest import in_threads
 
 WRITERS = 8
 EACH = 60
@@ -21,30 +22,19 @@ def test_eight_concurrent_writers_make_one_gapless_chain() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself (BEGIN IMMEDIATE); this is a PostgreSQL test")
     barrier = threading.Barrier(WRITERS)
-    errors: list[BaseException] = []
 
     def writer(number: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(EACH):
-                with transaction.atomic():  # the caller's own change and its entry commit together
-                    audit_event(
-                        origin=Origin(actor_staff_id=f"W{number}"),
-                        action="case.view",
-                        decision="allowed",
-                        object_id=f"{number}-{i}",
-                    )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        barrier.wait()
+        for i in range(EACH):
+            with transaction.atomic():  # the caller's own change and its entry commit together
+                audit_event(
+                    origin=Origin(actor_staff_id=f"W{number}"),
+                    action="case.view",
+                    decision="allowed",
+                    object_id=f"{number}-{i}",
+                )
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert in_threads(WRITERS, writer) == []
     chain_pending()  # anything a writer left for the lock holder
     total = WRITERS * EACH
     assert not PendingEntry.objects.exists()

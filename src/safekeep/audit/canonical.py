@@ -132,9 +132,12 @@ def _sqlite_time() -> str:
     )
 
 
-def sql_select(vendor: str) -> str:
+def sql_select(vendor: str, *, ranged: bool = False) -> str:
     """(sequence, previous hash, entry hash, canonical text or NULL if the entry row is
-    missing) for every link, in sequence order, built by the database."""
+    missing) for every link, in sequence order, built by the database.
+
+    `ranged`: only the links after the first parameter, up to and including the second.
+    """
     if vendor == "postgresql":
         size, newline, seq = "octet_length({0})", "E'\\n'", "l.sequence::text"
         time, reasons, obligations = "x.t", "x.r", "x.o"
@@ -166,7 +169,7 @@ def sql_select(vendor: str) -> str:
         f"{newline} || {' || '.join(values)} END"
     )
     return (
-        f"SELECT l.sequence, l.previous_hash, l.entry_hash, {document} "  # noqa: S608  # nosec B608 # built from constants
+        f"SELECT l.sequence, l.previous_hash, l.entry_hash, {document} AS document "  # noqa: S608  # nosec B608 # built from constants
         f"FROM audit_chainlink l LEFT JOIN audit_auditentry e ON e.id = l.entry_id{lateral} "
-        "ORDER BY l.sequence"
+        f"{'WHERE l.sequence > %s AND l.sequence <= %s ' if ranged else ''}ORDER BY l.sequence"
     )

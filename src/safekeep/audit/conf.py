@@ -49,6 +49,22 @@ def sequencer_delay() -> float:
     return min(max(millis, 0), 100) / 1000
 
 
+def verify_workers() -> int:
+    """How many processes `verify` walks a large PostgreSQL log with (1: one walk)."""
+    value = getattr(settings, "SAFEKEEP_AUDIT_VERIFY_WORKERS", None)
+    if value is None:
+        value = env_int("SAFEKEEP_AUDIT_VERIFY_WORKERS", os.cpu_count() or 1)
+    return max(int(value), 1)
+
+
+def verify_parallel_min() -> int:
+    """The smallest log `verify` splits between processes (smaller: starting them costs more)."""
+    value = getattr(settings, "SAFEKEEP_AUDIT_VERIFY_PARALLEL_MIN", None)
+    if value is None:
+        value = env_int("SAFEKEEP_AUDIT_VERIFY_PARALLEL_MIN", 100_000)
+    return max(int(value), 0)
+
+
 def checkpoint_interval_minutes() -> int:
     """How often the sequencer signs a checkpoint on its own (0: only `audit checkpoint`)."""
     value = getattr(settings, "SAFEKEEP_AUDIT_CHECKPOINT_MINUTES", None)

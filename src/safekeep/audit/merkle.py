@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+TILE_SIZE = 256  # leaves in a stored tile (audit.tree), a complete subtree of the log
 
 # hash of the leaves [start, start + size); size > 0
 SubtreeHasher = Callable[[int, int], bytes]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from safekeep.audit import merkle
+from safekeep.audit.merkle import TILE_SIZE
 from safekeep.audit.models import ChainLink, MerkleTile
 
-TILE_SIZE = 256
+__all__ = ["TILE_SIZE", "StoredTree"]
 
 
 class StoredTree:

@@ -9,11 +9,16 @@ that is wrong. Works even when the append-only triggers have been dropped.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
-import hashlib
+import math
+import os
 import queue
+import subprocess  # nosec B404 # runs only this Python on safekeep.audit.walk
+import sys
+import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, connections
@@ -29,6 +34,7 @@ from safekeep.audit.maintenance import APPEND_ONLY_TABLES, is_test_database
 from safekeep.audit.models import AuditEntry, ChainLink, Checkpoint, MerkleTile, PendingEntry
 from safekeep.audit.roles import SEE
 from safekeep.audit.tree import TILE_SIZE, StoredTree
+from safekeep.audit.walk import RangeJob, Walk
 from safekeep.crypto import signing
 
 # A fresh install creates every table within minutes; audit tables this much younger than
@@ -97,11 +103,116 @@ def _prefetched(sql: str, chunk: int) -> Iterator[list[tuple[Any, ...]]]:
                 worker.join(0.05)
 
 
-def _hash_bytes(value: str) -> bytes:
+def _walk_in_parallel(
+    tiles_stored: dict[int, str], wanted: Collection[int], progress: Progress | None
+) -> Walk | None:
+    """PostgreSQL: walk tile-aligned ranges in parallel processes, all in one snapshot.
+
+    Each worker re-hashes its range as the single walk would, starting from the stored hash
+    of the entry before it; the ranges are then joined (the tiles and leaves end to end).
+    Only a log in which every range checks, each ending where the next begins, is answered
+    this way: anything else returns None and the single walk runs, which names each problem
+    by its place in the whole chain exactly as before.
+    """
+    workers = conf.verify_workers()
+    if connection.vendor != "postgresql" or connection.in_atomic_block or workers < 2:
+        return None
+    own = connections.create_connection(connection.alias)  # holds the snapshot; closed below
     try:
-        return bytes.fromhex(value)
-    except ValueError:
-        return b""
+        own.ensure_connection()
+        raw = own.connection
+        raw.autocommit = False
+        raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot, size = raw.execute(
+            "SELECT pg_export_snapshot(), coalesce(max(sequence), 0) FROM audit_chainlink"
+        ).fetchone()
+        minimum = max(conf.verify_parallel_min(), TILE_SIZE * workers)
+        if size < minimum:
+            return None
+        tiles = math.ceil(size / TILE_SIZE)
+        span = math.ceil(tiles / workers) * TILE_SIZE  # whole tiles per worker
+        bounds = [(after, min(after + span, size)) for after in range(0, size, span)]
+        hashes = dict(
+            raw.execute(
+                "SELECT sequence, entry_hash FROM audit_chainlink WHERE sequence = ANY(%s)",
+                [[after for after, _ in bounds]],
+            ).fetchall()
+        )
+        hashes[0] = canonical.GENESIS_HASH
+        if len(hashes) < len(bounds):
+            return None  # a range would start after a missing link
+        params = {
+            key: value
+            for key, value in own.get_connection_params().items()
+            if key not in ("context", "cursor_factory", "prepare_threshold")
+        }
+        sql = canonical.sql_select("postgresql", ranged=True)
+        jobs = [
+            RangeJob(
+                params=params,
+                snapshot=snapshot,
+                sql=sql,
+                after=after,
+                upto=upto,
+                previous=hashes[after],
+                tiles={i: r for i, r in tiles_stored.items() if after <= i * TILE_SIZE < upto},
+                wanted=sorted(s for s in wanted if after < s <= upto),
+            )
+            for after, upto in bounds
+        ]
+        walks = _run_workers(jobs)
+        raw.rollback()
+    finally:
+        own.close()
+    for (after, upto), walk in zip(bounds, walks, strict=True):
+        if walk.problems or walk.expected != upto + 1 or walk.entries != upto - after:
+            return None
+    whole = walks[0]
+    for walk in walks[1:]:
+        whole.join(walk)
+    if progress is not None:  # only now: a walk that did not check is done again in order
+        progress(whole.entries)
+    return whole
+
+
+def _end(child: subprocess.Popen[bytes]) -> None:
+    """A worker still running when another failed (or verify was interrupted) is stopped."""
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
+def _run_workers(jobs: list[RangeJob]) -> list[Walk]:
+    """One fresh `python -m safekeep.audit.walk` per job, all running at once.
+
+    Not multiprocessing: its spawned children re-run the caller's main module, and a fork
+    would copy this process's threads' locks.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    command = [sys.executable, "-m", "safekeep.audit.walk"]
+    walks: list[Walk] = []
+    with contextlib.ExitStack() as stack:
+        children = []
+        for job in jobs:
+            errors = stack.enter_context(tempfile.TemporaryFile())
+            child = stack.enter_context(
+                subprocess.Popen(  # noqa: S603  # nosec B603 # this interpreter, fixed arguments
+                    command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env
+                )
+            )
+            stack.callback(_end, child)
+            children.append((child, errors))
+            assert child.stdin is not None and child.stdout is not None  # nosec B101 # PIPEs
+            child.stdin.write(job.to_json().encode())
+            child.stdin.close()
+        for child, errors in children:
+            assert child.stdout is not None  # nosec B101 # narrows the type: stdout=PIPE
+            out = child.stdout.read()
+            if child.wait() != 0:
+                errors.seek(0)
+                raise RuntimeError(f"audit verify worker failed: {errors.read()[-2000:]!r}")
+            walks.append(Walk.from_json(out.decode()))
+    return walks
 
 
 def verify_log(
@@ -126,60 +237,21 @@ def verify_log(
     given = [*_stored_notes(stored), *external, *(witnessed.copies() if witnessed else ())]
     opened = _open_checkpoints(report, given)
     wanted_sizes = {cp.tree_size for _, cp in opened}
-    roots_at: dict[int, bytes] = {}
     tiles_stored = dict(MerkleTile.objects.values_list("index", "root_hash"))
-    tile_roots: list[bytes] = []
-    block: list[bytes] = []
-    expected = 1
-    previous = canonical.GENESIS_HASH
-    sha = hashlib.sha256
-    leaf_prefix = merkle.LEAF_PREFIX
-    block_append = block.append
-    for batch in _rows():
-        for sequence, prev_hash, stored_hash, document in batch:
-            if sequence != expected:
-                report.add(
-                    expected,
-                    f"Entry {expected} is missing: the chain jumps from entry {expected - 1} "
-                    f"to entry {sequence}.",
-                )
-                expected = sequence
-            if prev_hash != previous:
-                report.add(
-                    sequence,
-                    f"Entry {sequence} does not follow entry {sequence - 1}: its previous hash "
-                    "does not match (entries removed, inserted or reordered).",
-                )
-            if document is None:
-                report.add(sequence, f"Entry {sequence} has been removed from the entries table.")
-                digest = _hash_bytes(stored_hash)
-            else:
-                digest = sha(document.encode()).digest()
-                if digest.hex() != stored_hash:
-                    report.add(
-                        sequence,
-                        f"Entry {sequence} has been changed: its contents do not match its hash.",
-                    )
-            previous = stored_hash
-            block_append(sha(leaf_prefix + digest).digest())
-            if len(block) == TILE_SIZE:
-                tile = merkle.root_of(block)
-                index = len(tile_roots)
-                if tiles_stored.get(index) != tile.hex():
-                    report.add(
-                        sequence,
-                        f"Merkle tile {index} (entries {index * TILE_SIZE + 1} to {sequence}) "
-                        "does not match its entries.",
-                    )
-                tile_roots.append(tile)
-                block = []
-                block_append = block.append
-            if sequence in wanted_sizes:
-                roots_at[sequence] = _root(tile_roots, block, sequence)
-            expected = sequence + 1
-        report.entries += len(batch)
-        if progress is not None:
-            progress(len(batch))
+    walk = _walk_in_parallel(tiles_stored, wanted_sizes, progress)
+    if walk is None:  # SQLite, a small log, or a range that did not check: one walk, in order
+        walk = Walk(tiles=tiles_stored, wanted=wanted_sizes)
+        for batch in _rows():
+            walk.feed(batch)
+            if progress is not None:
+                progress(len(batch))
+    report.problems += walk.problems
+    report.entries = walk.entries
+    tile_roots, block, expected = walk.tile_roots, walk.block, walk.expected
+    roots_at = {
+        sequence: _root(tile_roots[:tiles], leaves, sequence)
+        for sequence, (tiles, leaves) in walk.marks.items()
+    }
     size = expected - 1
     report.root_hash = _root(tile_roots, block, size).hex()
     _check_unchained(report)
