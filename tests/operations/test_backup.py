@@ -5,6 +5,7 @@ Runs on SQLite and on PostgreSQL (DATABASE_URL); the same file restores on eithe
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from io import StringIO
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.writing import Origin, audit_event
@@ -23,7 +25,7 @@ from safekeep.crypto.streams import read_encrypted_file, write_encrypted_file
 from safekeep.operations import backup
 from safekeep.operations.backup import backup_create, backup_inspect, backup_restore, files_root
 from safekeep.records.models import Allocation, Case, Subject
-from tests.factories import make_case, make_staff, make_team
+from tests.factories import make_case, make_device, make_grant, make_staff, make_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -305,3 +307,73 @@ def test_the_snapshot_is_read_only_and_does_not_block_writers(tmp_path: Path) ->
         assert connection.transaction_mode == "IMMEDIATE"  # type: ignore[attr-defined]
     else:
         assert "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY" in statements
+
+
+def _tables() -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table a backup holds, as the database returns it, in id order."""
+    return {
+        backup._label(m): list(backup.table(m).order_by("pk").values_list())
+        for m in backup.backed_up_models()
+    }
+
+
+def _council_with_side_rows() -> None:
+    """People, a case with a note and a document, sites, reviews, a grant, and a device with
+    two days of history reported lost (its IT task and incident): rows that managers and
+    receivers write around the row itself (history, incidents, audit entries, the queue)."""
+    from safekeep.devices.models import DeviceHistory
+    from safekeep.devices.services import device_report_missing
+    from tests.routes import Council, build_council, review_things, site_things
+
+    council = build_council(Council, "Backup", volunteer=True)
+    site_things(council)
+    review_things(council)
+    now = timezone.now()
+    make_grant(
+        council.case,
+        council.staff["stranger"],
+        starts_at=now,
+        expires_at=now + dt.timedelta(days=7),
+    )
+    device = make_device(staff=council.staff["worker"])
+    DeviceHistory.objects.filter(device=device).update(
+        starts_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    device_report_missing(
+        origin=Origin.command("test"), device=device, status="lost", reporter=None
+    )
+
+
+def test_a_council_restores_exactly_as_it_was_backed_up(tmp_path: Path, forget) -> None:
+    """Every table comes back row for row and value for value, with nothing a manager or a
+    receiver adds (a device's bulk_create wrote its history again: a duplicate key)."""
+    _council_with_side_rows()
+    before = _tables()
+    for label in [
+        "devices.device",
+        "devices.devicehistory",
+        "devices.ittask",
+        "governance.incident",
+        "records.entryversion",
+        "audit.auditentry",
+        "audit.chainlink",
+    ]:
+        assert before[label], label
+    assert len(before["devices.devicehistory"]) == 3  # the leaver's laptop's, and two days
+    backup_create(tmp_path / "b.skb")
+    _wipe()
+    forget()
+    call_command("restore", str(tmp_path / "b.skb"), stdout=StringIO())
+
+    after = _tables()
+    restored = AuditEntry.objects.get(action="backup.restored")
+    # The restore's own entry, chained after the restored ones, is all that is new.
+    assert after["audit.auditentry"][-1][0] == restored.pk
+    assert after["audit.chainlink"][-1][1] == restored.pk
+    for label in ("audit.auditentry", "audit.chainlink"):
+        after[label] = after[label][:-1]
+    seeded = backup.SEEDED_MODELS
+    assert {k: v for k, v in after.items() if k not in seeded} == {
+        k: v for k, v in before.items() if k not in seeded
+    }
+    call_command("audit", "verify", stdout=StringIO())

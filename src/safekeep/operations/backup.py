@@ -16,8 +16,10 @@ deferred read transaction on the WAL), so the service keeps writing while a back
 Restore reads the whole file twice: first to check every segment, member and count without
 touching anything (a cut or corrupt file is refused here), then to load it into an empty
 database in one transaction, checking the counts, the audit chain and the keys before it
-commits. Files are unpacked to a staging directory and moved into place only after commit.
-Before it commits, every disposal in the disposal ledger (kept with the keys, outside the
+commits. Rows go in exactly as the backup holds them, through no model's manager, save() or
+signal, so nothing writes side rows (history, incidents, audit entries) a second time.
+Files are unpacked to a staging directory and moved into place only after commit. Before it
+commits, every disposal in the disposal ledger (kept with the keys, outside the
 database: `retention/ledger.py`) is made again, so an older backup never brings back a
 record disposed of since.
 """
@@ -74,6 +76,13 @@ def files_root() -> Path:
 # --- what is in the database ---------------------------------------------------------------
 def _label(model: type[models.Model]) -> str:
     return model._meta.label_lower
+
+
+def table(model: type[models.Model]) -> models.QuerySet[Any]:
+    """Every row of `model`'s table, through none of its own code: a custom manager may hide
+    rows when read, or add its own when written (a device's bulk_create writes the device's
+    history, which the backup holds already)."""
+    return models.QuerySet(model)
 
 
 def backed_up_models() -> list[type[models.Model]]:
@@ -158,7 +167,7 @@ def _file_list() -> list[Path]:
 
 
 def row_total() -> int:
-    return sum(m._default_manager.count() for m in backed_up_models())
+    return sum(table(m).count() for m in backed_up_models())
 
 
 def backup_create(
@@ -183,7 +192,7 @@ def backup_create(
                     for model in backed_up_models():
                         label = _label(model)
                         counts[label] = 0
-                        rows = model._default_manager.order_by("pk").iterator(chunk_size=2000)
+                        rows = table(model).order_by("pk").iterator(chunk_size=2000)
                         part = 0
                         while chunk := list(islice(rows, PART_ROWS)):
                             part += 1
@@ -303,7 +312,7 @@ def _refusals_for_target(inspection: Inspection) -> list[str]:
     occupied = [
         _label(m)
         for m in backed_up_models()
-        if _label(m) not in SEEDED_MODELS and m._default_manager.exists()
+        if _label(m) not in SEEDED_MODELS and table(m).exists()
     ]
     if occupied:
         reasons.append(
@@ -375,7 +384,7 @@ def backup_restore(
         with transaction.atomic():
             for label in SEEDED_MODELS:
                 if label in inspection.counts and label in by_label:
-                    by_label[label]._default_manager.all().delete()
+                    table(by_label[label]).delete()
             with _open_archive(path, key) as archive:
                 for name, data in _members(archive):
                     if name.startswith("db/"):
@@ -384,7 +393,7 @@ def backup_restore(
                             item.object for item in serializers.deserialize("jsonl", data.decode())
                         ]
                         with _raw_timestamps(model):
-                            model._default_manager.bulk_create(objects, batch_size=500)
+                            table(model).bulk_create(objects, batch_size=500)
                         if progress is not None:
                             progress(len(objects))
                     elif name.startswith("files/"):
@@ -401,7 +410,7 @@ def backup_restore(
             mismatched = [
                 label
                 for label, model in by_label.items()
-                if model._default_manager.count() != inspection.manifest["counts"].get(label, 0)
+                if table(model).count() != inspection.manifest["counts"].get(label, 0)
             ]
             if mismatched:
                 raise BackupError(
