@@ -17,11 +17,13 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from safekeep.accounts.standing import account_may_act
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.core.rows import Columns, table
 from safekeep.devices.conf import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -47,6 +49,27 @@ class RequestDevice:
     person_pk: int | None
     device: Device | None = None
     refusal: str = ""
+
+
+_CREDENTIAL = Columns(DeviceCredential, "c")
+_DEVICE = Columns(Device, "d")
+# The unrevoked credential and its device: one query on every request that carries one.
+_CREDENTIAL_SQL = f"""
+SELECT {_CREDENTIAL.sql}, {_DEVICE.sql}
+FROM {table(DeviceCredential)} c JOIN {table(Device)} d ON d.id = c.device_id
+WHERE c.token_hash = %s AND c.revoked_at IS NULL
+"""  # noqa: S608  # nosec B608 # only model table and column names are formatted in
+
+
+def _credential(token: str) -> DeviceCredential | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_CREDENTIAL_SQL, [hash_secret(token)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    credential = _CREDENTIAL.build(row)
+    credential.device = _DEVICE.build(row, _CREDENTIAL.width)
+    return credential
 
 
 def hash_secret(secret: str) -> str:
@@ -82,11 +105,7 @@ def request_device(request: HttpRequest) -> RequestDevice:
     token = request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE, "")
     credential = None
     if token and len(token) < 200 and person_pk is not None:
-        credential = (
-            DeviceCredential.objects.select_related("device")
-            .filter(token_hash=hash_secret(token), revoked_at__isnull=True)
-            .first()
-        )
+        credential = _credential(token)
     if credential is not None:
         refusal = _refusal(request, credential)
         if refusal:
