@@ -5,9 +5,10 @@
 
 - field_*: one AES-256-GCM seal / open of a 40-byte name, against copying the bytes.
 - read_*: reading one subject row by primary key and its two names, plaintext columns
-  against sealed columns decrypted with the record's data key (warm: the unwrapped data key
-  is cached in memory, as during a page view; cold: cache emptied before every read, so
-  each read also fetches and unwraps the data key).
+  against sealed columns decrypted with the record's data key. Unwrapped keys are kept for
+  one request only (`envelope.request_keys`), so warm is a read in a request that has
+  already unwrapped the record's key (as a page opening several fields of a record); cold
+  is each read in a request of its own, which also fetches and unwraps the data key.
 - rotation: data keys re-wrapped per second by `rotation_run` over N keys (state N).
 - backup / restore: seconds for the same database (N subjects + N data keys).
 
@@ -67,14 +68,15 @@ def _worker(n: int) -> dict[str, Any]:
     results: dict[str, Any] = {"engine": connection.vendor, "data_keys": n}
     name = b"Wilhelmina Featherstonehaugh-Montgomery"
     ref = KeyRef.of("bench", 1)
-    sealed = envelope.encrypt(ref, field="name", plaintext=name)
-    results["field_plain_copy_us"] = _per_op_us(lambda: bytes(bytearray(name)), FIELD_OPS)
-    results["field_encrypt_us"] = _per_op_us(
-        lambda: envelope.encrypt(ref, field="name", plaintext=name), FIELD_OPS
-    )
-    results["field_decrypt_us"] = _per_op_us(
-        lambda: envelope.decrypt(ref, field="name", ciphertext=sealed), FIELD_OPS
-    )
+    with envelope.request_keys():  # the key unwrapped once, as in one request
+        sealed = envelope.encrypt(ref, field="name", plaintext=name)
+        results["field_plain_copy_us"] = _per_op_us(lambda: bytes(bytearray(name)), FIELD_OPS)
+        results["field_encrypt_us"] = _per_op_us(
+            lambda: envelope.encrypt(ref, field="name", plaintext=name), FIELD_OPS
+        )
+        results["field_decrypt_us"] = _per_op_us(
+            lambda: envelope.decrypt(ref, field="name", ciphertext=sealed), FIELD_OPS
+        )
 
     # Subjects: READS with plaintext names, READS with sealed names.
     plain_ids, sealed_ids = [], []
@@ -106,18 +108,28 @@ def _worker(n: int) -> dict[str, Any]:
             _ = (s.given_name, s.family_name)
         return (time.perf_counter() - start) / len(ids) * 1e6
 
+    def read_one_sealed(pk: int) -> None:
+        s = Subject.objects.get(pk=pk)
+        key = KeyRef.of("subject", pk)
+        _ = (
+            decrypt_text(key, field="given_name", text=s.given_name),
+            decrypt_text(key, field="family_name", text=s.family_name),
+        )
+
     def read_sealed(ids: list[int], *, cold: bool) -> float:
-        start = time.perf_counter()
-        for pk in ids:
-            if cold:
-                envelope.forget_cached_data_keys()
-            s = Subject.objects.get(pk=pk)
-            key = KeyRef.of("subject", pk)
-            _ = (
-                decrypt_text(key, field="given_name", text=s.given_name),
-                decrypt_text(key, field="family_name", text=s.family_name),
-            )
-        return (time.perf_counter() - start) / len(ids) * 1e6
+        if cold:
+            start = time.perf_counter()
+            for pk in ids:
+                with envelope.request_keys():
+                    read_one_sealed(pk)
+            return (time.perf_counter() - start) / len(ids) * 1e6
+        with envelope.request_keys():
+            for pk in ids:  # the request has unwrapped each key already
+                read_one_sealed(pk)
+            start = time.perf_counter()
+            for pk in ids:
+                read_one_sealed(pk)
+            return (time.perf_counter() - start) / len(ids) * 1e6
 
     read_plain(plain_ids[:200])  # warm the connection
     plain = read_plain(plain_ids)
