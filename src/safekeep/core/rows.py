@@ -30,7 +30,7 @@ class Columns(Generic[M]):
         self.model = model
         fields = list(model._meta.concrete_fields)
         self.names = [f.attname for f in fields]
-        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(str(f.column))}" for f in fields)
         self.width = len(fields)
         self._converters: list[tuple[int, Any, list[Callable[..., Any]]]] = []
         for n, field in enumerate(fields):

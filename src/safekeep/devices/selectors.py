@@ -214,10 +214,16 @@ def current_task_policy(as_of: dt.date | None = None) -> TaskPolicySnapshot:
 
     Every decision needs it, so the common case costs one small query: which version is in
     force (a new version takes effect on the very next request); its rules come from a
-    per-process cache keyed by the version row (database, number, id and creation time, so
-    that a rolled-back and re-created version is never mistaken for another).
+    per-process cache (`task_policy_of`). A request with a device credential reads the
+    version with the credential instead (`devices.context`).
     """
-    version = task_policy_version_in_force(as_of)
+    return task_policy_of(task_policy_version_in_force(as_of))
+
+
+def task_policy_of(version: TaskPolicyVersion | None) -> TaskPolicySnapshot:
+    """The snapshot of a version row just read; its rules are cached per process, keyed by
+    the row (database, number, id and creation time, so that a rolled-back and re-created
+    version is never mistaken for another)."""
     if version is None:
         return _DEFAULT_POLICY
     key = (version._state.db or "default", version.number, version.pk, version.created_at)
