@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,12 +102,9 @@ def _worker(n: int) -> dict[str, Any]:
         subject.save()
         sealed_ids.append(subject.pk)
 
-    def read_plain(ids: list[int]) -> float:
-        start = time.perf_counter()
-        for pk in ids:
-            s = Subject.objects.get(pk=pk)
-            _ = (s.given_name, s.family_name)
-        return (time.perf_counter() - start) / len(ids) * 1e6
+    def read_plain_one(pk: int) -> None:
+        s = Subject.objects.get(pk=pk)
+        _ = (s.given_name, s.family_name)
 
     def read_one_sealed(pk: int) -> None:
         s = Subject.objects.get(pk=pk)
@@ -116,25 +114,32 @@ def _worker(n: int) -> dict[str, Any]:
             decrypt_text(key, field="family_name", text=s.family_name),
         )
 
-    def read_sealed(ids: list[int], *, cold: bool) -> float:
-        if cold:
+    def each_us(read: Any, ids: list[int], *, own_request: bool) -> list[float]:
+        times = []
+        for pk in ids:
             start = time.perf_counter()
-            for pk in ids:
+            if own_request:
                 with envelope.request_keys():
-                    read_one_sealed(pk)
-            return (time.perf_counter() - start) / len(ids) * 1e6
-        with envelope.request_keys():
-            for pk in ids:  # the request has unwrapped each key already
-                read_one_sealed(pk)
-            start = time.perf_counter()
-            for pk in ids:
-                read_one_sealed(pk)
-            return (time.perf_counter() - start) / len(ids) * 1e6
+                    read(pk)
+            else:
+                read(pk)
+            times.append((time.perf_counter() - start) * 1e6)
+        return times
 
-    read_plain(plain_ids[:200])  # warm the connection
-    plain = read_plain(plain_ids)
-    warm = read_sealed(sealed_ids, cold=False)
-    cold = read_sealed(sealed_ids, cold=True)
+    # In blocks of 50, plain, warm and cold in turn, so a change in the machine's load
+    # falls on all three alike; each figure is the median read.
+    timings: dict[str, list[float]] = {"plain": [], "warm": [], "cold": []}
+    for pk in plain_ids[:200]:  # warm the connection
+        read_plain_one(pk)
+    for start in range(0, READS, 50):
+        plain_block, sealed_block = plain_ids[start : start + 50], sealed_ids[start : start + 50]
+        timings["plain"] += each_us(read_plain_one, plain_block, own_request=False)
+        with envelope.request_keys():
+            for pk in sealed_block:  # the request has unwrapped each key already
+                read_one_sealed(pk)
+            timings["warm"] += each_us(read_one_sealed, sealed_block, own_request=False)
+        timings["cold"] += each_us(read_one_sealed, sealed_block, own_request=True)
+    plain, warm, cold = (statistics.median(timings[name]) for name in ("plain", "warm", "cold"))
     results.update(
         read_plain_us=round(plain, 1),
         read_encrypted_warm_us=round(warm, 1),
