@@ -131,8 +131,8 @@ def _worker(n: int) -> dict[str, Any]:
     timings: dict[str, list[float]] = {"plain": [], "warm": [], "cold": []}
     for pk in plain_ids[:200]:  # warm the connection
         read_plain_one(pk)
-    for start in range(0, READS, 50):
-        plain_block, sealed_block = plain_ids[start : start + 50], sealed_ids[start : start + 50]
+    for first in range(0, READS, 50):
+        plain_block, sealed_block = plain_ids[first : first + 50], sealed_ids[first : first + 50]
         timings["plain"] += each_us(read_plain_one, plain_block, own_request=False)
         with envelope.request_keys():
             for pk in sealed_block:  # the request has unwrapped each key already
