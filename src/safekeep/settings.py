@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safekeep.core.middleware.RequestIdMiddleware",
+    "safekeep.crypto.middleware.RequestKeysMiddleware",
     "safekeep.api.errors.JsonErrorsMiddleware",
     "safekeep.web.limits.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from safekeep.access.policy import Context
-from safekeep.devices.context import device_facts_for_request
+from safekeep.devices.context import device_facts_for_request, task_policy_for_request
 from safekeep.devices.selectors import current_task_policy
 from safekeep.devices.vocabulary import DeviceFacts
 
@@ -25,7 +25,7 @@ def request_context(request: HttpRequest) -> Context:
         cached = Context(
             now=timezone.localtime(timezone.now()),
             device=device_facts_for_request(request),
-            task_policy=current_task_policy(),
+            task_policy=task_policy_for_request(request),
         )
         setattr(request, _CACHE_ATTR, cached)
     return cached

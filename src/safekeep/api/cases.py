@@ -13,6 +13,7 @@ from typing import Any, Literal
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from safekeep.access import door
 from safekeep.access.context import request_context
@@ -38,7 +39,13 @@ class Problem(Schema):
     field: str = ""
 
 
-class SubjectOut(Schema):
+class Out(BaseModel):
+    """What a case read answers, validated straight from the dicts built below: plain
+    pydantic, since ninja's `Schema` wraps every nested value in an ORM attribute getter
+    (about a tenth of a case read's time, for values that are never ORM objects here)."""
+
+
+class SubjectOut(Out):
     subject_id: str
     kind: Literal[Subject.Kind.CHILD, Subject.Kind.ADULT, Subject.Kind.STAFF]
     given_name: str
@@ -47,7 +54,7 @@ class SubjectOut(Schema):
     restricted: bool
 
 
-class CaseOut(Schema):
+class CaseOut(Out):
     case_id: str
     subject: SubjectOut
     owning_team: str
@@ -56,7 +63,7 @@ class CaseOut(Schema):
     closed_on: dt.date | None
 
 
-class CasePage(Schema):
+class CasePage(Out):
     count: int
     page: int
     page_size: int
@@ -64,14 +71,14 @@ class CasePage(Schema):
     results: list[CaseOut]
 
 
-class DocumentOut(Schema):
+class DocumentOut(Out):
     filename: str
     content_type: str
     size: int
     sha256: str
 
 
-class VersionOut(Schema):
+class VersionOut(Out):
     number: int
     title: str
     body: str
@@ -80,7 +87,7 @@ class VersionOut(Schema):
     edited_at: dt.datetime
 
 
-class EntryOut(Schema):
+class EntryOut(Out):
     id: int
     kind: Literal[Entry.Kind.NOTE, Entry.Kind.ASSESSMENT, Entry.Kind.DOCUMENT]
     entry_type: Entry.EntryType = Field(description="what the contact was")

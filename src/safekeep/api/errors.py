@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
+from pydantic import BaseModel
 
 API_PREFIX = "/api/v1/"
 # Addresses under the API's prefix that are pages for people, not the API.
@@ -45,9 +46,11 @@ _WORDS = {
 }
 
 
-def responses(codes: dict[int, type[Schema]]) -> dict[int | frozenset[int], type[Schema]]:
+def responses(
+    codes: dict[int, type[BaseModel]],
+) -> dict[int | frozenset[int], type[BaseModel]]:
     """An operation's own answers, and the errors every operation may give."""
-    answers = dict(ERRORS)
+    answers: dict[int | frozenset[int], type[BaseModel]] = dict(ERRORS)
     for code, schema in codes.items():
         answers[code] = schema
     return answers

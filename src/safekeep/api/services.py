@@ -13,13 +13,15 @@ import secrets
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safekeep.accounts.models import User
 from safekeep.accounts.standing import account_may_act
 from safekeep.api.models import ApiToken
 from safekeep.audit.writing import Origin, audit_change, audit_event
+from safekeep.core.rows import Columns, table
+from safekeep.organisation.models import StaffMember
 
 TOKEN_PREFIX = "skp_"  # noqa: S105  # nosec B105 # a public marker, not a secret
 # What a caller whose token does not work is told: the same whatever the reason (the audit
@@ -80,6 +82,33 @@ def api_token_revoke(*, user: User, token: ApiToken, origin: Origin) -> ApiToken
     return token
 
 
+_TOKEN = Columns(ApiToken, "t")
+_USER = Columns(User, "u")
+_STAFF = Columns(StaffMember, "s")
+# The token, its account and the account's member of staff: one query on every API call.
+_TOKEN_SQL = f"""
+SELECT {_TOKEN.sql}, {_USER.sql}, {_STAFF.sql}
+FROM {table(ApiToken)} t
+JOIN {table(User)} u ON u.id = t.user_id
+LEFT JOIN {table(StaffMember)} s ON s.id = u.staff_id
+WHERE t.token_hash = %s
+"""  # noqa: S608  # nosec B608 # only model table and column names are formatted in
+
+
+def _token_of(plain: str) -> ApiToken | None:
+    """The stored token for `plain` with its account and staff member, read fresh."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [_digest(plain)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = _TOKEN.build(row)
+    user = _USER.build(row, _TOKEN.width)
+    user.staff = None if user.staff_id is None else _STAFF.build(row, _TOKEN.width + _USER.width)
+    token.user = user
+    return token
+
+
 def api_token_user(plain: str, *, origin: Origin, now: dt.datetime | None = None) -> User | None:
     """The account a working token belongs to, or None. Records when it was last used.
 
@@ -88,7 +117,7 @@ def api_token_user(plain: str, *, origin: Origin, now: dt.datetime | None = None
     """
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user__staff").filter(token_hash=_digest(plain)).first()
+    token = _token_of(plain)
     if token is None:
         return None
     moment = now or timezone.now()

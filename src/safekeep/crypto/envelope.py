@@ -19,9 +19,8 @@ import contextlib
 import logging
 import struct
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -38,13 +37,29 @@ FORMAT_VERSION = 1
 _HEADER = struct.Struct(">BI")
 _MIN_LENGTH = _HEADER.size + _aead.NONCE_BYTES + _aead.TAG_BYTES
 TEXT_PREFIX = "sk1:"
-_CACHE_SIZE = 4096
-
-_cache: OrderedDict[tuple[str, str, int], bytes] = OrderedDict()
-_current_versions: dict[tuple[str, str], int] = {}
-_cache_lock = threading.Lock()
-# Keys unwrapped or created inside a `key_session()` block, this thread only (see there).
+# The data keys this thread may use without asking the database again: those of the
+# request (or bulk block) in progress only, see `request_keys` and `key_session`.
 _session = threading.local()
+
+
+@dataclass(slots=True)
+class _Scope:
+    """Unwrapped data keys for one request or one bulk block: (scope, id, version) -> key,
+    and each record's current version. `eager`: keys made in a transaction count at once."""
+
+    eager: bool
+    keys: dict[tuple[str, str, int], bytes] = field(default_factory=dict)
+    current: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def put(self, ref: KeyRef, version: int, key: bytes) -> None:
+        self.keys[(ref.scope, ref.object_id, version)] = key
+        if version >= self.current.get((ref.scope, ref.object_id), 0):
+            self.current[(ref.scope, ref.object_id)] = version
+
+    def drop(self, ref: KeyRef) -> None:
+        for cached in [k for k in self.keys if k[:2] == (ref.scope, ref.object_id)]:
+            del self.keys[cached]
+        self.current.pop((ref.scope, ref.object_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,104 +99,135 @@ def wrap_aad(ref: KeyRef, *, key_version: int, kek_version: int) -> bytes:
 
 
 # --- data keys -----------------------------------------------------------------------------
+# There is no process-wide cache of unwrapped keys: one would outlive a key's destruction
+# (crypto-shredding) in every other process. A key is unwrapped at most once per request.
 @contextlib.contextmanager
-def key_session() -> Iterator[None]:
-    """Cache data keys for the length of this block, even inside a transaction.
-
-    For bulk writes (an import, the demo) that seal many values per record in one
-    transaction: without it, every value fetches and unwraps its key again, because the
-    process-wide cache only takes keys once they are committed. The session's keys live in
-    this thread only and are dropped when the block ends, so a rollback cannot leave a key
-    behind for a reused record id. Nested blocks share the outer session.
-    """
-    if getattr(_session, "keys", None) is not None:
+def _scoped(*, eager: bool) -> Iterator[None]:
+    if getattr(_session, "scope", None) is not None:  # nested blocks share the outer one
         yield
         return
-    _session.keys = {}
-    _session.current = {}
+    _session.scope = _Scope(eager=eager)
     try:
         yield
     finally:
-        _session.keys = None
-        _session.current = None
+        _session.scope = None
 
 
-def _session_put(ref: KeyRef, version: int, key: bytes) -> None:
-    keys: dict[tuple[str, str, int], bytes] | None = getattr(_session, "keys", None)
-    if keys is None:
-        return
-    keys[(ref.scope, ref.object_id, version)] = key
-    current: dict[tuple[str, str], int] = _session.current
-    if version >= current.get((ref.scope, ref.object_id), 0):
-        current[(ref.scope, ref.object_id)] = version
+def request_keys() -> contextlib.AbstractContextManager[None]:
+    """Keep the data keys unwrapped during one request for the rest of it (`middleware`):
+    a record's key is fetched and unwrapped once, not once per field, and dies with the
+    request. Keys learned inside a transaction join only when it commits, so a rollback
+    cannot leave one behind for a reused record id."""
+    return _scoped(eager=False)
+
+
+def key_session() -> contextlib.AbstractContextManager[None]:
+    """Cache data keys for the length of this block, even inside a transaction.
+
+    For bulk writes (an import, the demo) that seal many values per record in one
+    transaction: keys made in it are used at once. The block's keys live in this thread
+    only and are dropped when it ends. Nested blocks share the outer one.
+    """
+    return _scoped(eager=True)
+
+
+def _scope() -> _Scope | None:
+    scope: _Scope | None = getattr(_session, "scope", None)
+    return scope
 
 
 def _session_get(ref: KeyRef, version: int | None) -> tuple[int, bytes] | None:
-    keys: dict[tuple[str, str, int], bytes] | None = getattr(_session, "keys", None)
-    if keys is None:
+    scope = _scope()
+    if scope is None:
         return None
     if version is None:
-        version = _session.current.get((ref.scope, ref.object_id))
+        version = scope.current.get((ref.scope, ref.object_id))
         if version is None:
             return None
-    key = keys.get((ref.scope, ref.object_id, version))
+    key = scope.keys.get((ref.scope, ref.object_id, version))
     return None if key is None else (version, key)
 
 
 def _remember(ref: KeyRef, version: int, key: bytes) -> None:
-    """Cache an unwrapped key, but only once its row is committed: a key created in a
-    transaction that rolls back must not outlive it (the record id may be reused)."""
-    _session_put(ref, version, key)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: _cache_put(ref, version, key))
+    """Keep an unwrapped key for the rest of this request or block (never beyond it)."""
+    scope = _scope()
+    if scope is None:
+        return
+    if scope.eager or not connection.in_atomic_block:
+        scope.put(ref, version, key)
     else:
-        _cache_put(ref, version, key)
-
-
-def _cache_put(ref: KeyRef, version: int, key: bytes) -> None:
-    with _cache_lock:
-        _cache[(ref.scope, ref.object_id, version)] = key
-        _cache.move_to_end((ref.scope, ref.object_id, version))
-        if version >= _current_versions.get((ref.scope, ref.object_id), 0):
-            _current_versions[(ref.scope, ref.object_id)] = version
-        while len(_cache) > _CACHE_SIZE:
-            (scope, object_id, _), _ = _cache.popitem(last=False)
-            _current_versions.pop((scope, object_id), None)
+        transaction.on_commit(lambda: scope.put(ref, version, key))
 
 
 def forget_cached_data_keys() -> None:
-    """Drop unwrapped data keys held in memory (tests, after a restore, on key compromise)."""
-    with _cache_lock:
-        _cache.clear()
-        _current_versions.clear()
+    """Drop the unwrapped data keys this thread holds (tests, after a restore)."""
+    scope = _scope()
+    if scope is not None:
+        scope.keys.clear()
+        scope.current.clear()
 
 
-def _unwrap(row: DataKey, ref: KeyRef) -> bytes:
+def _unwrap(ref: KeyRef, version: int, kek_version: int, wrapped: bytes) -> bytes:
     key = get_provider().unwrap(
-        row.kek_id,
-        bytes(row.wrapped),
-        wrap_aad(ref, key_version=row.version, kek_version=row.kek_id),
+        kek_version, wrapped, wrap_aad(ref, key_version=version, kek_version=kek_version)
     )
-    _remember(ref, row.version, key)
+    _remember(ref, version, key)
     return key
+
+
+def _table(model: type[DataKey]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# Hand-written: a cold read makes one of these per record, and compiling the ORM's
+# equivalent costs more than running it. Newest version first.
+_KEY_SQL = f"""
+SELECT version, kek_version, wrapped FROM {_table(DataKey)}
+WHERE scope = %s AND object_id = %s ORDER BY version DESC
+"""  # noqa: S608  # nosec B608 # only the model's table name is formatted in
 
 
 def _load(ref: KeyRef, version: int | None) -> tuple[int, bytes] | None:
     in_session = _session_get(ref, version)
     if in_session is not None:
         return in_session
-    if version is not None:
-        with _cache_lock:
-            cached = _cache.get((ref.scope, ref.object_id, version))
-        if cached is not None:
-            return version, cached
-    rows = DataKey.objects.filter(scope=ref.scope, object_id=ref.object_id)
-    if version is not None:
-        rows = rows.filter(version=version)
-    row = rows.order_by("-version").first()
-    if row is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_KEY_SQL, [ref.scope, ref.object_id])
+        rows = cursor.fetchall()
+    found = [row for row in rows if version is None or row[0] == version][:1]
+    if not found:
         return None
-    return row.version, _unwrap(row, ref)
+    number, kek_version, wrapped = found[0]
+    return number, _unwrap(ref, number, kek_version, bytes(wrapped))
+
+
+def preload_data_keys(refs: Iterable[KeyRef]) -> None:
+    """Fetch and unwrap these records' data keys in one query, for the rest of the request
+    (a page that opens many records' fields: a list, a case and its subject). Outside a
+    request or block there is nowhere to keep them, and it does nothing."""
+    scope = _scope()
+    if scope is None:
+        return
+    wanted = [ref for ref in dict.fromkeys(refs) if (ref.scope, ref.object_id) not in scope.current]
+    if not wanted:
+        return
+    by_scope: dict[str, list[str]] = {}
+    for ref in wanted:
+        by_scope.setdefault(ref.scope, []).append(ref.object_id)
+    where = " OR ".join(
+        f"(scope = %s AND object_id IN ({', '.join(['%s'] * len(ids))}))"
+        for ids in by_scope.values()
+    )
+    params = [value for name, ids in by_scope.items() for value in (name, *ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, object_id, version, kek_version, wrapped "  # noqa: S608  # nosec B608
+            f"FROM {_table(DataKey)} WHERE {where}",
+            params,
+        )
+        rows = cursor.fetchall()
+    for name, object_id, version, kek_version, wrapped in rows:
+        _unwrap(KeyRef(name, object_id), version, kek_version, bytes(wrapped))
 
 
 def data_key_create(ref: KeyRef) -> int:
@@ -267,33 +313,13 @@ def data_key_destroy(ref: KeyRef) -> int:
     database, in files, in backups whose key rows are gone) can never be opened again.
     Returns how many key versions were destroyed."""
     destroyed, _ = DataKey.objects.filter(scope=ref.scope, object_id=ref.object_id).delete()
-
-    def forget() -> None:
-        with _cache_lock:
-            for cached in [k for k in _cache if k[:2] == (ref.scope, ref.object_id)]:
-                del _cache[cached]
-            _current_versions.pop((ref.scope, ref.object_id), None)
-
-    forget()
-    if connection.in_atomic_block:
-        transaction.on_commit(forget)  # a reader may have cached it again meanwhile
-    keys = getattr(_session, "keys", None)
-    if keys is not None:
-        for cached in [k for k in keys if k[:2] == (ref.scope, ref.object_id)]:
-            del keys[cached]
-        _session.current.pop((ref.scope, ref.object_id), None)
+    scope = _scope()
+    if scope is not None:
+        scope.drop(ref)
     return int(destroyed)
 
 
 def _current_key(ref: KeyRef) -> tuple[int, bytes]:
-    in_session = _session_get(ref, None)
-    if in_session is not None:
-        return in_session
-    with _cache_lock:
-        version = _current_versions.get((ref.scope, ref.object_id))
-        cached = _cache.get((ref.scope, ref.object_id, version)) if version else None
-    if version and cached is not None:
-        return version, cached
     loaded = _load(ref, None)
     if loaded is None:
         data_key_create(ref)

@@ -17,11 +17,13 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from safekeep.accounts.standing import account_may_act
 from safekeep.audit.writing import Origin, audit_event
+from safekeep.core.rows import Columns, table
 from safekeep.devices.conf import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -29,8 +31,9 @@ from safekeep.devices.conf import (
     LAST_SEEN_EVERY_SECONDS,
     os_minimums,
 )
-from safekeep.devices.models import Device, DeviceCredential
-from safekeep.devices.vocabulary import DeviceFacts, os_is_supported
+from safekeep.devices.models import Device, DeviceCredential, TaskPolicyVersion
+from safekeep.devices.selectors import current_task_policy, task_policy_of
+from safekeep.devices.vocabulary import DeviceFacts, TaskPolicySnapshot, os_is_supported
 
 _CACHE_ATTR = "_safekeep_device"
 ANOTHER_PERSON = "issued to another person"
@@ -47,6 +50,38 @@ class RequestDevice:
     person_pk: int | None
     device: Device | None = None
     refusal: str = ""
+    # The task policy in force, when it was read with the credential (None: not read).
+    task_policy: TaskPolicySnapshot | None = None
+
+
+_VERSION = Columns(TaskPolicyVersion, "v")
+_CREDENTIAL = Columns(DeviceCredential, "c")
+_DEVICE = Columns(Device, "d")
+# On every request that carries a credential, in one query: the unrevoked credential and
+# its device, and the task-policy version in force (which the request's decisions need).
+_CREDENTIAL_SQL = f"""
+SELECT {_VERSION.sql}, {_CREDENTIAL.sql}, {_DEVICE.sql}
+FROM (SELECT 1 AS one) one
+LEFT JOIN {table(TaskPolicyVersion)} v
+  ON v.number = (SELECT MAX(x.number) FROM {table(TaskPolicyVersion)} x)
+LEFT JOIN {table(DeviceCredential)} c ON c.token_hash = %s AND c.revoked_at IS NULL
+LEFT JOIN {table(Device)} d ON d.id = c.device_id
+"""  # noqa: S608  # nosec B608 # only model table and column names are formatted in
+
+
+def _credential(token: str) -> tuple[DeviceCredential | None, TaskPolicySnapshot]:
+    """The credential of `token` with its device (None: no such working credential), and
+    the task policy in force now."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CREDENTIAL_SQL, [hash_secret(token)])
+        row = cursor.fetchone()
+    version = None if row[0] is None else _VERSION.build(row)
+    policy = task_policy_of(version)
+    if row[_VERSION.width] is None:
+        return None, policy
+    credential = _CREDENTIAL.build(row, _VERSION.width)
+    credential.device = _DEVICE.build(row, _VERSION.width + _CREDENTIAL.width)
+    return credential, policy
 
 
 def hash_secret(secret: str) -> str:
@@ -80,23 +115,26 @@ def request_device(request: HttpRequest) -> RequestDevice:
     found = RequestDevice(person_pk)
     # Browsers carry the credential in a cookie; API clients send it in a header.
     token = request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE, "")
-    credential = None
     if token and len(token) < 200 and person_pk is not None:
-        credential = (
-            DeviceCredential.objects.select_related("device")
-            .filter(token_hash=hash_secret(token), revoked_at__isnull=True)
-            .first()
-        )
-    if credential is not None:
-        refusal = _refusal(request, credential)
-        if refusal:
-            _record_refusal(request, credential, refusal)
-            found = RequestDevice(person_pk, refusal=refusal)
-        else:
-            _note_seen(credential.device, credential)
-            found = RequestDevice(person_pk, device=credential.device)
+        credential, policy = _credential(token)
+        found = RequestDevice(person_pk, task_policy=policy)
+        if credential is not None:
+            refusal = _refusal(request, credential)
+            if refusal:
+                _record_refusal(request, credential, refusal)
+                found = RequestDevice(person_pk, refusal=refusal, task_policy=policy)
+            else:
+                _note_seen(credential.device, credential)
+                found = RequestDevice(person_pk, device=credential.device, task_policy=policy)
     setattr(request, _CACHE_ATTR, found)
     return found
+
+
+def task_policy_for_request(request: HttpRequest) -> TaskPolicySnapshot:
+    """The task policy in force for this request: as read with its device credential, or
+    on its own when it carries none."""
+    policy = request_device(request).task_policy
+    return policy if policy is not None else current_task_policy()
 
 
 def device_for_request(request: HttpRequest) -> Device | None:

@@ -8,11 +8,13 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from safekeep.audit.models import AuditEntry
 from safekeep.audit.selectors import spreadsheet_safe
+from safekeep.core.rows import Columns, table
 from safekeep.devices.conf import os_minimums
 from safekeep.devices.models import (
     Device,
@@ -169,13 +171,24 @@ def device_recent_access(
 # --- the task policy --------------------------------------------------------------------
 
 
+_VERSION = Columns(TaskPolicyVersion, "v")
+_LATEST_VERSION_SQL = f"""
+SELECT {_VERSION.sql} FROM {table(TaskPolicyVersion)} v ORDER BY v.number DESC LIMIT 1
+"""  # noqa: S608  # nosec B608 # only model table and column names are formatted in
+
+
 def task_policy_version_in_force(as_of: dt.date | None = None) -> TaskPolicyVersion | None:
-    versions = TaskPolicyVersion.objects.all()
-    if as_of is not None:
-        end_of_day = dt.datetime.combine(
-            as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
-        )
-        versions = versions.filter(created_at__lt=end_of_day)
+    """The version in force now (or at the end of `as_of`); now is asked on every request,
+    so it is one hand-written query."""
+    if as_of is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_LATEST_VERSION_SQL)
+            row = cursor.fetchone()
+        return None if row is None else _VERSION.build(row)
+    end_of_day = dt.datetime.combine(
+        as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    versions = TaskPolicyVersion.objects.filter(created_at__lt=end_of_day)
     return versions.order_by("-number").first()
 
 
@@ -190,7 +203,9 @@ def task_policy_snapshot(version: TaskPolicyVersion | None) -> TaskPolicySnapsho
     return TaskPolicySnapshot(version=version.number, rules=rules)
 
 
-# Versions are never edited, so a version's rules can be kept once read (per process).
+# Versions are never edited, so a version's rules can be kept once read (per process); the
+# default (no version stored yet) is built once.
+_DEFAULT_POLICY = task_policy_snapshot(None)
 _snapshots: dict[tuple[str, int, int, dt.datetime], TaskPolicySnapshot] = {}
 
 
@@ -199,12 +214,18 @@ def current_task_policy(as_of: dt.date | None = None) -> TaskPolicySnapshot:
 
     Every decision needs it, so the common case costs one small query: which version is in
     force (a new version takes effect on the very next request); its rules come from a
-    per-process cache keyed by the version row (database, number, id and creation time, so
-    that a rolled-back and re-created version is never mistaken for another).
+    per-process cache (`task_policy_of`). A request with a device credential reads the
+    version with the credential instead (`devices.context`).
     """
-    version = task_policy_version_in_force(as_of)
+    return task_policy_of(task_policy_version_in_force(as_of))
+
+
+def task_policy_of(version: TaskPolicyVersion | None) -> TaskPolicySnapshot:
+    """The snapshot of a version row just read; its rules are cached per process, keyed by
+    the row (database, number, id and creation time, so that a rolled-back and re-created
+    version is never mistaken for another)."""
     if version is None:
-        return task_policy_snapshot(None)
+        return _DEFAULT_POLICY
     key = (version._state.db or "default", version.number, version.pk, version.created_at)
     snapshot = _snapshots.get(key)
     if snapshot is None:

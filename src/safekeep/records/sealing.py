@@ -17,9 +17,10 @@ Services seal, selectors open; templates only ever see opened values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from safekeep.crypto import blind_index
-from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text
+from safekeep.crypto.envelope import KeyRef, decrypt_text, encrypt_text, preload_data_keys
 from safekeep.records.details import PersonDetails
 from safekeep.records.models import (
     CaseClosure,
@@ -37,6 +38,12 @@ def subject_key(subject_pk: int) -> KeyRef:
 
 def case_key(case_pk: int) -> KeyRef:
     return KeyRef.of("case", case_pk)
+
+
+def preload_keys(*, case_pks: Iterable[int] = (), subject_pks: Iterable[int] = ()) -> None:
+    """Fetch these cases' and subjects' data keys in one query before opening their fields
+    (for the rest of the request; `envelope.preload_data_keys`)."""
+    preload_data_keys([*map(case_key, case_pks), *map(subject_key, subject_pks)])
 
 
 def version_row(entry_id: int, number: int) -> str:

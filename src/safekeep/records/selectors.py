@@ -129,8 +129,11 @@ def person_details(subject: Subject) -> PersonDetails | None:
 
 
 def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
-    """One page of a visible-cases list, with each subject's details opened."""
-    return [CaseRow(case, subject_person(case.subject)) for case in cases]
+    """One page of a visible-cases list, with each subject's details opened (their keys
+    fetched in one query)."""
+    page = list(cases)
+    sealing.preload_keys(subject_pks=[case.subject_id for case in page])
+    return [CaseRow(case, subject_person(case.subject)) for case in page]
 
 
 def _version_view(version: EntryVersion, *, case_pk: int) -> VersionView:
@@ -172,7 +175,14 @@ def entry_view(entry: Entry) -> EntryView:
 
 def entry_views(*, access: CaseAccess) -> list[EntryView]:
     """The entries the decision lets this person see, opened, newest first."""
-    return [entry_view(entry) for entry in case_entries(access=access)]
+    return entries_opened(access.case, with_sensitive=access.decision.sees_sensitive_entries)
+
+
+def entries_opened(case: Case, *, with_sensitive: bool) -> list[EntryView]:
+    """A case's entries opened, newest first; the case's and its subject's data keys are
+    fetched together first, as a case is shown with its subject's names."""
+    sealing.preload_keys(case_pks=[case.pk], subject_pks=[case.subject_id])
+    return [entry_view(entry) for entry in entries_of(case, with_sensitive=with_sensitive)]
 
 
 @dataclass(frozen=True, slots=True)
