@@ -33,6 +33,8 @@ from _common import PG_ADMIN_URL, WORKER_PYTHONPATH, pg_admin, setup_django
 
 PG_DB = "safekeep_bench_policy"
 DEFAULT_SIZE = int(os.environ.get("SAFEKEEP_BENCH_POLICY_SIZE", "30000"))
+# Rounds of the request ratios (each address once a round), the first sixth to warm up.
+REQUEST_ROUNDS = int(os.environ.get("SAFEKEEP_BENCH_POLICY_ROUNDS", "600"))
 STAFF = 600
 TEAMS = 20
 ENTRIES_PER_CASE = 10
@@ -274,15 +276,17 @@ def worker(size: int) -> dict[str, Any]:
 
 
 def _timed(client: Any, urls: dict[str, str], headers: dict[str, str]) -> dict[str, Any]:
-    """Median milliseconds of each address, requested in turn 600 times (100 to warm up)."""
+    """Median milliseconds of each address, requested in turn REQUEST_ROUNDS times (the
+    first sixth to warm up)."""
     timings: dict[str, list[float]] = {name: [] for name in urls}
-    for round_ in range(600):
+    warm_up = REQUEST_ROUNDS // 6
+    for round_ in range(REQUEST_ROUNDS):
         for name, url in urls.items():
             t0 = time.perf_counter()
             response = client.get(url, headers=headers)
             elapsed = (time.perf_counter() - t0) * 1000
             assert response.status_code == 200, (name, response.status_code)
-            if round_ >= 100:  # warm-up
+            if round_ >= warm_up:
                 timings[name].append(elapsed)
     secured, bare = (statistics.median(times) for times in timings.values())
     return {
